@@ -1,0 +1,18 @@
+/** Kubernetes name rules, checked at synth so a bad name fails before it reaches a cluster. */
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export function isDns1123Label(value: string): boolean {
+  return value.length <= 63 && DNS1123_LABEL.test(value);
+}
+
+/** A DNS-1123 label made from a construct id: lower case, other characters folded to '-'. */
+export function nameFromId(id: string): string {
+  return id
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/g, '');
+}
+
+export const DNS1123_FIX = 'use at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit';

@@ -1,0 +1,357 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import { RUNTIME_LABEL } from '../src/labels.js';
+import { type Engine, ENGINES, runtimeInfo } from '../src/runtimes/registry.js';
+import { capabilityIssues, type RouterMode, type ServingMode } from './common/capabilities.js';
+import { imageIssues } from './common/image.js';
+import type { PropIssue } from './common/issues.js';
+import { nameFromId } from './common/names.js';
+import { mergePatch, type PodTemplatePatch } from './common/pod-template.js';
+import * as s from './common/schemas.js';
+import { type EnvValue, hfTokenIssues, type SecretKeyRef, secretLiteralIssues } from './common/secrets.js';
+import { parseProps, reportIssues } from './common/validation.js';
+import { ModelStack } from './model-stack.js';
+import { renderEnv, type ContainerEnv } from './common/env.js';
+import { workerCommand, type WorkerRole } from './dynamo/engine-args.js';
+
+/** Roles of a Dynamo graph's components. */
+export type DynamoComponentRole = 'frontend' | WorkerRole;
+
+export interface DynamoReplicas {
+  /** @default 1 */
+  readonly frontend?: number;
+  /** Aggregated workers (mode "aggregated"). @default 1 */
+  readonly worker?: number;
+  /** Prefill workers (mode "disaggregated"). @default 1 */
+  readonly prefill?: number;
+  /** Decode workers (mode "disaggregated"). @default 1 */
+  readonly decode?: number;
+}
+
+export interface DynamoModelProps {
+  /** Model to serve, as a Hugging Face id (e.g. "Qwen/Qwen3-0.6B") or a path inside the image. */
+  readonly model: string;
+  /**
+   * Name the model is served under (the OpenAI `model` field).
+   * @default the value of `model`
+   */
+  readonly servedModelName?: string;
+  /**
+   * Name of the DynamoGraphDeployment.
+   * @default the construct id, folded to a DNS-1123 label
+   */
+  readonly name?: string;
+  /**
+   * Namespace of the DynamoGraphDeployment.
+   * @default the stack's namespace
+   */
+  readonly namespace?: string;
+  /** @default "vllm" */
+  readonly engine?: Engine;
+  /**
+   * "aggregated": frontend + workers that prefill and decode; "disaggregated": frontend +
+   * prefill workers + decode workers exchanging KV cache over NIXL.
+   * @default "aggregated"
+   */
+  readonly mode?: ServingMode;
+  /**
+   * How the frontend picks a worker: "round-robin", or "kv" (KV-cache-aware; workers publish KV events).
+   * @default "round-robin"
+   */
+  readonly router?: RouterMode;
+  /** Replicas per component. @default 1 each */
+  readonly replicas?: DynamoReplicas;
+  /**
+   * Tensor parallel size of each worker.
+   * @default 1
+   */
+  readonly tensorParallelSize?: number;
+  /**
+   * GPUs per worker pod (`nvidia.com/gpu` limit on the `main` container). Must be at least
+   * tensorParallelSize.
+   * @default tensorParallelSize
+   */
+  readonly gpusPerWorker?: number;
+  /**
+   * Dynamo runtime version; selects the default image tag.
+   * @default the runtime registry's pinned Dynamo version ("1.4.0")
+   */
+  readonly runtimeVersion?: string;
+  /**
+   * Runtime image for every component. Must be pinned (a tag other than latest, or a digest).
+   * @default "nvcr.io/nvidia/ai-dynamo/<engine>-runtime:<runtimeVersion>"
+   */
+  readonly image?: string;
+  /**
+   * Secret key holding the Hugging Face token, exposed to workers as HF_TOKEN.
+   * @default none (public models only)
+   */
+  readonly hfTokenSecret?: SecretKeyRef;
+  /** Extra environment for every component. @default none */
+  readonly env?: Readonly<Record<string, EnvValue>>;
+  /** Extra arguments appended to every worker's command line. @default none */
+  readonly workerArgs?: readonly string[];
+  /** Extra arguments appended to the frontend's command line. @default none */
+  readonly frontendArgs?: readonly string[];
+  /**
+   * Pod template patches per role ("all" applies to every component first), for fields
+   * modelstack does not model. See PodTemplatePatch for the merge rules.
+   * @default none
+   */
+  readonly podTemplate?: Partial<Record<DynamoComponentRole | 'all', PodTemplatePatch>>;
+  /** Extra labels and annotations on the DynamoGraphDeployment. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+const KNOWN = [
+  'model', 'servedModelName', 'name', 'namespace', 'engine', 'mode', 'router', 'replicas', 'tensorParallelSize',
+  'gpusPerWorker', 'runtimeVersion', 'image', 'hfTokenSecret', 'env', 'workerArgs', 'frontendArgs', 'podTemplate',
+  'labels', 'annotations',
+] as const;
+
+const schema = z.strictObject({
+  model: z.string().min(1),
+  servedModelName: z.string().min(1).optional(),
+  name: s.dnsLabel.optional(),
+  namespace: s.dnsLabel.optional(),
+  engine: z.enum(ENGINES as [Engine, ...Engine[]]).optional(),
+  mode: z.enum(['aggregated', 'disaggregated']).optional(),
+  router: z.enum(['round-robin', 'kv']).optional(),
+  replicas: z
+    .strictObject({
+      frontend: s.nonNegativeInt.optional(),
+      worker: s.nonNegativeInt.optional(),
+      prefill: s.nonNegativeInt.optional(),
+      decode: s.nonNegativeInt.optional(),
+    })
+    .optional(),
+  tensorParallelSize: s.positiveInt.optional(),
+  gpusPerWorker: s.nonNegativeInt.optional(),
+  runtimeVersion: z.string().regex(/^\d+\.\d+\.\d+([-.][0-9A-Za-z.]+)?$/, { message: 'Fix: use a version like "1.4.0"' }).optional(),
+  image: z.string().min(1).optional(),
+  hfTokenSecret: s.secretKeyRef.optional(),
+  env: s.envMap.optional(),
+  workerArgs: s.args.optional(),
+  frontendArgs: s.args.optional(),
+  podTemplate: z
+    .strictObject({
+      all: s.podTemplatePatch.optional(),
+      frontend: s.podTemplatePatch.optional(),
+      worker: s.podTemplatePatch.optional(),
+      prefill: s.podTemplatePatch.optional(),
+      decode: s.podTemplatePatch.optional(),
+    })
+    .optional(),
+  labels: s.stringMap.optional(),
+  annotations: s.stringMap.optional(),
+});
+
+/** Props with every default resolved: what rendering works from. */
+interface Resolved {
+  readonly name: string;
+  readonly namespace: string;
+  readonly model: string;
+  readonly servedModelName: string;
+  readonly engine: Engine;
+  readonly mode: ServingMode;
+  readonly router: RouterMode;
+  readonly replicas: Required<DynamoReplicas>;
+  readonly tensorParallelSize: number;
+  readonly gpusPerWorker: number;
+  readonly image: string;
+  readonly props: DynamoModelProps;
+}
+
+export const DYNAMO_FRONTEND_PORT = 8000;
+
+/**
+ * A model served by NVIDIA Dynamo: one DynamoGraphDeployment (nvidia.com/v1beta1) with a
+ * frontend and aggregated workers, or prefill and decode workers.
+ */
+export class DynamoModel extends Construct {
+  public readonly runtime = 'dynamo' as const;
+  /** Name of the DynamoGraphDeployment. */
+  public readonly name: string;
+  public readonly namespace: string;
+  /**
+   * The rendered DynamoGraphDeployment; undefined when the props are invalid (synth then
+   * fails with the problems). Use `apiObject.addJsonPatch(...)` as a last-resort escape hatch.
+   */
+  public readonly apiObject?: ApiObject;
+
+  public constructor(scope: Construct, id: string, props: DynamoModelProps) {
+    super(scope, id);
+    const stack = ModelStack.of(this);
+    this.name = props?.name ?? nameFromId(id);
+    this.namespace = props?.namespace ?? stack.defaultNamespace;
+
+    const resolved = resolve(this, props, this.name, this.namespace);
+    stack.registerModel(this);
+    if (!resolved) return;
+
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: `${runtimeInfo('dynamo').model.group}/${runtimeInfo('dynamo').model.version}`,
+      kind: runtimeInfo('dynamo').model.kind,
+      metadata: {
+        name: resolved.name,
+        namespace: resolved.namespace,
+        labels: { ...props.labels, [RUNTIME_LABEL]: 'dynamo' },
+        ...(props.annotations ? { annotations: { ...props.annotations } } : {}),
+      },
+      spec: renderSpec(resolved),
+    });
+    const ns = stack.namespaceObject(resolved.namespace, 'dynamo');
+    if (ns) this.node.addDependency(ns);
+  }
+}
+
+function resolve(scope: Construct, props: DynamoModelProps, name: string, namespace: string): Resolved | undefined {
+  const pre: PropIssue[] = [...hfTokenIssues(props?.hfTokenSecret)];
+  const parsed = parseProps(schema, { ...props, name, namespace }, KNOWN, pre);
+  const issues = [...pre, ...parsed.issues];
+  const p = parsed.value;
+  if (p) {
+    const engine = p.engine ?? 'vllm';
+    const tp = p.tensorParallelSize ?? 1;
+    const gpus = p.gpusPerWorker ?? tp;
+    issues.push(...capabilityIssues('dynamo', { engine, router: p.router, mode: p.mode }));
+    if (tp > gpus) {
+      issues.push({
+        prop: 'tensorParallelSize',
+        value: tp,
+        problem: `is larger than gpusPerWorker (${gpus}); each tensor-parallel rank needs its own GPU`,
+        fix: `set gpusPerWorker to at least ${tp}, or lower tensorParallelSize`,
+      });
+    }
+    issues.push(...imageIssues('image', p.image));
+    issues.push(...secretLiteralIssues(p.env, { workerArgs: p.workerArgs, frontendArgs: p.frontendArgs }));
+    issues.push(...roleIssues(p.mode ?? 'aggregated', p.replicas, p.podTemplate));
+  }
+  reportIssues(scope, issues);
+  if (!p || issues.length > 0) return undefined;
+
+  const engine = p.engine ?? 'vllm';
+  const tensorParallelSize = p.tensorParallelSize ?? 1;
+  const version = p.runtimeVersion ?? runtimeInfo('dynamo').defaultOperatorVersion;
+  return {
+    name,
+    namespace,
+    model: p.model,
+    servedModelName: p.servedModelName ?? p.model,
+    engine,
+    mode: p.mode ?? 'aggregated',
+    router: p.router ?? 'round-robin',
+    replicas: {
+      frontend: p.replicas?.frontend ?? 1,
+      worker: p.replicas?.worker ?? 1,
+      prefill: p.replicas?.prefill ?? 1,
+      decode: p.replicas?.decode ?? 1,
+    },
+    tensorParallelSize,
+    gpusPerWorker: p.gpusPerWorker ?? tensorParallelSize,
+    image: p.image ?? defaultDynamoImage(engine, version),
+    props,
+  };
+}
+
+/** Replica counts or pod patches for roles the chosen mode does not have are mistakes. */
+function roleIssues(
+  mode: ServingMode,
+  replicas: DynamoReplicas | undefined,
+  podTemplate: Record<string, unknown> | undefined,
+): PropIssue[] {
+  const absent = mode === 'aggregated' ? ['prefill', 'decode'] : ['worker'];
+  const issues: PropIssue[] = [];
+  for (const role of absent) {
+    const fix =
+      mode === 'aggregated'
+        ? `remove it, or set mode: "disaggregated" to run prefill and decode workers`
+        : `remove it and use prefill / decode, or set mode: "aggregated"`;
+    if (replicas && (replicas as Record<string, unknown>)[role] !== undefined) {
+      issues.push({ prop: `replicas.${role}`, value: (replicas as Record<string, unknown>)[role], problem: `has no effect in mode "${mode}"`, fix });
+    }
+    if (podTemplate && podTemplate[role] !== undefined) {
+      issues.push({ prop: `podTemplate.${role}`, value: podTemplate[role], problem: `has no effect in mode "${mode}"`, fix });
+    }
+  }
+  return issues;
+}
+
+const IMAGE_REPO: Readonly<Record<Engine, string>> = {
+  vllm: 'nvcr.io/nvidia/ai-dynamo/vllm-runtime',
+  sglang: 'nvcr.io/nvidia/ai-dynamo/sglang-runtime',
+  trtllm: 'nvcr.io/nvidia/ai-dynamo/tensorrtllm-runtime',
+};
+
+export function defaultDynamoImage(engine: Engine, version: string): string {
+  return `${IMAGE_REPO[engine]}:${version}`;
+}
+
+const COMPONENT_PREFIX: Readonly<Record<Engine, string>> = { vllm: 'Vllm', sglang: 'Sglang', trtllm: 'Trtllm' };
+
+function renderSpec(r: Resolved): Record<string, unknown> {
+  const roles: WorkerRole[] = r.mode === 'aggregated' ? ['worker'] : ['prefill', 'decode'];
+  return {
+    backendFramework: r.engine,
+    components: [renderFrontend(r), ...roles.map((role) => renderWorker(r, role))],
+  };
+}
+
+function renderFrontend(r: Resolved): Record<string, unknown> {
+  const env: ContainerEnv[] = [];
+  if (r.router === 'kv') env.push({ name: 'DYN_ROUTER_MODE', value: 'kv' });
+  env.push(...renderEnv(r.props.env));
+  const main = {
+    name: 'main',
+    image: r.image,
+    command: ['python3', '-m', 'dynamo.frontend'],
+    args: ['--http-port', String(DYNAMO_FRONTEND_PORT), ...(r.props.frontendArgs ?? [])],
+    ...(env.length ? { env } : {}),
+    ports: [{ name: 'http', containerPort: DYNAMO_FRONTEND_PORT, protocol: 'TCP' }],
+  };
+  return {
+    name: 'Frontend',
+    type: 'frontend',
+    replicas: r.replicas.frontend,
+    podTemplate: patched(r, 'frontend', { spec: { containers: [main] } }),
+  };
+}
+
+function renderWorker(r: Resolved, role: WorkerRole): Record<string, unknown> {
+  const cmd = workerCommand(r.engine, {
+    role,
+    model: r.model,
+    servedModelName: r.servedModelName,
+    tensorParallelSize: r.tensorParallelSize,
+    kvEvents: r.router === 'kv',
+  });
+  const env: ContainerEnv[] = [];
+  if (r.props.hfTokenSecret) {
+    env.push({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: r.props.hfTokenSecret.name, key: r.props.hfTokenSecret.key } } });
+  }
+  env.push(...renderEnv(r.props.env));
+  const gpus = String(r.gpusPerWorker);
+  const main = {
+    name: 'main',
+    image: r.image,
+    command: cmd.command,
+    args: [...cmd.args, ...(r.props.workerArgs ?? [])],
+    ...(env.length ? { env } : {}),
+    ...(r.gpusPerWorker > 0
+      ? { resources: { limits: { 'nvidia.com/gpu': gpus }, requests: { 'nvidia.com/gpu': gpus } } }
+      : {}),
+  };
+  const suffix = role === 'worker' ? 'Worker' : role === 'prefill' ? 'PrefillWorker' : 'DecodeWorker';
+  return {
+    name: `${COMPONENT_PREFIX[r.engine]}${suffix}`,
+    type: role,
+    replicas: r.replicas[role],
+    podTemplate: patched(r, role, { spec: { containers: [main] } }),
+  };
+}
+
+function patched(r: Resolved, role: DynamoComponentRole, base: Record<string, unknown>): unknown {
+  return mergePatch(mergePatch(base, r.props.podTemplate?.all), r.props.podTemplate?.[role]);
+}

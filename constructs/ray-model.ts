@@ -1,0 +1,376 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { z } from 'zod';
+import { RUNTIME_LABEL } from '../src/labels.js';
+import { type Engine, ENGINES, runtimeInfo } from '../src/runtimes/registry.js';
+import { capabilityIssues } from './common/capabilities.js';
+import { type ContainerEnv, renderEnv } from './common/env.js';
+import { imageIssues } from './common/image.js';
+import type { PropIssue } from './common/issues.js';
+import { nameFromId } from './common/names.js';
+import { mergePatch, type PodTemplatePatch } from './common/pod-template.js';
+import * as s from './common/schemas.js';
+import { type EnvValue, hfTokenIssues, type SecretKeyRef, secretLiteralIssues } from './common/secrets.js';
+import { parseProps, reportIssues } from './common/validation.js';
+import { ModelStack } from './model-stack.js';
+
+export interface RayWorkerGroup {
+  /** Worker group name (`groupName`). */
+  readonly name: string;
+  /** Fewest worker pods the autoscaler keeps. */
+  readonly minReplicas: number;
+  /** Most worker pods the autoscaler starts. */
+  readonly maxReplicas: number;
+  /** Worker pods at creation. @default minReplicas */
+  readonly replicas?: number;
+  /** GPUs per worker pod. @default the model's tensorParallelSize */
+  readonly gpus?: number;
+  /** CPU request and limit per worker pod. @default "8" */
+  readonly cpu?: string;
+  /** Memory request and limit per worker pod. @default "32Gi" */
+  readonly memory?: string;
+  /** Patch merged into this group's pod template. @default none */
+  readonly podTemplate?: PodTemplatePatch;
+}
+
+export interface RayHead {
+  /** CPU request and limit of the head pod. @default "2" */
+  readonly cpu?: string;
+  /** Memory request and limit of the head pod. @default "8Gi" */
+  readonly memory?: string;
+  /** Patch merged into the head pod template. @default none */
+  readonly podTemplate?: PodTemplatePatch;
+}
+
+export interface RayAutoscaling {
+  /** @default 1 */
+  readonly minReplicas?: number;
+  /** @default minReplicas */
+  readonly maxReplicas?: number;
+}
+
+export interface RayModelProps {
+  /** Model source: a Hugging Face id (e.g. "Qwen/Qwen2.5-7B-Instruct") or a path the workers can read. */
+  readonly model: string;
+  /**
+   * Id the model is served under (the OpenAI `model` field).
+   * @default the value of `model`
+   */
+  readonly modelId?: string;
+  /** Name of the RayService. @default the construct id, folded to a DNS-1123 label */
+  readonly name?: string;
+  /** Namespace of the RayService. @default the stack's namespace */
+  readonly namespace?: string;
+  /** Ray Serve LLM runs vLLM only. @default "vllm" */
+  readonly engine?: Engine;
+  /** vLLM tensor parallel size (`engine_kwargs.tensor_parallel_size`). @default 1 */
+  readonly tensorParallelSize?: number;
+  /** Extra vLLM engine arguments (`engine_kwargs`). @default none */
+  readonly engineKwargs?: Readonly<Record<string, unknown>>;
+  /** Serve replica autoscaling of the model deployment. @default { minReplicas: 1, maxReplicas: 1 } */
+  readonly autoscaling?: RayAutoscaling;
+  /**
+   * GPU worker groups.
+   * @default one group "gpu" with tensorParallelSize GPUs per pod and min/max replicas of `autoscaling`
+   */
+  readonly workerGroups?: readonly RayWorkerGroup[];
+  /** Head pod sizing. @default { cpu: "2", memory: "8Gi" } */
+  readonly head?: RayHead;
+  /** Ray version of the image (`rayVersion`). @default "2.52.0" */
+  readonly rayVersion?: string;
+  /**
+   * Image of head and workers. Must be pinned.
+   * @default "rayproject/ray-llm:<rayVersion>-py311-cu128"
+   */
+  readonly image?: string;
+  /** Secret key holding the Hugging Face token, exposed as HF_TOKEN. @default none */
+  readonly hfTokenSecret?: SecretKeyRef;
+  /** Extra environment for head and workers. @default none */
+  readonly env?: Readonly<Record<string, EnvValue>>;
+  /** Extra labels and annotations on the RayService. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+export const DEFAULT_RAY_VERSION = '2.52.0';
+export const RAY_SERVE_PORT = 8000;
+
+const KNOWN = [
+  'model', 'modelId', 'name', 'namespace', 'engine', 'tensorParallelSize', 'engineKwargs', 'autoscaling', 'workerGroups',
+  'head', 'rayVersion', 'image', 'hfTokenSecret', 'env', 'labels', 'annotations',
+] as const;
+
+const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, { message: 'Fix: use a quantity like "8", "500m" or "32Gi"' });
+
+const workerGroup = z.strictObject({
+  name: s.dnsLabel,
+  minReplicas: s.nonNegativeInt,
+  maxReplicas: s.nonNegativeInt,
+  replicas: s.nonNegativeInt.optional(),
+  gpus: s.nonNegativeInt.optional(),
+  cpu: quantity.optional(),
+  memory: quantity.optional(),
+  podTemplate: s.podTemplatePatch.optional(),
+});
+
+const schema = z.strictObject({
+  model: z.string().min(1),
+  modelId: z.string().min(1).optional(),
+  name: s.dnsLabel.optional(),
+  namespace: s.dnsLabel.optional(),
+  engine: z.enum(ENGINES as [Engine, ...Engine[]]).optional(),
+  tensorParallelSize: s.positiveInt.optional(),
+  engineKwargs: z.record(z.string(), z.unknown()).optional(),
+  autoscaling: z.strictObject({ minReplicas: s.nonNegativeInt.optional(), maxReplicas: s.positiveInt.optional() }).optional(),
+  workerGroups: z.array(workerGroup).min(1).optional(),
+  head: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional(), podTemplate: s.podTemplatePatch.optional() }).optional(),
+  rayVersion: z.string().regex(/^\d+\.\d+\.\d+$/, { message: 'Fix: use a Ray version like "2.52.0"' }).optional(),
+  image: z.string().min(1).optional(),
+  hfTokenSecret: s.secretKeyRef.optional(),
+  env: s.envMap.optional(),
+  labels: s.stringMap.optional(),
+  annotations: s.stringMap.optional(),
+});
+
+type ParsedProps = z.infer<typeof schema>;
+
+interface ResolvedGroup {
+  readonly name: string;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly replicas: number;
+  readonly gpus: number;
+  readonly cpu: string;
+  readonly memory: string;
+  readonly podTemplate?: PodTemplatePatch;
+}
+
+interface Resolved {
+  readonly name: string;
+  readonly namespace: string;
+  readonly model: string;
+  readonly modelId: string;
+  readonly tensorParallelSize: number;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly groups: readonly ResolvedGroup[];
+  readonly rayVersion: string;
+  readonly image: string;
+  readonly p: ParsedProps;
+}
+
+/**
+ * A model served by Ray Serve LLM on KubeRay: one RayService (ray.io/v1) whose serveConfigV2
+ * runs `ray.serve.llm:build_openai_app` (an OpenAI-compatible vLLM app) on a head group and
+ * one or more GPU worker groups.
+ */
+export class RayModel extends Construct {
+  public readonly runtime = 'kuberay' as const;
+  public readonly name: string;
+  public readonly namespace: string;
+  /** The rendered RayService; undefined when the props are invalid. */
+  public readonly apiObject?: ApiObject;
+
+  public constructor(scope: Construct, id: string, props: RayModelProps) {
+    super(scope, id);
+    const stack = ModelStack.of(this);
+    this.name = props?.name ?? nameFromId(id);
+    this.namespace = props?.namespace ?? stack.defaultNamespace;
+    const resolved = resolve(this, props, this.name, this.namespace);
+    stack.registerModel(this);
+    if (!resolved) return;
+
+    const info = runtimeInfo('kuberay');
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: `${info.model.group}/${info.model.version}`,
+      kind: info.model.kind,
+      metadata: {
+        name: resolved.name,
+        namespace: resolved.namespace,
+        labels: { ...props.labels, [RUNTIME_LABEL]: 'kuberay' },
+        ...(props.annotations ? { annotations: { ...props.annotations } } : {}),
+      },
+      spec: renderSpec(resolved),
+    });
+    const ns = stack.namespaceObject(resolved.namespace, 'kuberay');
+    if (ns) this.node.addDependency(ns);
+  }
+}
+
+function resolve(scope: Construct, props: RayModelProps, name: string, namespace: string): Resolved | undefined {
+  const pre: PropIssue[] = [...hfTokenIssues(props?.hfTokenSecret)];
+  const parsed = parseProps(schema, { ...props, name, namespace }, KNOWN, pre);
+  const issues = [...pre, ...parsed.issues];
+  const p = parsed.value;
+  let resolved: Resolved | undefined;
+  if (p) {
+    issues.push(...capabilityIssues('kuberay', { engine: p.engine }));
+    issues.push(...imageIssues('image', p.image));
+    issues.push(...secretLiteralIssues(p.env, {}));
+    const tp = p.tensorParallelSize ?? 1;
+    const minReplicas = p.autoscaling?.minReplicas ?? 1;
+    const maxReplicas = p.autoscaling?.maxReplicas ?? Math.max(minReplicas, 1);
+    if (minReplicas > maxReplicas) {
+      issues.push({
+        prop: 'autoscaling.minReplicas',
+        value: minReplicas,
+        problem: `is larger than autoscaling.maxReplicas (${maxReplicas})`,
+        fix: 'make minReplicas at most maxReplicas',
+      });
+    }
+    const groups = (p.workerGroups ?? [{ name: 'gpu', minReplicas, maxReplicas }]).map(
+      (g): ResolvedGroup => ({
+        name: g.name,
+        minReplicas: g.minReplicas,
+        maxReplicas: g.maxReplicas,
+        replicas: g.replicas ?? g.minReplicas,
+        gpus: g.gpus ?? tp,
+        cpu: g.cpu ?? '8',
+        memory: g.memory ?? '32Gi',
+        podTemplate: g.podTemplate,
+      }),
+    );
+    issues.push(...groupIssues(groups, tp));
+    const rayVersion = p.rayVersion ?? DEFAULT_RAY_VERSION;
+    resolved = {
+      name,
+      namespace,
+      model: p.model,
+      modelId: p.modelId ?? p.model,
+      tensorParallelSize: tp,
+      minReplicas,
+      maxReplicas,
+      groups,
+      rayVersion,
+      image: p.image ?? `rayproject/ray-llm:${rayVersion}-py311-cu128`,
+      p,
+    };
+  }
+  reportIssues(scope, issues);
+  return issues.length === 0 ? resolved : undefined;
+}
+
+function groupIssues(groups: readonly ResolvedGroup[], tp: number): PropIssue[] {
+  const issues: PropIssue[] = [];
+  const seen = new Set<string>();
+  groups.forEach((g, i) => {
+    const at = `workerGroups[${i}]`;
+    if (seen.has(g.name)) {
+      issues.push({ prop: `${at}.name`, value: g.name, problem: 'is used by another worker group', fix: 'give each worker group its own name' });
+    }
+    seen.add(g.name);
+    if (g.minReplicas > g.maxReplicas) {
+      issues.push({
+        prop: `${at}.minReplicas`,
+        value: g.minReplicas,
+        problem: `is larger than maxReplicas (${g.maxReplicas})`,
+        fix: 'make minReplicas at most maxReplicas',
+      });
+    } else if (g.replicas < g.minReplicas || g.replicas > g.maxReplicas) {
+      issues.push({
+        prop: `${at}.replicas`,
+        value: g.replicas,
+        problem: `is outside minReplicas..maxReplicas (${g.minReplicas}..${g.maxReplicas})`,
+        fix: 'choose a value between minReplicas and maxReplicas, or leave it unset',
+      });
+    }
+  });
+  const maxGpus = Math.max(...groups.map((g) => g.gpus));
+  if (tp > maxGpus) {
+    issues.push({
+      prop: 'tensorParallelSize',
+      value: tp,
+      problem: `is larger than the GPUs of any worker group (at most ${maxGpus} per pod); each tensor-parallel rank needs its own GPU`,
+      fix: `give a worker group gpus: ${tp} or more, or lower tensorParallelSize`,
+    });
+  }
+  return issues;
+}
+
+/** The Ray Serve LLM application, as the YAML string RayService's serveConfigV2 holds. */
+export function serveConfig(r: Pick<Resolved, 'modelId' | 'model' | 'tensorParallelSize' | 'minReplicas' | 'maxReplicas'> & {
+  readonly engineKwargs?: Readonly<Record<string, unknown>>;
+}): string {
+  const config = {
+    applications: [
+      {
+        name: 'llm',
+        import_path: 'ray.serve.llm:build_openai_app',
+        route_prefix: '/',
+        args: {
+          llm_configs: [
+            {
+              model_loading_config: { model_id: r.modelId, model_source: r.model },
+              engine_kwargs: { ...r.engineKwargs, tensor_parallel_size: r.tensorParallelSize },
+              deployment_config: {
+                autoscaling_config: { min_replicas: r.minReplicas, max_replicas: r.maxReplicas },
+              },
+            },
+          ],
+        },
+      },
+    ],
+  };
+  return stringify(config, { lineWidth: 0 });
+}
+
+function containerEnv(r: Resolved): ContainerEnv[] {
+  const env: ContainerEnv[] = [];
+  if (r.p.hfTokenSecret) {
+    env.push({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: r.p.hfTokenSecret.name, key: r.p.hfTokenSecret.key } } });
+  }
+  return [...env, ...renderEnv(r.p.env)];
+}
+
+function resources(cpu: string, memory: string, gpus: number): Record<string, unknown> {
+  const amounts: Record<string, string> = { cpu, memory };
+  if (gpus > 0) amounts['nvidia.com/gpu'] = String(gpus);
+  return { limits: { ...amounts }, requests: { ...amounts } };
+}
+
+function renderSpec(r: Resolved): Record<string, unknown> {
+  const env = containerEnv(r);
+  const head = r.p.head ?? {};
+  const headContainer = {
+    name: 'ray-head',
+    image: r.image,
+    ...(env.length ? { env } : {}),
+    ports: [
+      { name: 'gcs-server', containerPort: 6379 },
+      { name: 'dashboard', containerPort: 8265 },
+      { name: 'client', containerPort: 10001 },
+      { name: 'serve', containerPort: RAY_SERVE_PORT },
+    ],
+    resources: resources(head.cpu ?? '2', head.memory ?? '8Gi', 0),
+  };
+  const autoscale = r.groups.some((g) => g.minReplicas !== g.maxReplicas);
+  return {
+    serveConfigV2: serveConfig({ ...r, engineKwargs: r.p.engineKwargs }),
+    rayClusterConfig: {
+      rayVersion: r.rayVersion,
+      ...(autoscale ? { enableInTreeAutoscaling: true } : {}),
+      headGroupSpec: {
+        rayStartParams: { 'dashboard-host': '0.0.0.0' },
+        template: mergePatch({ spec: { containers: [headContainer] } }, head.podTemplate),
+      },
+      workerGroupSpecs: r.groups.map((g) => ({
+        groupName: g.name,
+        replicas: g.replicas,
+        minReplicas: g.minReplicas,
+        maxReplicas: g.maxReplicas,
+        rayStartParams: {},
+        template: mergePatch(
+          {
+            spec: {
+              containers: [
+                { name: 'ray-worker', image: r.image, ...(env.length ? { env } : {}), resources: resources(g.cpu, g.memory, g.gpus) },
+              ],
+            },
+          },
+          g.podTemplate,
+        ),
+      })),
+    },
+  };
+}

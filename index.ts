@@ -1,0 +1,14 @@
+// The modelstack library: constructs for stacks, and the engine the CLI drives.
+export * from './constructs/model-stack.js';
+export * from './constructs/modelstack-app.js';
+export * from './constructs/dynamo-model.js';
+export * from './constructs/ray-model.js';
+export * from './constructs/model.js';
+export * from './constructs/runtime-operator.js';
+export * from './constructs/operator-install.js';
+export { secretKey, type SecretKeyRef, type EnvValue } from './constructs/common/secrets.js';
+export type { PodTemplatePatch } from './constructs/common/pod-template.js';
+export type { RouterMode, ServingMode } from './constructs/common/capabilities.js';
+export * from './src/runtimes/registry.js';
+export * from './src/labels.js';
+export * from './src/errors.js';

@@ -1,0 +1,48 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ModelstackError } from '../errors.js';
+import type { IoHost } from '../io/io-host.js';
+
+/** What a command hands back to the CLI entry: the text for stdout and the exit code. */
+export interface CommandOutput {
+  readonly stdout: string;
+  readonly exitCode: number;
+}
+
+export interface CommandContext {
+  readonly io: IoHost;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  run(argv: readonly string[], ctx: CommandContext): Promise<CommandOutput>;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** node:util parseArgs with modelstack's usage errors. */
+export function parseCommandArgs<O extends Options>(
+  command: string,
+  argv: readonly string[],
+  options: O,
+  allowPositionals = false,
+): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals, strict: true });
+    return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
+  } catch (e) {
+    throw new ModelstackError('USAGE', `${command}: ${(e as Error).message}`, { hint: `run "modelstack ${command} --help"` });
+  }
+}
+
+/** Checks a flag value against its allowed choices. */
+export function choice<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ModelstackError('USAGE', `${flag} ${JSON.stringify(value)} is not one of ${allowed.join(', ')}`, {
+    hint: `use ${flag} ${allowed.join('|')}`,
+  });
+}

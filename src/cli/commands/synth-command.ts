@@ -1,0 +1,44 @@
+import { LAYOUTS } from '../../synth/layout.js';
+import { synth, type SynthResult } from '../../synth/synth.js';
+import { choice, type Command, parseCommandArgs } from '../command.js';
+
+export const synthCommand: Command = {
+  name: 'synth',
+  summary: 'run the app and write its manifests (deterministic YAML) to a directory',
+  usage: `modelstack synth [--app CMD] [--out DIR] [--layout file-per-chart|file-per-resource] [--kustomization]
+
+  --app CMD         app command (default: "app" in cdk8s.yaml, else "npx tsx stacks/main.ts")
+  --out DIR         output directory (default: dist)
+  --layout L        file-per-chart (default) or file-per-resource
+  --kustomization   also write kustomization.yaml listing every file in apply order
+Files an earlier synth wrote and this one does not are removed; other files are left alone.`,
+  async run(argv, ctx) {
+    const { values } = parseCommandArgs('synth', argv, {
+      app: { type: 'string' },
+      out: { type: 'string' },
+      layout: { type: 'string' },
+      kustomization: { type: 'boolean' },
+    });
+    const result = await synth(
+      {
+        app: values.app as string | undefined,
+        cwd: ctx.cwd,
+        out: values.out as string | undefined,
+        layout: choice('--layout', values.layout as string | undefined, LAYOUTS, 'file-per-chart'),
+        kustomization: values.kustomization === true,
+      },
+      ctx.io,
+    );
+    return { stdout: formatSynth(result), exitCode: 0 };
+  },
+};
+
+export function formatSynth(r: SynthResult): string {
+  const f = r.files;
+  const lines = [
+    `synthesized ${r.objectCount} objects from ${r.stacks.length} stack(s) into ${r.outdir}`,
+    `  ${f.written.length} written, ${f.unchanged.length} unchanged, ${f.removed.length} removed`,
+  ];
+  for (const p of f.removed) lines.push(`  removed ${p}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { errorMessage, isModelstackError } from '../errors.js';
+import type { Command } from './command.js';
+import { COMMANDS } from './commands/index.js';
+import { TerminalIoHost } from './terminal-io-host.js';
+
+export interface CliStreams {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+const processStreams: CliStreams = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+};
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return `usage: modelstack <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nglobal options:\n  --debug   show stack traces and debug messages\n  --help    help for a command\n`;
+}
+
+/**
+ * Runs the CLI and returns the exit code. The only place that prints: commands return their
+ * output, errors arrive as ModelstackErrors and are printed without a stack trace (unless --debug).
+ */
+export async function runCli(argv: readonly string[], streams: CliStreams = processStreams, cwd = process.cwd()): Promise<number> {
+  const debug = argv.includes('--debug');
+  const args = argv.filter((a) => a !== '--debug');
+  const [name, ...rest] = args;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    streams.stdout(help());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version') {
+    streams.stdout('modelstack 0.1.0\n');
+    return 0;
+  }
+  const command: Command | undefined = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    streams.stderr(`error: unknown command "${name}"\nhint: one of ${COMMANDS.map((c) => c.name).join(', ')}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    streams.stdout(`usage: ${command.usage}\n`);
+    return 0;
+  }
+  try {
+    const out = await command.run(rest, { io: new TerminalIoHost(debug, streams.stderr), cwd, env: process.env });
+    if (out.stdout) streams.stdout(out.stdout);
+    return out.exitCode;
+  } catch (e) {
+    return reportError(e, debug, streams);
+  }
+}
+
+function reportError(e: unknown, debug: boolean, streams: CliStreams): number {
+  if (isModelstackError(e)) {
+    const lines = [`error: ${e.message}`, ...e.details.map((d) => `  ${d}`)];
+    if (e.hint) lines.push(`hint: ${e.hint}`);
+    if (debug && e.stack) lines.push(e.stack);
+    streams.stderr(`${lines.join('\n')}\n`);
+    return e.exitCode;
+  }
+  const trace = debug && e instanceof Error && e.stack ? `\n${e.stack}` : '\n(run with --debug for the stack trace)';
+  streams.stderr(`internal error: ${errorMessage(e)}${trace}\n`);
+  return 2;
+}
+
+function isMain(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`internal error: ${errorMessage(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,33 @@
+/** A Kubernetes object as synthesized: plain JSON. */
+export type KubeObject = Record<string, unknown> & {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name?: string; readonly namespace?: string; readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
+};
+
+/** The objects of one stack (a chart), in the order they must be applied. */
+export interface StackManifest {
+  /** Chart id, used for file names. */
+  readonly id: string;
+  /** Stack name (the `modelstack.io/stack` label), when the chart is a ModelStack. */
+  readonly stackName?: string;
+  readonly objects: readonly KubeObject[];
+}
+
+export function isKubeObject(v: unknown): v is KubeObject {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return typeof o.apiVersion === 'string' && typeof o.kind === 'string' && typeof o.metadata === 'object' && o.metadata !== null;
+}
+
+/** `group/kind/namespace/name`: how objects are matched between two sides of a diff. */
+export function objectKey(o: KubeObject): string {
+  const group = o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.lastIndexOf('/')) : '';
+  return `${group}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+}
+
+/** A short human name: `Kind namespace/name` or `Kind name`. */
+export function objectRef(o: KubeObject): string {
+  const ns = o.metadata.namespace;
+  return `${o.kind} ${ns ? `${ns}/` : ''}${o.metadata.name ?? '(unnamed)'}`;
+}

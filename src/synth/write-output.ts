@@ -1,0 +1,104 @@
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { ModelstackError } from '../errors.js';
+import type { OutputFile } from './layout.js';
+
+/** The file in the output directory that lists what modelstack wrote there. */
+export const INDEX_FILE = '.modelstack-synth.json';
+
+export interface WriteResult {
+  readonly written: readonly string[];
+  readonly unchanged: readonly string[];
+  readonly removed: readonly string[];
+}
+
+interface Index {
+  readonly version: 1;
+  readonly files: readonly string[];
+}
+
+/**
+ * Writes `files` into `outdir` and removes the files an earlier synth wrote that are no longer
+ * produced. Files modelstack did not write are never touched. Every write is atomic (temp file
+ * + rename), and the index is widened before and narrowed after, so an interrupted run leaves
+ * a directory the next run cleans up.
+ */
+export async function writeOutput(outdir: string, files: readonly OutputFile[]): Promise<WriteResult> {
+  const root = resolve(outdir);
+  await ensureDir(root);
+  const previous = await readIndex(root);
+  const next = files.map((f) => f.path);
+  await writeAtomic(join(root, INDEX_FILE), indexText([...new Set([...previous, ...next])].sort()));
+
+  const written: string[] = [];
+  const unchanged: string[] = [];
+  for (const f of files) {
+    const target = inside(root, f.path);
+    if ((await readOrUndefined(target)) === f.content) {
+      unchanged.push(f.path);
+      continue;
+    }
+    await mkdir(dirname(target), { recursive: true });
+    await writeAtomic(target, f.content);
+    written.push(f.path);
+  }
+
+  const keep = new Set(next);
+  const removed: string[] = [];
+  for (const old of previous) {
+    if (keep.has(old)) continue;
+    await rm(inside(root, old), { force: true });
+    removed.push(old);
+  }
+  await writeAtomic(join(root, INDEX_FILE), indexText([...next].sort()));
+  return { written, unchanged, removed };
+}
+
+async function ensureDir(root: string): Promise<void> {
+  const s = await stat(root).catch(() => undefined);
+  if (s && !s.isDirectory()) {
+    throw new ModelstackError('IO', `output path ${root} exists and is not a directory`, { hint: 'pass --out with a directory' });
+  }
+  await mkdir(root, { recursive: true });
+}
+
+async function readIndex(root: string): Promise<string[]> {
+  const text = await readOrUndefined(join(root, INDEX_FILE));
+  if (text === undefined) return [];
+  try {
+    const parsed = JSON.parse(text) as Partial<Index>;
+    return Array.isArray(parsed.files) ? parsed.files.filter((f): f is string => typeof f === 'string') : [];
+  } catch {
+    // A damaged index only means stale files may stay; the next write repairs it.
+    return [];
+  }
+}
+
+function indexText(files: readonly string[]): string {
+  const index: Index = { version: 1, files };
+  return `${JSON.stringify(index, null, 2)}\n`;
+}
+
+/** The absolute path of `rel` under root; refuses paths that escape it. */
+function inside(root: string, rel: string): string {
+  const p = resolve(root, rel);
+  const r = relative(root, p);
+  if (r === '' || r.startsWith('..') || r.split(sep).includes('..')) {
+    throw new ModelstackError('IO', `refusing to write outside the output directory: ${rel}`);
+  }
+  return p;
+}
+
+async function readOrUndefined(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeAtomic(path: string, content: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, content);
+  await rename(tmp, path);
+}
