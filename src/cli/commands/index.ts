@@ -1,5 +1,8 @@
 import type { Command } from '../command.js';
+import { listCommand } from './list-command.js';
+import { statusCommand } from './status-command.js';
 import { synthCommand } from './synth-command.js';
+import { validateCommand } from './validate-command.js';
 
 /** Every CLI command, in the order `modelstack --help` lists them. */
-export const COMMANDS: readonly Command[] = [synthCommand];
+export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, statusCommand, listCommand];

@@ -1,0 +1,50 @@
+import { ModelstackError } from '../../errors.js';
+import { contextNamespace } from '../../kube/kube-config.js';
+import { type ListResult, listModels } from '../../list/list-models.js';
+import { choice, type Command, parseCommandArgs } from '../command.js';
+import { formatTable } from '../format-table.js';
+import { KUBE_FLAGS, KUBE_FLAGS_USAGE, kubeClientFrom } from '../kube-flags.js';
+
+export const listCommand: Command = {
+  name: 'list',
+  summary: 'list model deployments of both runtimes with their phase and replicas',
+  usage: `modelstack list [-n NS | -A] [-o table|json] [--kubeconfig FILE] [--context NAME]
+
+${KUBE_FLAGS_USAGE} (default: the context's namespace)
+  -A, --all-namespaces  list across all namespaces
+  -o, --output F        table (default) or json`,
+  async run(argv, ctx) {
+    const { values } = parseCommandArgs('list', argv, {
+      ...KUBE_FLAGS,
+      'all-namespaces': { type: 'boolean', short: 'A' },
+      output: { type: 'string', short: 'o' },
+    });
+    const output = choice('-o', values.output as string | undefined, ['table', 'json'] as const, 'table');
+    if (values['all-namespaces'] && values.namespace) {
+      throw new ModelstackError('USAGE', 'list: -n and -A cannot be used together', { hint: 'pick one' });
+    }
+    const client = kubeClientFrom(values, ctx.env);
+    const namespace = values['all-namespaces'] ? undefined : ((values.namespace as string | undefined) ?? contextNamespace(client.kubeConfig));
+    const result = await listModels(client, { namespace });
+    for (const note of result.notes) ctx.io.notify({ level: 'warn', message: note });
+    return { stdout: output === 'json' ? `${JSON.stringify(result, null, 2)}\n` : listTable(result, namespace === undefined), exitCode: 0 };
+  },
+};
+
+export function listTable(r: ListResult, allNamespaces: boolean): string {
+  if (r.models.length === 0) return 'no model deployments found\n';
+  const headers = [...(allNamespaces ? ['NAMESPACE'] : []), 'NAME', 'RUNTIME', 'KIND', 'PHASE', 'READY', 'STACK', 'MESSAGE'];
+  return formatTable(
+    headers,
+    r.models.map((m) => [
+      ...(allNamespaces ? [m.namespace] : []),
+      m.name,
+      m.runtime,
+      m.kind,
+      m.phase,
+      `${m.ready}/${m.desired}`,
+      m.stack ?? '-',
+      m.message,
+    ]),
+  );
+}

@@ -1,0 +1,278 @@
+import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import { type KubeConfig, PatchStrategy } from '@kubernetes/client-node';
+import { ModelstackError, errorMessage } from '../errors.js';
+import { apiError } from './api-error.js';
+
+/** Where a kind lives in the API: from discovery, like kubectl's REST mapper. */
+export interface ResourceInfo {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly plural: string;
+  readonly namespaced: boolean;
+}
+
+export interface KubeObjectLike {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name?: string; readonly namespace?: string; readonly [k: string]: unknown };
+  readonly [k: string]: unknown;
+}
+
+export interface RequestSpec {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string | undefined>>;
+  readonly body?: unknown;
+  readonly contentType?: string;
+  /** For error messages: the verb and resource being attempted (e.g. "get", "customresourcedefinitions.apiextensions.k8s.io"). */
+  readonly verb: string;
+  readonly resource: string;
+  readonly namespace?: string;
+}
+
+export interface ApplyOptions {
+  readonly fieldManager: string;
+  readonly force?: boolean;
+  readonly dryRun?: boolean;
+}
+
+/**
+ * A small Kubernetes API client on raw JSON: bodies go out and come back exactly as written,
+ * so fields of custom resources are never dropped by typed serializers. Authentication comes
+ * from client-node's KubeConfig (certificates, tokens, exec plugins).
+ */
+export class KubeClient {
+  private readonly server: URL;
+  private readonly discovery = new Map<string, Promise<ResourceInfo[] | undefined>>();
+
+  public constructor(
+    public readonly kubeConfig: KubeConfig,
+    private readonly timeoutMs = 30_000,
+  ) {
+    const cluster = kubeConfig.getCurrentCluster();
+    if (!cluster) throw new ModelstackError('KUBECONFIG', 'the kubeconfig has no current cluster');
+    this.server = new URL(cluster.server);
+  }
+
+  public get serverUrl(): string {
+    return this.server.origin;
+  }
+
+  public async request<T = Record<string, unknown>>(spec: RequestSpec): Promise<T> {
+    const url = new URL(spec.path, this.server);
+    for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
+    const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+    const opts: RequestOptions = {
+      method: spec.method,
+      hostname: url.hostname,
+      port: url.port,
+      path: `${url.pathname}${url.search}`,
+      headers: {
+        Accept: 'application/json',
+        ...(body !== undefined ? { 'Content-Type': spec.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(body) } : {}),
+      },
+    };
+    await this.kubeConfig.applyToHTTPSOptions(opts);
+    const { status, text } = await this.send(url.protocol, opts, body);
+    const parsed = parseJson(text);
+    if (status >= 200 && status < 300) return parsed as T;
+    throw apiError(
+      { status, method: spec.method, path: url.pathname, body: parsed as Record<string, unknown> | undefined },
+      spec.verb,
+      spec.resource,
+      spec.namespace,
+    );
+  }
+
+  private send(protocol: string, opts: RequestOptions, body: string | undefined): Promise<{ status: number; text: string }> {
+    const doRequest = protocol === 'http:' ? httpRequest : httpsRequest;
+    return new Promise((resolve, reject) => {
+      const req = doRequest(opts, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      req.setTimeout(this.timeoutMs, () => {
+        req.destroy(
+          new ModelstackError('TIMEOUT', `no answer from the API server at ${this.server.origin} within ${this.timeoutMs / 1000}s`, {
+            hint: 'check the cluster is up and reachable, then retry',
+          }),
+        );
+      });
+      req.on('error', (e) => {
+        if (e instanceof ModelstackError) return reject(e);
+        reject(
+          new ModelstackError('UNREACHABLE', `cannot reach the API server at ${this.server.origin}: ${errorMessage(e)}`, {
+            hint: 'check that the cluster is running and that the kubeconfig context (--context) points at it',
+            cause: e,
+          }),
+        );
+      });
+      if (body !== undefined) req.write(body);
+      req.end();
+    });
+  }
+
+  /** Discovery for one apiVersion; undefined when the group/version is not served (e.g. CRD absent). */
+  public async resources(apiVersion: string): Promise<ResourceInfo[] | undefined> {
+    let cached = this.discovery.get(apiVersion);
+    if (!cached) {
+      cached = this.discover(apiVersion);
+      this.discovery.set(apiVersion, cached);
+      cached.catch(() => this.discovery.delete(apiVersion));
+    }
+    return cached;
+  }
+
+  /** Forgets discovery results (after CRDs are installed). */
+  public resetDiscovery(): void {
+    this.discovery.clear();
+  }
+
+  private async discover(apiVersion: string): Promise<ResourceInfo[] | undefined> {
+    const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') as [string, string] : ['', apiVersion];
+    const path = group === '' ? `/api/${version}` : `/apis/${group}/${version}`;
+    try {
+      const list = await this.request<{ resources: Array<{ name: string; kind: string; namespaced: boolean }> }>({
+        method: 'GET',
+        path,
+        verb: 'discover',
+        resource: apiVersion,
+      });
+      return list.resources
+        .filter((r) => !r.name.includes('/'))
+        .map((r) => ({ group, version, kind: r.kind, plural: r.name, namespaced: r.namespaced }));
+    } catch (e) {
+      if (e instanceof ModelstackError && e.code === 'NOT_FOUND') return undefined;
+      throw e;
+    }
+  }
+
+  public async resourceFor(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
+    return (await this.resources(apiVersion))?.find((r) => r.kind === kind);
+  }
+
+  /** The collection path of a resource: /apis/g/v[/namespaces/ns]/plural. */
+  public static collectionPath(r: ResourceInfo, namespace?: string): string {
+    const base = r.group === '' ? `/api/${r.version}` : `/apis/${r.group}/${r.version}`;
+    return r.namespaced && namespace ? `${base}/namespaces/${namespace}/${r.plural}` : `${base}/${r.plural}`;
+  }
+
+  public static resourceName(r: ResourceInfo): string {
+    return r.group === '' ? r.plural : `${r.plural}.${r.group}`;
+  }
+
+  private async requireResource(o: KubeObjectLike): Promise<ResourceInfo> {
+    const r = await this.resourceFor(o.apiVersion, o.kind);
+    if (!r) {
+      throw new ModelstackError('NOT_FOUND', `the cluster does not serve ${o.kind} (${o.apiVersion})`, {
+        hint: 'install the CRD (or the operator that installs it) first',
+      });
+    }
+    return r;
+  }
+
+  private async objectPath(o: KubeObjectLike, subresource?: string): Promise<{ r: ResourceInfo; path: string; namespace?: string }> {
+    const r = await this.requireResource(o);
+    const namespace = r.namespaced ? (o.metadata.namespace ?? 'default') : undefined;
+    const name = encodeURIComponent(o.metadata.name ?? '');
+    return { r, namespace, path: `${KubeClient.collectionPath(r, namespace)}/${name}${subresource ? `/${subresource}` : ''}` };
+  }
+
+  /** GET of one object; undefined when it does not exist. */
+  public async get<T = Record<string, unknown>>(o: KubeObjectLike): Promise<T | undefined> {
+    const { r, path, namespace } = await this.objectPath(o);
+    try {
+      return await this.request<T>({ method: 'GET', path, verb: 'get', resource: KubeClient.resourceName(r), namespace });
+    } catch (e) {
+      if (e instanceof ModelstackError && e.code === 'NOT_FOUND') return undefined;
+      throw e;
+    }
+  }
+
+  /** Lists objects of a kind; namespace undefined lists across all namespaces. */
+  public async list<T = Record<string, unknown>>(
+    apiVersion: string,
+    kind: string,
+    opts: { namespace?: string; labelSelector?: string } = {},
+  ): Promise<T[] | undefined> {
+    const r = await this.resourceFor(apiVersion, kind);
+    if (!r) return undefined;
+    const items: T[] = [];
+    let cont: string | undefined;
+    do {
+      const page = await this.request<{ items: T[]; metadata?: { continue?: string } }>({
+        method: 'GET',
+        path: KubeClient.collectionPath(r, opts.namespace),
+        query: { labelSelector: opts.labelSelector, limit: '500', continue: cont },
+        verb: 'list',
+        resource: KubeClient.resourceName(r),
+        namespace: r.namespaced ? opts.namespace : undefined,
+      });
+      items.push(...page.items);
+      cont = page.metadata?.continue || undefined;
+    } while (cont);
+    return items;
+  }
+
+  /** Server-side apply of a raw JSON object. */
+  public async apply<T = Record<string, unknown>>(o: KubeObjectLike, opts: ApplyOptions): Promise<T> {
+    const { r, path, namespace } = await this.objectPath(o);
+    return this.request<T>({
+      method: 'PATCH',
+      path,
+      query: { fieldManager: opts.fieldManager, force: opts.force ? 'true' : undefined, dryRun: opts.dryRun ? 'All' : undefined },
+      body: o,
+      contentType: PatchStrategy.ServerSideApply,
+      verb: 'patch',
+      resource: KubeClient.resourceName(r),
+      namespace,
+    });
+  }
+
+  /** Server-side apply to the status subresource (tests play an operator with it). */
+  public async applyStatus<T = Record<string, unknown>>(o: KubeObjectLike, fieldManager: string): Promise<T> {
+    const { r, path, namespace } = await this.objectPath(o, 'status');
+    return this.request<T>({
+      method: 'PATCH',
+      path,
+      query: { fieldManager, force: 'true' },
+      body: o,
+      contentType: PatchStrategy.ServerSideApply,
+      verb: 'patch',
+      resource: `${KubeClient.resourceName(r)}/status`,
+      namespace,
+    });
+  }
+
+  /** DELETE of one object; false when it was already gone. */
+  public async delete(o: KubeObjectLike, propagationPolicy: 'Background' | 'Foreground' = 'Background'): Promise<boolean> {
+    const { r, path, namespace } = await this.objectPath(o);
+    try {
+      await this.request({
+        method: 'DELETE',
+        path,
+        body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy },
+        verb: 'delete',
+        resource: KubeClient.resourceName(r),
+        namespace,
+      });
+      return true;
+    } catch (e) {
+      if (e instanceof ModelstackError && e.code === 'NOT_FOUND') return false;
+      throw e;
+    }
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { message: text.slice(0, 500) };
+  }
+}

@@ -1,0 +1,86 @@
+import { ForbiddenError } from '../kube/api-error.js';
+import type { KubeClient } from '../kube/kube-client.js';
+import { deploymentHealth } from '../readiness/deployment.js';
+import { describeCondition, findCondition } from '../readiness/conditions.js';
+import { allRuntimes, type RuntimeInfo } from '../runtimes/registry.js';
+import { findOperator, operatorPods, operatorVersion } from './operator-lookup.js';
+
+/** One runtime as a cluster has it. `null` means the caller's permissions do not let us tell. */
+export interface RuntimeStatus {
+  readonly id: string;
+  readonly name: string;
+  readonly installed: boolean | null;
+  readonly healthy: boolean | null;
+  readonly version: string | null;
+  readonly message: string;
+}
+
+export interface StatusOptions {
+  /** Look for operators only in this namespace. @default all namespaces */
+  readonly namespace?: string;
+}
+
+type CrdCheck = { readonly state: 'ok' } | { readonly state: 'missing' | 'not-established'; readonly crd: string; readonly why?: string } | { readonly state: 'forbidden'; readonly permission: string };
+
+/** Checks every runtime: CRDs present and Established, operator Deployment available with ready pods, version. */
+export async function runtimeStatus(client: KubeClient, opts: StatusOptions = {}): Promise<RuntimeStatus[]> {
+  const out: RuntimeStatus[] = [];
+  for (const info of allRuntimes()) out.push(await oneRuntime(client, info, opts));
+  return out;
+}
+
+async function oneRuntime(client: KubeClient, info: RuntimeInfo, opts: StatusOptions): Promise<RuntimeStatus> {
+  const crds = await checkCrds(client, info);
+  const base = { id: info.id, name: info.displayName };
+  if (crds.state === 'forbidden') {
+    return { ...base, installed: null, healthy: null, version: null, message: `forbidden: cannot tell (missing permission: ${crds.permission})` };
+  }
+  const installed = crds.state === 'ok';
+  const crdMessage =
+    crds.state === 'missing' ? `CRD ${crds.crd} not found` : crds.state === 'not-established' ? `CRD ${crds.crd} not Established${crds.why ? ` (${crds.why})` : ''}` : '';
+
+  const op = await findOperator(client, info, opts.namespace);
+  if (op.found === 'forbidden') {
+    return { ...base, installed, healthy: null, version: null, message: joinMessages(crdMessage, `forbidden: cannot tell (missing permission: ${op.permission})`) };
+  }
+  if (op.found === false) {
+    return { ...base, installed, healthy: false, version: null, message: joinMessages(crdMessage, `operator not found (searched ${op.searched})`) };
+  }
+  const where = `${op.deployment.metadata.namespace}/${op.deployment.metadata.name}`;
+  const version = operatorVersion(op.deployment, info);
+  let pods: unknown[];
+  try {
+    pods = await operatorPods(client, op.deployment);
+  } catch (e) {
+    if (!(e instanceof ForbiddenError)) throw e;
+    return { ...base, installed, healthy: null, version, message: joinMessages(crdMessage, `operator ${where}: forbidden: cannot tell (missing permission: ${e.permission})`) };
+  }
+  const health = deploymentHealth(op.deployment, pods);
+  return {
+    ...base,
+    installed,
+    healthy: installed && health.healthy,
+    version,
+    message: joinMessages(crdMessage, `operator ${where}: ${health.message}`),
+  };
+}
+
+async function checkCrds(client: KubeClient, info: RuntimeInfo): Promise<CrdCheck> {
+  for (const crd of info.crdNames) {
+    let obj: unknown;
+    try {
+      obj = await client.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: crd } });
+    } catch (e) {
+      if (e instanceof ForbiddenError) return { state: 'forbidden', permission: e.permission };
+      throw e;
+    }
+    if (!obj) return { state: 'missing', crd };
+    const established = findCondition(obj, 'Established');
+    if (established?.status !== 'True') return { state: 'not-established', crd, why: describeCondition(established) };
+  }
+  return { state: 'ok' };
+}
+
+function joinMessages(...parts: string[]): string {
+  return parts.filter((p) => p !== '').join('; ');
+}

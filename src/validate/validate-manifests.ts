@@ -1,0 +1,87 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { ModelstackError, errorMessage } from '../errors.js';
+import type { KubeClient } from '../kube/kube-client.js';
+import { allRuntimes } from '../runtimes/registry.js';
+import { type CrdStore, crdFromObject, crdStoreOf, loadCrds, splitApiVersion } from '../schema/crd-store.js';
+import { resolveCrdsDir } from '../schema/crds-dir.js';
+import { type SchemaIssue, validateObject } from '../schema/validate.js';
+import { type KubeObject, objectRef } from '../synth/manifest.js';
+import { parseManifests } from '../synth/render-yaml.js';
+
+export interface ObjectResult {
+  readonly file: string;
+  readonly object: string;
+  /** "valid", "invalid", or "skipped" (not a custom resource the CRDs know). */
+  readonly outcome: 'valid' | 'invalid' | 'skipped';
+  readonly issues: readonly SchemaIssue[];
+  readonly note?: string;
+}
+
+export interface ValidateResult {
+  readonly crdSource: string;
+  readonly results: readonly ObjectResult[];
+  readonly invalid: number;
+  readonly valid: number;
+  readonly skipped: number;
+}
+
+/** Model kinds must always find their CRD; other unknown kinds (Flux, Argo CD, core) are skipped. */
+const REQUIRED_KINDS = new Set(allRuntimes().map((r) => `${r.model.group}/${r.model.kind}`));
+
+/** CRDs from a directory (--crds, MODELSTACK_CRDS_DIR, or ../shared/crds). */
+export async function crdsFromDir(explicit?: string): Promise<{ store: CrdStore; source: string }> {
+  const dir = resolveCrdsDir(explicit);
+  return { store: await loadCrds(dir), source: dir };
+}
+
+/** CRDs from the live cluster. */
+export async function crdsFromCluster(client: KubeClient): Promise<{ store: CrdStore; source: string }> {
+  const items = (await client.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition')) ?? [];
+  const crds = items.map((o) => crdFromObject({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', ...o }, 'cluster'));
+  return { store: crdStoreOf(crds), source: `cluster ${client.serverUrl}` };
+}
+
+/** Validates every custom resource in the manifests under `dir` against the CRDs' schemas. */
+export async function validateManifests(dir: string, crds: { store: CrdStore; source: string }): Promise<ValidateResult> {
+  const root = resolve(dir);
+  const files = await manifestFiles(root);
+  const results: ObjectResult[] = [];
+  for (const file of files) {
+    const rel = relative(root, file) || file;
+    const objects = parseManifests(await readFile(file, 'utf8'), rel);
+    for (const o of objects) results.push(validateOne(o, rel, crds.store));
+  }
+  const count = (k: ObjectResult['outcome']): number => results.filter((r) => r.outcome === k).length;
+  return { crdSource: crds.source, results, invalid: count('invalid'), valid: count('valid'), skipped: count('skipped') };
+}
+
+function validateOne(o: KubeObject, file: string, store: CrdStore): ObjectResult {
+  const { group } = splitApiVersion(o.apiVersion);
+  const object = objectRef(o);
+  if (!store.crdFor(group, o.kind)) {
+    if (REQUIRED_KINDS.has(`${group}/${o.kind}`)) {
+      return { file, object, outcome: 'invalid', issues: [{ path: '', message: `no CRD for ${o.apiVersion} ${o.kind} in the CRD source` }] };
+    }
+    return { file, object, outcome: 'skipped', issues: [], note: group === '' || !group.includes('.') ? 'built-in kind' : 'no CRD for this kind' };
+  }
+  const { issues } = validateObject(o, store);
+  return { file, object, outcome: issues.length ? 'invalid' : 'valid', issues };
+}
+
+async function manifestFiles(root: string): Promise<string[]> {
+  const s = await stat(root).catch((e: unknown) => {
+    throw new ModelstackError('IO', `cannot read ${root}: ${errorMessage(e)}`, { hint: 'run "modelstack synth" first, or pass the directory of your manifests' });
+  });
+  if (s.isFile()) return [root];
+  const out: string[] = [];
+  const walk = async (d: string): Promise<void> => {
+    for (const e of (await readdir(d, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (/\.(ya?ml|json)$/.test(e.name) && !e.name.startsWith('.')) out.push(p);
+    }
+  };
+  await walk(root);
+  return out;
+}
