@@ -1,0 +1,37 @@
+import { KubeClient } from '../../../src/kube/kube-client.js';
+import { loadKubeConfig } from '../../../src/kube/kube-config.js';
+import { KUBECONFIG_ENV, UNAVAILABLE_ENV } from './env.js';
+
+/**
+ * The shared test cluster started by global setup, or the reason there is none. Under
+ * CI=true global setup fails instead, so suites never silently skip there.
+ */
+export function sharedCluster(): { kubeconfig: string } | { unavailable: string } {
+  const kubeconfig = process.env[KUBECONFIG_ENV];
+  if (kubeconfig) return { kubeconfig };
+  return { unavailable: process.env[UNAVAILABLE_ENV] ?? 'global setup did not start a test cluster' };
+}
+
+/** `describe` when the shared cluster is up, else `describe.skip` with the reason said loudly. */
+export function describeWithCluster(name: string, fn: (kubeconfig: string) => void): void {
+  const c = sharedCluster();
+  if ('unavailable' in c) {
+    console.warn(`SKIPPED "${name}": no test cluster: ${c.unavailable}`);
+    describe.skip(name, () => fn(''));
+    return;
+  }
+  describe(name, () => fn(c.kubeconfig));
+}
+
+export function clientFor(kubeconfig: string, context = 'admin'): KubeClient {
+  return new KubeClient(loadKubeConfig({ kubeconfig, context }));
+}
+
+/** A namespace name unique to one test run. */
+export function uniqueNamespace(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+export async function createNamespace(client: KubeClient, name: string): Promise<void> {
+  await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { fieldManager: 'modelstack-test' });
+}
