@@ -1,8 +1,9 @@
 import type { Command } from '../command.js';
+import { diffCommand } from './diff-command.js';
 import { listCommand } from './list-command.js';
 import { statusCommand } from './status-command.js';
 import { synthCommand } from './synth-command.js';
 import { validateCommand } from './validate-command.js';
 
 /** Every CLI command, in the order `modelstack --help` lists them. */
-export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, statusCommand, listCommand];
+export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, diffCommand, statusCommand, listCommand];

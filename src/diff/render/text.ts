@@ -1,0 +1,36 @@
+import type { ChangeAction, ChangeSet } from '../change-set.js';
+import { ACTION_SIGN, summaryText } from './summary.js';
+
+export interface TextOptions {
+  /** ANSI colors (the caller decides: a terminal, and NO_COLOR unset). */
+  readonly color: boolean;
+}
+
+const ANSI = { reset: '\x1b[0m', bold: '\x1b[1m', dim: '\x1b[2m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m' };
+const ACTION_COLOR: Readonly<Record<ChangeAction, string>> = { add: ANSI.green, change: ANSI.yellow, remove: ANSI.red };
+
+/** The change set for a terminal: per object a header and its unified diff, then the summary. */
+export function renderText(cs: ChangeSet, opts: TextOptions): string {
+  const paint = (codes: string, text: string): string => (opts.color && codes !== '' ? `${codes}${text}${ANSI.reset}` : text);
+  const out: string[] = [];
+  for (const c of cs.changes) {
+    out.push(paint(ANSI.bold + ACTION_COLOR[c.action], `${ACTION_SIGN[c.action]} ${c.action} ${c.ref}`));
+    let inHunk = false;
+    for (const line of c.diff.replace(/\n$/, '').split('\n')) {
+      if (line.startsWith('@@')) inHunk = true;
+      out.push(paint(lineColor(line, inHunk), line));
+    }
+    out.push('');
+  }
+  out.push(paint(ANSI.bold, summaryText(cs.summary)));
+  return `${out.join('\n')}\n`;
+}
+
+function lineColor(line: string, inHunk: boolean): string {
+  if (!inHunk) return ANSI.bold;
+  if (line.startsWith('@@')) return ANSI.cyan;
+  if (line.startsWith('+')) return ANSI.green;
+  if (line.startsWith('-')) return ANSI.red;
+  if (line.startsWith('\\')) return ANSI.dim;
+  return '';
+}
