@@ -46,6 +46,9 @@ func main() {
 	if err == nil {
 		err = run(dir, *port)
 	}
+	if errors.Is(err, context.Canceled) {
+		err = errors.New("interrupted before ready")
+	}
 	if err != nil {
 		logger.Printf("error: %v", err)
 		os.Exit(1)
@@ -59,6 +62,10 @@ func run(dir string, port int) error {
 		return err
 	}
 	_ = os.Remove(readyFile)
+	// From here on library logs (klog, gRPC) land in the file, not in ours.
+	if err := redirectStderr(filepath.Join(dir, "apiserver.log")); err != nil {
+		return err
+	}
 
 	// client-go derives the user agent (and so the field manager that the
 	// apiserver's own loopback clients record in managedFields) from
@@ -99,10 +106,6 @@ func run(dir string, port int) error {
 	if err := writeKubeconfig(kubeconfig, server, p); err != nil {
 		return err
 	}
-	if err := redirectStderr(filepath.Join(dir, "apiserver.log")); err != nil {
-		return err
-	}
-
 	cmd.SetArgs(apiserverArgs(p, port, etcdURL))
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Execute() }()

@@ -55,9 +55,30 @@ export function binaryPath(): string {
   return path.join(cacheRoot, 'testcluster', `testcluster-${sourceHash()}`);
 }
 
-/** sha256 over go.mod, go.sum and every *.go file, names included. */
+/**
+ * -buildvcs=false: the binary must not depend on (or fail over) the state of
+ * the surrounding git checkout. -trimpath and -s -w make it smaller. The -X
+ * flags stamp the Kubernetes version from go.mod, as release builds do, so
+ * /version reports e.g. v1.36.3 rather than v0.0.0-master. The flags are part
+ * of the binary's hash, so changing them rebuilds.
+ */
+function buildFlags(): string[] {
+  const goMod = fs.readFileSync(path.join(SOURCE_DIR, 'go.mod'), 'utf8');
+  const m = /^\s*k8s\.io\/kubernetes v(\d+)\.(\d+)\.(\d+)\s*$/m.exec(goMod);
+  const ldflags = ['-s', '-w'];
+  if (m) {
+    for (const pkg of ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']) {
+      ldflags.push(`-X ${pkg}.gitVersion=v${m[1]}.${m[2]}.${m[3]}`, `-X ${pkg}.gitMajor=${m[1]}`);
+      ldflags.push(`-X ${pkg}.gitMinor=${m[2]}`, `-X ${pkg}.gitTreeState=clean`);
+    }
+  }
+  return ['-buildvcs=false', '-trimpath', `-ldflags=${ldflags.join(' ')}`];
+}
+
+/** sha256 over go.mod, go.sum and every *.go file (names included), plus the build flags. */
 function sourceHash(): string {
   const hash = createHash('sha256');
+  hash.update(`${buildFlags().join(' ')}\0`);
   const files = fs
     .readdirSync(SOURCE_DIR)
     .filter((f) => f === 'go.mod' || f === 'go.sum' || f.endsWith('.go'))
@@ -83,7 +104,7 @@ export async function ensureBuilt(log: Log = defaultLog): Promise<string> {
   // Build to a private name and rename, so a concurrent build or a reader
   // never sees a half-written binary.
   const tmp = `${bin}.tmp-${process.pid}`;
-  const args = ['build', '-trimpath', '-ldflags=-s -w', '-v', '-o', tmp, '.'];
+  const args = ['build', ...buildFlags(), '-v', '-o', tmp, '.'];
   log(`building ${path.basename(bin)} (first build takes several minutes)`);
   const started = Date.now();
   try {
@@ -105,9 +126,10 @@ export async function ensureBuilt(log: Log = defaultLog): Promise<string> {
  * is an error or a warning and is logged as is.
  */
 function runGo(args: string[], log: Log): Promise<void> {
-  const command = `go ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`;
+  const go = goCommand();
+  const command = `${go} ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`;
   return new Promise((resolve, reject) => {
-    const child = spawn('go', args, { cwd: SOURCE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(go, args, { cwd: SOURCE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
     const messages: string[] = [];
     let downloads = 0;
     let packages = 0;
@@ -151,6 +173,18 @@ function runGo(args: string[], log: Log): Promise<void> {
       reject(new Error(`\`${command}\` in ${SOURCE_DIR} failed (${signal ?? `exit code ${code}`}):\n${tail}`));
     });
   });
+}
+
+/**
+ * `go` from PATH, else the standard install location: non-login shells (CI
+ * scripts) often lack /usr/local/go/bin on PATH.
+ */
+function goCommand(): string {
+  const onPath = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .some((dir) => dir && fs.existsSync(path.join(dir, 'go')));
+  const fallback = '/usr/local/go/bin/go';
+  return !onPath && fs.existsSync(fallback) ? fallback : 'go';
 }
 
 /** Keeps the few most recent binaries; each is ~100 MB. */
