@@ -217,7 +217,8 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
     const tp = p.tensorParallelSize ?? 1;
     const gpus = p.gpusPerWorker ?? tp;
     issues.push(...capabilityIssues('dynamo', { engine, router: p.router, mode: p.mode }));
-    if (tp > gpus) {
+    // gpusPerWorker 0 runs CPU-only workers (one rank); otherwise every rank needs its own GPU.
+    if (tp > Math.max(gpus, 1)) {
       issues.push({
         prop: 'tensorParallelSize',
         value: tp,

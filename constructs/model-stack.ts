@@ -90,10 +90,12 @@ export class ModelStack extends Chart {
 
   /**
    * The Namespace object for `namespace`, created on first use (none for built-in namespaces
-   * or when createNamespaces is false). Callers add it as a dependency so it is applied first.
+   * or when createNamespaces is false, unless `always`). One object per namespace, shared by
+   * models and operators. Callers add it as a dependency so it is applied first.
    */
-  public namespaceObject(namespace: string, runtime: RuntimeId): ApiObject | undefined {
-    if (!this.createNamespaces || BUILT_IN_NAMESPACES.has(namespace) || !isDns1123Label(namespace)) return undefined;
+  public namespaceObject(namespace: string, runtime: RuntimeId, always = false): ApiObject | undefined {
+    if (BUILT_IN_NAMESPACES.has(namespace) || !isDns1123Label(namespace)) return undefined;
+    if (!this.createNamespaces && !always && !this.namespaces.has(namespace)) return undefined;
     let ns = this.namespaces.get(namespace);
     if (!ns) {
       ns = new ApiObject(this, `namespace-${namespace}`, {

@@ -89,9 +89,10 @@ export class Model extends Construct {
     for (const key of DYNAMO_ONLY) delete rayProps[key];
     if (capability.some((i) => i.prop === 'engine')) delete rayProps.engine;
     if (gpusPerWorker !== undefined && rest.workerGroups === undefined) {
-      rayProps.workerGroups = [
-        { name: 'gpu', minReplicas: rest.autoscaling?.minReplicas ?? 1, maxReplicas: rest.autoscaling?.maxReplicas ?? rest.autoscaling?.minReplicas ?? 1, gpus: gpusPerWorker },
-      ];
+      // RayModel's default group, with its GPUs set: same replica defaults as RayModel's.
+      const minReplicas = rest.autoscaling?.minReplicas ?? 1;
+      const maxReplicas = rest.autoscaling?.maxReplicas ?? Math.max(minReplicas, 1);
+      rayProps.workerGroups = [{ name: 'gpu', minReplicas, maxReplicas, gpus: gpusPerWorker }];
     } else if (gpusPerWorker !== undefined) {
       issues.push({
         prop: 'gpusPerWorker',

@@ -231,7 +231,8 @@ function resolve(scope: Construct, props: RayModelProps, name: string, namespace
         podTemplate: g.podTemplate,
       }),
     );
-    issues.push(...groupIssues(groups, tp));
+    // The default group copies autoscaling, whose problems are reported above under their own name.
+    if (p.workerGroups) issues.push(...groupIssues(groups, tp));
     const rayVersion = p.rayVersion ?? DEFAULT_RAY_VERSION;
     resolved = {
       name,
@@ -277,7 +278,8 @@ function groupIssues(groups: readonly ResolvedGroup[], tp: number): PropIssue[] 
     }
   });
   const maxGpus = Math.max(...groups.map((g) => g.gpus));
-  if (tp > maxGpus) {
+  // Groups without GPUs run CPU-only workers (one rank); otherwise every rank needs its own GPU.
+  if (tp > Math.max(maxGpus, 1)) {
     issues.push({
       prop: 'tensorParallelSize',
       value: tp,

@@ -81,7 +81,7 @@ export class RuntimeOperator extends Construct {
     reportIssues(this, issues);
     if (issues.length > 0) return;
 
-    if (this.install.kind === 'flux') this.renderFlux(info, props.values);
+    if (this.install.kind === 'flux') this.renderFlux(stack, info, props.values);
     if (this.install.kind === 'argocd') this.renderArgoCd(info, props.values);
   }
 
@@ -89,13 +89,10 @@ export class RuntimeOperator extends Construct {
     return { [RUNTIME_LABEL]: this.runtime };
   }
 
-  private renderFlux(info: RuntimeInfo, values: Readonly<Record<string, unknown>> | undefined): void {
+  private renderFlux(stack: ModelStack, info: RuntimeInfo, values: Readonly<Record<string, unknown>> | undefined): void {
     const interval = this.install.flux.interval ?? '10m';
-    const ns = new ApiObject(this, 'Namespace', {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: this.namespace, labels: this.labels() },
-    });
+    // The stack's one Namespace object, so models (or another operator) in this namespace share it.
+    const ns = stack.namespaceObject(this.namespace, this.runtime, true);
     const repo = new ApiObject(this, 'HelmRepository', {
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'HelmRepository',
@@ -122,7 +119,7 @@ export class RuntimeOperator extends Construct {
         ...(values ? { values: { ...values } } : {}),
       },
     });
-    repo.node.addDependency(ns);
+    if (ns) repo.node.addDependency(ns);
     release.node.addDependency(repo);
   }
 

@@ -2,7 +2,8 @@ import type { PropIssue } from './issues.js';
 
 /** An image reference is pinned when it names a tag other than `latest`, or a digest. */
 export function isPinnedImage(image: string): boolean {
-  if (/@sha256:[a-f0-9]{64}$/.test(image)) return true;
+  // A digest pins only when it is a whole sha256 digest (a truncated one is not a tag either).
+  if (image.includes('@')) return /@sha256:[a-f0-9]{64}$/.test(image);
   const lastSegment = image.slice(image.lastIndexOf('/') + 1);
   const colon = lastSegment.lastIndexOf(':');
   if (colon < 0) return false;

@@ -72,9 +72,9 @@ function problemOf(issue: z.core.$ZodIssue): string {
     case 'invalid_type':
       return `is not a valid ${issue.expected}`;
     case 'too_small':
-      return `is too small (${issue.origin === 'string' ? 'length ' : ''}minimum ${String(issue.minimum)})`;
+      return `is too small (${sizeOf(issue.origin)}minimum ${String(issue.minimum)})`;
     case 'too_big':
-      return `is too big (${issue.origin === 'string' ? 'length ' : ''}maximum ${String(issue.maximum)})`;
+      return `is too big (${sizeOf(issue.origin)}maximum ${String(issue.maximum)})`;
     default:
       return splitMessage(issue.message).problem;
   }
@@ -91,16 +91,27 @@ function splitMessage(message: string): { problem: string; fix?: string } {
   return { problem: problem || 'is not valid', fix: message.slice(at + 5) };
 }
 
+/** What a size bound counts: characters of a string, items of a list, else the value itself. */
+function sizeOf(origin: string): string {
+  return origin === 'string' ? 'length ' : origin === 'array' || origin === 'set' ? 'items ' : '';
+}
+
+function unitOf(origin: string, bound: string, n: number | bigint): string {
+  if (origin === 'string') return `${bound} ${String(n)} character${n === 1 ? '' : 's'}`;
+  if (origin === 'array' || origin === 'set') return `${bound} ${String(n)} item${n === 1 ? '' : 's'}`;
+  return `a value of ${bound} ${String(n)}`;
+}
+
 function fixOf(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_value':
       return `use one of ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}`;
     case 'invalid_type':
-      return issue.expected === 'int' ? 'use a whole number' : `pass a ${issue.expected}`;
+      return issue.expected === 'int' ? 'use a whole number' : `pass ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
     case 'too_small':
-      return `use a value of at least ${String(issue.minimum)}`;
+      return `use ${unitOf(issue.origin, 'at least', issue.minimum)}`;
     case 'too_big':
-      return `use a value of at most ${String(issue.maximum)}`;
+      return `use ${unitOf(issue.origin, 'at most', issue.maximum)}`;
     default:
       return splitMessage(issue.message).fix ?? 'correct the value';
   }

@@ -25,10 +25,11 @@ export function parseManifests(text: string, source: string): KubeObject[] {
       for (const v of value) if (isKubeObject(v)) out.push(v);
       continue;
     }
-    if (isKubeObject(value)) out.push(value);
-    else if (typeof value === 'object' && (value as Record<string, unknown>).kind === 'List') {
-      for (const v of ((value as Record<string, unknown>).items as unknown[]) ?? []) if (isKubeObject(v)) out.push(v);
-    }
+    // A List (as `kubectl get -o yaml` writes it, metadata included) stands for its items.
+    if (typeof value === 'object' && (value as Record<string, unknown>).kind === 'List') {
+      const items = (value as Record<string, unknown>).items;
+      for (const v of Array.isArray(items) ? items : []) if (isKubeObject(v)) out.push(v);
+    } else if (isKubeObject(value)) out.push(value);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import { ModelstackError } from '../errors.js';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { errorMessage, ModelstackError } from '../errors.js';
 import type { OutputFile } from './layout.js';
 
 /** The file in the output directory that lists what modelstack wrote there. */
@@ -25,6 +25,8 @@ interface Index {
  */
 export async function writeOutput(outdir: string, files: readonly OutputFile[]): Promise<WriteResult> {
   const root = resolve(outdir);
+  // Refuse a bad path before anything (the index included) is written.
+  const targets = files.map((f) => inside(root, f.path));
   await ensureDir(root);
   const previous = await readIndex(root);
   const next = files.map((f) => f.path);
@@ -32,8 +34,8 @@ export async function writeOutput(outdir: string, files: readonly OutputFile[]):
 
   const written: string[] = [];
   const unchanged: string[] = [];
-  for (const f of files) {
-    const target = inside(root, f.path);
+  for (const [i, f] of files.entries()) {
+    const target = targets[i]!;
     if ((await readOrUndefined(target)) === f.content) {
       unchanged.push(f.path);
       continue;
@@ -59,7 +61,13 @@ async function ensureDir(root: string): Promise<void> {
   if (s && !s.isDirectory()) {
     throw new ModelstackError('IO', `output path ${root} exists and is not a directory`, { hint: 'pass --out with a directory' });
   }
-  await mkdir(root, { recursive: true });
+  try {
+    await mkdir(root, { recursive: true });
+  } catch (e) {
+    throw new ModelstackError('IO', `cannot create output directory ${root}: ${errorMessage(e)}`, {
+      hint: 'pass --out with a directory you can write to',
+    });
+  }
 }
 
 async function readIndex(root: string): Promise<string[]> {
@@ -67,7 +75,9 @@ async function readIndex(root: string): Promise<string[]> {
   if (text === undefined) return [];
   try {
     const parsed = JSON.parse(text) as Partial<Index>;
-    return Array.isArray(parsed.files) ? parsed.files.filter((f): f is string => typeof f === 'string') : [];
+    if (!Array.isArray(parsed.files)) return [];
+    // Entries that are not plain relative paths inside the directory are damage, never removed.
+    return parsed.files.filter((f): f is string => typeof f === 'string' && isInside(root, f));
   } catch {
     // A damaged index only means stale files may stay; the next write repairs it.
     return [];
@@ -79,14 +89,15 @@ function indexText(files: readonly string[]): string {
   return `${JSON.stringify(index, null, 2)}\n`;
 }
 
+function isInside(root: string, rel: string): boolean {
+  const r = relative(root, resolve(root, rel));
+  return !(r === '' || isAbsolute(r) || r.startsWith('..') || r.split(sep).includes('..'));
+}
+
 /** The absolute path of `rel` under root; refuses paths that escape it. */
 function inside(root: string, rel: string): string {
-  const p = resolve(root, rel);
-  const r = relative(root, p);
-  if (r === '' || r.startsWith('..') || r.split(sep).includes('..')) {
-    throw new ModelstackError('IO', `refusing to write outside the output directory: ${rel}`);
-  }
-  return p;
+  if (!isInside(root, rel)) throw new ModelstackError('IO', `refusing to write outside the output directory: ${rel}`);
+  return resolve(root, rel);
 }
 
 async function readOrUndefined(path: string): Promise<string | undefined> {

@@ -1,0 +1,142 @@
+// Every DynamoGraphDeployment and RayService modelstack synthesizes must pass the upstream CRD
+// schemas (read from the shared CRD directory, never copied into this repository).
+import { DynamoModel, type DynamoModelProps, type Engine, RayModel, type RayModelProps, secretKey } from '../../index.js';
+import { silentIoHost } from '../../src/io/io-host.js';
+import { type CrdStore, loadCrds } from '../../src/schema/crd-store.js';
+import { resolveCrdsDir } from '../../src/schema/crds-dir.js';
+import { validateObject } from '../../src/schema/validate.js';
+import type { KubeObject } from '../../src/synth/manifest.js';
+import { synthStacks } from '../../src/synth/synth.js';
+import { repoRoot } from '../support/paths.js';
+import { type Json, objectsOf } from '../support/stacks.js';
+
+const MODEL_KINDS = new Set(['DynamoGraphDeployment', 'RayService']);
+
+let store: CrdStore;
+let example: KubeObject[];
+
+beforeAll(async () => {
+  const [crds, stacks] = await Promise.all([
+    loadCrds(resolveCrdsDir(undefined, { searchFrom: [repoRoot] }), {
+      include: (rel) => /nvidia\.com_dynamographdeployments\.ya?ml$|ray\.io_rayservices\.ya?ml$/.test(rel),
+    }),
+    // The example stack, through the CLI engine: cdk8s.yaml's app (stacks/main.ts).
+    synthStacks({ cwd: repoRoot }, silentIoHost),
+  ]);
+  store = crds;
+  example = stacks.flatMap((s) => [...s.objects]);
+}, 60_000);
+
+/** `Kind name: path message` for every schema issue of every model object. */
+function schemaIssues(objects: readonly (Json | KubeObject)[]): string[] {
+  return objects
+    .filter((o) => MODEL_KINDS.has(o.kind))
+    .flatMap((o) => validateObject(o, store).issues.map((i) => `${o.kind} ${o.metadata.name}: ${i.path} ${i.message}`));
+}
+
+function models(objects: readonly (Json | KubeObject)[]): string[] {
+  return objects.filter((o) => MODEL_KINDS.has(o.kind)).map((o) => `${o.kind} ${o.metadata.name}`);
+}
+
+describe('CRD schemas', () => {
+  test('the CRDs of both runtimes are loaded', () => {
+    expect(store.schemaFor('nvidia.com/v1beta1', 'DynamoGraphDeployment')).toBeDefined();
+    expect(store.schemaFor('ray.io/v1', 'RayService')).toBeDefined();
+  });
+
+  test('the example stack (stacks/main.ts) conforms', () => {
+    // At least one model of each runtime, so the check below cannot pass on an empty list.
+    expect(new Set(example.filter((o) => MODEL_KINDS.has(o.kind)).map((o) => o.kind))).toEqual(MODEL_KINDS);
+    expect(schemaIssues(example)).toEqual([]);
+  });
+
+  const engines: Engine[] = ['vllm', 'sglang', 'trtllm'];
+  const modes = ['aggregated', 'disaggregated'] as const;
+  const routers = ['round-robin', 'kv'] as const;
+  const matrix = engines.flatMap((engine) => modes.flatMap((mode) => routers.map((router) => ({ engine, mode, router }))));
+
+  test.each(matrix)('DynamoGraphDeployment $engine $mode $router conforms', (p) => {
+    const full: DynamoModelProps = {
+      model: 'Qwen/Qwen3-0.6B',
+      ...p,
+      servedModelName: 'qwen3',
+      tensorParallelSize: 2,
+      replicas: p.mode === 'aggregated' ? { frontend: 2, worker: 3 } : { frontend: 1, prefill: 2, decode: 3 },
+      hfTokenSecret: secretKey('hf-token', 'token'),
+      env: { LOG_LEVEL: 'debug', API_KEY: { secretKeyRef: secretKey('api', 'key') } },
+      workerArgs: ['--max-model-len', '4096'],
+      frontendArgs: ['--verbose'],
+      podTemplate: {
+        all: { metadata: { labels: { tier: 'llm' } }, spec: { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists' }] } },
+        frontend: { spec: { nodeSelector: { pool: 'cpu' } } },
+      },
+      labels: { team: 'ml' },
+      annotations: { owner: 'alice' },
+    };
+    const objects = objectsOf((s) => {
+      new DynamoModel(s, 'minimal', { model: 'Qwen/Qwen3-0.6B', ...p });
+      new DynamoModel(s, 'full', full);
+      new DynamoModel(s, 'cpu', { model: 'Qwen/Qwen3-0.6B', ...p, gpusPerWorker: 0 });
+    }, { namespace: 'llm' });
+    expect(models(objects)).toHaveLength(3);
+    expect(schemaIssues(objects)).toEqual([]);
+  });
+
+  const rayCases: [string, Partial<RayModelProps>][] = [
+    ['default worker group', {}],
+    ['one worker group', { workerGroups: [{ name: 'gpu', minReplicas: 1, maxReplicas: 1, gpus: 1 }] }],
+    [
+      'several worker groups with autoscaling',
+      {
+        tensorParallelSize: 2,
+        autoscaling: { minReplicas: 1, maxReplicas: 4 },
+        engineKwargs: { max_model_len: 8192 },
+        workerGroups: [
+          { name: 'l4', minReplicas: 1, maxReplicas: 2, gpus: 2, cpu: '16', memory: '64Gi' },
+          { name: 'h100', minReplicas: 0, maxReplicas: 3, replicas: 1, gpus: 8, podTemplate: { spec: { nodeSelector: { gpu: 'h100' } } } },
+          { name: 'cpu', minReplicas: 1, maxReplicas: 1, gpus: 0, cpu: '500m', memory: '1Gi' },
+        ],
+        head: { cpu: '4', memory: '16Gi', podTemplate: { metadata: { labels: { role: 'head' } } } },
+        hfTokenSecret: secretKey('hf-token', 'token'),
+        env: { A: '1' },
+        labels: { team: 'ml' },
+        annotations: { owner: 'bob' },
+      },
+    ],
+  ];
+
+  test.each(rayCases)('RayService with %s conforms', (_name, props) => {
+    const objects = objectsOf((s) => new RayModel(s, 'ray', { model: 'Qwen/Qwen2.5-7B-Instruct', ...props }));
+    expect(models(objects)).toHaveLength(1);
+    expect(schemaIssues(objects)).toEqual([]);
+  });
+
+  test('negative control: the validator catches broken objects', () => {
+    const [dgd] = objectsOf((s) => new DynamoModel(s, 'd', { model: 'm/m' })) as Json[];
+    const broken = JSON.parse(JSON.stringify(dgd)) as Json;
+    broken.spec.components[0].replicas = 'two';
+    broken.spec.components[1].type = 'bogus';
+    broken.spec.components[1].podTemplate.spec.containers[0].imagee = 'typo';
+    broken.spec.unknownField = true;
+    const issues = schemaIssues([broken]);
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        'DynamoGraphDeployment d: spec.components[0].replicas must be of type integer, got string',
+        expect.stringMatching(/^DynamoGraphDeployment d: spec\.components\[1\]\.type unsupported value "bogus"/),
+        'DynamoGraphDeployment d: spec.components[1].podTemplate.spec.containers[0].imagee unknown field "imagee"',
+        'DynamoGraphDeployment d: spec.unknownField unknown field "unknownField"',
+      ]),
+    );
+
+    const [rs] = objectsOf((s) => new RayModel(s, 'r', { model: 'm/m' })) as Json[];
+    const brokenRay = JSON.parse(JSON.stringify(rs)) as Json;
+    brokenRay.spec.rayClusterConfig.workerGroupSpecs[0].minReplicas = -1.5;
+    brokenRay.spec.rayClusterConfig.workerGroupSpecs[0].template.spec.containers[0].resourcess = {};
+    expect(schemaIssues([brokenRay])).toEqual([
+      'RayService r: spec.rayClusterConfig.workerGroupSpecs[0].minReplicas must be of type integer, got number',
+      'RayService r: spec.rayClusterConfig.workerGroupSpecs[0].template.spec.containers[0].resourcess unknown field "resourcess"',
+    ]);
+    // The untouched objects are clean, so the issues above come from the breakage.
+    expect(schemaIssues([dgd!, rs!])).toEqual([]);
+  });
+});

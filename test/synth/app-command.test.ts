@@ -1,0 +1,78 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ModelstackError } from '../../src/errors.js';
+import { DEFAULT_APP, resolveAppCommand, splitCommand } from '../../src/synth/app-command.js';
+import { removeTempDirs, tempDir } from '../support/paths.js';
+
+afterAll(removeTempDirs);
+
+function thrown(fn: () => unknown): ModelstackError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ModelstackError);
+    return e as ModelstackError;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('resolveAppCommand', () => {
+  test('--app wins over cdk8s.yaml', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'cdk8s.yaml'), 'app: node other.js\n');
+    expect(resolveAppCommand('node mine.js', dir)).toBe('node mine.js');
+  });
+
+  test('app of cdk8s.yaml when --app is not given (or blank)', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'cdk8s.yaml'), 'language: typescript\napp: npx tsx src/app.ts\n');
+    expect(resolveAppCommand(undefined, dir)).toBe('npx tsx src/app.ts');
+    expect(resolveAppCommand('   ', dir)).toBe('npx tsx src/app.ts');
+  });
+
+  test('the default without cdk8s.yaml, or when it names no app', () => {
+    expect(DEFAULT_APP).toBe('npx tsx stacks/main.ts');
+    expect(resolveAppCommand(undefined, tempDir())).toBe(DEFAULT_APP);
+    for (const text of ['', 'language: typescript\n', 'app: ""\n', 'app: 42\n']) {
+      const dir = tempDir();
+      writeFileSync(join(dir, 'cdk8s.yaml'), text);
+      expect(resolveAppCommand(undefined, dir)).toBe(DEFAULT_APP);
+    }
+  });
+
+  test('an invalid cdk8s.yaml is a usage error with a hint', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'cdk8s.yaml'), 'app: [unclosed\n');
+    const e = thrown(() => resolveAppCommand(undefined, dir));
+    expect(e.code).toBe('USAGE');
+    expect(e.message).toContain(`${join(dir, 'cdk8s.yaml')} is not valid YAML:`);
+    expect(e.hint).toBe('fix cdk8s.yaml, or pass --app "<command>"');
+  });
+});
+
+describe('splitCommand', () => {
+  test('whitespace separates words', () => {
+    expect(splitCommand('  npx   tsx\tstacks/main.ts \n')).toEqual(['npx', 'tsx', 'stacks/main.ts']);
+  });
+
+  test('quotes group, and may sit inside a word', () => {
+    expect(splitCommand(`node "my app.js" 'a b' --x="1 2"`)).toEqual(['node', 'my app.js', 'a b', '--x=1 2']);
+    expect(splitCommand(`a "" ''`)).toEqual(['a', '', '']);
+  });
+
+  test('backslash escapes outside single quotes only', () => {
+    expect(splitCommand('a\\ b "c\\"d" \'e\\f\'')).toEqual(['a b', 'c"d', 'e\\f']);
+  });
+
+  test('unterminated quotes and empty commands are usage errors', () => {
+    const quote = thrown(() => splitCommand('node "app.js'));
+    expect(quote.code).toBe('USAGE');
+    expect(quote.message).toBe('unterminated " quote in app command: node "app.js');
+    expect(quote.hint).toBe('close the quote');
+    expect(thrown(() => splitCommand("node 'x")).message).toBe("unterminated ' quote in app command: node 'x");
+    const empty = thrown(() => splitCommand('   '));
+    expect(empty.code).toBe('USAGE');
+    expect(empty.message).toBe('the app command is empty');
+    expect(empty.hint).toBe('pass --app "<command>"');
+  });
+});
