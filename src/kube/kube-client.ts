@@ -151,6 +151,23 @@ export class KubeClient {
     }
   }
 
+  /** The preferred apiVersion of an API group ("" is the core group); undefined when not served. */
+  public async preferredApiVersion(group: string): Promise<string | undefined> {
+    if (group === '') return 'v1';
+    try {
+      const g = await this.request<{ preferredVersion?: { groupVersion?: string } }>({
+        method: 'GET',
+        path: `/apis/${group}`,
+        verb: 'discover',
+        resource: group,
+      });
+      return g.preferredVersion?.groupVersion;
+    } catch (e) {
+      if (e instanceof ModelstackError && e.code === 'NOT_FOUND') return undefined;
+      throw e;
+    }
+  }
+
   public async resourceFor(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
     return (await this.resources(apiVersion))?.find((r) => r.kind === kind);
   }

@@ -8,6 +8,12 @@ import { readManifestDir } from '../../diff/sources/manifest-dir.js';
 import { synthObjects } from '../../diff/sources/synth-objects.js';
 import { ModelstackError } from '../../errors.js';
 import type { KubeObject } from '../../synth/manifest.js';
+import { synthStacks } from '../../synth/synth.js';
+import { FIELD_MANAGER, stackNameOf } from '../../apply/apply.js';
+import { applySetParent, groupKind, withPartOf } from '../../apply/applyset.js';
+import { ownedObjects, pruneCandidates, readParent } from '../../apply/owned-objects.js';
+import { liveSides } from '../../diff/sources/live.js';
+import { KUBE_FLAGS, kubeClientFrom } from '../kube-flags.js';
 import { choice, type Command, type CommandContext, parseCommandArgs } from '../command.js';
 
 const OUTPUTS = ['text', 'markdown', 'json'] as const;
@@ -15,8 +21,12 @@ type DiffOutput = (typeof OUTPUTS)[number];
 
 export const diffCommand: Command = {
   name: 'diff',
-  summary: 'show what would change: the current synth against a git revision or a directory',
+  summary: 'show what would change: against the live cluster, a git revision or a directory',
   usage: `modelstack diff [--base REF | --against DIR] [--app CMD] [-o text|markdown|json]
+
+  (neither)      compare with the live cluster: each object as the cluster has it against a
+                 server-side apply dry run of it; --kubeconfig FILE, --context NAME as kubectl;
+                 --prune also shows objects the stack owns that apply --prune would delete
 
   --base REF     compare with the app as it was at a git revision (HEAD~1, origin/main); it is
                  synthesized in a temporary worktree that is removed afterwards
@@ -27,6 +37,10 @@ Secret values are never shown, only whether they changed.
 Exit code 0 when nothing changes, 1 when something does, 2 on an error.`,
   async run(argv, ctx) {
     const { values } = parseCommandArgs('diff', argv, {
+      kubeconfig: KUBE_FLAGS.kubeconfig,
+      context: KUBE_FLAGS.context,
+      prune: { type: 'boolean' },
+      'applyset-namespace': { type: 'string' },
       base: { type: 'string' },
       against: { type: 'string' },
       app: { type: 'string' },
@@ -49,11 +63,8 @@ Exit code 0 when nothing changes, 1 when something does, 2 on an error.`,
       before = synthAtGitRef({ ref: base, cwd: ctx.cwd, app }, ctx.io);
       source = `git ${base}`;
     } else {
-      // PLACEHOLDER(live diff): with neither flag, `modelstack diff` will compare with the live
-      // cluster; that mode plugs in here as one more source of the before side.
-      throw new ModelstackError('USAGE', 'live diff needs a cluster, and is not available yet', {
-        hint: 'compare with a git revision (--base HEAD~1) or a directory (--against dist)',
-      });
+      const cs = await liveDiff(values, ctx);
+      return { stdout: render(cs, output, 'the live cluster', ctx), exitCode: hasChanges(cs) ? 1 : 0 };
     }
     const after = synthObjects({ app, cwd: ctx.cwd }, ctx.io);
     const [b, a] = await both(before, after);
@@ -61,6 +72,23 @@ Exit code 0 when nothing changes, 1 when something does, 2 on an error.`,
     return { stdout: render(cs, output, source, ctx), exitCode: hasChanges(cs) ? 1 : 0 };
   },
 };
+
+/** Live mode: the cluster as it is against a dry run of `apply` (ownership marks included). */
+async function liveDiff(values: Record<string, unknown>, ctx: CommandContext): Promise<ChangeSet> {
+  const client = kubeClientFrom(values, ctx.env);
+  const stacks = await synthStacks({ app: values.app as string | undefined, cwd: ctx.cwd }, ctx.io);
+  const before: KubeObject[] = [];
+  const after: KubeObject[] = [];
+  for (const s of stacks) {
+    const parent = applySetParent(stackNameOf(s), (values['applyset-namespace'] as string | undefined) ?? 'default');
+    const desired = s.objects.map((o) => withPartOf(o, parent));
+    const prune = values.prune ? pruneCandidates(await ownedObjects(client, parent, await readParent(client, parent), desired.map(groupKind)), desired) : [];
+    const sides = await liveSides(client, desired, { fieldManager: FIELD_MANAGER, pruneCandidates: prune });
+    before.push(...sides.before);
+    after.push(...sides.after);
+  }
+  return diffObjects(before, after);
+}
 
 function render(cs: ChangeSet, output: DiffOutput, source: string, ctx: CommandContext): string {
   switch (output) {

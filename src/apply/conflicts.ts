@@ -1,0 +1,22 @@
+import { ApiStatusError } from '../kube/api-error.js';
+
+/** A field another manager owns, from a 409 of a server-side apply. */
+export interface FieldConflict {
+  readonly object: string;
+  readonly manager: string;
+  readonly field: string;
+}
+
+/** Server-side apply conflicts say `conflict with "manager"`, sometimes followed by ` using v: .path`. */
+const CONFLICT = /conflict with "([^"]+)"(?: using [^:]+)?(?:: (\S.*))?$/;
+
+export function conflictsOf(e: unknown, object: string): FieldConflict[] | undefined {
+  if (!(e instanceof ApiStatusError) || e.code !== 'CONFLICT') return undefined;
+  const causes = (e.failure.body?.details as { causes?: Array<{ message?: string; field?: string }> } | undefined)?.causes ?? [];
+  const out: FieldConflict[] = [];
+  for (const c of causes) {
+    const m = CONFLICT.exec(c.message ?? '');
+    out.push({ object, manager: m?.[1] ?? 'another manager', field: c.field ?? m?.[2] ?? '(unknown field)' });
+  }
+  return out.length > 0 ? out : [{ object, manager: 'another manager', field: e.message }];
+}

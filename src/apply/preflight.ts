@@ -1,0 +1,41 @@
+import { ModelstackError } from '../errors.js';
+import type { KubeClient } from '../kube/kube-client.js';
+import { allRuntimes, type RuntimeInfo } from '../runtimes/registry.js';
+import { runtimeStatus, type RuntimeStatus } from '../status/runtime-status.js';
+import type { KubeObject } from '../synth/manifest.js';
+
+/** The runtimes whose model kinds appear among the objects. */
+export function requiredRuntimes(objects: readonly KubeObject[]): RuntimeInfo[] {
+  return allRuntimes().filter((r) =>
+    objects.some((o) => o.kind === r.model.kind && o.apiVersion.startsWith(`${r.model.group}/`)),
+  );
+}
+
+export interface PreflightResult {
+  readonly checked: readonly RuntimeStatus[];
+}
+
+/**
+ * Refuses, before anything is written, when a runtime that a model needs is not installed
+ * and healthy, naming the runtime, what is missing and how to install it.
+ */
+export async function preflight(client: KubeClient, objects: readonly KubeObject[]): Promise<PreflightResult> {
+  const needed = requiredRuntimes(objects);
+  if (needed.length === 0) return { checked: [] };
+  const statuses = await runtimeStatus(client);
+  const checked = statuses.filter((s) => needed.some((r) => r.id === s.id));
+  const failing = checked.filter((s) => s.installed !== true || s.healthy !== true);
+  if (failing.length > 0) {
+    const details = failing.flatMap((s) => {
+      const info = needed.find((r) => r.id === s.id)!;
+      const what = s.installed === null || s.healthy === null ? 'cannot be checked' : s.installed ? 'is installed but not healthy' : 'is not installed';
+      return [`${info.displayName} (${info.id}) ${what}: ${s.message}`, `  to install: ${info.installHint}`];
+    });
+    throw new ModelstackError('PREFLIGHT', `preflight failed: ${failing.map((s) => s.id).join(', ')} not ready for the models of this stack; nothing was written`, {
+      details,
+      hint: 'install the runtime(s) named above, or pass --skip-preflight to apply anyway',
+      exitCode: 2,
+    });
+  }
+  return { checked };
+}

@@ -1,0 +1,49 @@
+import { ModelstackError } from '../errors.js';
+import type { IoHost } from '../io/io-host.js';
+import type { KubeClient } from '../kube/kube-client.js';
+import { modelState } from '../readiness/model-state-of.js';
+import type { ModelState } from '../readiness/model-state.js';
+import { objectRef, type KubeObject } from '../synth/manifest.js';
+import { stageOf } from './order.js';
+
+export interface WaitOptions {
+  readonly timeoutMs: number;
+  readonly pollMs?: number;
+}
+
+/**
+ * Waits until every model object is Ready (same phase logic as `list`), reporting progress
+ * whenever a model's phase or replica count changes. A Failed model or the timeout ends the
+ * wait with an error that lists the models not ready.
+ */
+export async function waitForModels(client: KubeClient, objects: readonly KubeObject[], opts: WaitOptions, io: IoHost): Promise<void> {
+  const models = objects.filter((o) => stageOf(o) === 'models');
+  if (models.length === 0) return;
+  const deadline = Date.now() + opts.timeoutMs;
+  const last = new Map<string, string>();
+  for (;;) {
+    const states = await Promise.all(
+      models.map(async (m) => [objectRef(m), modelState(m.kind, await client.get(m))] as [string, ModelState]),
+    );
+    for (const [ref, s] of states) {
+      const line = `${s.phase} ${s.ready}/${s.desired}`;
+      if (last.get(ref) !== line) io.notify({ level: 'info', code: 'WAIT_PROGRESS', message: `  ${ref}: ${line}${s.message ? ` (${s.message})` : ''}` });
+      last.set(ref, line);
+    }
+    const failed = states.filter(([, s]) => s.phase === 'Failed');
+    if (failed.length > 0) {
+      throw new ModelstackError('PREFLIGHT', `${failed.length} model(s) failed while waiting`, {
+        details: failed.map(([ref, s]) => `${ref}: ${s.message}`),
+        hint: 'see the operator and pod logs; fix the model and apply again',
+      });
+    }
+    if (states.every(([, s]) => s.phase === 'Ready')) return;
+    if (Date.now() >= deadline) {
+      throw new ModelstackError('TIMEOUT', `models not ready after ${Math.round(opts.timeoutMs / 1000)}s`, {
+        details: states.filter(([, s]) => s.phase !== 'Ready').map(([ref, s]) => `${ref}: ${s.phase} ${s.ready}/${s.desired} ${s.message}`),
+        hint: 'the apply itself succeeded; check with "modelstack list", or wait longer with --timeout',
+      });
+    }
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 2000));
+  }
+}

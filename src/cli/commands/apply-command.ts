@@ -1,0 +1,80 @@
+import { apply, type ApplyResult } from '../../apply/apply.js';
+import { ModelstackError } from '../../errors.js';
+import { synthStacks } from '../../synth/synth.js';
+import { type Command, parseCommandArgs } from '../command.js';
+import { KUBE_FLAGS, kubeClientFrom } from '../kube-flags.js';
+
+export const APPLY_FLAGS = {
+  kubeconfig: KUBE_FLAGS.kubeconfig,
+  context: KUBE_FLAGS.context,
+  app: { type: 'string' },
+  'applyset-namespace': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+} as const;
+
+export const applyCommand: Command = {
+  name: 'apply',
+  summary: 'apply the stack to the cluster with server-side apply (after a preflight check)',
+  usage: `modelstack apply [--app CMD] [--dry-run] [--prune] [--force-conflicts] [--skip-preflight] [--wait] [--timeout SECONDS] [--concurrency N]
+
+  --app CMD             app command (default: "app" in cdk8s.yaml, else "npx tsx stacks/main.ts")
+  --dry-run             let the server check everything, write nothing
+  --prune               delete objects this stack applied before and no longer has (listed first);
+                        objects without this stack's ownership marks are never touched
+  --force-conflicts     take over fields another field manager owns (otherwise conflicts stop the apply)
+  --skip-preflight      apply even when a model's runtime is not installed and healthy
+  --wait                wait until every model is Ready, showing progress
+  --timeout SECONDS     how long --wait waits (default 600)
+  --concurrency N       requests in flight within one stage (default 4)
+  --applyset-namespace  namespace of the stack's ownership record (default: default)
+  --kubeconfig FILE, --context NAME  as kubectl
+Order: CRDs, namespaces, RBAC and config, operators, models. Field manager: modelstack.`,
+  async run(argv, ctx) {
+    const { values } = parseCommandArgs('apply', argv, {
+      ...APPLY_FLAGS,
+      prune: { type: 'boolean' },
+      'force-conflicts': { type: 'boolean' },
+      'skip-preflight': { type: 'boolean' },
+      wait: { type: 'boolean' },
+      timeout: { type: 'string' },
+      concurrency: { type: 'string' },
+    });
+    const timeout = positiveNumber('--timeout', values.timeout as string | undefined, 600);
+    const concurrency = positiveNumber('--concurrency', values.concurrency as string | undefined, 4);
+    const client = kubeClientFrom(values, ctx.env);
+    const stacks = await synthStacks({ app: values.app as string | undefined, cwd: ctx.cwd }, ctx.io);
+    const result = await apply(
+      client,
+      stacks,
+      {
+        dryRun: values['dry-run'] === true,
+        forceConflicts: values['force-conflicts'] === true,
+        prune: values.prune === true,
+        skipPreflight: values['skip-preflight'] === true,
+        waitMs: values.wait ? timeout * 1000 : undefined,
+        concurrency,
+        applySetNamespace: values['applyset-namespace'] as string | undefined,
+      },
+      ctx.io,
+    );
+    return { stdout: formatApply(result), exitCode: 0 };
+  },
+};
+
+export function positiveNumber(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new ModelstackError('USAGE', `${flag} ${JSON.stringify(value)} is not a positive number`, { hint: `e.g. ${flag} ${fallback}` });
+  return n;
+}
+
+export function formatApply(r: ApplyResult): string {
+  const lines: string[] = [];
+  for (const s of r.stacks) {
+    const count = (a: string): number => s.outcomes.filter((o) => o.action === a).length;
+    lines.push(
+      `stack ${s.stack}: ${count('created')} created, ${count('configured')} configured, ${count('unchanged')} unchanged, ${count('pruned')} pruned${r.dryRun ? ' (dry run: nothing written)' : ''}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,12 @@
+import { collectErrors, ModelStack, type ModelStackProps, ModelstackApp } from '../../../index.js';
+import type { KubeObject, StackManifest } from '../../../src/synth/manifest.js';
+
+/** A stack built in-process, as `modelstack synth` would hand it to apply and diff. */
+export function stackManifest(stackName: string, build: (stack: ModelStack) => void, props: ModelStackProps = {}): StackManifest {
+  const app = new ModelstackApp();
+  const stack = new ModelStack(app, stackName, props);
+  build(stack);
+  const errors = collectErrors(app);
+  if (errors.length > 0) throw new Error(errors.map((e) => `[${e.path}] ${e.message}`).join('\n'));
+  return { id: stackName, stackName: stack.stackName, objects: stack.toJson() as KubeObject[] };
+}
