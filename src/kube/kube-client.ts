@@ -74,7 +74,13 @@ export class KubeClient {
         ...(body !== undefined ? { 'Content-Type': spec.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(body) } : {}),
       },
     };
-    await this.kubeConfig.applyToHTTPSOptions(opts);
+    try {
+      await this.kubeConfig.applyToHTTPSOptions(opts);
+    } catch (e) {
+      throw new ModelstackError('KUBECONFIG', `cannot use the kubeconfig's credentials for ${this.server.origin}: ${errorMessage(e)}`, {
+        hint: 'check the current context of your kubeconfig (--context), or pass --kubeconfig FILE',
+      });
+    }
     const { status, text } = await this.send(url.protocol, opts, body);
     const parsed = parseJson(text);
     if (status >= 200 && status < 300) return parsed as T;

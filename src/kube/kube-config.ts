@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ModelstackError, errorMessage } from '../errors.js';
 
@@ -21,6 +23,13 @@ export function loadKubeConfig(opts: KubeConfigOptions = {}): KubeConfig {
       }
       kc.loadFromFile(opts.kubeconfig);
     } else {
+      // client-node falls back to http://localhost:8080 when it finds no config; kubectl says so instead.
+      const home = join(homedir(), '.kube', 'config');
+      if (!process.env.KUBECONFIG && !existsSync(home) && !process.env.KUBERNETES_SERVICE_HOST) {
+        throw new ModelstackError('KUBECONFIG', `no kubeconfig found (KUBECONFIG is not set and ${home} does not exist)`, {
+          hint: 'pass --kubeconfig FILE, or set KUBECONFIG',
+        });
+      }
       kc.loadFromDefault();
     }
   } catch (e) {

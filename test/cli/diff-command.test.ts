@@ -102,10 +102,12 @@ describe('modelstack diff', () => {
     expect(missing.stderr).toContain('error: cannot read');
   }, SLOW);
 
-  it('with neither flag, says live diff needs a cluster (for now)', async () => {
-    const r = await cli(['diff'], repo.appDir);
+  it('with neither flag, diffs against the live cluster: a missing kubeconfig is a clear error, no trace', async () => {
+    const r = await cli(['diff', '--kubeconfig', join(repo.appDir, 'no-such-kubeconfig')], repo.appDir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('live diff needs a cluster');
+    expect(r.stderr).toContain(`error: kubeconfig ${join(repo.appDir, 'no-such-kubeconfig')} does not exist`);
+    expect(r.stderr).toContain('hint: pass --kubeconfig with an existing file, or set KUBECONFIG');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   }, SLOW);
 
   it('is listed in the help after synth and validate', async () => {
