@@ -120,8 +120,16 @@ async function applyStack(client: KubeClient, s: StackManifest, opts: ApplyOptio
 }
 
 async function applyOne(client: KubeClient, o: KubeObject, opts: ApplyOptions): Promise<ObjectOutcome> {
+  // In a dry run the namespace or CRD an object needs may only be created by this same apply.
+  if (opts.dryRun && !(await client.resourceFor(o.apiVersion, o.kind))) return { ref: objectRef(o), action: 'created' };
   const before = await client.get<KubeObject>(o);
-  const after = await client.apply<KubeObject>(o, { fieldManager: FIELD_MANAGER, force: opts.forceConflicts, dryRun: opts.dryRun });
+  let after: KubeObject;
+  try {
+    after = await client.apply<KubeObject>(o, { fieldManager: FIELD_MANAGER, force: opts.forceConflicts, dryRun: opts.dryRun });
+  } catch (e) {
+    if (opts.dryRun && !before && e instanceof ModelstackError && e.code === 'NOT_FOUND') return { ref: objectRef(o), action: 'created' };
+    throw e;
+  }
   const rv = (x: KubeObject | undefined): unknown => x?.metadata && (x.metadata as { resourceVersion?: string }).resourceVersion;
   const action: ObjectAction = !before ? 'created' : opts.dryRun ? dryRunAction(before, after) : rv(before) === rv(after) ? 'unchanged' : 'configured';
   return { ref: objectRef(o), action };

@@ -27,7 +27,8 @@ export async function ownedObjects(
     const apiVersion = await client.preferredApiVersion(group);
     if (!apiVersion) continue;
     const items = await client.list<KubeObject>(apiVersion, kind, { labelSelector: `${APPLYSET_PART_OF}=${parent.id}` });
-    for (const item of items ?? []) out.push({ ...item, apiVersion, kind });
+    // Objects already being deleted (e.g. a namespace finalizing) are gone as far as we are concerned.
+    for (const item of items ?? []) if (!(item.metadata as { deletionTimestamp?: string }).deletionTimestamp) out.push({ ...item, apiVersion, kind });
   }
   return out;
 }
