@@ -11,6 +11,7 @@ import { mergePatch, type PodTemplatePatch } from './common/pod-template.js';
 import * as s from './common/schemas.js';
 import { type EnvValue, hfTokenIssues, type SecretKeyRef, secretLiteralIssues } from './common/secrets.js';
 import { parseProps, reportIssues } from './common/validation.js';
+import { derivedEnvIssues, reservedLabelIssues } from './common/reserved.js';
 import { ModelStack } from './model-stack.js';
 import { renderEnv, type ContainerEnv } from './common/env.js';
 import { workerCommand, type WorkerRole } from './dynamo/engine-args.js';
@@ -228,6 +229,8 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
     }
     issues.push(...imageIssues('image', p.image));
     issues.push(...secretLiteralIssues(p.env, { workerArgs: p.workerArgs, frontendArgs: p.frontendArgs }));
+    issues.push(...derivedEnvIssues(p.env, { ...(p.hfTokenSecret ? { HF_TOKEN: 'hfTokenSecret' } : {}), DYN_ROUTER_MODE: 'router' }));
+    issues.push(...reservedLabelIssues(p.labels));
     issues.push(...roleIssues(p.mode ?? 'aggregated', p.replicas, p.podTemplate));
   }
   reportIssues(scope, issues);

@@ -13,6 +13,7 @@ import { mergePatch, type PodTemplatePatch } from './common/pod-template.js';
 import * as s from './common/schemas.js';
 import { type EnvValue, hfTokenIssues, type SecretKeyRef, secretLiteralIssues } from './common/secrets.js';
 import { parseProps, reportIssues } from './common/validation.js';
+import { derivedEnvIssues, reservedLabelIssues } from './common/reserved.js';
 import { ModelStack } from './model-stack.js';
 
 export interface RayWorkerGroup {
@@ -208,6 +209,8 @@ function resolve(scope: Construct, props: RayModelProps, name: string, namespace
     issues.push(...capabilityIssues('kuberay', { engine: p.engine }));
     issues.push(...imageIssues('image', p.image));
     issues.push(...secretLiteralIssues(p.env, {}));
+    issues.push(...derivedEnvIssues(p.env, { ...(p.hfTokenSecret ? { HF_TOKEN: 'hfTokenSecret' } : {}) }));
+    issues.push(...reservedLabelIssues(p.labels));
     const tp = p.tensorParallelSize ?? 1;
     const minReplicas = p.autoscaling?.minReplicas ?? 1;
     const maxReplicas = p.autoscaling?.maxReplicas ?? Math.max(minReplicas, 1);

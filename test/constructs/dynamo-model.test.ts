@@ -275,8 +275,8 @@ describe('DynamoModel options', () => {
     }
   });
 
-  test('labels and annotations go on the DynamoGraphDeployment; the runtime label cannot be overridden', () => {
-    const d = dgd({ labels: { team: 'ml', 'modelstack.io/runtime': 'other' }, annotations: { 'example.com/owner': 'alice' } });
+  test('labels and annotations go on the DynamoGraphDeployment next to the ownership labels', () => {
+    const d = dgd({ labels: { team: 'ml' }, annotations: { 'example.com/owner': 'alice' } });
     expect(d.metadata.labels).toEqual({
       team: 'ml',
       'app.kubernetes.io/managed-by': 'modelstack',
