@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { errorMessage, ModelstackError } from '../errors.js';
 import type { OutputFile } from './layout.js';
@@ -50,6 +50,7 @@ export async function writeOutput(outdir: string, files: readonly OutputFile[]):
   for (const old of previous) {
     if (keep.has(old)) continue;
     await rm(inside(root, old), { force: true });
+    await removeEmptyParents(root, dirname(inside(root, old)));
     removed.push(old);
   }
   await writeAtomic(join(root, INDEX_FILE), indexText([...next].sort()));
@@ -112,4 +113,15 @@ async function writeAtomic(path: string, content: string): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, content);
   await rename(tmp, path);
+}
+
+/** Removes `dir` and its parents up to (not including) root while they are empty. */
+async function removeEmptyParents(root: string, dir: string): Promise<void> {
+  for (let d = dir; d !== root && d.startsWith(root + sep); d = dirname(d)) {
+    try {
+      await rmdir(d);
+    } catch {
+      return; // not empty (or already gone): stop climbing
+    }
+  }
 }

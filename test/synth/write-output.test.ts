@@ -63,6 +63,7 @@ describe('writeOutput', () => {
     expect(result).toEqual({ written: [], unchanged: ['a.yaml'], removed: ['s/b.yaml', 's/c.yaml'] });
     expect(existsSync(join(out, 's/b.yaml'))).toBe(false);
     expect(existsSync(join(out, 's/c.yaml'))).toBe(false);
+    expect(existsSync(join(out, 's'))).toBe(false); // emptied folders go too
     expect(index(out)).toEqual({ version: 1, files: ['a.yaml'] });
   });
 
