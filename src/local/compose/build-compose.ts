@@ -1,0 +1,169 @@
+import { nameFromId } from '../../../constructs/common/names.js';
+import { ModelstackError } from '../../errors.js';
+import { RUNTIME_LABEL } from '../../labels.js';
+import type { StackManifest } from '../../synth/manifest.js';
+import {
+  type ComposeConfig,
+  type ComposeFile,
+  type ComposeFlavor,
+  type ComposeService,
+  type ComposeVolume,
+  MODEL_LABEL,
+  PROJECT_LABEL,
+  ROLE_LABEL,
+  SERVICE_LABEL,
+} from './compose-types.js';
+import { dynamoRuntimeServices } from './dynamo-services.js';
+import { engineServices } from './engine-services.js';
+import { type GpuAssignment, gpuDeploys } from './gpu-devices.js';
+import { httpHealthcheck } from './healthcheck.js';
+import { type HfCache, hfCache } from './hf-cache.js';
+import { allocateHostPorts, publishedPort } from './host-ports.js';
+import { escapeInterpolation } from './interpolation.js';
+import { modelObjects } from './model-objects.js';
+import { rayRuntimeServices } from './ray-services.js';
+import type { ModelDraft, ModelObject, ServiceDraft } from './service-draft.js';
+
+export interface ComposeOptions {
+  /** Compose project name. @default the first stack's name */
+  readonly project?: string;
+  /** @default "runtime" */
+  readonly flavor?: ComposeFlavor;
+  /** Hugging Face cache: an absolute host path or a named volume. @default the named volume "hf-cache" */
+  readonly hfCache?: string;
+  /** First host port; services serving HTTP get base, base + 1, ... in service order. @default 18000 */
+  readonly hostPortBase?: number;
+  /** How GPU reservations are written. @default "count" */
+  readonly gpuAssignment?: GpuAssignment;
+}
+
+const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
+/**
+ * Every service runs as root: the Hugging Face cache is mounted under /root and a fresh volume is
+ * owned by root, while the Dynamo and Ray images default to non-root users that could not write it.
+ */
+const SERVICE_USER = '0:0';
+
+/**
+ * The compose file that runs the models of `stacks` on this machine: one set of services per
+ * DynamoGraphDeployment or RayService (other objects are ignored), in stack and object order.
+ * Pure and deterministic: the same stacks and options give the same file.
+ */
+export function buildCompose(stacks: readonly StackManifest[], opts: ComposeOptions = {}): ComposeFile {
+  const models = modelObjects(stacks);
+  if (models.length === 0) {
+    throw new ModelstackError('LOCAL', 'the stacks have no model to run locally (no DynamoGraphDeployment or RayService)', {
+      hint: 'add a Model (or DynamoModel / RayModel) to a ModelStack, or point --app at the app that declares your models',
+    });
+  }
+  const project = projectName(stacks, opts.project);
+  const flavor = opts.flavor ?? 'runtime';
+  const drafts = models.map((m) => modelDraft(m, flavor));
+  const services = drafts.flatMap((d) => d.services);
+  assertUniqueNames(services);
+
+  const cache = hfCache(opts.hfCache);
+  const hostPorts = allocateHostPorts(services.filter((s) => s.health).length, opts.hostPortBase);
+  const deploys = gpuDeploys(
+    services.map((s) => s.gpus),
+    opts.gpuAssignment ?? 'count',
+  );
+  const withHealth = new Set(services.filter((s) => s.health).map((s) => s.name));
+  let nextPort = 0;
+  const out: Record<string, ComposeService> = {};
+  services.forEach((s, i) => {
+    const hostPort = s.health ? hostPorts[nextPort++] : undefined;
+    out[s.name] = composeService(project, s, cache, hostPort, deploys[i], withHealth);
+  });
+
+  const volumes: Record<string, ComposeVolume> = {};
+  if (cache.volume) volumes[cache.volume.name] = cache.volume.spec;
+  const configs: Record<string, ComposeConfig> = {};
+  for (const d of drafts) {
+    Object.assign(volumes, d.volumes);
+    Object.assign(configs, d.configs);
+  }
+  return escapeInterpolation({
+    name: project,
+    services: out,
+    ...(Object.keys(volumes).length ? { volumes } : {}),
+    ...(Object.keys(configs).length ? { configs } : {}),
+  });
+}
+
+function modelDraft(m: ModelObject, flavor: ComposeFlavor): ModelDraft {
+  if (flavor === 'engine') return engineServices(m);
+  return m.runtime === 'dynamo' ? dynamoRuntimeServices(m) : rayRuntimeServices(m);
+}
+
+function projectName(stacks: readonly StackManifest[], given: string | undefined): string {
+  if (given !== undefined) {
+    if (!PROJECT_NAME.test(given)) {
+      throw new ModelstackError('LOCAL', `"${given}" is not a valid compose project name`, {
+        hint: 'use lower-case letters, digits, "-" and "_", starting with a letter or digit',
+      });
+    }
+    return given;
+  }
+  const first = stacks[0]!;
+  return nameFromId(first.stackName ?? first.id) || 'modelstack';
+}
+
+function assertUniqueNames(services: readonly ServiceDraft[]): void {
+  const seen = new Set<string>();
+  for (const s of services) {
+    if (seen.has(s.name)) {
+      throw new ModelstackError('LOCAL', `two services would be named "${s.name}"`, {
+        hint: 'give the models (or their components) distinct names',
+      });
+    }
+    seen.add(s.name);
+  }
+}
+
+function composeService(
+  project: string,
+  s: ServiceDraft,
+  cache: HfCache,
+  hostPort: number | undefined,
+  deploy: ComposeService['deploy'],
+  withHealth: ReadonlySet<string>,
+): ComposeService {
+  const deps = s.dependsOn ?? [];
+  return {
+    image: s.image,
+    ...(s.entrypoint.length ? { entrypoint: [...s.entrypoint] } : {}),
+    ...(s.command.length ? { command: [...s.command] } : {}),
+    user: SERVICE_USER,
+    ...(s.environment.length ? { environment: [...s.environment] } : {}),
+    ...(s.health && hostPort !== undefined ? { ports: [publishedPort(hostPort, s.health.port)] } : {}),
+    volumes: [cache.mount, ...(s.volumes ?? [])],
+    ...(s.configs?.length ? { configs: [...s.configs] } : {}),
+    // Host IPC for every engine: a large /dev/shm (vLLM, SGLang and Ray's object store need
+    // more than the 64 MiB default) and CUDA IPC between the prefill and decode containers.
+    ...(s.engine ? { ipc: 'host' as const } : {}),
+    ...(deploy ? { deploy } : {}),
+    ...(deps.length
+      ? {
+          depends_on: Object.fromEntries(
+            deps.map((d) => [d, { condition: withHealth.has(d) ? ('service_healthy' as const) : ('service_started' as const) }]),
+          ),
+        }
+      : {}),
+    ...(s.health ? { healthcheck: httpHealthcheck(s.health, s.health.probe, s.health.startup) } : {}),
+    restart: 'no',
+    labels: {
+      [PROJECT_LABEL]: project,
+      [SERVICE_LABEL]: s.name,
+      [MODEL_LABEL]: s.model,
+      [RUNTIME_LABEL]: s.runtime,
+      [ROLE_LABEL]: s.role,
+    },
+    'x-modelstack': {
+      model: s.model,
+      role: s.role,
+      ...(s.health ? { health: { port: s.health.port, path: s.health.path } } : {}),
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { ModelstackError } from '../../errors.js';
+import { runtimeForKind } from '../../runtimes/registry.js';
+import type { StackManifest } from '../../synth/manifest.js';
+import type { ModelObject } from './service-draft.js';
+
+/**
+ * The model objects (DynamoGraphDeployment, RayService) of the stacks, in stack and object
+ * order; every other kind is ignored. Two models of the same name (from different namespaces
+ * or stacks) would share service names, so they are refused.
+ */
+export function modelObjects(stacks: readonly StackManifest[]): ModelObject[] {
+  const found: ModelObject[] = [];
+  const seen = new Map<string, string>();
+  for (const stack of stacks) {
+    for (const object of stack.objects) {
+      const slash = object.apiVersion.lastIndexOf('/');
+      const runtime = runtimeForKind(slash < 0 ? '' : object.apiVersion.slice(0, slash), object.kind);
+      const name = object.metadata.name;
+      if (!runtime || !name) continue;
+      const where = `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${name} (stack ${stack.stackName ?? stack.id})`;
+      const other = seen.get(name);
+      if (other) {
+        throw new ModelstackError('LOCAL', `two models are named "${name}": ${other} and ${where}`, {
+          hint: 'a local run names its services after the model; give the models distinct names, or run one stack at a time',
+        });
+      }
+      seen.set(name, where);
+      found.push({ runtime: runtime.id, name, object });
+    }
+  }
+  return found;
+}

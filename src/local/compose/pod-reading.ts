@@ -1,0 +1,93 @@
+/**
+ * Reading the parts of synthesized pod templates a local run needs: containers, their env and
+ * GPU limits, and flags of their command lines. Input is plain JSON; nothing is resolved.
+ */
+export type Json = Record<string, unknown>;
+
+/** A Kubernetes container env entry: a literal, or a reference (to a Secret, a field, ...). */
+export interface KubeEnvVar {
+  readonly name: string;
+  /** Undefined when the value comes from a reference (valueFrom). */
+  readonly value?: string;
+}
+
+export interface KubeContainer {
+  readonly name?: string;
+  readonly image?: string;
+  readonly command: readonly string[];
+  readonly args: readonly string[];
+  readonly env: readonly KubeEnvVar[];
+  /** `nvidia.com/gpu` limit (else request), 0 when absent. */
+  readonly gpus: number;
+}
+
+export function asObject(v: unknown): Json | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
+}
+
+export function asArray(v: unknown): readonly unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+function strings(v: unknown): string[] {
+  return asArray(v).filter((x): x is string => typeof x === 'string');
+}
+
+/** The containers of a pod template (`{ spec: { containers } }`). */
+export function templateContainers(template: unknown): KubeContainer[] {
+  const spec = asObject(asObject(template)?.spec);
+  return asArray(spec?.containers).map(readContainer);
+}
+
+/** The container named `name`, else the first one. */
+export function mainContainer(template: unknown, name = 'main'): KubeContainer | undefined {
+  const all = templateContainers(template);
+  return all.find((c) => c.name === name) ?? all[0];
+}
+
+function readContainer(raw: unknown): KubeContainer {
+  const c = asObject(raw) ?? {};
+  const env = asArray(c.env).flatMap((e): KubeEnvVar[] => {
+    const o = asObject(e);
+    if (!o || typeof o.name !== 'string') return [];
+    return typeof o.value === 'string' && o.valueFrom === undefined ? [{ name: o.name, value: o.value }] : [{ name: o.name }];
+  });
+  return {
+    name: typeof c.name === 'string' ? c.name : undefined,
+    image: typeof c.image === 'string' ? c.image : undefined,
+    command: strings(c.command),
+    args: strings(c.args),
+    env,
+    gpus: gpuCount(c.resources),
+  };
+}
+
+/** `nvidia.com/gpu` of limits, else of requests (quantities are strings or numbers). */
+export function gpuCount(resources: unknown): number {
+  const r = asObject(resources);
+  for (const side of ['limits', 'requests']) {
+    const raw = asObject(r?.[side])?.['nvidia.com/gpu'];
+    const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : NaN;
+    if (Number.isInteger(n) && n >= 0) return n;
+  }
+  return 0;
+}
+
+/** The value of the last `--flag value` or `--flag=value` among `names`, if any. */
+export function flagValue(args: readonly string[], names: readonly string[]): string | undefined {
+  let found: string | undefined;
+  args.forEach((arg, i) => {
+    for (const name of names) {
+      if (arg === name && i + 1 < args.length) found = args[i + 1];
+      else if (arg.startsWith(`${name}=`)) found = arg.slice(name.length + 1);
+    }
+  });
+  return found;
+}
+
+/** A positive integer flag value, else `fallback`. */
+export function intFlag(args: readonly string[], names: readonly string[], fallback: number): number {
+  const v = flagValue(args, names);
+  const n = v === undefined ? NaN : Number(v);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}

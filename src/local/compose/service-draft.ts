@@ -1,0 +1,52 @@
+import type { RuntimeId } from '../../runtimes/registry.js';
+import type {
+  ComposeConfig,
+  ComposeServiceConfig,
+  ComposeServiceVolume,
+  ComposeVolume,
+  HealthEndpoint,
+  ServiceRole,
+} from './compose-types.js';
+import type { ProbeKind, StartupClass } from './healthcheck.js';
+import type { KubeObject } from '../../synth/manifest.js';
+
+/** A model object of a stack that a local run can serve. */
+export interface ModelObject {
+  readonly runtime: RuntimeId;
+  /** metadata.name of the object: the model's name in service names and labels. */
+  readonly name: string;
+  readonly object: KubeObject;
+}
+
+export interface DraftHealth extends HealthEndpoint {
+  readonly probe: ProbeKind;
+  readonly startup: StartupClass;
+}
+
+/** One service before the project-wide parts (host ports, GPU ids, HF cache, labels) are added. */
+export interface ServiceDraft {
+  readonly name: string;
+  readonly model: string;
+  readonly runtime: RuntimeId;
+  readonly role: ServiceRole;
+  readonly image: string;
+  readonly entrypoint: readonly string[];
+  readonly command: readonly string[];
+  readonly environment: readonly string[];
+  /** GPUs to reserve; 0 reserves none. */
+  readonly gpus: number;
+  /** Runs an inference engine (host IPC: shared memory and CUDA IPC between containers). */
+  readonly engine: boolean;
+  readonly health?: DraftHealth;
+  /** Services that must be healthy (or started, when they have no health) before this one starts. */
+  readonly dependsOn?: readonly string[];
+  readonly volumes?: readonly ComposeServiceVolume[];
+  readonly configs?: readonly ComposeServiceConfig[];
+}
+
+/** What one model contributes to the compose file. */
+export interface ModelDraft {
+  readonly services: readonly ServiceDraft[];
+  readonly volumes?: Readonly<Record<string, ComposeVolume>>;
+  readonly configs?: Readonly<Record<string, ComposeConfig>>;
+}
