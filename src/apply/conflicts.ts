@@ -7,8 +7,12 @@ export interface FieldConflict {
   readonly field: string;
 }
 
-/** Server-side apply conflicts say `conflict with "manager"`, sometimes followed by ` using v: .path`. */
-const CONFLICT = /conflict with "([^"]+)"(?: using [^:]+)?(?:: (\S.*))?$/;
+/**
+ * Server-side apply conflicts say `conflict with "manager"`, then for a manager of a subresource
+ * ` with subresource "scale"`, for an Update manager ` using apps/v1` (maybe ` at <time>`), and
+ * in the summary message `: .path` (as the apiserver's printManager writes them).
+ */
+const CONFLICT = /conflict with "([^"]+)"(?: with subresource "[^"]*")?(?: using \S+?(?: at \S+?)?)?(?:: (\S.*))?$/;
 
 export function conflictsOf(e: unknown, object: string): FieldConflict[] | undefined {
   if (!(e instanceof ApiStatusError) || e.code !== 'CONFLICT') return undefined;

@@ -23,7 +23,7 @@ export async function waitForModels(client: KubeClient, objects: readonly KubeOb
   const last = new Map<string, string>();
   for (;;) {
     const states = await Promise.all(
-      models.map(async (m) => [objectRef(m), modelState(m.kind, await client.get(m))] as [string, ModelState]),
+      models.map(async (m) => [objectRef(m), stateOf(m.kind, await client.get(m))] as [string, ModelState]),
     );
     for (const [ref, s] of states) {
       const line = `${s.phase} ${s.ready}/${s.desired}`;
@@ -46,4 +46,9 @@ export async function waitForModels(client: KubeClient, objects: readonly KubeOb
     }
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 2000));
   }
+}
+
+/** A model that is not (or no longer) in the cluster is Pending, not a crash of the readiness logic. */
+function stateOf(kind: string, live: unknown): ModelState {
+  return live === undefined ? { phase: 'Pending', ready: 0, desired: 0, message: 'not found in the cluster' } : modelState(kind, live);
 }

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { findHomeDir, KubeConfig } from '@kubernetes/client-node';
 import { ModelstackError, errorMessage } from '../errors.js';
 
 export interface KubeConfigOptions {
@@ -24,9 +23,12 @@ export function loadKubeConfig(opts: KubeConfigOptions = {}): KubeConfig {
       kc.loadFromFile(opts.kubeconfig);
     } else {
       // client-node falls back to http://localhost:8080 when it finds no config; kubectl says so instead.
-      const home = join(homedir(), '.kube', 'config');
-      if (!process.env.KUBECONFIG && !existsSync(home) && !process.env.KUBERNETES_SERVICE_HOST) {
-        throw new ModelstackError('KUBECONFIG', `no kubeconfig found (KUBECONFIG is not set and ${home} does not exist)`, {
+      // Look for ~/.kube/config where client-node will (its findHomeDir reads $HOME only, unlike os.homedir()).
+      const homeDir = findHomeDir();
+      const home = homeDir ? join(homeDir, '.kube', 'config') : undefined;
+      if (!process.env.KUBECONFIG && !(home && existsSync(home)) && !process.env.KUBERNETES_SERVICE_HOST) {
+        const where = home ? `${home} does not exist` : 'HOME is not set, so there is no ~/.kube/config';
+        throw new ModelstackError('KUBECONFIG', `no kubeconfig found (KUBECONFIG is not set and ${where})`, {
           hint: 'pass --kubeconfig FILE, or set KUBECONFIG',
         });
       }

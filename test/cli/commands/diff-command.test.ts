@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { useColor } from '../../src/cli/commands/diff-command.js';
-import { runCli } from '../../src/cli/main.js';
-import type { JsonReport } from '../../src/diff/render/json.js';
-import { type FixtureRepo, fixtureRepo, git, removeFixture, V1, V2, worktrees } from '../diff/git-fixture.js';
+import { useColor } from '../../../src/cli/commands/diff-command.js';
+import { runCli } from '../../../src/cli/main.js';
+import type { JsonReport } from '../../../src/diff/render/json.js';
+import { type FixtureRepo, fixtureRepo, git, removeFixture, V1, V2, worktrees } from '../../diff/git-fixture.js';
 
 interface Run {
   readonly code: number;

@@ -1,0 +1,86 @@
+import { preflight, requiredRuntimes } from '../../src/apply/preflight.js';
+import { ModelstackError } from '../../src/errors.js';
+import { runtimeInfo } from '../../src/runtimes/registry.js';
+import type { KubeObject } from '../../src/synth/manifest.js';
+import { forbidden, healthyRuntime, MemoryCluster, stubClient } from '../support/stub-client.js';
+
+const dynamo = runtimeInfo('dynamo');
+const kuberay = runtimeInfo('kuberay');
+const obj = (apiVersion: string, kind: string): KubeObject => ({ apiVersion, kind, metadata: { name: 'x', namespace: 'llm' } });
+const RAY = obj('ray.io/v1', 'RayService');
+const DGD = obj('nvidia.com/v1beta1', 'DynamoGraphDeployment');
+const CM = obj('v1', 'ConfigMap');
+
+function cluster(...objects: KubeObject[]): MemoryCluster {
+  const c = new MemoryCluster().serveBuiltins();
+  for (const o of objects) c.put(o);
+  return c;
+}
+
+async function failure(p: Promise<unknown>): Promise<ModelstackError> {
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(ModelstackError);
+  return e as ModelstackError;
+}
+
+describe('requiredRuntimes', () => {
+  test('the runtimes whose model kind (in its group) is among the objects', () => {
+    expect(requiredRuntimes([CM, RAY]).map((r) => r.id)).toEqual(['kuberay']);
+    expect(requiredRuntimes([DGD]).map((r) => r.id)).toEqual(['dynamo']);
+    expect(requiredRuntimes([RAY, DGD, RAY]).map((r) => r.id)).toEqual(['dynamo', 'kuberay']);
+    expect(requiredRuntimes([CM, obj('ray.io/v1', 'RayCluster'), obj('example.io/v1', 'RayService'), obj('notray.io/v1', 'RayService')])).toEqual([]);
+  });
+});
+
+describe('preflight', () => {
+  test('no models: nothing to check, the cluster is not asked', async () => {
+    expect(await preflight(stubClient({}), [CM])).toEqual({ checked: [] });
+  });
+
+  test('the needed runtime installed and healthy: passes, reporting only what was needed', async () => {
+    const r = await preflight(cluster(...healthyRuntime(kuberay)).client(), [CM, RAY]);
+    expect(r.checked.map((s) => [s.id, s.installed, s.healthy])).toEqual([['kuberay', true, true]]);
+  });
+
+  test('a runtime that is not needed may be missing', async () => {
+    await expect(preflight(cluster(...healthyRuntime(dynamo)).client(), [DGD])).resolves.toMatchObject({ checked: [{ id: 'dynamo' }] });
+  });
+
+  test('not installed: refuses naming the runtime, what is missing and how to install it; only reads were made', async () => {
+    const c = cluster();
+    const e = await failure(preflight(c.client(), [RAY, CM]));
+    expect(e.code).toBe('PREFLIGHT');
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toBe('preflight failed: kuberay not ready for the models of this stack; nothing was written');
+    expect(e.details).toEqual([
+      `KubeRay (kuberay) is not installed: CRD ${kuberay.crdNames[0]} not found; operator not found (searched all namespaces for ${kuberay.operatorSelectors.join(' or ')})`,
+      `  to install: ${kuberay.installHint}`,
+    ]);
+    expect(e.hint).toBe('install the runtime(s) named above, or pass --skip-preflight to apply anyway');
+    expect(c.writes()).toEqual([]);
+    expect(new Set(c.calls.map((x) => x.verb))).toEqual(new Set(['get', 'list']));
+  });
+
+  test('installed but not healthy: says so', async () => {
+    const unhealthy = healthyRuntime(dynamo).map((o) => (o.kind === 'Pod' ? { ...o, status: { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False' }] } } : o));
+    const e = await failure(preflight(cluster(...unhealthy).client(), [DGD]));
+    expect(e.details[0]).toBe('NVIDIA Dynamo (dynamo) is installed but not healthy: operator dynamo-system/dynamo-operator: 0/1 pods ready');
+    expect(e.details[1]).toBe(`  to install: ${dynamo.installHint}`);
+  });
+
+  test('status that cannot be read (forbidden) is not taken as healthy: "cannot be checked"', async () => {
+    const c = cluster(...healthyRuntime(kuberay));
+    c.fail = (call) => (call.kind === 'CustomResourceDefinition' ? forbidden('get', 'customresourcedefinitions.apiextensions.k8s.io') : undefined);
+    const e = await failure(preflight(c.client(), [RAY]));
+    expect(e.details[0]).toBe('KubeRay (kuberay) cannot be checked: forbidden: cannot tell (missing permission: get customresourcedefinitions.apiextensions.k8s.io)');
+  });
+
+  test('both runtimes failing: both named, in registry order', async () => {
+    const e = await failure(preflight(cluster().client(), [RAY, DGD]));
+    expect(e.message).toBe('preflight failed: dynamo, kuberay not ready for the models of this stack; nothing was written');
+    expect(e.details).toHaveLength(4);
+  });
+});

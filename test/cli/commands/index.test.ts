@@ -1,0 +1,24 @@
+import { COMMANDS } from '../../../src/cli/commands/index.js';
+
+/** The cluster workflow, in the order the help lists it (other commands may follow). */
+const WORKFLOW = ['synth', 'validate', 'diff', 'status', 'list', 'apply', 'destroy'];
+
+describe('COMMANDS', () => {
+  test('the workflow commands, in the order the help lists them', () => {
+    const names = COMMANDS.map((c) => c.name);
+    expect(names.slice(0, WORKFLOW.length)).toEqual(WORKFLOW);
+  });
+
+  test('names are unique', () => {
+    const names = COMMANDS.map((c) => c.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  test('each has a one-line summary and a usage that starts with its own invocation', () => {
+    for (const c of COMMANDS) {
+      expect(c.summary).toMatch(/^\S.*\S$/);
+      expect(c.summary).not.toContain('\n');
+      expect(c.usage.startsWith(`modelstack ${c.name}`)).toBe(true);
+    }
+  });
+});
