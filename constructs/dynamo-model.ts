@@ -1,7 +1,6 @@
-import { ApiObject } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { RUNTIME_LABEL } from '../src/labels.js';
 import { type Engine, ENGINES, runtimeInfo } from '../src/runtimes/registry.js';
 import { capabilityIssues, type RouterMode, type ServingMode } from './common/capabilities.js';
 import { imageIssues } from './common/image.js';
@@ -13,6 +12,7 @@ import { type EnvValue, hfTokenIssues, type SecretKeyRef, secretLiteralIssues } 
 import { parseProps, reportIssues } from './common/validation.js';
 import { derivedEnvIssues, reservedLabelIssues } from './common/reserved.js';
 import { ModelStack } from './model-stack.js';
+import { renderModelObject } from './common/model-object.js';
 import { renderEnv, type ContainerEnv } from './common/env.js';
 import { workerCommand, type WorkerRole } from './dynamo/engine-args.js';
 
@@ -192,19 +192,14 @@ export class DynamoModel extends Construct {
     stack.registerModel(this);
     if (!resolved) return;
 
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: `${runtimeInfo('dynamo').model.group}/${runtimeInfo('dynamo').model.version}`,
-      kind: runtimeInfo('dynamo').model.kind,
-      metadata: {
-        name: resolved.name,
-        namespace: resolved.namespace,
-        labels: { ...props.labels, [RUNTIME_LABEL]: 'dynamo' },
-        ...(props.annotations ? { annotations: { ...props.annotations } } : {}),
-      },
+    this.apiObject = renderModelObject(this, stack, {
+      runtime: 'dynamo',
+      name: resolved.name,
+      namespace: resolved.namespace,
+      labels: props.labels,
+      annotations: props.annotations,
       spec: renderSpec(resolved),
     });
-    const ns = stack.namespaceObject(resolved.namespace, 'dynamo');
-    if (ns) this.node.addDependency(ns);
   }
 }
 

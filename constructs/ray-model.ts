@@ -1,9 +1,8 @@
-import { ApiObject } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { z } from 'zod';
-import { RUNTIME_LABEL } from '../src/labels.js';
-import { type Engine, ENGINES, runtimeInfo } from '../src/runtimes/registry.js';
+import { type Engine, ENGINES } from '../src/runtimes/registry.js';
 import { capabilityIssues } from './common/capabilities.js';
 import { type ContainerEnv, renderEnv } from './common/env.js';
 import { imageIssues } from './common/image.js';
@@ -15,6 +14,7 @@ import { type EnvValue, hfTokenIssues, type SecretKeyRef, secretLiteralIssues } 
 import { parseProps, reportIssues } from './common/validation.js';
 import { derivedEnvIssues, reservedLabelIssues } from './common/reserved.js';
 import { ModelStack } from './model-stack.js';
+import { renderModelObject } from './common/model-object.js';
 
 export interface RayWorkerGroup {
   /** Worker group name (`groupName`). */
@@ -182,20 +182,14 @@ export class RayModel extends Construct {
     stack.registerModel(this);
     if (!resolved) return;
 
-    const info = runtimeInfo('kuberay');
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: `${info.model.group}/${info.model.version}`,
-      kind: info.model.kind,
-      metadata: {
-        name: resolved.name,
-        namespace: resolved.namespace,
-        labels: { ...props.labels, [RUNTIME_LABEL]: 'kuberay' },
-        ...(props.annotations ? { annotations: { ...props.annotations } } : {}),
-      },
+    this.apiObject = renderModelObject(this, stack, {
+      runtime: 'kuberay',
+      name: resolved.name,
+      namespace: resolved.namespace,
+      labels: props.labels,
+      annotations: props.annotations,
       spec: renderSpec(resolved),
     });
-    const ns = stack.namespaceObject(resolved.namespace, 'kuberay');
-    if (ns) this.node.addDependency(ns);
   }
 }
 

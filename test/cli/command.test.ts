@@ -1,15 +1,6 @@
 import { choice, parseCommandArgs } from '../../src/cli/command.js';
-import { ModelstackError } from '../../src/errors.js';
+import { thrown } from '../support/thrown.js';
 
-function thrown(fn: () => unknown): ModelstackError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ModelstackError);
-    return e as ModelstackError;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('parseCommandArgs', () => {
   const options = { out: { type: 'string' }, force: { type: 'boolean' } } as const;

@@ -1,19 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ModelstackError } from '../../src/errors.js';
 import { contextNamespace, loadKubeConfig } from '../../src/kube/kube-config.js';
 import { writeKubeconfig } from '../support/fake-apiserver.js';
-
-function thrown(fn: () => unknown): ModelstackError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ModelstackError);
-    return e as ModelstackError;
-  }
-  throw new Error('expected a ModelstackError');
-}
+import { thrown } from '../support/thrown.js';
 
 /** Runs `fn` with the given variables set (undefined: unset), restoring them afterwards. */
 function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {

@@ -1,18 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ModelstackError } from '../../src/errors.js';
 import { CRDS_DIR_ENV, resolveCrdsDir } from '../../src/schema/crds-dir.js';
-
-function thrown(fn: () => unknown): ModelstackError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ModelstackError) return e;
-    throw e;
-  }
-  throw new Error('expected a ModelstackError');
-}
+import { thrown } from '../support/thrown.js';
 
 describe('resolveCrdsDir', () => {
   let tmp: string;

@@ -1,20 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ModelstackError } from '../../src/errors.js';
 import { DEFAULT_APP, resolveAppCommand, splitCommand } from '../../src/synth/app-command.js';
 import { removeTempDirs, tempDir } from '../support/paths.js';
+import { thrown } from '../support/thrown.js';
 
 afterAll(removeTempDirs);
 
-function thrown(fn: () => unknown): ModelstackError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ModelstackError);
-    return e as ModelstackError;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('resolveAppCommand', () => {
   test('--app wins over cdk8s.yaml', () => {

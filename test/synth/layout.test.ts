@@ -1,8 +1,8 @@
 import { parse } from 'yaml';
-import { ModelstackError } from '../../src/errors.js';
 import { layoutFiles, LAYOUTS } from '../../src/synth/layout.js';
 import type { KubeObject, StackManifest } from '../../src/synth/manifest.js';
 import { parseManifests } from '../../src/synth/render-yaml.js';
+import { thrown } from '../support/thrown.js';
 
 const obj = (apiVersion: string, kind: string, name: string, namespace?: string): KubeObject => ({
   apiVersion,
@@ -22,15 +22,6 @@ const inference: StackManifest = {
 };
 const other: StackManifest = { id: 'Other Stack', objects: [obj('v1', 'ConfigMap', 'c', 'x')] };
 
-function thrown(fn: () => unknown): ModelstackError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ModelstackError);
-    return e as ModelstackError;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('layoutFiles', () => {
   test('the layouts', () => {

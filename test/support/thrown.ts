@@ -1,0 +1,12 @@
+import { ModelstackError } from '../../src/errors.js';
+
+/** The ModelstackError `fn` throws (fails the test when it throws nothing, or something else). */
+export function thrown(fn: () => unknown): ModelstackError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ModelstackError);
+    return e as ModelstackError;
+  }
+  throw new Error('expected a throw');
+}
