@@ -12,6 +12,11 @@ export interface CommandContext {
   readonly io: IoHost;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * Streams text to stdout while the command runs, for output that has no end (`local logs
+   * -f`). Commands return everything else in CommandOutput.stdout.
+   */
+  readonly write?: (text: string) => void;
 }
 
 export interface Command {

@@ -48,7 +48,7 @@ export async function runCli(argv: readonly string[], streams: CliStreams = proc
     return 0;
   }
   try {
-    const out = await command.run(rest, { io: new TerminalIoHost(debug, streams.stderr), cwd, env: process.env });
+    const out = await command.run(rest, { io: new TerminalIoHost(debug, streams.stderr), cwd, env: process.env, write: streams.stdout });
     if (out.stdout) streams.stdout(out.stdout);
     return out.exitCode;
   } catch (e) {

@@ -1,0 +1,129 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { formatDown, formatPs, formatUp, localCommand } from '../../../src/cli/commands/local-command.js';
+import type { CommandContext } from '../../../src/cli/command.js';
+import { ModelstackError } from '../../../src/errors.js';
+import { RecordingIoHost, silentIoHost } from '../../../src/io/io-host.js';
+import { fixtureApp, removeTempDirs, tempDir } from '../../support/paths.js';
+
+afterAll(removeTempDirs);
+
+function ctx(env: NodeJS.ProcessEnv = {}, cwd = tempDir()): CommandContext {
+  return { io: silentIoHost, cwd, env };
+}
+
+async function rejection(p: Promise<unknown>): Promise<ModelstackError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(ModelstackError);
+    return e as ModelstackError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('usage errors, before anything runs', () => {
+  test.each([
+    [[], 'local: missing subcommand'],
+    [['start'], 'local: unknown subcommand "start"'],
+    [['up', '--image', 'frontend'], '--image "frontend" is not NAME=IMAGE'],
+    [['up', '--timeout', '0'], '--timeout "0" is not a positive number'],
+    [['up', '--runtime', 'lxc', '--file', '/nonexistent.yaml'], 'cannot read the compose file /nonexistent.yaml'],
+    [['ps', '--project', 'p', '--runtime', 'lxc'], '--runtime "lxc" is not one of auto, docker, podman, nerdctl'],
+    [['ps', '--project', 'p', '-o', 'yaml'], '-o "yaml" is not one of table, json'],
+    [['logs', '--project', 'p', '--tail', '1.5'], '--tail "1.5" is not a whole number'],
+    [['compose', '--file', 'x.yaml'], 'local compose: --file is an input of up/down/ps/logs, not of compose'],
+    [['compose', '--flavor', 'fast'], '--flavor "fast" is not one of runtime, engine'],
+    [['up', '--file', 'x.yaml', '--app', 'y'], 'local: --file cannot be combined with --app or --flavor'],
+    [['down', '--bogus'], "local down: Unknown option '--bogus'"],
+  ])('%j', async (argv, message) => {
+    const e = await rejection(localCommand.run(argv, ctx()));
+    expect(e.message.startsWith(message)).toBe(true);
+  });
+});
+
+describe('runtime selection', () => {
+  test('an explicit runtime that is not installed: error with the reason and an install hint', async () => {
+    const e = await rejection(localCommand.run(['ps', '--project', 'p'], ctx({ PATH: '/nonexistent', MODELSTACK_CONTAINER_RUNTIME: 'podman' })));
+    expect(e.code).toBe('CONTAINER_RUNTIME');
+    expect(e.message).toBe('container runtime podman (chosen by MODELSTACK_CONTAINER_RUNTIME) is not usable: "podman" was not found on PATH');
+    expect(e.hint).toMatch(/apt-get install podman/);
+    const flag = await rejection(localCommand.run(['ps', '--project', 'p', '--runtime', 'nerdctl'], ctx({ PATH: '/nonexistent' })));
+    expect(flag.message).toMatch(/^container runtime nerdctl \(chosen by --runtime\) is not usable/);
+  });
+
+  test('auto with nothing installed lists why each was skipped', async () => {
+    const e = await rejection(localCommand.run(['down', '--project', 'p'], ctx({ PATH: '/nonexistent' })));
+    expect(e.message).toBe('no container runtime is usable (tried docker, podman, nerdctl)');
+    expect(e.details).toEqual(['docker: "docker" was not found on PATH', 'podman: "podman" was not found on PATH', 'nerdctl: "nerdctl" was not found on PATH']);
+  });
+});
+
+describe('local compose', () => {
+  test('to stdout, and atomically to --out', async () => {
+    const cwd = tempDir();
+    const app = fixtureApp('ok');
+    const io = new RecordingIoHost();
+    const printed = await localCommand.run(['compose', '--app', app], { io, cwd, env: process.env });
+    expect(printed.exitCode).toBe(0);
+    const doc = parse(printed.stdout) as { name: string; services: Record<string, { 'x-modelstack': unknown }> };
+    expect(doc.name).toBe('fixture');
+    expect(Object.keys(doc.services).length).toBeGreaterThan(1);
+
+    writeFileSync(join(cwd, 'compose.yaml'), 'old content\n');
+    const written = await localCommand.run(['compose', '--app', app, '--out', 'compose.yaml', '--flavor', 'runtime'], { io, cwd, env: process.env });
+    expect(written.stdout).toBe(`wrote ${join(cwd, 'compose.yaml')}\n`);
+    expect(readFileSync(join(cwd, 'compose.yaml'), 'utf8')).toBe(printed.stdout);
+    expect(readdirSync(cwd)).toEqual(['compose.yaml']);
+  }, 60_000);
+});
+
+describe('output', () => {
+  test('up', () => {
+    expect(
+      formatUp({
+        project: 'demo',
+        runtime: 'podman',
+        network: 'demo_default',
+        networkCreated: true,
+        services: [
+          { service: 'worker', container: 'demo-worker', action: 'created', readyAfterMs: 61_234, url: 'http://127.0.0.1:18001/health', ports: [] },
+          { service: 'frontend', container: 'demo-frontend', action: 'unchanged', readyAfterMs: 80, ports: [] },
+        ],
+        orphans: [],
+        orphansRemoved: false,
+        warnings: [],
+      }),
+    ).toBe(
+      'project demo is up on podman (network demo_default)\n' +
+        'SERVICE   CONTAINER      ACTION     READY  URL\n' +
+        'worker    demo-worker    created    61.2s  http://127.0.0.1:18001/health\n' +
+        'frontend  demo-frontend  unchanged  0.1s   -\n',
+    );
+  });
+
+  test('ps and down', () => {
+    expect(formatPs('demo', [])).toBe('no containers for project demo\n');
+    expect(
+      formatPs('demo', [
+        { id: 'x', name: 'demo-a', image: 'img', state: 'running', exitCode: 0, labels: {}, service: 'a', ports: [{ containerPort: 8080, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 18000 }] },
+        { id: 'y', name: 'demo-b', image: 'img', state: 'exited', exitCode: 137, labels: {}, service: 'b', ports: [] },
+      ]),
+    ).toBe(
+      'SERVICE  CONTAINER  STATE         PORTS                      IMAGE\n' +
+        'a        demo-a     running       127.0.0.1:18000->8080/tcp  img\n' +
+        'b        demo-b     exited (137)  -                          img\n',
+    );
+    expect(formatDown({ project: 'demo', removed: ['a', 'b'], network: 'demo_default', volumes: ['demo_disc'] })).toBe(
+      'project demo: 2 container(s) removed, network demo_default removed, 1 tmpfs volume(s) removed\n',
+    );
+    expect(formatDown({ project: 'demo', removed: [], volumes: [] })).toBe('project demo: 0 container(s) removed\n');
+  });
+
+  test('the usage starts with the command and documents every subcommand', () => {
+    expect(localCommand.usage.startsWith('modelstack local ')).toBe(true);
+    for (const sub of ['compose', 'up', 'down', 'ps', 'logs']) expect(localCommand.usage).toContain(`  ${sub}`);
+    expect(localCommand.usage).toContain('$MODELSTACK_CONTAINER_RUNTIME');
+  });
+});
