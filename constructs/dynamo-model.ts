@@ -1,18 +1,15 @@
-import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { type Engine, ENGINES, runtimeInfo } from '../src/runtimes/registry.js';
 import { capabilityIssues, type RouterMode, type ServingMode } from './common/capabilities.js';
 import { imageIssues } from './common/image.js';
 import type { PropIssue } from './common/issues.js';
-import { nameFromId } from './common/names.js';
 import { mergePatch, type PodTemplatePatch } from './common/pod-template.js';
 import * as s from './common/schemas.js';
 import { type EnvValue, hfTokenIssues, type SecretKeyRef, secretLiteralIssues } from './common/secrets.js';
 import { parseProps, reportIssues } from './common/validation.js';
 import { derivedEnvIssues, reservedLabelIssues } from './common/reserved.js';
-import { ModelStack } from './model-stack.js';
-import { renderModelObject } from './common/model-object.js';
+import { ModelConstruct } from './common/model-construct.js';
 import { renderEnv, type ContainerEnv } from './common/env.js';
 import { workerCommand, type WorkerRole } from './dynamo/engine-args.js';
 
@@ -171,34 +168,13 @@ export const DYNAMO_FRONTEND_PORT = 8000;
  * A model served by NVIDIA Dynamo: one DynamoGraphDeployment (nvidia.com/v1beta1) with a
  * frontend and aggregated workers, or prefill and decode workers.
  */
-export class DynamoModel extends Construct {
-  public readonly runtime = 'dynamo' as const;
-  /** Name of the DynamoGraphDeployment. */
-  public readonly name: string;
-  public readonly namespace: string;
-  /**
-   * The rendered DynamoGraphDeployment; undefined when the props are invalid (synth then
-   * fails with the problems). Use `apiObject.addJsonPatch(...)` as a last-resort escape hatch.
-   */
-  public readonly apiObject?: ApiObject;
+export class DynamoModel extends ModelConstruct {
+  declare public readonly runtime: 'dynamo';
 
   public constructor(scope: Construct, id: string, props: DynamoModelProps) {
-    super(scope, id);
-    const stack = ModelStack.of(this);
-    this.name = props?.name ?? nameFromId(id);
-    this.namespace = props?.namespace ?? stack.defaultNamespace;
-
-    const resolved = resolve(this, props, this.name, this.namespace);
-    stack.registerModel(this);
-    if (!resolved) return;
-
-    this.apiObject = renderModelObject(this, stack, {
-      runtime: 'dynamo',
-      name: resolved.name,
-      namespace: resolved.namespace,
-      labels: props.labels,
-      annotations: props.annotations,
-      spec: renderSpec(resolved),
+    super(scope, id, 'dynamo', props, (self, name, namespace) => {
+      const resolved = resolve(self, props, name, namespace);
+      return resolved && renderSpec(resolved);
     });
   }
 }

@@ -1,4 +1,3 @@
-import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { z } from 'zod';
@@ -7,14 +6,12 @@ import { capabilityIssues } from './common/capabilities.js';
 import { type ContainerEnv, renderEnv } from './common/env.js';
 import { imageIssues } from './common/image.js';
 import type { PropIssue } from './common/issues.js';
-import { nameFromId } from './common/names.js';
 import { mergePatch, type PodTemplatePatch } from './common/pod-template.js';
 import * as s from './common/schemas.js';
 import { type EnvValue, hfTokenIssues, type SecretKeyRef, secretLiteralIssues } from './common/secrets.js';
 import { parseProps, reportIssues } from './common/validation.js';
 import { derivedEnvIssues, reservedLabelIssues } from './common/reserved.js';
-import { ModelStack } from './model-stack.js';
-import { renderModelObject } from './common/model-object.js';
+import { ModelConstruct } from './common/model-construct.js';
 
 export interface RayWorkerGroup {
   /** Worker group name (`groupName`). */
@@ -166,29 +163,13 @@ interface Resolved {
  * runs `ray.serve.llm:build_openai_app` (an OpenAI-compatible vLLM app) on a head group and
  * one or more GPU worker groups.
  */
-export class RayModel extends Construct {
-  public readonly runtime = 'kuberay' as const;
-  public readonly name: string;
-  public readonly namespace: string;
-  /** The rendered RayService; undefined when the props are invalid. */
-  public readonly apiObject?: ApiObject;
+export class RayModel extends ModelConstruct {
+  declare public readonly runtime: 'kuberay';
 
   public constructor(scope: Construct, id: string, props: RayModelProps) {
-    super(scope, id);
-    const stack = ModelStack.of(this);
-    this.name = props?.name ?? nameFromId(id);
-    this.namespace = props?.namespace ?? stack.defaultNamespace;
-    const resolved = resolve(this, props, this.name, this.namespace);
-    stack.registerModel(this);
-    if (!resolved) return;
-
-    this.apiObject = renderModelObject(this, stack, {
-      runtime: 'kuberay',
-      name: resolved.name,
-      namespace: resolved.namespace,
-      labels: props.labels,
-      annotations: props.annotations,
-      spec: renderSpec(resolved),
+    super(scope, id, 'kuberay', props, (self, name, namespace) => {
+      const resolved = resolve(self, props, name, namespace);
+      return resolved && renderSpec(resolved);
     });
   }
 }

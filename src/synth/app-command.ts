@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ModelstackError } from '../errors.js';
+import { shellWords } from '../util/shell-words.js';
 
 /** Used when neither --app nor cdk8s.yaml names the app. */
 export const DEFAULT_APP = 'npx tsx stacks/main.ts';
@@ -24,40 +25,12 @@ export function resolveAppCommand(explicit: string | undefined, cwd: string): st
   return DEFAULT_APP;
 }
 
-/**
- * Splits a command line into program and arguments without a shell: whitespace separates,
- * single and double quotes group, backslash escapes the next character outside single quotes.
- */
+/** Splits the app command into program and arguments, as a shell would but without one. */
 export function splitCommand(command: string): string[] {
-  const words: string[] = [];
-  let cur = '';
-  let inWord = false;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < command.length; i++) {
-    const c = command[i]!;
-    if (quote) {
-      if (c === quote) quote = undefined;
-      else if (c === '\\' && quote === '"' && i + 1 < command.length) cur += command[++i];
-      else cur += c;
-      continue;
-    }
-    if (c === '"' || c === "'") {
-      quote = c;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < command.length) {
-      cur += command[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(cur);
-      cur = '';
-      inWord = false;
-    } else {
-      cur += c;
-      inWord = true;
-    }
+  const r = shellWords(command);
+  if ('unterminated' in r) {
+    throw new ModelstackError('USAGE', `unterminated ${r.unterminated} quote in app command: ${command}`, { hint: 'close the quote' });
   }
-  if (quote) throw new ModelstackError('USAGE', `unterminated ${quote} quote in app command: ${command}`, { hint: 'close the quote' });
-  if (inWord) words.push(cur);
-  if (words.length === 0) throw new ModelstackError('USAGE', 'the app command is empty', { hint: 'pass --app "<command>"' });
-  return words;
+  if (r.words.length === 0) throw new ModelstackError('USAGE', 'the app command is empty', { hint: 'pass --app "<command>"' });
+  return r.words;
 }
