@@ -1,8 +1,15 @@
 import { ModelstackError } from '../errors.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import { allRuntimes, type RuntimeInfo } from '../runtimes/registry.js';
+import { isOlder } from '../runtimes/version.js';
 import { runtimeStatus, type RuntimeStatus } from '../status/runtime-status.js';
 import type { KubeObject } from '../synth/manifest.js';
+
+/** An operator version known to be older than the runtime's minimum (an unknown version is not refused). */
+function tooOld(s: RuntimeStatus): boolean {
+  const info = allRuntimes().find((r) => r.id === s.id);
+  return info !== undefined && s.version !== null && isOlder(s.version, info.minOperatorVersion) === true;
+}
 
 /** The runtimes whose model kinds appear among the objects. */
 export function requiredRuntimes(objects: readonly KubeObject[]): RuntimeInfo[] {
@@ -17,17 +24,24 @@ export interface PreflightResult {
 
 /**
  * Refuses, before anything is written, when a runtime that a model needs is not installed
- * and healthy, naming the runtime, what is missing and how to install it.
+ * and healthy, or runs an operator older than the one that serves the model's kind, naming
+ * the runtime, what is missing and how to install it.
  */
 export async function preflight(client: KubeClient, objects: readonly KubeObject[]): Promise<PreflightResult> {
   const needed = requiredRuntimes(objects);
   if (needed.length === 0) return { checked: [] };
   const statuses = await runtimeStatus(client);
   const checked = statuses.filter((s) => needed.some((r) => r.id === s.id));
-  const failing = checked.filter((s) => s.installed !== true || s.healthy !== true);
+  const failing = checked.filter((s) => s.installed !== true || s.healthy !== true || tooOld(s));
   if (failing.length > 0) {
     const details = failing.flatMap((s) => {
       const info = needed.find((r) => r.id === s.id)!;
+      if (s.installed === true && s.healthy === true) {
+        return [
+          `${info.displayName} (${info.id}) operator ${s.version} is older than ${info.minOperatorVersion}, the oldest that serves ${info.model.kind} ${info.model.group}/${info.model.version}`,
+          `  to upgrade: ${info.installHint}`,
+        ];
+      }
       const what = s.installed === null || s.healthy === null ? 'cannot be checked' : s.installed ? 'is installed but not healthy' : 'is not installed';
       return [`${info.displayName} (${info.id}) ${what}: ${s.message}`, `  to install: ${info.installHint}`];
     });

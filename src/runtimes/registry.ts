@@ -34,6 +34,11 @@ export interface RuntimeInfo {
   /** Operator version the constructs pin when none is given (matches the CRDs we validate against). */
   readonly defaultOperatorVersion: string;
   /**
+   * Oldest operator version that serves the model resource the constructs write; apply's
+   * preflight refuses an older one.
+   */
+  readonly minOperatorVersion: string;
+  /**
    * Label selectors that find the operator Deployment, tried in order. The version is read
    * from the `app.kubernetes.io/version` label, else from the tag of the operator image.
    */
@@ -57,6 +62,8 @@ const DYNAMO: RuntimeInfo = {
   crdNames: ['dynamographdeployments.nvidia.com', 'dynamocomponentdeployments.nvidia.com'],
   defaultNamespace: 'dynamo-system',
   defaultOperatorVersion: '1.4.0',
+  // The v1beta1 DynamoGraphDeployment (components list) is what the 1.4.0 operator serves and stores.
+  minOperatorVersion: '1.4.0',
   operatorSelectors: ['app.kubernetes.io/name=dynamo-operator', 'control-plane=controller-manager'],
   operatorImageHint: 'operator',
   engines: ['vllm', 'sglang', 'trtllm'],
@@ -78,6 +85,8 @@ const KUBERAY: RuntimeInfo = {
   crdNames: ['rayservices.ray.io', 'rayclusters.ray.io'],
   defaultNamespace: 'kuberay-system',
   defaultOperatorVersion: '1.7.0',
+  // ray.io/v1 RayService with serveConfigV2 is served from KubeRay 1.0.
+  minOperatorVersion: '1.0.0',
   operatorSelectors: ['app.kubernetes.io/name=kuberay-operator', 'app.kubernetes.io/component=kuberay-operator'],
   operatorImageHint: 'kuberay',
   engines: ['vllm'],

@@ -36,6 +36,19 @@ describe('requiredRuntimes', () => {
 });
 
 describe('preflight', () => {
+  test('an operator older than the one that serves the model kind is refused, naming both versions', async () => {
+    const e = await failure(preflight(cluster(...healthyRuntime(dynamo, { version: '1.3.2' })).client(), [DGD]));
+    expect(e.code).toBe('PREFLIGHT');
+    expect(e.details).toEqual([
+      'NVIDIA Dynamo (dynamo) operator 1.3.2 is older than 1.4.0, the oldest that serves DynamoGraphDeployment nvidia.com/v1beta1',
+      `  to upgrade: ${dynamo.installHint}`,
+    ]);
+  });
+
+  test('an operator whose version cannot be read as a version is not refused for it', async () => {
+    await expect(preflight(cluster(...healthyRuntime(dynamo, { version: 'main' })).client(), [DGD])).resolves.toMatchObject({ checked: [{ id: 'dynamo', version: 'main' }] });
+  });
+
   test('no models: nothing to check, the cluster is not asked', async () => {
     expect(await preflight(stubClient({}), [CM])).toEqual({ checked: [] });
   });
