@@ -7,7 +7,7 @@ import type { PropIssue } from './common/issues.js';
 import { mergePatch, type PodTemplatePatch } from './common/pod-template.js';
 import * as s from './common/schemas.js';
 import { type EnvValue, hfTokenIssues, type SecretKeyRef, secretLiteralIssues } from './common/secrets.js';
-import { parseProps, reportIssues } from './common/validation.js';
+import { allValid, parseProps, reportIssues } from './common/validation.js';
 import { derivedEnvIssues, reservedLabelIssues } from './common/reserved.js';
 import { ModelConstruct } from './common/model-construct.js';
 import { renderEnv, type ContainerEnv } from './common/env.js';
@@ -183,14 +183,14 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
   const pre: PropIssue[] = [...hfTokenIssues(props?.hfTokenSecret)];
   const parsed = parseProps(schema, { ...props, name, namespace }, KNOWN, pre);
   const issues = [...pre, ...parsed.issues];
-  const p = parsed.value;
-  if (p) {
-    const engine = p.engine ?? 'vllm';
-    const tp = p.tensorParallelSize ?? 1;
-    const gpus = p.gpusPerWorker ?? tp;
-    issues.push(...capabilityIssues('dynamo', { engine, router: p.router, mode: p.mode }));
+  const ok = (...props: string[]): boolean => allValid(parsed, ...props);
+  const c = parsed.value ?? parsed.partial;
+  if (c) {
+    const tp = c.tensorParallelSize ?? 1;
+    const gpus = c.gpusPerWorker ?? tp;
+    if (ok('engine', 'router', 'mode')) issues.push(...capabilityIssues('dynamo', { engine: c.engine ?? 'vllm', router: c.router, mode: c.mode }));
     // gpusPerWorker 0 runs CPU-only workers (one rank); otherwise every rank needs its own GPU.
-    if (tp > Math.max(gpus, 1)) {
+    if (ok('tensorParallelSize', 'gpusPerWorker') && tp > Math.max(gpus, 1)) {
       issues.push({
         prop: 'tensorParallelSize',
         value: tp,
@@ -198,12 +198,13 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
         fix: `set gpusPerWorker to at least ${tp}, or lower tensorParallelSize`,
       });
     }
-    issues.push(...imageIssues('image', p.image));
-    issues.push(...secretLiteralIssues(p.env, { workerArgs: p.workerArgs, frontendArgs: p.frontendArgs }));
-    issues.push(...derivedEnvIssues(p.env, { ...(p.hfTokenSecret ? { HF_TOKEN: 'hfTokenSecret' } : {}), DYN_ROUTER_MODE: 'router' }));
-    issues.push(...reservedLabelIssues(p.labels));
-    issues.push(...roleIssues(p.mode ?? 'aggregated', p.replicas, p.podTemplate));
+    if (ok('image')) issues.push(...imageIssues('image', c.image));
+    if (ok('env', 'workerArgs', 'frontendArgs')) issues.push(...secretLiteralIssues(c.env, { workerArgs: c.workerArgs, frontendArgs: c.frontendArgs }));
+    if (ok('env', 'hfTokenSecret')) issues.push(...derivedEnvIssues(c.env, { ...(c.hfTokenSecret ? { HF_TOKEN: 'hfTokenSecret' } : {}), DYN_ROUTER_MODE: 'router' }));
+    if (ok('labels')) issues.push(...reservedLabelIssues(c.labels));
+    if (ok('mode', 'replicas', 'podTemplate')) issues.push(...roleIssues(c.mode ?? 'aggregated', c.replicas, c.podTemplate));
   }
+  const p = parsed.value;
   reportIssues(scope, issues);
   if (!p || issues.length > 0) return undefined;
 

@@ -9,7 +9,7 @@ import type { PropIssue } from './common/issues.js';
 import { mergePatch, type PodTemplatePatch } from './common/pod-template.js';
 import * as s from './common/schemas.js';
 import { type EnvValue, hfTokenIssues, type SecretKeyRef, secretLiteralIssues } from './common/secrets.js';
-import { parseProps, reportIssues } from './common/validation.js';
+import { allValid, parseProps, reportIssues } from './common/validation.js';
 import { derivedEnvIssues, reservedLabelIssues } from './common/reserved.js';
 import { ModelConstruct } from './common/model-construct.js';
 
@@ -178,18 +178,21 @@ function resolve(scope: Construct, props: RayModelProps, name: string, namespace
   const pre: PropIssue[] = [...hfTokenIssues(props?.hfTokenSecret)];
   const parsed = parseProps(schema, { ...props, name, namespace }, KNOWN, pre);
   const issues = [...pre, ...parsed.issues];
-  const p = parsed.value;
+  const ok = (...props: string[]): boolean => allValid(parsed, ...props);
+  // With problems found by zod, `p` is the props without the invalid ones: rules over valid
+  // props still run (and still report), but nothing is rendered.
+  const p = parsed.value ?? parsed.partial;
   let resolved: Resolved | undefined;
   if (p) {
-    issues.push(...capabilityIssues('kuberay', { engine: p.engine }));
-    issues.push(...imageIssues('image', p.image));
-    issues.push(...secretLiteralIssues(p.env, {}));
-    issues.push(...derivedEnvIssues(p.env, { ...(p.hfTokenSecret ? { HF_TOKEN: 'hfTokenSecret' } : {}) }));
-    issues.push(...reservedLabelIssues(p.labels));
+    if (ok('engine')) issues.push(...capabilityIssues('kuberay', { engine: p.engine }));
+    if (ok('image')) issues.push(...imageIssues('image', p.image));
+    if (ok('env')) issues.push(...secretLiteralIssues(p.env, {}));
+    if (ok('env', 'hfTokenSecret')) issues.push(...derivedEnvIssues(p.env, { ...(p.hfTokenSecret ? { HF_TOKEN: 'hfTokenSecret' } : {}) }));
+    if (ok('labels')) issues.push(...reservedLabelIssues(p.labels));
     const tp = p.tensorParallelSize ?? 1;
     const minReplicas = p.autoscaling?.minReplicas ?? 1;
     const maxReplicas = p.autoscaling?.maxReplicas ?? Math.max(minReplicas, 1);
-    if (minReplicas > maxReplicas) {
+    if (ok('autoscaling') && minReplicas > maxReplicas) {
       issues.push({
         prop: 'autoscaling.minReplicas',
         value: minReplicas,
@@ -210,7 +213,7 @@ function resolve(scope: Construct, props: RayModelProps, name: string, namespace
       }),
     );
     // The default group copies autoscaling, whose problems are reported above under their own name.
-    if (p.workerGroups) issues.push(...groupIssues(groups, tp));
+    if (p.workerGroups && ok('workerGroups', 'tensorParallelSize')) issues.push(...groupIssues(groups, tp));
     const rayVersion = p.rayVersion ?? DEFAULT_RAY_VERSION;
     resolved = {
       name,
@@ -227,7 +230,7 @@ function resolve(scope: Construct, props: RayModelProps, name: string, namespace
     };
   }
   reportIssues(scope, issues);
-  return issues.length === 0 ? resolved : undefined;
+  return issues.length === 0 && parsed.value ? resolved : undefined;
 }
 
 function groupIssues(groups: readonly ResolvedGroup[], tp: number): PropIssue[] {

@@ -13,20 +13,42 @@ export function reportIssues(scope: Construct, issues: readonly PropIssue[]): vo
   scope.node.addValidation({ validate: () => messages });
 }
 
+export interface ParsedProps<T> {
+  /** The props, when zod found no problem. */
+  readonly value?: T;
+  /**
+   * When zod found problems: the props parsed again without the top-level props that had
+   * them, so the cross-field rules that involve only valid props can still run and a user
+   * sees every mistake of a construct in one synth.
+   */
+  readonly partial?: T;
+  /** Top-level props that had a problem (including those in `skip`). */
+  readonly invalid: ReadonlySet<string>;
+  readonly issues: PropIssue[];
+}
+
 /**
  * Parses props with a zod schema. Issues for props already reported by an earlier check
- * (`skip`) are left out so each mistake is said once. Returns the parsed props, or undefined
- * when zod found a problem.
+ * (`skip`) are left out so each mistake is said once.
  */
 export function parseProps<T>(
   schema: z.ZodType<T>,
   input: unknown,
   known: readonly string[],
   skip: readonly PropIssue[] = [],
-): { readonly value?: T; readonly issues: PropIssue[] } {
+): ParsedProps<T> {
+  const top = (prop: string): string => prop.split(/[.[]/)[0]!;
+  const skipped = new Set(skip.map((i) => top(i.prop)));
   const result = schema.safeParse(input);
-  if (result.success) return { value: result.data, issues: [] };
-  const skipped = new Set(skip.map((i) => i.prop.split(/[.[]/)[0]));
-  const issues = zodIssues(result.error, input, known).filter((i) => !skipped.has(i.prop.split(/[.[]/)[0]));
-  return { issues };
+  if (result.success && skipped.size === 0) return { value: result.data, invalid: skipped, issues: [] };
+  const issues = result.success ? [] : zodIssues(result.error, input, known).filter((i) => !skipped.has(top(i.prop)));
+  const invalid = new Set([...skipped, ...issues.map((i) => top(i.prop))]);
+  const reduced = Object.fromEntries(Object.entries((input ?? {}) as Record<string, unknown>).filter(([k]) => !invalid.has(k)));
+  const retry = schema.safeParse(reduced);
+  return { ...(retry.success ? { partial: retry.data } : {}), invalid, issues };
+}
+
+/** Whether every named prop parsed without a problem, so a rule over them may run. */
+export function allValid(parsed: ParsedProps<unknown>, ...props: string[]): boolean {
+  return props.every((p) => !parsed.invalid.has(p));
 }

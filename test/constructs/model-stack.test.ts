@@ -149,3 +149,28 @@ describe('ModelStack invalid props', () => {
     expect(app.report().errors.map((e) => e.path)).toEqual(['test', 'test/m']);
   });
 });
+
+describe('one construct, every mistake', () => {
+  test('a shape error in one prop does not hide the rules over the other props of the same construct', () => {
+    const errors = errorsOf((stack) => {
+      new DynamoModel(stack, 'd', { model: 'm', replicas: { worker: -1 }, image: 'repo/img:latest', tensorParallelSize: 4, gpusPerWorker: 2 });
+      new RayModel(stack, 'r', { model: 'm', name: 'Bad_Name', engine: 'sglang', autoscaling: { minReplicas: 3, maxReplicas: 1 } });
+    });
+    expect(errors).toEqual([
+      '[test/d] replicas.worker: -1 is too small (minimum 0). Fix: use a value of at least 0',
+      '[test/d] tensorParallelSize: 4 is larger than gpusPerWorker (2); each tensor-parallel rank needs its own GPU. Fix: set gpusPerWorker to at least 4, or lower tensorParallelSize',
+      '[test/d] image: "repo/img:latest" is not pinned to a version (no tag, or "latest"). Fix: add an explicit tag or digest, e.g. "registry/image:1.2.3" or "registry/image@sha256:..."',
+      '[test/r] name: "Bad_Name" is not a valid DNS-1123 name. Fix: use at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit',
+      '[test/r] engine: "sglang" is not served by runtime "kuberay" (KubeRay serves vllm only). Fix: use engine: "vllm", or runtime: "dynamo"',
+      '[test/r] autoscaling.minReplicas: 3 is larger than autoscaling.maxReplicas (1). Fix: make minReplicas at most maxReplicas',
+    ]);
+  });
+
+  test('a rule over an invalid prop is not run with a default in its place', () => {
+    // mode is invalid: replicas.prefill must not be judged against the default mode.
+    const errors = errorsOf((stack) => {
+      new DynamoModel(stack, 'd', { model: 'm', mode: 'split' as never, replicas: { prefill: 2 } });
+    });
+    expect(errors).toEqual(['[test/d] mode: "split" is not allowed. Fix: use one of "aggregated" | "disaggregated"']);
+  });
+});

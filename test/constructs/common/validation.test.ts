@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { parseProps, reportIssues } from '../../../constructs/common/validation.js';
+import { allValid, parseProps, reportIssues } from '../../../constructs/common/validation.js';
 
 describe('reportIssues', () => {
   test('adds the formatted issues as one validation of the construct', () => {
@@ -23,7 +23,16 @@ describe('parseProps', () => {
   const schema = z.strictObject({ a: z.number().optional(), b: z.string().optional() });
 
   test('parsed value on success', () => {
-    expect(parseProps(schema, { a: 1 }, ['a', 'b'])).toEqual({ value: { a: 1 }, issues: [] });
+    expect(parseProps(schema, { a: 1 }, ['a', 'b'])).toEqual({ value: { a: 1 }, invalid: new Set(), issues: [] });
+  });
+
+  test('on failure, the props without the invalid ones are parsed again, for rules over valid props', () => {
+    const r = parseProps(schema, { a: 'x', b: 'ok', c: true }, ['a', 'b']);
+    expect(r.value).toBeUndefined();
+    expect(r.partial).toEqual({ b: 'ok' });
+    expect([...r.invalid].sort()).toEqual(['a', 'c']);
+    expect(allValid(r, 'b')).toBe(true);
+    expect(allValid(r, 'a', 'b')).toBe(false);
   });
 
   test('issues and no value on failure', () => {
