@@ -29,31 +29,58 @@ export interface ValidateResult {
 /** Model kinds must always find their CRD; other unknown kinds (Flux, Argo CD, core) are skipped. */
 const REQUIRED_KINDS = new Set(allRuntimes().map((r) => `${r.model.group}/${r.model.kind}`));
 
-/** CRDs from a directory (--crds, MODELSTACK_CRDS_DIR, or ../shared/crds). */
-export async function crdsFromDir(explicit?: string): Promise<{ store: CrdStore; source: string }> {
+export interface CrdSource {
+  readonly store: CrdStore;
+  readonly source: string;
+}
+
+/** controller-gen names CRD files `<group>_<plural>.yaml`. */
+const CONTROLLER_GEN_FILE = /(^|\/)([a-z0-9.-]+)_[a-z0-9]+\.ya?ml$/;
+
+/**
+ * CRDs from a directory (--crds, MODELSTACK_CRDS_DIR, or ../shared/crds). With `groups`, files
+ * named the controller-gen way for other API groups are not read (the upstream files are large);
+ * files named any other way are always read.
+ */
+export async function crdsFromDir(explicit?: string, groups?: ReadonlySet<string>): Promise<CrdSource> {
   const dir = resolveCrdsDir(explicit);
-  return { store: await loadCrds(dir), source: dir };
+  const include = groups
+    ? (p: string): boolean => {
+        const m = CONTROLLER_GEN_FILE.exec(p);
+        return !m || groups.has(m[2]!);
+      }
+    : undefined;
+  return { store: await loadCrds(dir, include ? { include } : {}), source: dir };
 }
 
 /** CRDs from the live cluster. */
-export async function crdsFromCluster(client: KubeClient): Promise<{ store: CrdStore; source: string }> {
+export async function crdsFromCluster(client: KubeClient): Promise<CrdSource> {
   const items = (await client.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition')) ?? [];
   const crds = items.map((o) => crdFromObject({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', ...o }, 'cluster'));
   return { store: crdStoreOf(crds), source: `cluster ${client.serverUrl}` };
 }
 
-/** Validates every custom resource in the manifests under `dir` against the CRDs' schemas. */
-export async function validateManifests(dir: string, crds: { store: CrdStore; source: string }): Promise<ValidateResult> {
+/**
+ * Validates every custom resource in the manifests under `dir` against the CRDs' schemas.
+ * `crds` is a loaded source, or a loader told the API groups the manifests use.
+ */
+export async function validateManifests(
+  dir: string,
+  crds: CrdSource | ((groups: ReadonlySet<string>) => Promise<CrdSource>),
+): Promise<ValidateResult> {
   const root = resolve(dir);
   const files = await manifestFiles(root);
-  const results: ObjectResult[] = [];
+  const parsed: Array<{ rel: string; objects: KubeObject[] }> = [];
   for (const file of files) {
     const rel = relative(root, file) || file;
-    const objects = parseManifests(await readFile(file, 'utf8'), rel);
-    for (const o of objects) results.push(validateOne(o, rel, crds.store));
+    parsed.push({ rel, objects: parseManifests(await readFile(file, 'utf8'), rel) });
   }
+  const groups = new Set(parsed.flatMap((f) => f.objects.map((o) => splitApiVersion(o.apiVersion).group)));
+  const source = typeof crds === 'function' ? await crds(groups) : crds;
+  const results: ObjectResult[] = [];
+  for (const f of parsed) for (const o of f.objects) results.push(validateOne(o, f.rel, source.store));
   const count = (k: ObjectResult['outcome']): number => results.filter((r) => r.outcome === k).length;
-  return { crdSource: crds.source, results, invalid: count('invalid'), valid: count('valid'), skipped: count('skipped') };
+  return { crdSource: source.source, results, invalid: count('invalid'), valid: count('valid'), skipped: count('skipped') };
 }
 
 function validateOne(o: KubeObject, file: string, store: CrdStore): ObjectResult {

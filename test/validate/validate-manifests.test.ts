@@ -137,3 +137,31 @@ describe('CRD sources', () => {
     expect(c.store.crds).toEqual([]);
   });
 });
+
+describe('crdsFromDir with the groups the manifests use', () => {
+  test('skips controller-gen files of other groups, keeps files named otherwise, and validate passes the groups', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crd-groups-'));
+    try {
+      const crd = (group: string, kind: string, plural: string): string =>
+        `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: ${plural}.${group}\nspec:\n  group: ${group}\n  scope: Namespaced\n  names:\n    kind: ${kind}\n    plural: ${plural}\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n`;
+      writeFileSync(join(dir, 'a.example.io_widgets.yaml'), crd('a.example.io', 'Widget', 'widgets'));
+      writeFileSync(join(dir, 'b.example.io_gadgets.yaml'), crd('b.example.io', 'Gadget', 'gadgets'));
+      writeFileSync(join(dir, 'custom-name.yaml'), crd('c.example.io', 'Gizmo', 'gizmos'));
+      const c = await crdsFromDir(dir, new Set(['a.example.io']));
+      expect(c.store.crds.map((x) => x.metadata.name).sort()).toEqual(['gizmos.c.example.io', 'widgets.a.example.io']);
+
+      const manifests = join(dir, 'dist');
+      mkdirSync(manifests);
+      writeFileSync(join(manifests, 'm.yaml'), 'apiVersion: a.example.io/v1\nkind: Widget\nmetadata:\n  name: w\n');
+      let asked: string[] = [];
+      const r = await validateManifests(manifests, async (groups) => {
+        asked = [...groups];
+        return crdsFromDir(dir, groups);
+      });
+      expect(asked).toEqual(['a.example.io']);
+      expect(r.valid).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

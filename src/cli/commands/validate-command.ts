@@ -20,8 +20,10 @@ Schema defaults are applied before checking, as the API server does. Exit code 1
       true,
     );
     const output = choice('-o', values.output as string | undefined, ['text', 'json'] as const, 'text');
-    const crds = values.live ? await crdsFromCluster(kubeClientFrom(values, ctx.env)) : await crdsFromDir(values.crds as string | undefined);
-    const result = await validateManifests(positionals[0] ?? `${ctx.cwd}/dist`, crds);
+    const dir = positionals[0] ?? `${ctx.cwd}/dist`;
+    const result = values.live
+      ? await validateManifests(dir, await crdsFromCluster(kubeClientFrom(values, ctx.env)))
+      : await validateManifests(dir, (groups) => crdsFromDir(values.crds as string | undefined, groups));
     return {
       stdout: output === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatValidate(result),
       exitCode: result.invalid > 0 ? 1 : 0,
