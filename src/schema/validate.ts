@@ -279,7 +279,8 @@ function checkObject(value: JsonObject, schema: JsonSchemaProps, path: string, c
       validateNode(v, prop, child(path, key), ctx);
     } else if (typeof extra === 'object') {
       validateNode(v, extra, entry(path, key), ctx);
-    } else if (embedded && EMBEDDED_FIELDS.has(key)) {
+    } else if ((root || embedded) && EMBEDDED_FIELDS.has(key)) {
+      // apiVersion and kind are part of every object, whether or not its schema declares them.
       if (typeof v !== 'string') report(ctx, child(path, key), `must be of type string, got ${jsonType(v)}`, v);
     } else if (extra !== true && !preserve && ctx.reportUnknown) {
       report(ctx, child(path, key), `unknown field "${key}"`);

@@ -334,3 +334,11 @@ describe('validateObject with the real CRDs', () => {
     expect(validateObject({ apiVersion: 'x/v1', kind: 'Y' }, crdStoreOf([])).defaulted).toEqual({ apiVersion: 'x/v1', kind: 'Y' });
   });
 });
+
+describe('root fields every object has', () => {
+  test('apiVersion and kind are allowed at the root even when the schema does not declare them', () => {
+    const schema = { type: 'object' } as const;
+    expect(validateAgainstSchema({ apiVersion: 'a.example.io/v1', kind: 'Widget', metadata: { name: 'w' } }, schema)).toEqual([]);
+    expect(validateAgainstSchema({ apiVersion: 'a.example.io/v1', kind: 'Widget', other: 1 }, schema).map((i) => i.message)).toEqual(['unknown field "other"']);
+  });
+});
