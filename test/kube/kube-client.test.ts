@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { ModelstackError } from '../../src/errors.js';
 import { ForbiddenError } from '../../src/kube/api-error.js';
 import { KubeClient, type ResourceInfo } from '../../src/kube/kube-client.js';
 import { loadKubeConfig } from '../../src/kube/kube-config.js';
 import { FakeApiServer, type Handler, notFound, type Reply, type SeenRequest, writeKubeconfig } from '../support/fake-apiserver.js';
+import { rejection } from '../support/thrown.js';
 
 const CORE_V1 = {
   kind: 'APIResourceList',
@@ -33,16 +33,6 @@ function routes(more: (r: SeenRequest) => Reply | 'hang' | undefined = () => und
 }
 
 const nonDiscovery = (fake: FakeApiServer): SeenRequest[] => fake.requests.filter((r) => r.path !== '/api/v1' && r.path !== '/apis/ray.io/v1');
-
-async function rejection(p: Promise<unknown>): Promise<ModelstackError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ModelstackError);
-    return e as ModelstackError;
-  }
-  throw new Error('expected a rejection');
-}
 
 const rayService = { apiVersion: 'ray.io/v1', kind: 'RayService', metadata: { name: 'llm', namespace: 'models' }, spec: { x: { unknownField: true } } };
 const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'ns1' }, data: { a: 'b' } };

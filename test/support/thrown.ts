@@ -10,3 +10,14 @@ export function thrown(fn: () => unknown): ModelstackError {
   }
   throw new Error('expected a throw');
 }
+
+/** The ModelstackError `p` rejects with (fails the test when it resolves, or rejects with something else). */
+export async function rejection(p: Promise<unknown>): Promise<ModelstackError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(ModelstackError);
+    return e as ModelstackError;
+  }
+  throw new Error('expected a rejection');
+}

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ModelstackError } from '../../src/errors.js';
 import type { OutputFile } from '../../src/synth/layout.js';
 import { INDEX_FILE, writeOutput } from '../../src/synth/write-output.js';
 import { removeTempDirs, tempDir } from '../support/paths.js';
+import { rejection } from '../support/thrown.js';
 
 afterAll(removeTempDirs);
 
@@ -22,16 +22,6 @@ function tree(dir: string, prefix = ''): string[] {
   return readdirSync(join(dir, prefix), { withFileTypes: true })
     .flatMap((e) => (e.isDirectory() ? tree(dir, join(prefix, e.name)) : [join(prefix, e.name)]))
     .sort();
-}
-
-async function thrown(p: Promise<unknown>): Promise<ModelstackError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ModelstackError);
-    return e as ModelstackError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('writeOutput', () => {
@@ -111,7 +101,7 @@ describe('writeOutput', () => {
   test('an output path that is a file is refused', async () => {
     const file = join(tempDir(), 'dist');
     writeFileSync(file, 'x');
-    const e = await thrown(writeOutput(file, [f('a.yaml')]));
+    const e = await rejection(writeOutput(file, [f('a.yaml')]));
     expect(e.code).toBe('IO');
     expect(e.message).toBe(`output path ${file} exists and is not a directory`);
     expect(e.hint).toBe('pass --out with a directory');
@@ -121,7 +111,7 @@ describe('writeOutput', () => {
   test('an output directory that cannot be created is an IO error', async () => {
     const file = join(tempDir(), 'file');
     writeFileSync(file, 'x');
-    const e = await thrown(writeOutput(join(file, 'sub'), [f('a.yaml')]));
+    const e = await rejection(writeOutput(join(file, 'sub'), [f('a.yaml')]));
     expect(e.code).toBe('IO');
     expect(e.message).toMatch(/^cannot create output directory .*file\/sub: /);
   });
@@ -131,7 +121,7 @@ describe('writeOutput', () => {
     const out = join(root, 'dist');
     await writeOutput(out, [f('a.yaml')]);
     for (const bad of ['../evil.yaml', 'x/../../evil.yaml', join(root, 'evil.yaml')]) {
-      const e = await thrown(writeOutput(out, [f('b.yaml'), f(bad)]));
+      const e = await rejection(writeOutput(out, [f('b.yaml'), f(bad)]));
       expect(e.code).toBe('IO');
       expect(e.message).toBe(`refusing to write outside the output directory: ${bad}`);
     }

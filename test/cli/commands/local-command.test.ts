@@ -3,24 +3,14 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { formatDown, formatPs, formatUp, localCommand } from '../../../src/cli/commands/local-command.js';
 import type { CommandContext } from '../../../src/cli/command.js';
-import { ModelstackError } from '../../../src/errors.js';
 import { RecordingIoHost, silentIoHost } from '../../../src/io/io-host.js';
 import { fixtureApp, removeTempDirs, tempDir } from '../../support/paths.js';
+import { rejection } from '../../support/thrown.js';
 
 afterAll(removeTempDirs);
 
 function ctx(env: NodeJS.ProcessEnv = {}, cwd = tempDir()): CommandContext {
   return { io: silentIoHost, cwd, env };
-}
-
-async function rejection(p: Promise<unknown>): Promise<ModelstackError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ModelstackError);
-    return e as ModelstackError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('usage errors, before anything runs', () => {

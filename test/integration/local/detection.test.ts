@@ -2,22 +2,12 @@
 // DOCKER_HOST at a dead socket, a PATH without nerdctl, a podman configuration that is missing.
 import { delimiter } from 'node:path';
 import { localCommand } from '../../../src/cli/commands/local-command.js';
-import { ModelstackError } from '../../../src/errors.js';
 import { RecordingIoHost } from '../../../src/io/io-host.js';
 import { detectRuntime } from '../../../src/local/runtime/detect.js';
 import { describeWith, gate, readEnvFile, type RuntimeUnderTest, uniqueProject } from './runtime-env.js';
+import { rejection } from '../../support/thrown.js';
 
 const gates = await Promise.all([gate('docker'), gate('podman'), gate('nerdctl')]);
-
-async function rejection(p: Promise<unknown>): Promise<ModelstackError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ModelstackError);
-    return e as ModelstackError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describeWith('container runtime detection (real CLIs)', gates, ([docker]) => {
   const base = (): NodeJS.ProcessEnv => (docker as RuntimeUnderTest).env;

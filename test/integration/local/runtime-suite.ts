@@ -6,7 +6,6 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { ModelstackError } from '../../../src/errors.js';
 import { RecordingIoHost } from '../../../src/io/io-host.js';
 import { down } from '../../../src/local/run/down.js';
 import { projectLogs } from '../../../src/local/run/logs.js';
@@ -17,6 +16,7 @@ import type { RuntimeName } from '../../../src/local/runtime/container-runtime.j
 import { createRuntime } from '../../../src/local/runtime/detect.js';
 import { removeTempDirs, repoRoot, tempDir } from '../../support/paths.js';
 import { describeWith, gate, type RuntimeUnderTest, uniqueProject } from './runtime-env.js';
+import { rejection } from '../../support/thrown.js';
 
 const TOKEN = 'hf_modelstack_test_token';
 
@@ -64,16 +64,6 @@ async function listen(): Promise<Server> {
   const srv = createServer((s) => s.destroy());
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   return srv;
-}
-
-async function rejection(p: Promise<unknown>): Promise<ModelstackError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ModelstackError);
-    return e as ModelstackError;
-  }
-  throw new Error('expected a rejection');
 }
 
 async function get(url: string): Promise<string> {

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { ModelstackError } from '../../../src/errors.js';
 import { RecordingIoHost } from '../../../src/io/io-host.js';
 import { loadComposeText } from '../../../src/local/run/compose-model.js';
 import { down } from '../../../src/local/run/down.js';
@@ -11,6 +10,7 @@ import { ps } from '../../../src/local/run/ps.js';
 import { up } from '../../../src/local/run/up.js';
 import { removeTempDirs, tempDir } from '../../support/paths.js';
 import { FakeRuntime, HealthServers } from './fake-runtime.js';
+import { rejection } from '../../support/thrown.js';
 
 const servers = new HealthServers();
 afterEach(() => servers.close());
@@ -31,16 +31,6 @@ services:
     depends_on: {a: {condition: service_healthy}}
     x-modelstack: {model: m, role: frontend, health: {port: 8080, path: /healthz}}
 ${extra}`;
-}
-
-async function rejection(p: Promise<unknown>): Promise<ModelstackError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ModelstackError);
-    return e as ModelstackError;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** A runtime whose services' health endpoints are the given test servers. */

@@ -1,6 +1,6 @@
-import { ModelstackError } from '../../../src/errors.js';
 import type { ContainerRuntime, ProbeResult, RuntimeName } from '../../../src/local/runtime/container-runtime.js';
 import { AUTO_ORDER, detectRuntime, runtimeChoice } from '../../../src/local/runtime/detect.js';
+import { rejection } from '../../support/thrown.js';
 
 /** Runtimes whose probe answers from a table; records which were probed, in order. */
 function fakes(available: Partial<Record<RuntimeName, string | true>>) {
@@ -20,16 +20,6 @@ function fakes(available: Partial<Record<RuntimeName, string | true>>) {
     } as ContainerRuntime;
   };
   return { probed, envs, create };
-}
-
-async function rejection(p: Promise<unknown>): Promise<ModelstackError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ModelstackError);
-    return e as ModelstackError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('auto', () => {

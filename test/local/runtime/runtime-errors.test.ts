@@ -1,10 +1,10 @@
-import { ModelstackError } from '../../../src/errors.js';
 import { errorLines } from '../../../src/local/runtime/cli-exec.js';
 import { DockerRuntime } from '../../../src/local/runtime/docker-runtime.js';
 import { NerdctlRuntime } from '../../../src/local/runtime/nerdctl-runtime.js';
 import { PodmanRuntime } from '../../../src/local/runtime/podman-runtime.js';
 import { portConflict } from '../../../src/local/runtime/runtime-errors.js';
 import { fail, fixture, NOT_FOUND, ok, ScriptedCli } from './fixtures.js';
+import { rejection } from '../../support/thrown.js';
 
 /** Port clash messages as the three CLIs printed them on the project machine. */
 const CLASH = {
@@ -19,16 +19,6 @@ const CLASH = {
 let cli = new ScriptedCli();
 
 const SPEC = { name: 'p-web', image: 'img', labels: { 'modelstack.io/project': 'p' } };
-
-async function rejection(p: Promise<unknown>): Promise<ModelstackError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ModelstackError);
-    return e as ModelstackError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('stderr reading', () => {
   test('logrus lines are unwrapped, warnings and known noise dropped', () => {
