@@ -1,11 +1,11 @@
 import { apply, FIELD_MANAGER, stackNameOf } from '../../src/apply/apply.js';
 import { APPLYSET_GROUP_KINDS, APPLYSET_PART_OF, applySetParent, withPartOf } from '../../src/apply/applyset.js';
-import { ModelstackError } from '../../src/errors.js';
 import { RecordingIoHost } from '../../src/io/io-host.js';
 import { apiError } from '../../src/kube/api-error.js';
 import type { KubeObject, StackManifest } from '../../src/synth/manifest.js';
 import { recorded } from '../readiness/load-recorded.js';
 import { MemoryCluster, notFoundError } from '../support/stub-client.js';
+import { rejection as failure } from '../support/thrown.js';
 
 const crd: KubeObject = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.io' } };
 const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app' } };
@@ -18,15 +18,6 @@ const parent = applySetParent('demo', 'default');
 
 function cluster(): MemoryCluster {
   return new MemoryCluster().serveBuiltins().serve('ray.io/v1', 'RayService');
-}
-
-async function failure(p: Promise<unknown>): Promise<ModelstackError> {
-  const e = await p.then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(ModelstackError);
-  return e as ModelstackError;
 }
 
 const actions = (r: Awaited<ReturnType<typeof apply>>): string[] => r.stacks.flatMap((s) => s.outcomes.map((o) => `${o.ref} ${o.action}`));

@@ -1,8 +1,8 @@
 import { preflight, requiredRuntimes } from '../../src/apply/preflight.js';
-import { ModelstackError } from '../../src/errors.js';
 import { runtimeInfo } from '../../src/runtimes/registry.js';
 import type { KubeObject } from '../../src/synth/manifest.js';
 import { forbidden, healthyRuntime, MemoryCluster, stubClient } from '../support/stub-client.js';
+import { rejection as failure } from '../support/thrown.js';
 
 const dynamo = runtimeInfo('dynamo');
 const kuberay = runtimeInfo('kuberay');
@@ -15,15 +15,6 @@ function cluster(...objects: KubeObject[]): MemoryCluster {
   const c = new MemoryCluster().serveBuiltins();
   for (const o of objects) c.put(o);
   return c;
-}
-
-async function failure(p: Promise<unknown>): Promise<ModelstackError> {
-  const e = await p.then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(ModelstackError);
-  return e as ModelstackError;
 }
 
 describe('requiredRuntimes', () => {

@@ -1,9 +1,9 @@
 import { waitForModels } from '../../src/apply/wait.js';
-import { ModelstackError } from '../../src/errors.js';
 import { RecordingIoHost } from '../../src/io/io-host.js';
 import type { KubeObject } from '../../src/synth/manifest.js';
 import { recorded } from '../readiness/load-recorded.js';
 import { stubClient } from '../support/stub-client.js';
+import { rejection as failure } from '../support/thrown.js';
 
 const RAY: KubeObject = { apiVersion: 'ray.io/v1', kind: 'RayService', metadata: { name: 'qwen25', namespace: 'llm' } };
 const DGD: KubeObject = { apiVersion: 'nvidia.com/v1beta1', kind: 'DynamoGraphDeployment', metadata: { name: 'qwen3', namespace: 'llm' } };
@@ -26,15 +26,6 @@ function scripted(scripts: Record<string, Array<string | undefined>>): { client:
     },
   });
   return { client, gets };
-}
-
-async function failure(p: Promise<unknown>): Promise<ModelstackError> {
-  const e = await p.then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(ModelstackError);
-  return e as ModelstackError;
 }
 
 describe('waitForModels', () => {

@@ -1,7 +1,4 @@
 import { JsonPatch } from 'cdk8s';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DynamoModel, type Engine, RayModel } from '../../index.js';
 import { apply, FIELD_MANAGER } from '../../src/apply/apply.js';
 import { applySetParent, APPLYSET_PART_OF } from '../../src/apply/applyset.js';
@@ -12,8 +9,7 @@ import { ModelstackError } from '../../src/errors.js';
 import { RecordingIoHost } from '../../src/io/io-host.js';
 import type { KubeClient } from '../../src/kube/kube-client.js';
 import type { KubeObject, StackManifest } from '../../src/synth/manifest.js';
-import { type ClusterInfo, startCluster, stopCluster } from '../cluster/manage.js';
-import { clientFor, describeWithCluster, uniqueNamespace } from './support/cluster.js';
+import { clientFor, describeWithCluster, privateCluster, uniqueNamespace } from './support/cluster.js';
 import { createOperatorDeployment, setOperatorReady } from './support/operator-sim.js';
 import { stackManifest } from './support/stack-manifest.js';
 
@@ -241,23 +237,10 @@ describeWithCluster('apply and diff against a real kube-apiserver', (kubeconfig)
 
 // Preflight needs a cluster without the runtimes, so it gets a private one.
 describeWithCluster('apply preflight against a cluster without runtimes', () => {
-  let info: ClusterInfo;
-  let dataDir: string;
-
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'modelstack-preflight-'));
-    info = await startCluster({ dataDir });
-  }, 180_000);
-
-  afterAll(async () => {
-    if (dataDir) {
-      await stopCluster({ dataDir });
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  }, 60_000);
+  const cluster = privateCluster('preflight');
 
   test('refuses before any write, naming the runtime, what is missing and how to install it', async () => {
-    const client = clientFor(info.kubeconfig);
+    const client = clientFor(cluster.info().kubeconfig);
     const s = stackManifest('preflight', (stack) => {
       new RayModel(stack, 'ray', { model: 'Qwen/Qwen2.5-7B-Instruct' });
     }, { namespace: 'preflight-ns' });

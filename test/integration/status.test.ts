@@ -1,11 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ClusterInfo, startCluster, stopCluster } from '../cluster/manage.js';
+import type { ClusterInfo } from '../cluster/manage.js';
 import { runCli } from '../../src/cli/main.js';
 import type { KubeClient } from '../../src/kube/kube-client.js';
 import { runtimeStatus } from '../../src/status/runtime-status.js';
-import { clientFor, describeWithCluster } from './support/cluster.js';
+import { clientFor, describeWithCluster, privateCluster } from './support/cluster.js';
 import { installCrds, runtimeCrds } from './support/crds.js';
 import { createOperatorDeployment, type OperatorSimOptions, setOperatorReady } from './support/operator-sim.js';
 
@@ -29,22 +28,16 @@ async function byId(client: KubeClient): Promise<Record<string, Awaited<ReturnTy
 // The lifecycle needs a cluster with no CRDs at first, so it runs on a private cluster of its
 // own (the shared one has the CRDs installed for the other suites).
 describeWithCluster('status against a real kube-apiserver', () => {
+  const cluster = privateCluster('status');
   let info: ClusterInfo;
   let dataDir: string;
   let admin: KubeClient;
 
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'modelstack-status-'));
-    info = await startCluster({ dataDir });
+  beforeAll(() => {
+    info = cluster.info();
+    dataDir = info.dataDir;
     admin = clientFor(info.kubeconfig);
-  }, 180_000);
-
-  afterAll(async () => {
-    if (dataDir) {
-      await stopCluster({ dataDir });
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  }, 60_000);
+  });
 
   test('no CRDs: not installed, not healthy', async () => {
     const s = await byId(admin);

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { KubeClient } from '../../../src/kube/kube-client.js';
+import { type ClusterInfo, startCluster, stopCluster } from '../../cluster/manage.js';
 import { loadKubeConfig } from '../../../src/kube/kube-config.js';
 import { KUBECONFIG_ENV, UNAVAILABLE_ENV } from './env.js';
 
@@ -34,4 +38,29 @@ export function uniqueNamespace(prefix: string): string {
 
 export async function createNamespace(client: KubeClient, name: string): Promise<void> {
   await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { fieldManager: 'modelstack-test' });
+}
+
+/**
+ * A cluster of the calling suite's own, started in beforeAll and removed in afterAll, for
+ * tests that need a cluster without the runtimes' CRDs (the shared one has them). Call
+ * `info()` inside tests.
+ */
+export function privateCluster(prefix: string): { info: () => ClusterInfo } {
+  let info: ClusterInfo | undefined;
+  let dataDir: string | undefined;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), `modelstack-${prefix}-`));
+    info = await startCluster({ dataDir });
+  }, 180_000);
+  afterAll(async () => {
+    if (!dataDir) return;
+    await stopCluster({ dataDir });
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+  return {
+    info: () => {
+      if (!info) throw new Error('the private cluster did not start');
+      return info;
+    },
+  };
 }
