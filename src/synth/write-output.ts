@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { errorMessage, ModelstackError } from '../errors.js';
+import { writeFileAtomic } from '../util/write-atomic.js';
 import type { OutputFile } from './layout.js';
 
 /** The file in the output directory that lists what modelstack wrote there. */
@@ -30,7 +31,7 @@ export async function writeOutput(outdir: string, files: readonly OutputFile[]):
   await ensureDir(root);
   const previous = await readIndex(root);
   const next = files.map((f) => f.path);
-  await writeAtomic(join(root, INDEX_FILE), indexText([...new Set([...previous, ...next])].sort()));
+  await writeFileAtomic(join(root, INDEX_FILE), indexText([...new Set([...previous, ...next])].sort()));
 
   const written: string[] = [];
   const unchanged: string[] = [];
@@ -41,7 +42,7 @@ export async function writeOutput(outdir: string, files: readonly OutputFile[]):
       continue;
     }
     await mkdir(dirname(target), { recursive: true });
-    await writeAtomic(target, f.content);
+    await writeFileAtomic(target, f.content);
     written.push(f.path);
   }
 
@@ -53,7 +54,7 @@ export async function writeOutput(outdir: string, files: readonly OutputFile[]):
     await removeEmptyParents(root, dirname(inside(root, old)));
     removed.push(old);
   }
-  await writeAtomic(join(root, INDEX_FILE), indexText([...next].sort()));
+  await writeFileAtomic(join(root, INDEX_FILE), indexText([...next].sort()));
   return { written, unchanged, removed };
 }
 
@@ -109,11 +110,6 @@ async function readOrUndefined(path: string): Promise<string | undefined> {
   }
 }
 
-async function writeAtomic(path: string, content: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, content);
-  await rename(tmp, path);
-}
 
 /** Removes `dir` and its parents up to (not including) root while they are empty. */
 async function removeEmptyParents(root: string, dir: string): Promise<void> {

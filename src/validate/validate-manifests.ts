@@ -1,5 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
 import { ModelstackError, errorMessage } from '../errors.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import { allRuntimes } from '../runtimes/registry.js';
@@ -7,6 +7,7 @@ import { type CrdStore, crdFromObject, crdStoreOf, loadCrds, splitApiVersion } f
 import { resolveCrdsDir } from '../schema/crds-dir.js';
 import { type SchemaIssue, validateObject } from '../schema/validate.js';
 import { type KubeObject, objectRef } from '../synth/manifest.js';
+import { manifestFiles } from '../synth/manifest-files.js';
 import { parseManifests } from '../synth/render-yaml.js';
 
 export interface ObjectResult {
@@ -69,7 +70,7 @@ export async function validateManifests(
   crds: CrdSource | ((groups: ReadonlySet<string>) => Promise<CrdSource>),
 ): Promise<ValidateResult> {
   const root = resolve(dir);
-  const files = await manifestFiles(root);
+  const files = await filesOf(root);
   const parsed: Array<{ rel: string; objects: KubeObject[] }> = [];
   for (const file of files) {
     const rel = relative(root, file) || file;
@@ -96,19 +97,9 @@ function validateOne(o: KubeObject, file: string, store: CrdStore): ObjectResult
   return { file, object, outcome: issues.length ? 'invalid' : 'valid', issues };
 }
 
-async function manifestFiles(root: string): Promise<string[]> {
+async function filesOf(root: string): Promise<string[]> {
   const s = await stat(root).catch((e: unknown) => {
     throw new ModelstackError('IO', `cannot read ${root}: ${errorMessage(e)}`, { hint: 'run "modelstack synth" first, or pass the directory of your manifests' });
   });
-  if (s.isFile()) return [root];
-  const out: string[] = [];
-  const walk = async (d: string): Promise<void> => {
-    for (const e of (await readdir(d, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (/\.(ya?ml|json)$/.test(e.name) && !e.name.startsWith('.')) out.push(p);
-    }
-  };
-  await walk(root);
-  return out;
+  return s.isFile() ? [root] : manifestFiles(root);
 }

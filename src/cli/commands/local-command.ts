@@ -12,7 +12,7 @@ import { ps } from '../../local/run/ps.js';
 import { readComposeFile } from '../../local/run/read-compose-file.js';
 import { defaultStateDir } from '../../local/run/run-plan.js';
 import { up, type UpResult } from '../../local/run/up.js';
-import { writeFileAtomic } from '../../local/run/write-atomic.js';
+import { writeFileAtomic } from '../../util/write-atomic.js';
 import type { ContainerInfo } from '../../local/runtime/container-runtime.js';
 import { type Detection, detectRuntime, RUNTIME_CHOICES, RUNTIME_ENV } from '../../local/runtime/detect.js';
 import { synthStacks } from '../../synth/synth.js';

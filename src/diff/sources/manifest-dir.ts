@@ -1,11 +1,9 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
 import { errorMessage, ModelstackError } from '../../errors.js';
 import { type KubeObject, objectKey, objectRef } from '../../synth/manifest.js';
+import { manifestFiles } from '../../synth/manifest-files.js';
 import { parseManifests } from '../../synth/render-yaml.js';
-
-/** Files a kustomize build reads but that are not objects. */
-const SKIPPED = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
 /**
  * The objects of every manifest (*.yaml, *.yml, *.json) under `path`, or of `path` itself when
@@ -40,21 +38,4 @@ export async function readManifestDir(path: string): Promise<KubeObject[]> {
     }
   }
   return objects;
-}
-
-async function manifestFiles(root: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      if (e.name.startsWith('.')) continue;
-      const p = join(dir, e.name);
-      // A symlink to a file counts as the file; symlinked directories are not followed (no loops).
-      const kind = e.isSymbolicLink() ? await stat(p).catch(() => undefined) : e;
-      if (e.isDirectory()) await walk(p);
-      else if (kind?.isFile() && /\.(ya?ml|json)$/.test(e.name) && !SKIPPED.has(e.name)) out.push(p);
-    }
-  };
-  await walk(root);
-  return out;
 }

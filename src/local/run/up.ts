@@ -8,7 +8,7 @@ import { portFree, portFreeWithin } from './port-check.js';
 import { CONFIG_HASH_LABEL, EPHEMERAL_LABEL, PROJECT_LABEL, SERVICE_LABEL } from './project-labels.js';
 import { probeHttp, sleep } from './readiness.js';
 import { type PlanOptions, planProject, type RunPlan, type ServicePlan } from './run-plan.js';
-import { writeFileAtomic } from './write-atomic.js';
+import { writeFileAtomic } from '../../util/write-atomic.js';
 
 export type ServiceAction = 'created' | 'recreated' | 'started' | 'unchanged';
 
