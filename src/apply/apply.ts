@@ -2,7 +2,7 @@ import { ModelstackError } from '../errors.js';
 import type { IoHost } from '../io/io-host.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import { objectRef, type KubeObject, type StackManifest } from '../synth/manifest.js';
-import { applySetParent, groupKind, parentObject, withPartOf } from './applyset.js';
+import { groupKind, parentObject, stackApplySet } from './applyset.js';
 import { conflictsOf, type FieldConflict } from './conflicts.js';
 import { applyStages, deleteStages } from './order.js';
 import { ownedObjects, pruneCandidates, readParent } from './owned-objects.js';
@@ -42,10 +42,7 @@ export interface ApplyResult {
   readonly stacks: readonly StackApplyResult[];
 }
 
-/** The name a stack's objects are owned under. */
-export function stackNameOf(s: StackManifest): string {
-  return s.stackName ?? s.id;
-}
+export { stackNameOf } from './applyset.js';
 
 /**
  * Applies stacks with server-side apply (field manager "modelstack"), stage by stage: CRDs,
@@ -66,9 +63,7 @@ export async function apply(client: KubeClient, stacks: readonly StackManifest[]
 }
 
 async function applyStack(client: KubeClient, s: StackManifest, opts: ApplyOptions, io: IoHost): Promise<StackApplyResult> {
-  const stack = stackNameOf(s);
-  const parent = applySetParent(stack, opts.applySetNamespace ?? 'default');
-  const desired = s.objects.map((o) => withPartOf(o, parent));
+  const { stack, parent, desired } = stackApplySet(s, opts.applySetNamespace);
   const parentLive = await readParent(client, parent);
   const existingKinds = parentLive?.metadata.annotations?.['applyset.kubernetes.io/contains-group-kinds'];
   const currentKinds = desired.map(groupKind);

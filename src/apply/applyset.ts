@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { KubeObject } from '../synth/manifest.js';
+import type { KubeObject, StackManifest } from '../synth/manifest.js';
 
 /**
  * Ownership marks, following the ApplySet convention (KEP-3659): a parent ConfigMap per stack
@@ -53,4 +53,26 @@ export function parentObject(parent: ApplySetParent, stackName: string, groupKin
 /** A copy of `o` carrying the part-of label. */
 export function withPartOf(o: KubeObject, parent: ApplySetParent): KubeObject {
   return { ...o, metadata: { ...o.metadata, labels: { ...o.metadata.labels, [APPLYSET_PART_OF]: parent.id } } };
+}
+
+/** Namespace of a stack's ApplySet parent unless --applyset-namespace says otherwise. */
+export const DEFAULT_APPLYSET_NAMESPACE = 'default';
+
+/** The name a stack's objects are owned under. */
+export function stackNameOf(s: StackManifest): string {
+  return s.stackName ?? s.id;
+}
+
+export interface StackApplySet {
+  readonly stack: string;
+  readonly parent: ApplySetParent;
+  /** The stack's objects as apply writes them: each with the part-of label. */
+  readonly desired: KubeObject[];
+}
+
+/** A stack's ApplySet: its name, its parent, and its objects carrying the ownership mark. */
+export function stackApplySet(s: StackManifest, namespace: string = DEFAULT_APPLYSET_NAMESPACE): StackApplySet {
+  const stack = stackNameOf(s);
+  const parent = applySetParent(stack, namespace);
+  return { stack, parent, desired: s.objects.map((o) => withPartOf(o, parent)) };
 }

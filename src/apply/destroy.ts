@@ -1,8 +1,8 @@
 import type { IoHost } from '../io/io-host.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import { objectRef, type StackManifest } from '../synth/manifest.js';
-import { applySetParent, groupKind } from './applyset.js';
-import { FIELD_MANAGER, stackNameOf, type StackApplyResult } from './apply.js';
+import { groupKind, stackApplySet } from './applyset.js';
+import { FIELD_MANAGER, type StackApplyResult } from './apply.js';
 import { deleteStages } from './order.js';
 import { ownedObjects, readParent } from './owned-objects.js';
 
@@ -18,8 +18,7 @@ export interface DestroyOptions {
 export async function destroy(client: KubeClient, stacks: readonly StackManifest[], opts: DestroyOptions, io: IoHost): Promise<StackApplyResult[]> {
   const results: StackApplyResult[] = [];
   for (const s of stacks) {
-    const stack = stackNameOf(s);
-    const parent = applySetParent(stack, opts.applySetNamespace ?? 'default');
+    const { stack, parent } = stackApplySet(s, opts.applySetNamespace);
     const parentLive = await readParent(client, parent);
     const owned = await ownedObjects(client, parent, parentLive, s.objects.map(groupKind));
     const outcomes = [];

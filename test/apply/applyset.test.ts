@@ -3,6 +3,7 @@ import {
   APPLYSET_GROUP_KINDS,
   APPLYSET_ID,
   APPLYSET_PART_OF,
+  stackApplySet,
   APPLYSET_TOOLING,
   applySetParent,
   groupKind,
@@ -84,5 +85,16 @@ describe('withPartOf', () => {
     expect(marked).toEqual({ ...o, metadata: { ...o.metadata, labels: { app: 'x', [APPLYSET_PART_OF]: p.id } } });
     expect(o.metadata.labels).toEqual({ app: 'x' });
     expect(withPartOf({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' } }, p).metadata.labels).toEqual({ [APPLYSET_PART_OF]: p.id });
+  });
+});
+
+describe('stackApplySet', () => {
+  test('names the stack by its stack name (else its id), puts the parent in "default" unless told, marks every object', () => {
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'llm', labels: { a: 'b' } } };
+    const s = stackApplySet({ id: 'chart', stackName: 'inference', objects: [cm] });
+    expect(s.stack).toBe('inference');
+    expect(s.parent).toEqual(applySetParent('inference', 'default'));
+    expect(s.desired).toEqual([{ ...cm, metadata: { ...cm.metadata, labels: { a: 'b', [APPLYSET_PART_OF]: s.parent.id } } }]);
+    expect(stackApplySet({ id: 'chart', objects: [] }, 'ops').parent).toEqual(applySetParent('chart', 'ops'));
   });
 });

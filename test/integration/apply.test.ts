@@ -1,7 +1,7 @@
 import { JsonPatch } from 'cdk8s';
 import { DynamoModel, type Engine, RayModel } from '../../index.js';
 import { apply, FIELD_MANAGER } from '../../src/apply/apply.js';
-import { applySetParent, APPLYSET_PART_OF } from '../../src/apply/applyset.js';
+import { stackApplySet } from '../../src/apply/applyset.js';
 import { destroy } from '../../src/apply/destroy.js';
 import { type ChangeSet, diffObjects } from '../../src/diff/change-set.js';
 import { liveSides } from '../../src/diff/sources/live.js';
@@ -18,8 +18,7 @@ const DYNAMO = { namespace: 'dynamo-system', name: 'dynamo-operator', labels: { 
 
 /** Live diff of a stack, as `modelstack diff` computes it (ownership marks included). */
 async function liveDiff(client: KubeClient, s: StackManifest): Promise<ChangeSet> {
-  const parent = applySetParent(s.stackName!, 'default');
-  const desired = s.objects.map((o) => ({ ...o, metadata: { ...o.metadata, labels: { ...o.metadata.labels, [APPLYSET_PART_OF]: parent.id } } }));
+  const { desired } = stackApplySet(s);
   const sides = await liveSides(client, desired, { fieldManager: FIELD_MANAGER });
   return diffObjects(sides.before, sides.after);
 }

@@ -9,8 +9,8 @@ import { synthObjects } from '../../diff/sources/synth-objects.js';
 import { ModelstackError } from '../../errors.js';
 import type { KubeObject } from '../../synth/manifest.js';
 import { synthStacks } from '../../synth/synth.js';
-import { FIELD_MANAGER, stackNameOf } from '../../apply/apply.js';
-import { applySetParent, groupKind, withPartOf } from '../../apply/applyset.js';
+import { FIELD_MANAGER } from '../../apply/apply.js';
+import { groupKind, stackApplySet } from '../../apply/applyset.js';
 import { ownedObjects, pruneCandidates, readParent } from '../../apply/owned-objects.js';
 import { liveSides } from '../../diff/sources/live.js';
 import { KUBE_FLAGS, kubeClientFrom } from '../kube-flags.js';
@@ -80,8 +80,7 @@ async function liveDiff(values: Record<string, unknown>, ctx: CommandContext): P
   const before: KubeObject[] = [];
   const after: KubeObject[] = [];
   for (const s of stacks) {
-    const parent = applySetParent(stackNameOf(s), (values['applyset-namespace'] as string | undefined) ?? 'default');
-    const desired = s.objects.map((o) => withPartOf(o, parent));
+    const { parent, desired } = stackApplySet(s, values['applyset-namespace'] as string | undefined);
     const prune = values.prune ? pruneCandidates(await ownedObjects(client, parent, await readParent(client, parent), desired.map(groupKind)), desired) : [];
     const sides = await liveSides(client, desired, { fieldManager: FIELD_MANAGER, pruneCandidates: prune });
     before.push(...sides.before);
