@@ -5,6 +5,9 @@ import { objectRef, type KubeObject, type StackManifest } from '../synth/manifes
 import { groupKind, parentObject, stackApplySet } from './applyset.js';
 import { conflictsOf, type FieldConflict } from './conflicts.js';
 import { applyStages, deleteStages } from './order.js';
+import { applyObserved } from './apply-object.js';
+import { deepEqual } from '../diff/deep-equal.js';
+import { normalizeLive } from '../diff/normalize.js';
 import { ownedObjects, pruneCandidates, readParent } from './owned-objects.js';
 import { mapBounded } from './pool.js';
 import { preflight } from './preflight.js';
@@ -115,27 +118,12 @@ async function applyStack(client: KubeClient, s: StackManifest, opts: ApplyOptio
 }
 
 async function applyOne(client: KubeClient, o: KubeObject, opts: ApplyOptions): Promise<ObjectOutcome> {
-  // In a dry run the namespace or CRD an object needs may only be created by this same apply.
-  if (opts.dryRun && !(await client.resourceFor(o.apiVersion, o.kind))) return { ref: objectRef(o), action: 'created' };
-  const before = await client.get<KubeObject>(o);
-  let after: KubeObject;
-  try {
-    after = await client.apply<KubeObject>(o, { fieldManager: FIELD_MANAGER, force: opts.forceConflicts, dryRun: opts.dryRun });
-  } catch (e) {
-    if (opts.dryRun && !before && e instanceof ModelstackError && e.code === 'NOT_FOUND') return { ref: objectRef(o), action: 'created' };
-    throw e;
-  }
+  const { before, after } = await applyObserved(client, o, { fieldManager: FIELD_MANAGER, force: opts.forceConflicts, dryRun: opts.dryRun });
   const rv = (x: KubeObject | undefined): unknown => x?.metadata && (x.metadata as { resourceVersion?: string }).resourceVersion;
-  const action: ObjectAction = !before ? 'created' : opts.dryRun ? dryRunAction(before, after) : rv(before) === rv(after) ? 'unchanged' : 'configured';
+  let action: ObjectAction;
+  if (!before || !after) action = 'created';
+  // A dry run keeps the resourceVersion: compare the content without what the server owns.
+  else if (opts.dryRun) action = deepEqual(normalizeLive(before), normalizeLive(after)) ? 'unchanged' : 'configured';
+  else action = rv(before) === rv(after) ? 'unchanged' : 'configured';
   return { ref: objectRef(o), action };
-}
-
-/** A dry run keeps the resourceVersion; compare generations and the spec-ish content instead. */
-function dryRunAction(before: KubeObject, after: KubeObject): ObjectAction {
-  const strip = (x: KubeObject): string => {
-    const { metadata, status: _s, ...rest } = x as KubeObject & { status?: unknown };
-    const { managedFields: _m, resourceVersion: _r, generation: _g, ...meta } = metadata as Record<string, unknown>;
-    return JSON.stringify({ ...rest, metadata: meta });
-  };
-  return strip(before) === strip(after) ? 'unchanged' : 'configured';
 }

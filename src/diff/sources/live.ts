@@ -1,4 +1,4 @@
-import { ModelstackError } from '../../errors.js';
+import { applyObserved } from '../../apply/apply-object.js';
 import type { KubeClient } from '../../kube/kube-client.js';
 import type { KubeObject } from '../../synth/manifest.js';
 import { normalizeLive } from '../normalize.js';
@@ -24,21 +24,11 @@ export async function liveSides(client: KubeClient, desired: readonly KubeObject
   const before: KubeObject[] = [];
   const after: KubeObject[] = [];
   for (const o of desired) {
-    const served = await client.resourceFor(o.apiVersion, o.kind);
-    if (!served) {
-      after.push(o);
-      continue;
-    }
-    const live = await client.get<KubeObject>(o);
-    if (live) before.push(normalizeLive(live));
-    try {
-      // Forced in the dry run only, so a conflict with another manager still shows the change;
-      // `apply` itself refuses conflicts unless --force-conflicts.
-      after.push(normalizeLive(await client.apply<KubeObject>(o, { fieldManager: opts.fieldManager, dryRun: true, force: true })));
-    } catch (e) {
-      if (e instanceof ModelstackError && e.code === 'NOT_FOUND' && !live) after.push(o);
-      else throw e;
-    }
+    // Forced in the dry run only, so a conflict with another manager still shows the change;
+    // `apply` itself refuses conflicts unless --force-conflicts.
+    const r = await applyObserved(client, o, { fieldManager: opts.fieldManager, dryRun: true, force: true });
+    if (r.before) before.push(normalizeLive(r.before));
+    after.push(r.after ? normalizeLive(r.after) : o);
   }
   for (const o of opts.pruneCandidates ?? []) before.push(normalizeLive(o));
   return { before, after };
