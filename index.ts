@@ -10,5 +10,5 @@ export { secretKey, type SecretKeyRef, type EnvValue } from './constructs/common
 export type { PodTemplatePatch } from './constructs/common/pod-template.js';
 export type { RouterMode, ServingMode } from './constructs/common/capabilities.js';
 export * from './src/runtimes/registry.js';
-export * from './src/labels.js';
+export * from './src/model/labels.js';
 export * from './src/errors.js';

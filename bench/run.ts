@@ -6,7 +6,7 @@ import { loadCrds } from '../src/schema/crd-store.js';
 import { resolveCrdsDir } from '../src/schema/crds-dir.js';
 import { validateObject } from '../src/schema/validate.js';
 import { layoutFiles } from '../src/synth/layout.js';
-import type { KubeObject } from '../src/synth/manifest.js';
+import type { KubeObject } from '../src/model/kube-object.js';
 
 interface Bench {
   readonly name: string;

@@ -1,9 +1,9 @@
 import { ApiObject, Chart, type ChartProps } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, RUNTIME_LABEL, SHARED_RUNTIME_LABEL_VALUE, STACK_LABEL } from '../src/labels.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, RUNTIME_LABEL, SHARED_RUNTIME_LABEL_VALUE, STACK_LABEL } from '../src/model/labels.js';
 import type { RuntimeId } from '../src/runtimes/registry.js';
 import { reportIssues } from './common/validation.js';
-import { DNS1123_FIX, isDns1123Label, nameFromId } from './common/names.js';
+import { DNS1123_FIX, isDns1123Label, nameFromId } from '../src/model/names.js';
 
 export interface ModelStackProps {
   /**

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { isRuntimeId, RUNTIME_IDS, type RuntimeId } from '../src/runtimes/registry.js';
 import { capabilityIssues } from './common/capabilities.js';
 import type { PropIssue } from './common/issues.js';
-import { nameFromId } from './common/names.js';
+import { nameFromId } from '../src/model/names.js';
 import { reportIssues } from './common/validation.js';
 import { DynamoModel, type DynamoModelProps } from './dynamo-model.js';
 import { RayModel, type RayModelProps } from './ray-model.js';

@@ -1,31 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { App, type AppProps, Chart, YamlOutputType } from 'cdk8s';
 import type { IConstruct } from 'constructs';
+import { SYNTH_REPORT_ENV, type StackValidationError, type SynthReport } from '../src/model/synth-report.js';
 import { ModelStack } from './model-stack.js';
 
-/** Where `modelstack synth` asks the app to write its SynthReport (JSON). */
-export const SYNTH_REPORT_ENV = 'MODELSTACK_SYNTH_REPORT';
-
-export interface StackValidationError {
-  /** Construct path, e.g. "inference/llama". */
-  readonly path: string;
-  readonly message: string;
-}
-
-export interface SynthesizedChart {
-  /** The chart's construct id (the file name of its manifest in file-per-chart layout). */
-  readonly id: string;
-  /** The stack name (label value), when the chart is a ModelStack. */
-  readonly stackName?: string;
-  readonly objects: readonly Record<string, unknown>[];
-}
-
-/** What an app tells `modelstack synth`: every validation error, or every chart's objects. */
-export interface SynthReport {
-  readonly ok: boolean;
-  readonly errors: readonly StackValidationError[];
-  readonly charts: readonly SynthesizedChart[];
-}
+export { SYNTH_REPORT_ENV, type StackValidationError, type SynthesizedChart, type SynthReport } from '../src/model/synth-report.js';
 
 /** Every validation error in the tree, in tree order, as cdk8s would report them. */
 export function collectErrors(root: IConstruct): StackValidationError[] {

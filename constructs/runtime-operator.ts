@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { RUNTIME_LABEL } from '../src/labels.js';
+import { RUNTIME_LABEL } from '../src/model/labels.js';
 import { isRuntimeId, RUNTIME_IDS, type RuntimeId, type RuntimeInfo, runtimeInfo } from '../src/runtimes/registry.js';
 import type { PropIssue } from './common/issues.js';
 import * as s from './common/schemas.js';

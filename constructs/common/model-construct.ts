@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { RuntimeId } from '../../src/runtimes/registry.js';
 import { ModelStack } from '../model-stack.js';
 import { renderModelObject } from './model-object.js';
-import { nameFromId } from './names.js';
+import { nameFromId } from '../../src/model/names.js';
 
 /** Props every model construct has, whatever its runtime. */
 export interface ModelIdentityProps {

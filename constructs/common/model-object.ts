@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { RUNTIME_LABEL } from '../../src/labels.js';
+import { RUNTIME_LABEL } from '../../src/model/labels.js';
 import { type RuntimeId, runtimeInfo } from '../../src/runtimes/registry.js';
 import type { ModelStack } from '../model-stack.js';
 

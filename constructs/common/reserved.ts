@@ -1,4 +1,4 @@
-import { MANAGED_BY_LABEL, RUNTIME_LABEL, STACK_LABEL } from '../../src/labels.js';
+import { MANAGED_BY_LABEL, RUNTIME_LABEL, STACK_LABEL } from '../../src/model/labels.js';
 import type { PropIssue } from './issues.js';
 
 /** Labels modelstack owns: the driver finds a stack's objects by them, so props may not set them. */

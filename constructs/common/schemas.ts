@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DNS1123_FIX, isDns1123Label } from './names.js';
+import { DNS1123_FIX, isDns1123Label } from '../../src/model/names.js';
 
 /** zod pieces shared by the model constructs. */
 export const dnsLabel = z.string().refine(isDns1123Label, { message: `is not a valid DNS-1123 name. Fix: ${DNS1123_FIX}` });

@@ -1,6 +1,6 @@
 import { ModelstackError } from '../errors.js';
 import type { ApplyOptions as KubeApplyOptions, KubeClient } from '../kube/kube-client.js';
-import type { KubeObject } from '../synth/manifest.js';
+import type { KubeObject } from '../model/kube-object.js';
 
 export interface ObservedApply {
   /** The object as the cluster had it before, if it existed. */

@@ -1,7 +1,7 @@
 import { ModelstackError } from '../errors.js';
 import type { IoHost } from '../io/io-host.js';
 import type { KubeClient } from '../kube/kube-client.js';
-import { objectRef, type KubeObject, type StackManifest } from '../synth/manifest.js';
+import { objectRef, type KubeObject, type StackManifest } from '../model/kube-object.js';
 import { groupKind, parentObject, stackApplySet } from './applyset.js';
 import { conflictsOf, type FieldConflict } from './conflicts.js';
 import { applyStages, deleteStages } from './order.js';

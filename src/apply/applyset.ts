@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { KubeObject, StackManifest } from '../synth/manifest.js';
+import type { KubeObject, StackManifest } from '../model/kube-object.js';
 
 /**
  * Ownership marks, following the ApplySet convention (KEP-3659): a parent ConfigMap per stack

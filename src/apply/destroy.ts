@@ -1,6 +1,6 @@
 import type { IoHost } from '../io/io-host.js';
 import type { KubeClient } from '../kube/kube-client.js';
-import { objectRef, type StackManifest } from '../synth/manifest.js';
+import { objectRef, type StackManifest } from '../model/kube-object.js';
 import { groupKind, stackApplySet } from './applyset.js';
 import { FIELD_MANAGER, type StackApplyResult } from './apply.js';
 import { deleteStages } from './order.js';

@@ -1,5 +1,5 @@
 import { allRuntimes } from '../runtimes/registry.js';
-import type { KubeObject } from '../synth/manifest.js';
+import type { KubeObject } from '../model/kube-object.js';
 
 /**
  * Apply order: CRDs, then Namespaces, then RBAC and configuration, then operators (and what

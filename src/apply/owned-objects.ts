@@ -1,5 +1,5 @@
 import type { KubeClient } from '../kube/kube-client.js';
-import { objectKey, type KubeObject } from '../synth/manifest.js';
+import { objectKey, type KubeObject } from '../model/kube-object.js';
 import { APPLYSET_GROUP_KINDS, APPLYSET_PART_OF, type ApplySetParent, parseGroupKinds } from './applyset.js';
 
 /** The stack's ApplySet parent as the cluster has it, if any. */

@@ -3,7 +3,7 @@ import type { KubeClient } from '../kube/kube-client.js';
 import { allRuntimes, type RuntimeInfo } from '../runtimes/registry.js';
 import { isOlder } from '../runtimes/version.js';
 import { runtimeStatus, type RuntimeStatus } from '../status/runtime-status.js';
-import type { KubeObject } from '../synth/manifest.js';
+import type { KubeObject } from '../model/kube-object.js';
 
 /** An operator version known to be older than the runtime's minimum (an unknown version is not refused). */
 function tooOld(s: RuntimeStatus): boolean {

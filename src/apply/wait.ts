@@ -3,7 +3,7 @@ import type { IoHost } from '../io/io-host.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import { modelState } from '../readiness/model-state-of.js';
 import type { ModelState } from '../readiness/model-state.js';
-import { objectRef, type KubeObject } from '../synth/manifest.js';
+import { objectRef, type KubeObject } from '../model/kube-object.js';
 import { stageOf } from './order.js';
 
 export interface WaitOptions {

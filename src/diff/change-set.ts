@@ -1,5 +1,5 @@
 import { ModelstackError } from '../errors.js';
-import { type KubeObject, objectKey, objectRef } from '../synth/manifest.js';
+import { type KubeObject, objectKey, objectRef } from '../model/kube-object.js';
 import { toYaml } from '../synth/render-yaml.js';
 import { alignKeys } from './align-keys.js';
 import { deepEqual } from './deep-equal.js';

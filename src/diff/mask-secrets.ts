@@ -1,4 +1,4 @@
-import type { KubeObject } from '../synth/manifest.js';
+import type { KubeObject } from '../model/kube-object.js';
 import { deepEqual } from './deep-equal.js';
 import { isPlainObject } from './align-keys.js';
 

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../synth/manifest.js';
+import type { KubeObject } from '../model/kube-object.js';
 
 /** Metadata the server owns: never part of what a stack declares. */
 const SERVER_METADATA = ['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'selfLink'] as const;

@@ -1,6 +1,6 @@
 import { ForbiddenError } from '../kube/api-error.js';
 import type { KubeClient } from '../kube/kube-client.js';
-import { LEGACY_PROVIDER_LABEL, RUNTIME_LABEL, STACK_LABEL } from '../labels.js';
+import { LEGACY_PROVIDER_LABEL, RUNTIME_LABEL, STACK_LABEL } from '../model/labels.js';
 import { modelState } from '../readiness/model-state-of.js';
 import type { ModelPhase } from '../readiness/model-state.js';
 import { allRuntimes, type RuntimeId } from '../runtimes/registry.js';

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { ModelstackError } from '../errors.js';
-import type { KubeObject, StackManifest } from './manifest.js';
+import type { KubeObject, StackManifest } from '../model/kube-object.js';
 import { toYaml } from './render-yaml.js';
 
 export type Layout = 'file-per-chart' | 'file-per-resource';

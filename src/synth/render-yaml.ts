@@ -1,6 +1,6 @@
 import { parseAllDocuments, stringify } from 'yaml';
 import { ModelstackError } from '../errors.js';
-import { isKubeObject, type KubeObject } from './manifest.js';
+import { isKubeObject, type KubeObject } from '../model/kube-object.js';
 
 /**
  * The one YAML form modelstack writes: keys as given, no line folding, block literals for

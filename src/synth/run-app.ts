@@ -2,12 +2,11 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import type { SynthReport } from '../../constructs/modelstack-app.js';
-import { SYNTH_REPORT_ENV } from '../../constructs/modelstack-app.js';
+import { SYNTH_REPORT_ENV, type SynthReport } from '../model/synth-report.js';
 import { ModelstackError } from '../errors.js';
 import type { IoHost } from '../io/io-host.js';
 import { splitCommand } from './app-command.js';
-import type { StackManifest } from './manifest.js';
+import type { StackManifest } from '../model/kube-object.js';
 import { parseManifests } from './render-yaml.js';
 
 export interface RunAppOptions {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { IoHost } from '../io/io-host.js';
 import { resolveAppCommand } from './app-command.js';
 import { type Layout, layoutFiles } from './layout.js';
-import type { StackManifest } from './manifest.js';
+import type { StackManifest } from '../model/kube-object.js';
 import { runApp } from './run-app.js';
 import { type WriteResult, writeOutput } from './write-output.js';
 

@@ -6,7 +6,7 @@ import { allRuntimes } from '../runtimes/registry.js';
 import { type CrdStore, crdFromObject, crdStoreOf, loadCrds, splitApiVersion } from '../schema/crd-store.js';
 import { resolveCrdsDir } from '../schema/crds-dir.js';
 import { type SchemaIssue, validateObject } from '../schema/validate.js';
-import { type KubeObject, objectRef } from '../synth/manifest.js';
+import { type KubeObject, objectRef } from '../model/kube-object.js';
 import { manifestFiles } from '../synth/manifest-files.js';
 import { parseManifests } from '../synth/render-yaml.js';
 

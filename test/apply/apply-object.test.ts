@@ -1,5 +1,5 @@
 import { applyObserved } from '../../src/apply/apply-object.js';
-import type { KubeObject } from '../../src/synth/manifest.js';
+import type { KubeObject } from '../../src/model/kube-object.js';
 import { notFoundError, stubClient } from '../support/stub-client.js';
 
 const O: KubeObject = { apiVersion: 'ray.io/v1', kind: 'RayService', metadata: { name: 'r', namespace: 'llm' } };

@@ -2,7 +2,7 @@ import { apply, FIELD_MANAGER, stackNameOf } from '../../src/apply/apply.js';
 import { APPLYSET_GROUP_KINDS, APPLYSET_PART_OF, applySetParent, withPartOf } from '../../src/apply/applyset.js';
 import { RecordingIoHost } from '../../src/io/io-host.js';
 import { apiError } from '../../src/kube/api-error.js';
-import type { KubeObject, StackManifest } from '../../src/synth/manifest.js';
+import type { KubeObject, StackManifest } from '../../src/model/kube-object.js';
 import { recorded } from '../readiness/load-recorded.js';
 import { MemoryCluster, notFoundError } from '../support/stub-client.js';
 import { rejection as failure } from '../support/thrown.js';

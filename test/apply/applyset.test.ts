@@ -12,7 +12,7 @@ import {
   TOOLING,
   withPartOf,
 } from '../../src/apply/applyset.js';
-import type { KubeObject } from '../../src/synth/manifest.js';
+import type { KubeObject } from '../../src/model/kube-object.js';
 
 /** The KEP-3659 id of a ConfigMap parent, computed independently: RFC 4648 URL-safe base64 without padding. */
 function kepId(name: string, namespace: string): string {

@@ -2,7 +2,7 @@ import { apply } from '../../src/apply/apply.js';
 import { applySetParent, withPartOf } from '../../src/apply/applyset.js';
 import { destroy } from '../../src/apply/destroy.js';
 import { RecordingIoHost } from '../../src/io/io-host.js';
-import type { KubeObject, StackManifest } from '../../src/synth/manifest.js';
+import type { KubeObject, StackManifest } from '../../src/model/kube-object.js';
 import { MemoryCluster } from '../support/stub-client.js';
 
 const crd: KubeObject = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.io' } };

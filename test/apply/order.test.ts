@@ -1,5 +1,5 @@
 import { applyStages, deleteStages, STAGES, stageOf } from '../../src/apply/order.js';
-import type { KubeObject } from '../../src/synth/manifest.js';
+import type { KubeObject } from '../../src/model/kube-object.js';
 
 const obj = (apiVersion: string, kind: string, name = kind.toLowerCase()): KubeObject => ({ apiVersion, kind, metadata: { name } });
 

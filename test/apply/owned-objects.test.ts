@@ -1,6 +1,6 @@
 import { APPLYSET_PART_OF, applySetParent, parentObject, withPartOf } from '../../src/apply/applyset.js';
 import { ownedObjects, pruneCandidates, readParent } from '../../src/apply/owned-objects.js';
-import type { KubeObject } from '../../src/synth/manifest.js';
+import type { KubeObject } from '../../src/model/kube-object.js';
 import { MemoryCluster } from '../support/stub-client.js';
 
 const mine = applySetParent('mine', 'default');

@@ -1,6 +1,6 @@
 import { preflight, requiredRuntimes } from '../../src/apply/preflight.js';
 import { runtimeInfo } from '../../src/runtimes/registry.js';
-import type { KubeObject } from '../../src/synth/manifest.js';
+import type { KubeObject } from '../../src/model/kube-object.js';
 import { forbidden, healthyRuntime, MemoryCluster, stubClient } from '../support/stub-client.js';
 import { rejection as failure } from '../support/thrown.js';
 

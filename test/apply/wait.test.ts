@@ -1,6 +1,6 @@
 import { waitForModels } from '../../src/apply/wait.js';
 import { RecordingIoHost } from '../../src/io/io-host.js';
-import type { KubeObject } from '../../src/synth/manifest.js';
+import type { KubeObject } from '../../src/model/kube-object.js';
 import { recorded } from '../readiness/load-recorded.js';
 import { stubClient } from '../support/stub-client.js';
 import { rejection as failure } from '../support/thrown.js';

@@ -5,7 +5,7 @@ import { silentIoHost } from '../../src/io/io-host.js';
 import { type CrdStore, loadCrds } from '../../src/schema/crd-store.js';
 import { resolveCrdsDir } from '../../src/schema/crds-dir.js';
 import { validateObject } from '../../src/schema/validate.js';
-import type { KubeObject } from '../../src/synth/manifest.js';
+import type { KubeObject } from '../../src/model/kube-object.js';
 import { synthStacks } from '../../src/synth/synth.js';
 import { repoRoot } from '../support/paths.js';
 import { type Json, objectsOf } from '../support/stacks.js';

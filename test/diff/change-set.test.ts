@@ -1,5 +1,5 @@
 import { diffObjects, hasChanges } from '../../src/diff/change-set.js';
-import type { KubeObject } from '../../src/synth/manifest.js';
+import type { KubeObject } from '../../src/model/kube-object.js';
 import { configMap, deployment, namespace } from './kube-objects.js';
 
 describe('diffObjects', () => {

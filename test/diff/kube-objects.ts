@@ -1,5 +1,5 @@
 // Small Kubernetes objects for the diff tests.
-import type { KubeObject } from '../../src/synth/manifest.js';
+import type { KubeObject } from '../../src/model/kube-object.js';
 
 export function deployment(name: string, replicas = 1, namespace = 'llm'): KubeObject {
   return {

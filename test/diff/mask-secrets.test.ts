@@ -3,7 +3,7 @@ import { isSecret, MASKED, MASKED_NEW, MASKED_OLD, maskSecret, maskSecretPair } 
 import { renderJson } from '../../src/diff/render/json.js';
 import { renderMarkdown } from '../../src/diff/render/markdown.js';
 import { renderText } from '../../src/diff/render/text.js';
-import type { KubeObject } from '../../src/synth/manifest.js';
+import type { KubeObject } from '../../src/model/kube-object.js';
 import { configMap, secret } from './kube-objects.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';

@@ -1,5 +1,5 @@
 import { normalizeLive } from '../../src/diff/normalize.js';
-import type { KubeObject } from '../../src/synth/manifest.js';
+import type { KubeObject } from '../../src/model/kube-object.js';
 
 const live = {
   apiVersion: 'v1',

@@ -8,7 +8,7 @@ import { liveSides } from '../../src/diff/sources/live.js';
 import { ModelstackError } from '../../src/errors.js';
 import { RecordingIoHost } from '../../src/io/io-host.js';
 import type { KubeClient } from '../../src/kube/kube-client.js';
-import type { KubeObject, StackManifest } from '../../src/synth/manifest.js';
+import type { KubeObject, StackManifest } from '../../src/model/kube-object.js';
 import { clientFor, describeWithCluster, privateCluster, uniqueNamespace } from './support/cluster.js';
 import { createOperatorDeployment, setOperatorReady } from './support/operator-sim.js';
 import { stackManifest } from './support/stack-manifest.js';

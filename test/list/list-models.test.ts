@@ -1,6 +1,6 @@
 import { listModels } from '../../src/list/list-models.js';
-import { LEGACY_PROVIDER_LABEL, RUNTIME_LABEL, STACK_LABEL } from '../../src/labels.js';
-import type { KubeObject } from '../../src/synth/manifest.js';
+import { LEGACY_PROVIDER_LABEL, RUNTIME_LABEL, STACK_LABEL } from '../../src/model/labels.js';
+import type { KubeObject } from '../../src/model/kube-object.js';
 import { recorded } from '../readiness/load-recorded.js';
 import { forbidden, MemoryCluster } from '../support/stub-client.js';
 

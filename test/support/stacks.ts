@@ -1,6 +1,6 @@
 // Helpers shared by the unit tests: build a stack in-process, read its errors or its objects.
 import { collectErrors, ModelStack, type ModelStackProps, ModelstackApp } from '../../index.js';
-import type { KubeObject } from '../../src/synth/manifest.js';
+import type { KubeObject } from '../../src/model/kube-object.js';
 
 export type Json = Record<string, any>;
 

@@ -5,7 +5,7 @@
 import { apiError } from '../../src/kube/api-error.js';
 import type { KubeClient, ResourceInfo } from '../../src/kube/kube-client.js';
 import type { RuntimeInfo } from '../../src/runtimes/registry.js';
-import { type KubeObject, objectKey } from '../../src/synth/manifest.js';
+import { type KubeObject, objectKey } from '../../src/model/kube-object.js';
 
 type Methods = Partial<Record<keyof KubeClient, unknown>>;
 

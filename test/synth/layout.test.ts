@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { layoutFiles, LAYOUTS } from '../../src/synth/layout.js';
-import type { KubeObject, StackManifest } from '../../src/synth/manifest.js';
+import type { KubeObject, StackManifest } from '../../src/model/kube-object.js';
 import { parseManifests } from '../../src/synth/render-yaml.js';
 import { thrown } from '../support/thrown.js';
 

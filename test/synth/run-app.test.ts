@@ -1,6 +1,6 @@
 import { ModelstackError } from '../../src/errors.js';
 import { RecordingIoHost } from '../../src/io/io-host.js';
-import type { StackManifest } from '../../src/synth/manifest.js';
+import type { StackManifest } from '../../src/model/kube-object.js';
 import { runApp } from '../../src/synth/run-app.js';
 import { fixtureApp, removeTempDirs, tempDir } from '../support/paths.js';
 import { refs } from '../support/stacks.js';

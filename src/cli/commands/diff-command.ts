@@ -7,7 +7,7 @@ import { synthAtGitRef } from '../../diff/sources/git-base.js';
 import { readManifestDir } from '../../diff/sources/manifest-dir.js';
 import { synthObjects } from '../../diff/sources/synth-objects.js';
 import { ModelstackError } from '../../errors.js';
-import type { KubeObject } from '../../synth/manifest.js';
+import type { KubeObject } from '../../model/kube-object.js';
 import { synthStacks } from '../../synth/synth.js';
 import { FIELD_MANAGER } from '../../apply/apply.js';
 import { groupKind, stackApplySet } from '../../apply/applyset.js';

@@ -1,5 +1,5 @@
 import type { ChangeAction, ChangeSet, ChangeSummary } from '../change-set.js';
-import type { KubeObject } from '../../synth/manifest.js';
+import type { KubeObject } from '../../model/kube-object.js';
 
 /** The machine-readable diff: same change set, same text (keys in a fixed order). */
 export interface JsonReport {

@@ -5,7 +5,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { execa } from 'execa';
 import { errorMessage, isModelstackError, ModelstackError } from '../../errors.js';
 import type { IoHost } from '../../io/io-host.js';
-import type { KubeObject } from '../../synth/manifest.js';
+import type { KubeObject } from '../../model/kube-object.js';
 import { synthObjects } from './synth-objects.js';
 
 export interface GitBaseOptions {

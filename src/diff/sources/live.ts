@@ -1,6 +1,6 @@
 import { applyObserved } from '../../apply/apply-object.js';
 import type { KubeClient } from '../../kube/kube-client.js';
-import type { KubeObject } from '../../synth/manifest.js';
+import type { KubeObject } from '../../model/kube-object.js';
 import { normalizeLive } from '../normalize.js';
 
 export interface LiveSides {

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { errorMessage, ModelstackError } from '../../errors.js';
-import { type KubeObject, objectKey, objectRef } from '../../synth/manifest.js';
+import { type KubeObject, objectKey, objectRef } from '../../model/kube-object.js';
 import { manifestFiles } from '../../synth/manifest-files.js';
 import { parseManifests } from '../../synth/render-yaml.js';
 

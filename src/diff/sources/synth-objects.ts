@@ -1,5 +1,5 @@
 import type { IoHost } from '../../io/io-host.js';
-import type { KubeObject, StackManifest } from '../../synth/manifest.js';
+import type { KubeObject, StackManifest } from '../../model/kube-object.js';
 import { synthStacks } from '../../synth/synth.js';
 
 /** Every object of the stacks, in stack order then apply order. */

@@ -1,7 +1,7 @@
-import { nameFromId } from '../../../constructs/common/names.js';
+import { nameFromId } from '../../model/names.js';
 import { ModelstackError } from '../../errors.js';
-import { RUNTIME_LABEL } from '../../labels.js';
-import type { StackManifest } from '../../synth/manifest.js';
+import { RUNTIME_LABEL } from '../../model/labels.js';
+import type { StackManifest } from '../../model/kube-object.js';
 import {
   type ComposeConfig,
   type ComposeFile,

@@ -1,6 +1,6 @@
 import { ModelstackError } from '../../errors.js';
 import { runtimeForKind } from '../../runtimes/registry.js';
-import type { StackManifest } from '../../synth/manifest.js';
+import type { StackManifest } from '../../model/kube-object.js';
 import type { ModelObject } from './service-draft.js';
 
 /**

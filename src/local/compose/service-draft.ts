@@ -8,7 +8,7 @@ import type {
   ServiceRole,
 } from './compose-types.js';
 import type { ProbeKind, StartupClass } from './healthcheck.js';
-import type { KubeObject } from '../../synth/manifest.js';
+import type { KubeObject } from '../../model/kube-object.js';
 
 /** A model object of a stack that a local run can serve. */
 export interface ModelObject {

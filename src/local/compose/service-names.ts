@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isDns1123Label, nameFromId } from '../../../constructs/common/names.js';
+import { isDns1123Label, nameFromId } from '../../model/names.js';
 import type { ServiceRole } from './compose-types.js';
 
 const MAX_LABEL = 63;

@@ -1,6 +1,6 @@
 import { diffObjects } from '../../../src/diff/change-set.js';
 import { MARKDOWN_LIMIT, renderMarkdown } from '../../../src/diff/render/markdown.js';
-import type { KubeObject } from '../../../src/synth/manifest.js';
+import type { KubeObject } from '../../../src/model/kube-object.js';
 import { configMap, deployment, namespace, secret } from '../kube-objects.js';
 
 /** The fixed change set of the snapshot: one of each action, a Secret among them. */

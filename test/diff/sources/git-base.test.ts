@@ -5,7 +5,7 @@ import { diffObjects } from '../../../src/diff/change-set.js';
 import { synthAtGitRef } from '../../../src/diff/sources/git-base.js';
 import { synthObjects } from '../../../src/diff/sources/synth-objects.js';
 import { RecordingIoHost, silentIoHost } from '../../../src/io/io-host.js';
-import { objectRef } from '../../../src/synth/manifest.js';
+import { objectRef } from '../../../src/model/kube-object.js';
 import { type FixtureRepo, fixtureRepo, removeFixture, repoRoot, V1, V2, worktrees } from '../git-fixture.js';
 
 /** The temporary worktrees the calls used (from their debug messages): each must be gone after. */

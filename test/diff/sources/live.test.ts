@@ -1,5 +1,5 @@
 import { liveSides } from '../../../src/diff/sources/live.js';
-import type { KubeObject } from '../../../src/synth/manifest.js';
+import type { KubeObject } from '../../../src/model/kube-object.js';
 import { MemoryCluster, notFoundError } from '../../support/stub-client.js';
 
 const cm = (name: string, data: Record<string, string> = { k: 'v' }, namespace = 'app'): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data });

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readManifestDir } from '../../../src/diff/sources/manifest-dir.js';
-import { objectRef } from '../../../src/synth/manifest.js';
+import { objectRef } from '../../../src/model/kube-object.js';
 import { toYaml } from '../../../src/synth/render-yaml.js';
 import { configMap, deployment, namespace } from '../kube-objects.js';
 

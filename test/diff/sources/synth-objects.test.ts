@@ -1,6 +1,6 @@
 import { objectsOf, synthObjects } from '../../../src/diff/sources/synth-objects.js';
 import { silentIoHost } from '../../../src/io/io-host.js';
-import { objectRef } from '../../../src/synth/manifest.js';
+import { objectRef } from '../../../src/model/kube-object.js';
 import { fixtureRepo, removeFixture, V2 } from '../git-fixture.js';
 import { configMap, namespace } from '../kube-objects.js';
 

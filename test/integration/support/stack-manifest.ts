@@ -1,5 +1,5 @@
 import { collectErrors, ModelStack, type ModelStackProps, ModelstackApp } from '../../../index.js';
-import type { KubeObject, StackManifest } from '../../../src/synth/manifest.js';
+import type { KubeObject, StackManifest } from '../../../src/model/kube-object.js';
 
 /** A stack built in-process, as `modelstack synth` would hand it to apply and diff. */
 export function stackManifest(stackName: string, build: (stack: ModelStack) => void, props: ModelStackProps = {}): StackManifest {

@@ -17,7 +17,7 @@ import { ENGINE_IMAGES } from '../../../src/local/compose/engine-images.js';
 import { hostPortOf } from '../../../src/local/compose/host-ports.js';
 import { RAY_SERVE_CONFIG_TARGET } from '../../../src/local/compose/ray-services.js';
 import { renderCompose } from '../../../src/local/compose/render-compose.js';
-import type { StackManifest } from '../../../src/synth/manifest.js';
+import type { StackManifest } from '../../../src/model/kube-object.js';
 import { service, services, stacksOf } from './compose-fixtures.js';
 
 const token = secretKey('hf-token', 'token');

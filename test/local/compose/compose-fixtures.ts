@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { ModelStack, type ModelStackProps, ModelstackApp } from '../../../index.js';
-import type { KubeObject, StackManifest } from '../../../src/synth/manifest.js';
+import type { KubeObject, StackManifest } from '../../../src/model/kube-object.js';
 import type { ComposeFile, ComposeService } from '../../../src/local/compose/compose-types.js';
 
 /** The stacks of an app with one ModelStack "test" filled by `build`; fails on validation errors. */

@@ -6,7 +6,7 @@ import { silentIoHost } from '../../../src/io/io-host.js';
 import { buildCompose } from '../../../src/local/compose/build-compose.js';
 import type { ComposeFlavor } from '../../../src/local/compose/compose-types.js';
 import { renderCompose } from '../../../src/local/compose/render-compose.js';
-import type { StackManifest } from '../../../src/synth/manifest.js';
+import type { StackManifest } from '../../../src/model/kube-object.js';
 import { synthStacks } from '../../../src/synth/synth.js';
 import { repoRoot } from '../../support/paths.js';
 import { composeSpecValidator, stacksOf } from './compose-fixtures.js';

@@ -1,4 +1,4 @@
-import { DynamoModel, RayModel } from '../index.js';
+import { DynamoModel, RayModel } from '../../index.js';
 import {
   LEGACY_PROVIDER_LABEL,
   MANAGED_BY_LABEL,
@@ -6,11 +6,11 @@ import {
   RUNTIME_LABEL,
   SHARED_RUNTIME_LABEL_VALUE,
   STACK_LABEL,
-} from '../src/labels.js';
-import { listModels } from '../src/list/list-models.js';
-import type { KubeObject } from '../src/synth/manifest.js';
-import { objectsOf } from './support/stacks.js';
-import { MemoryCluster } from './support/stub-client.js';
+} from '../../src/model/labels.js';
+import { listModels } from '../../src/list/list-models.js';
+import type { KubeObject } from '../../src/model/kube-object.js';
+import { objectsOf } from '../support/stacks.js';
+import { MemoryCluster } from '../support/stub-client.js';
 
 /** Kubernetes label key syntax: an optional DNS-subdomain prefix and "/", then a name of at most 63 characters. */
 const NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;

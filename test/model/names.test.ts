@@ -1,4 +1,4 @@
-import { DNS1123_FIX, isDns1123Label, nameFromId } from '../../../constructs/common/names.js';
+import { DNS1123_FIX, isDns1123Label, nameFromId } from '../../src/model/names.js';
 
 describe('isDns1123Label', () => {
   test.each(['a', 'qwen3', 'a-b-c', '0abc', 'a'.repeat(63)])('accepts %s', (v) => {

@@ -1,4 +1,4 @@
-import { isKubeObject, type KubeObject, objectKey, objectRef } from '../../src/synth/manifest.js';
+import { isKubeObject, type KubeObject, objectKey, objectRef } from '../../src/model/kube-object.js';
 
 const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns' } };
 const dgd: KubeObject = { apiVersion: 'nvidia.com/v1beta1', kind: 'DynamoGraphDeployment', metadata: { name: 'd', namespace: 'llm' } };

@@ -1,0 +1,140 @@
+// Golden files: the exact bytes modelstack writes for the example stack, for a matrix of every
+// construct option, and for the example stack's local compose files. Refactors must leave them
+// unchanged; a deliberate output change regenerates them with UPDATE_GOLDEN=1 and shows up in review.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  DynamoModel,
+  type Engine,
+  Model,
+  OperatorInstall,
+  RayModel,
+  RuntimeOperator,
+  secretKey,
+} from '../../index.js';
+import { silentIoHost } from '../../src/io/io-host.js';
+import { buildCompose } from '../../src/local/compose/build-compose.js';
+import { renderCompose } from '../../src/local/compose/render-compose.js';
+import { layoutFiles } from '../../src/synth/layout.js';
+import { toYaml } from '../../src/synth/render-yaml.js';
+import { synthStacks } from '../../src/synth/synth.js';
+import { repoRoot } from '../support/paths.js';
+import { objectsOf } from '../support/stacks.js';
+
+const GOLDEN_DIR = join(repoRoot, 'test', 'golden', 'files');
+const update = process.env.UPDATE_GOLDEN === '1';
+
+function golden(name: string, actual: string): void {
+  const path = join(GOLDEN_DIR, name);
+  if (update || !existsSync(path)) {
+    if (!update && process.env.CI === 'true') throw new Error(`golden file ${name} is missing (run with UPDATE_GOLDEN=1)`);
+    mkdirSync(GOLDEN_DIR, { recursive: true });
+    writeFileSync(path, actual);
+  }
+  expect(actual).toBe(readFileSync(path, 'utf8'));
+}
+
+describe('golden output', () => {
+  test('the example stack, both layouts and the kustomization', async () => {
+    const stacks = await synthStacks({ cwd: repoRoot }, silentIoHost);
+    for (const layout of ['file-per-chart', 'file-per-resource'] as const) {
+      const files = layoutFiles(stacks, { layout, kustomization: true });
+      const text = files.map((f) => `# ==> ${f.path}\n${f.content}`).join('');
+      golden(`example.${layout}.yaml`, text);
+    }
+  }, 60_000);
+
+  test('the example stack as local compose files (both flavors)', async () => {
+    const stacks = await synthStacks({ cwd: repoRoot }, silentIoHost);
+    golden('example.compose-runtime.yaml', renderCompose(buildCompose(stacks, { flavor: 'runtime' })));
+    golden('example.compose-engine.yaml', renderCompose(buildCompose(stacks, { flavor: 'engine' })));
+  }, 60_000);
+
+  const engines: Engine[] = ['vllm', 'sglang', 'trtllm'];
+  const modes = ['aggregated', 'disaggregated'] as const;
+  const routers = ['round-robin', 'kv'] as const;
+
+  test('the Dynamo construct matrix', () => {
+    const objects = objectsOf(
+      (s) => {
+        for (const engine of engines)
+          for (const mode of modes)
+            for (const router of routers) {
+              const id = `${engine}-${mode}-${router}`;
+              new DynamoModel(s, `min-${id}`, { model: 'Qwen/Qwen3-0.6B', engine, mode, router });
+              new DynamoModel(s, `full-${id}`, {
+                model: 'Qwen/Qwen3-0.6B',
+                engine,
+                mode,
+                router,
+                namespace: 'team-a',
+                servedModelName: 'qwen3',
+                tensorParallelSize: 2,
+                gpusPerWorker: 4,
+                replicas: mode === 'aggregated' ? { frontend: 2, worker: 3 } : { frontend: 1, prefill: 2, decode: 3 },
+                hfTokenSecret: secretKey('hf-token', 'token'),
+                env: { LOG_LEVEL: 'debug', API_KEY: { secretKeyRef: secretKey('api', 'key') } },
+                workerArgs: ['--max-model-len', '4096'],
+                frontendArgs: ['--verbose'],
+                image: 'registry.example/dynamo:1.4.0',
+                podTemplate: {
+                  all: { metadata: { labels: { tier: 'llm' } }, spec: { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists' }] } },
+                  frontend: { spec: { nodeSelector: { pool: 'cpu' } } },
+                },
+                labels: { team: 'ml' },
+                annotations: { owner: 'alice' },
+              });
+            }
+        new DynamoModel(s, 'cpu', { model: 'Qwen/Qwen3-0.6B', gpusPerWorker: 0 });
+        new DynamoModel(s, 'versioned', { model: 'Qwen/Qwen3-0.6B', runtimeVersion: '1.3.0', name: 'renamed' });
+      },
+      { namespace: 'llm' },
+    );
+    golden('matrix.dynamo.yaml', toYaml(objects));
+  });
+
+  test('the Ray construct matrix', () => {
+    const objects = objectsOf(
+      (s) => {
+        new RayModel(s, 'default', { model: 'Qwen/Qwen2.5-7B-Instruct' });
+        new RayModel(s, 'pinned', { model: 'Qwen/Qwen2.5-7B-Instruct', image: 'registry.example/ray-llm:2.52.0', name: 'renamed' });
+        new RayModel(s, 'one-group', { model: 'Qwen/Qwen2.5-7B-Instruct', workerGroups: [{ name: 'gpu', minReplicas: 1, maxReplicas: 1, gpus: 1 }] });
+        new RayModel(s, 'full', {
+          model: 'Qwen/Qwen2.5-7B-Instruct',
+          namespace: 'team-b',
+          modelId: 'qwen',
+          rayVersion: '2.51.0',
+          tensorParallelSize: 2,
+          autoscaling: { minReplicas: 1, maxReplicas: 4 },
+          engineKwargs: { max_model_len: 8192 },
+          workerGroups: [
+            { name: 'l4', minReplicas: 1, maxReplicas: 2, gpus: 2, cpu: '16', memory: '64Gi' },
+            { name: 'h100', minReplicas: 0, maxReplicas: 3, replicas: 1, gpus: 8, podTemplate: { spec: { nodeSelector: { gpu: 'h100' } } } },
+            { name: 'cpu', minReplicas: 1, maxReplicas: 1, gpus: 0, cpu: '500m', memory: '1Gi' },
+          ],
+          head: { cpu: '4', memory: '16Gi', podTemplate: { metadata: { labels: { role: 'head' } } } },
+          hfTokenSecret: secretKey('hf-token', 'token'),
+          env: { A: '1', B: { secretKeyRef: secretKey('b', 'key') } },
+          labels: { team: 'ml' },
+          annotations: { owner: 'bob' },
+        });
+      },
+      { namespace: 'llm' },
+    );
+    golden('matrix.ray.yaml', toYaml(objects));
+  });
+
+  test('Model and RuntimeOperator (every install kind)', () => {
+    const objects = objectsOf(
+      (s) => {
+        new RuntimeOperator(s, 'ray-flux', { runtime: 'kuberay', install: OperatorInstall.flux({ interval: '5m' }), values: { image: { tag: 'v1.7.0' } } });
+        new RuntimeOperator(s, 'dyn-argo', { runtime: 'dynamo', namespace: 'dyn-ops', version: '1.4.0', install: OperatorInstall.argoCd({ project: 'platform', automated: false }) });
+        new Model(s, 'm-dyn', { runtime: 'dynamo', model: 'Qwen/Qwen3-0.6B', mode: 'disaggregated', router: 'kv' });
+        new Model(s, 'm-ray', { runtime: 'kuberay', model: 'Qwen/Qwen3-0.6B' });
+      },
+      { namespace: 'llm' },
+    );
+    const declared = objectsOf((s) => new RuntimeOperator(s, 'dyn-none', { runtime: 'dynamo' }), { namespace: 'ops' });
+    golden('matrix.model-operator.yaml', toYaml([...objects, ...declared]));
+  });
+});
