@@ -6,6 +6,7 @@ export * from './constructs/ray-model.js';
 export * from './constructs/model.js';
 export * from './constructs/runtime-operator.js';
 export * from './constructs/operator-install.js';
+export * from './constructs/testing.js';
 export { secretKey, type SecretKeyRef, type EnvValue } from './constructs/common/secrets.js';
 export type { PodTemplatePatch } from './constructs/common/pod-template.js';
 export type { RouterMode, ServingMode } from './constructs/common/capabilities.js';

@@ -38,7 +38,11 @@ async function main(): Promise<void> {
   const benches: Bench[] = [
     { name: 'synth 200 models in-process', targetMs: 400, run: () => bigStack(200) },
     { name: 'validate 200 custom resources against the CRD schemas', targetMs: 300, run: () => crs.forEach((o) => validateObject(o, store)) },
-    { name: 'render 200 models as file-per-resource YAML', targetMs: 500, run: () => layoutFiles([{ id: 'bench', objects }], { layout: 'file-per-resource', kustomization: true }) },
+    {
+      name: 'render 200 models as file-per-resource YAML',
+      targetMs: 500,
+      run: () => layoutFiles([{ id: 'bench', objects }], { layout: 'file-per-resource', kustomization: true }),
+    },
     { name: 'diff 200 models (20 changed)', targetMs: 300, run: () => diffObjects(objects, edited) },
   ];
 

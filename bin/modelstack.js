@@ -1,5 +1,14 @@
 #!/usr/bin/env node
-// The installed CLI: runs the compiled entry in lib/ (npm run build).
-import { runCli } from '../lib/src/cli/main.js';
-
-process.exitCode = await runCli(process.argv.slice(2));
+// The installed CLI: runs the compiled entry in lib/ (built by `npm ci`/`npm install` through the
+// package's prepare script, or by `npm run build`).
+let cli;
+try {
+  cli = await import('../lib/src/cli/main.js');
+} catch (e) {
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('/lib/src/cli/main.js')) throw e;
+  process.stderr.write(
+    'error: modelstack is not built (lib/ is missing)\nhint: run "npm run build" in the modelstack package, or reinstall it with "npm ci"\n',
+  );
+  process.exit(2);
+}
+process.exitCode = await cli.runCli(process.argv.slice(2));

@@ -4,14 +4,21 @@ import { type Engine, ENGINES, runtimeInfo } from '../src/runtimes/registry.js';
 import { capabilityIssues, type RouterMode, type ServingMode } from './common/capabilities.js';
 import { imageIssues } from './common/image.js';
 import type { PropIssue } from './common/issues.js';
-import { mergePatch, type PodTemplatePatch } from './common/pod-template.js';
+import { patchTemplate, type PodTemplatePatch } from './common/pod-template.js';
 import * as s from './common/schemas.js';
 import { type EnvValue, hfTokenIssues, type SecretKeyRef, secretLiteralIssues } from './common/secrets.js';
 import { allValid, parseProps, reportIssues } from './common/validation.js';
 import { derivedEnvIssues, reservedLabelIssues } from './common/reserved.js';
-import { ModelConstruct } from './common/model-construct.js';
+import { ModelConstruct, type RenderedModel } from './common/model-construct.js';
 import { renderEnv, type ContainerEnv } from './common/env.js';
-import { workerCommand, type WorkerRole } from './dynamo/engine-args.js';
+import type { WorkerRole } from '../src/engines/engine.js';
+import { engineFor } from '../src/engines/index.js';
+import type {
+  DynamoGraphDeploymentSpec,
+  DynamoGraphDeploymentSpecComponents as DynamoComponent,
+  DynamoGraphDeploymentSpecComponentsPodTemplate as DynamoPodTemplate,
+  DynamoGraphDeploymentSpecComponentsPodTemplateSpecContainers as DynamoContainer,
+} from '../imports/nvidia.com.js';
 
 /** Roles of a Dynamo graph's components. */
 export type DynamoComponentRole = 'frontend' | WorkerRole;
@@ -103,12 +110,6 @@ export interface DynamoModelProps {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
-const KNOWN = [
-  'model', 'servedModelName', 'name', 'namespace', 'engine', 'mode', 'router', 'replicas', 'tensorParallelSize',
-  'gpusPerWorker', 'runtimeVersion', 'image', 'hfTokenSecret', 'env', 'workerArgs', 'frontendArgs', 'podTemplate',
-  'labels', 'annotations',
-] as const;
-
 const schema = z.strictObject({
   model: z.string().min(1),
   servedModelName: z.string().min(1).optional(),
@@ -127,7 +128,10 @@ const schema = z.strictObject({
     .optional(),
   tensorParallelSize: s.positiveInt.optional(),
   gpusPerWorker: s.nonNegativeInt.optional(),
-  runtimeVersion: z.string().regex(/^\d+\.\d+\.\d+([-.][0-9A-Za-z.]+)?$/, { message: 'Fix: use a version like "1.4.0"' }).optional(),
+  runtimeVersion: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+([-.][0-9A-Za-z.]+)?$/, { message: 'Fix: use a version like "1.4.0"' })
+    .optional(),
   image: z.string().min(1).optional(),
   hfTokenSecret: s.secretKeyRef.optional(),
   env: s.envMap.optional(),
@@ -168,20 +172,20 @@ export const DYNAMO_FRONTEND_PORT = 8000;
  * A model served by NVIDIA Dynamo: one DynamoGraphDeployment (nvidia.com/v1beta1) with a
  * frontend and aggregated workers, or prefill and decode workers.
  */
-export class DynamoModel extends ModelConstruct {
+export class DynamoModel extends ModelConstruct<DynamoGraphDeploymentSpec> {
   declare public readonly runtime: 'dynamo';
 
   public constructor(scope: Construct, id: string, props: DynamoModelProps) {
     super(scope, id, 'dynamo', props, (self, name, namespace) => {
       const resolved = resolve(self, props, name, namespace);
-      return resolved && renderSpec(resolved);
+      return resolved && render(resolved);
     });
   }
 }
 
 function resolve(scope: Construct, props: DynamoModelProps, name: string, namespace: string): Resolved | undefined {
   const pre: PropIssue[] = [...hfTokenIssues(props?.hfTokenSecret)];
-  const parsed = parseProps(schema, { ...props, name, namespace }, KNOWN, pre);
+  const parsed = parseProps(schema, { ...props, name, namespace }, pre);
   const issues = [...pre, ...parsed.issues];
   const ok = (...props: string[]): boolean => allValid(parsed, ...props);
   const c = parsed.value ?? parsed.partial;
@@ -200,7 +204,8 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
     }
     if (ok('image')) issues.push(...imageIssues('image', c.image));
     if (ok('env', 'workerArgs', 'frontendArgs')) issues.push(...secretLiteralIssues(c.env, { workerArgs: c.workerArgs, frontendArgs: c.frontendArgs }));
-    if (ok('env', 'hfTokenSecret')) issues.push(...derivedEnvIssues(c.env, { ...(c.hfTokenSecret ? { HF_TOKEN: 'hfTokenSecret' } : {}), DYN_ROUTER_MODE: 'router' }));
+    if (ok('env', 'hfTokenSecret'))
+      issues.push(...derivedEnvIssues(c.env, { ...(c.hfTokenSecret ? { HF_TOKEN: 'hfTokenSecret' } : {}), DYN_ROUTER_MODE: 'router' }));
     if (ok('labels')) issues.push(...reservedLabelIssues(c.labels));
     if (ok('mode', 'replicas', 'podTemplate')) issues.push(...roleIssues(c.mode ?? 'aggregated', c.replicas, c.podTemplate));
   }
@@ -233,11 +238,7 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
 }
 
 /** Replica counts or pod patches for roles the chosen mode does not have are mistakes. */
-function roleIssues(
-  mode: ServingMode,
-  replicas: DynamoReplicas | undefined,
-  podTemplate: Record<string, unknown> | undefined,
-): PropIssue[] {
+function roleIssues(mode: ServingMode, replicas: DynamoReplicas | undefined, podTemplate: Record<string, unknown> | undefined): PropIssue[] {
   const absent = mode === 'aggregated' ? ['prefill', 'decode'] : ['worker'];
   const issues: PropIssue[] = [];
   for (const role of absent) {
@@ -255,19 +256,24 @@ function roleIssues(
   return issues;
 }
 
-const IMAGE_REPO: Readonly<Record<Engine, string>> = {
-  vllm: 'nvcr.io/nvidia/ai-dynamo/vllm-runtime',
-  sglang: 'nvcr.io/nvidia/ai-dynamo/sglang-runtime',
-  trtllm: 'nvcr.io/nvidia/ai-dynamo/tensorrtllm-runtime',
-};
-
 export function defaultDynamoImage(engine: Engine, version: string): string {
-  return `${IMAGE_REPO[engine]}:${version}`;
+  return `${engineFor(engine).dynamoImageRepo}:${version}`;
 }
 
-const COMPONENT_PREFIX: Readonly<Record<Engine, string>> = { vllm: 'Vllm', sglang: 'Sglang', trtllm: 'Trtllm' };
+function render(r: Resolved): RenderedModel<DynamoGraphDeploymentSpec> {
+  return {
+    spec: renderSpec(r),
+    facts: {
+      engine: r.engine,
+      model: r.model,
+      servedModelName: r.servedModelName,
+      tensorParallelSize: r.tensorParallelSize,
+      gpusPerEngine: r.gpusPerWorker,
+    },
+  };
+}
 
-function renderSpec(r: Resolved): Record<string, unknown> {
+function renderSpec(r: Resolved): DynamoGraphDeploymentSpec {
   const roles: WorkerRole[] = r.mode === 'aggregated' ? ['worker'] : ['prefill', 'decode'];
   return {
     backendFramework: r.engine,
@@ -275,11 +281,11 @@ function renderSpec(r: Resolved): Record<string, unknown> {
   };
 }
 
-function renderFrontend(r: Resolved): Record<string, unknown> {
+function renderFrontend(r: Resolved): DynamoComponent {
   const env: ContainerEnv[] = [];
   if (r.router === 'kv') env.push({ name: 'DYN_ROUTER_MODE', value: 'kv' });
   env.push(...renderEnv(r.props.env));
-  const main = {
+  const main: DynamoContainer = {
     name: 'main',
     image: r.image,
     command: ['python3', '-m', 'dynamo.frontend'],
@@ -295,8 +301,9 @@ function renderFrontend(r: Resolved): Record<string, unknown> {
   };
 }
 
-function renderWorker(r: Resolved, role: WorkerRole): Record<string, unknown> {
-  const cmd = workerCommand(r.engine, {
+function renderWorker(r: Resolved, role: WorkerRole): DynamoComponent {
+  const engine = engineFor(r.engine);
+  const cmd = engine.workerCommand({
     role,
     model: r.model,
     servedModelName: r.servedModelName,
@@ -309,25 +316,23 @@ function renderWorker(r: Resolved, role: WorkerRole): Record<string, unknown> {
   }
   env.push(...renderEnv(r.props.env));
   const gpus = String(r.gpusPerWorker);
-  const main = {
+  const main: DynamoContainer = {
     name: 'main',
     image: r.image,
-    command: cmd.command,
+    command: [...cmd.command],
     args: [...cmd.args, ...(r.props.workerArgs ?? [])],
     ...(env.length ? { env } : {}),
-    ...(r.gpusPerWorker > 0
-      ? { resources: { limits: { 'nvidia.com/gpu': gpus }, requests: { 'nvidia.com/gpu': gpus } } }
-      : {}),
+    ...(r.gpusPerWorker > 0 ? { resources: { limits: { 'nvidia.com/gpu': gpus }, requests: { 'nvidia.com/gpu': gpus } } } : {}),
   };
   const suffix = role === 'worker' ? 'Worker' : role === 'prefill' ? 'PrefillWorker' : 'DecodeWorker';
   return {
-    name: `${COMPONENT_PREFIX[r.engine]}${suffix}`,
+    name: `${engine.dynamoComponentPrefix}${suffix}`,
     type: role,
     replicas: r.replicas[role],
     podTemplate: patched(r, role, { spec: { containers: [main] } }),
   };
 }
 
-function patched(r: Resolved, role: DynamoComponentRole, base: Record<string, unknown>): unknown {
-  return mergePatch(mergePatch(base, r.props.podTemplate?.all), r.props.podTemplate?.[role]);
+function patched(r: Resolved, role: DynamoComponentRole, base: DynamoPodTemplate): DynamoPodTemplate {
+  return patchTemplate(base, r.props.podTemplate?.all, r.props.podTemplate?.[role]);
 }

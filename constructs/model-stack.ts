@@ -52,11 +52,12 @@ export class ModelStack extends Chart {
 
   /** The stack that contains `scope`. Throws when there is none. */
   public static override of(scope: IConstruct): ModelStack {
-    const found = scope.node.scopes.slice().reverse().find((s): s is ModelStack => ModelStack.isModelStack(s));
+    const found = scope.node.scopes
+      .slice()
+      .reverse()
+      .find((s): s is ModelStack => ModelStack.isModelStack(s));
     if (!found) {
-      throw new Error(
-        `[${scope.node.path}] is not inside a ModelStack. Fix: create models and operators with a ModelStack as their scope`,
-      );
+      throw new Error(`[${scope.node.path}] is not inside a ModelStack. Fix: create models and operators with a ModelStack as their scope`);
     }
     return found;
   }

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import type { ModelDescriptor } from '../src/model/model-descriptor.js';
 import { isRuntimeId, RUNTIME_IDS, type RuntimeId } from '../src/runtimes/registry.js';
 import { capabilityIssues } from './common/capabilities.js';
 import type { PropIssue } from './common/issues.js';
@@ -13,10 +14,7 @@ type CommonProps = Pick<
   'model' | 'name' | 'namespace' | 'engine' | 'tensorParallelSize' | 'image' | 'hfTokenSecret' | 'env' | 'labels' | 'annotations'
 >;
 /** Props only DynamoModel has. */
-type DynamoOnly = Pick<
-  DynamoModelProps,
-  'mode' | 'router' | 'replicas' | 'runtimeVersion' | 'workerArgs' | 'frontendArgs' | 'podTemplate'
->;
+type DynamoOnly = Pick<DynamoModelProps, 'mode' | 'router' | 'replicas' | 'runtimeVersion' | 'workerArgs' | 'frontendArgs' | 'podTemplate'>;
 /** Props only RayModel has. */
 type RayOnly = Pick<RayModelProps, 'autoscaling' | 'workerGroups' | 'head' | 'rayVersion' | 'engineKwargs'>;
 
@@ -48,6 +46,11 @@ export class Model extends Construct {
   public readonly runtime: RuntimeId;
   /** The runtime-specific construct; undefined when `runtime` itself is invalid. */
   public readonly target?: DynamoModel | RayModel;
+
+  /** What the model serves (its target's descriptor); undefined when the props are invalid. */
+  public get descriptor(): ModelDescriptor | undefined {
+    return this.target?.descriptor;
+  }
 
   public constructor(scope: Construct, id: string, props: ModelProps) {
     super(scope, id);

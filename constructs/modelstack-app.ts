@@ -2,6 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { App, type AppProps, Chart, YamlOutputType } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { SYNTH_REPORT_ENV, type StackValidationError, type SynthReport } from '../src/model/synth-report.js';
+import type { ModelDescriptor } from '../src/model/model-descriptor.js';
+import { ModelConstruct } from './common/model-construct.js';
 import { ModelStack } from './model-stack.js';
 
 export { SYNTH_REPORT_ENV, type StackValidationError, type SynthesizedChart, type SynthReport } from '../src/model/synth-report.js';
@@ -31,6 +33,7 @@ export class ModelstackApp extends App {
         id: chart.node.id,
         ...(ModelStack.isModelStack(chart) ? { stackName: chart.stackName } : {}),
         objects: chart.toJson() as Record<string, unknown>[],
+        ...(ModelStack.isModelStack(chart) ? { models: modelDescriptors(chart) } : {}),
       }));
     return { ok: true, errors: [], charts };
   }
@@ -49,6 +52,14 @@ export class ModelstackApp extends App {
     }
     super.synth();
   }
+}
+
+/** The descriptors of a stack's models, in construct tree order. */
+export function modelDescriptors(stack: ModelStack): ModelDescriptor[] {
+  return stack.node
+    .findAll()
+    .filter(ModelConstruct.isModelConstruct)
+    .flatMap((m) => (m.descriptor ? [m.descriptor] : []));
 }
 
 export function formatErrors(errors: readonly StackValidationError[]): string {

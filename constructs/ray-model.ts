@@ -6,12 +6,18 @@ import { capabilityIssues } from './common/capabilities.js';
 import { type ContainerEnv, renderEnv } from './common/env.js';
 import { imageIssues } from './common/image.js';
 import type { PropIssue } from './common/issues.js';
-import { mergePatch, type PodTemplatePatch } from './common/pod-template.js';
+import { patchTemplate, type PodTemplatePatch } from './common/pod-template.js';
 import * as s from './common/schemas.js';
 import { type EnvValue, hfTokenIssues, type SecretKeyRef, secretLiteralIssues } from './common/secrets.js';
 import { allValid, parseProps, reportIssues } from './common/validation.js';
 import { derivedEnvIssues, reservedLabelIssues } from './common/reserved.js';
-import { ModelConstruct } from './common/model-construct.js';
+import { ModelConstruct, type RenderedModel } from './common/model-construct.js';
+import type {
+  RayServiceSpec,
+  RayServiceSpecRayClusterConfigHeadGroupSpecTemplateSpecContainers as RayHeadContainer,
+  RayServiceSpecRayClusterConfigWorkerGroupSpecs as RayWorkerGroupSpec,
+  RayServiceSpecRayClusterConfigWorkerGroupSpecsTemplateSpecContainers as RayWorkerContainer,
+} from '../imports/ray.io.js';
 
 export interface RayWorkerGroup {
   /** Worker group name (`groupName`). */
@@ -94,11 +100,6 @@ export interface RayModelProps {
 export const DEFAULT_RAY_VERSION = '2.52.0';
 export const RAY_SERVE_PORT = 8000;
 
-const KNOWN = [
-  'model', 'modelId', 'name', 'namespace', 'engine', 'tensorParallelSize', 'engineKwargs', 'autoscaling', 'workerGroups',
-  'head', 'rayVersion', 'image', 'hfTokenSecret', 'env', 'labels', 'annotations',
-] as const;
-
 const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, { message: 'Fix: use a quantity like "8", "500m" or "32Gi"' });
 
 const workerGroup = z.strictObject({
@@ -123,7 +124,10 @@ const schema = z.strictObject({
   autoscaling: z.strictObject({ minReplicas: s.nonNegativeInt.optional(), maxReplicas: s.positiveInt.optional() }).optional(),
   workerGroups: z.array(workerGroup).min(1).optional(),
   head: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional(), podTemplate: s.podTemplatePatch.optional() }).optional(),
-  rayVersion: z.string().regex(/^\d+\.\d+\.\d+$/, { message: 'Fix: use a Ray version like "2.52.0"' }).optional(),
+  rayVersion: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/, { message: 'Fix: use a Ray version like "2.52.0"' })
+    .optional(),
   image: z.string().min(1).optional(),
   hfTokenSecret: s.secretKeyRef.optional(),
   env: s.envMap.optional(),
@@ -163,20 +167,20 @@ interface Resolved {
  * runs `ray.serve.llm:build_openai_app` (an OpenAI-compatible vLLM app) on a head group and
  * one or more GPU worker groups.
  */
-export class RayModel extends ModelConstruct {
+export class RayModel extends ModelConstruct<RayServiceSpec> {
   declare public readonly runtime: 'kuberay';
 
   public constructor(scope: Construct, id: string, props: RayModelProps) {
     super(scope, id, 'kuberay', props, (self, name, namespace) => {
       const resolved = resolve(self, props, name, namespace);
-      return resolved && renderSpec(resolved);
+      return resolved && render(resolved);
     });
   }
 }
 
 function resolve(scope: Construct, props: RayModelProps, name: string, namespace: string): Resolved | undefined {
   const pre: PropIssue[] = [...hfTokenIssues(props?.hfTokenSecret)];
-  const parsed = parseProps(schema, { ...props, name, namespace }, KNOWN, pre);
+  const parsed = parseProps(schema, { ...props, name, namespace }, pre);
   const issues = [...pre, ...parsed.issues];
   const ok = (...props: string[]): boolean => allValid(parsed, ...props);
   // With problems found by zod, `p` is the props without the invalid ones: rules over valid
@@ -200,18 +204,16 @@ function resolve(scope: Construct, props: RayModelProps, name: string, namespace
         fix: 'make minReplicas at most maxReplicas',
       });
     }
-    const groups = (p.workerGroups ?? [{ name: 'gpu', minReplicas, maxReplicas }]).map(
-      (g): ResolvedGroup => ({
-        name: g.name,
-        minReplicas: g.minReplicas,
-        maxReplicas: g.maxReplicas,
-        replicas: g.replicas ?? g.minReplicas,
-        gpus: g.gpus ?? tp,
-        cpu: g.cpu ?? '8',
-        memory: g.memory ?? '32Gi',
-        podTemplate: g.podTemplate,
-      }),
-    );
+    const groups = (p.workerGroups ?? [{ name: 'gpu', minReplicas, maxReplicas }]).map((g): ResolvedGroup => ({
+      name: g.name,
+      minReplicas: g.minReplicas,
+      maxReplicas: g.maxReplicas,
+      replicas: g.replicas ?? g.minReplicas,
+      gpus: g.gpus ?? tp,
+      cpu: g.cpu ?? '8',
+      memory: g.memory ?? '32Gi',
+      podTemplate: g.podTemplate,
+    }));
     // The default group copies autoscaling, whose problems are reported above under their own name.
     if (p.workerGroups && ok('workerGroups', 'tensorParallelSize')) issues.push(...groupIssues(groups, tp));
     const rayVersion = p.rayVersion ?? DEFAULT_RAY_VERSION;
@@ -272,9 +274,11 @@ function groupIssues(groups: readonly ResolvedGroup[], tp: number): PropIssue[] 
 }
 
 /** The Ray Serve LLM application, as the YAML string RayService's serveConfigV2 holds. */
-export function serveConfig(r: Pick<Resolved, 'modelId' | 'model' | 'tensorParallelSize' | 'minReplicas' | 'maxReplicas'> & {
-  readonly engineKwargs?: Readonly<Record<string, unknown>>;
-}): string {
+export function serveConfig(
+  r: Pick<Resolved, 'modelId' | 'model' | 'tensorParallelSize' | 'minReplicas' | 'maxReplicas'> & {
+    readonly engineKwargs?: Readonly<Record<string, unknown>>;
+  },
+): string {
   const config = {
     applications: [
       {
@@ -306,16 +310,37 @@ function containerEnv(r: Resolved): ContainerEnv[] {
   return [...env, ...renderEnv(r.p.env)];
 }
 
-function resources(cpu: string, memory: string, gpus: number): Record<string, unknown> {
+/** Requests and limits of a head or worker container (the same shape in both generated container types). */
+interface ContainerResources {
+  readonly limits: Record<string, string>;
+  readonly requests: Record<string, string>;
+}
+
+function resources(cpu: string, memory: string, gpus: number): ContainerResources {
   const amounts: Record<string, string> = { cpu, memory };
   if (gpus > 0) amounts['nvidia.com/gpu'] = String(gpus);
   return { limits: { ...amounts }, requests: { ...amounts } };
 }
 
-function renderSpec(r: Resolved): Record<string, unknown> {
+function render(r: Resolved): RenderedModel<RayServiceSpec> {
+  return {
+    spec: renderSpec(r),
+    facts: {
+      // Ray Serve LLM runs vLLM only (the capability rules reject the other engines).
+      engine: 'vllm',
+      model: r.model,
+      servedModelName: r.modelId,
+      tensorParallelSize: r.tensorParallelSize,
+      // One Ray replica's engine spans tensorParallelSize GPUs when the workers have GPUs.
+      gpusPerEngine: r.groups.some((g) => g.gpus > 0) ? r.tensorParallelSize : 0,
+    },
+  };
+}
+
+function renderSpec(r: Resolved): RayServiceSpec {
   const env = containerEnv(r);
   const head = r.p.head ?? {};
-  const headContainer = {
+  const headContainer: RayHeadContainer = {
     name: 'ray-head',
     image: r.image,
     ...(env.length ? { env } : {}),
@@ -335,20 +360,18 @@ function renderSpec(r: Resolved): Record<string, unknown> {
       ...(autoscale ? { enableInTreeAutoscaling: true } : {}),
       headGroupSpec: {
         rayStartParams: { 'dashboard-host': '0.0.0.0' },
-        template: mergePatch({ spec: { containers: [headContainer] } }, head.podTemplate),
+        template: patchTemplate({ spec: { containers: [headContainer] } }, head.podTemplate),
       },
-      workerGroupSpecs: r.groups.map((g) => ({
+      workerGroupSpecs: r.groups.map((g): RayWorkerGroupSpec => ({
         groupName: g.name,
         replicas: g.replicas,
         minReplicas: g.minReplicas,
         maxReplicas: g.maxReplicas,
         rayStartParams: {},
-        template: mergePatch(
+        template: patchTemplate(
           {
             spec: {
-              containers: [
-                { name: 'ray-worker', image: r.image, ...(env.length ? { env } : {}), resources: resources(g.cpu, g.memory, g.gpus) },
-              ],
+              containers: [workerContainer(r, env, g)],
             },
           },
           g.podTemplate,
@@ -356,4 +379,8 @@ function renderSpec(r: Resolved): Record<string, unknown> {
       })),
     },
   };
+}
+
+function workerContainer(r: Resolved, env: readonly ContainerEnv[], g: ResolvedGroup): RayWorkerContainer {
+  return { name: 'ray-worker', image: r.image, ...(env.length ? { env: [...env] } : {}), resources: resources(g.cpu, g.memory, g.gpus) };
 }

@@ -37,7 +37,10 @@ export interface RuntimeOperatorProps {
 const schema = z.strictObject({
   runtime: z.enum(RUNTIME_IDS as [RuntimeId, ...RuntimeId[]]),
   namespace: s.dnsLabel.optional(),
-  version: z.string().regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, { message: 'Fix: pin an exact chart version like "1.4.0"' }).optional(),
+  version: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, { message: 'Fix: pin an exact chart version like "1.4.0"' })
+    .optional(),
   install: z
     .custom<OperatorInstall>((v) => v instanceof OperatorInstall, {
       message: 'Fix: use OperatorInstall.none(), OperatorInstall.flux() or OperatorInstall.argoCd()',
@@ -45,7 +48,6 @@ const schema = z.strictObject({
     .optional(),
   values: z.record(z.string(), z.unknown()).optional(),
 });
-const KNOWN = ['runtime', 'namespace', 'version', 'install', 'values'] as const;
 
 /**
  * Declares a runtime as a prerequisite of the stack: the operator's namespace and pinned
@@ -68,14 +70,14 @@ export class RuntimeOperator extends Construct {
     this.version = props?.version ?? info.defaultOperatorVersion;
     this.install = props?.install ?? OperatorInstall.none();
 
-    const parsed = parseProps(schema, props, KNOWN);
+    const parsed = parseProps(schema, props);
     const issues: PropIssue[] = [...parsed.issues];
     if (parsed.value && !stack.registerOperator(this)) {
       issues.push({
         prop: 'runtime',
         value: runtime,
         problem: 'already has a RuntimeOperator in this stack',
-        fix: 'declare each runtime\'s operator once per stack',
+        fix: "declare each runtime's operator once per stack",
       });
     }
     reportIssues(this, issues);

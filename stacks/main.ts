@@ -1,13 +1,6 @@
 // The example stack: two models on two runtimes, with their operators installed by Flux.
 // `npm run synth` (or `cdk8s synth`) writes it to dist/.
-import {
-  Model,
-  ModelStack,
-  ModelstackApp,
-  OperatorInstall,
-  RuntimeOperator,
-  secretKey,
-} from '../index.js';
+import { Model, ModelStack, ModelstackApp, OperatorInstall, RuntimeOperator, secretKey } from '../index.js';
 
 const app = new ModelstackApp();
 const stack = new ModelStack(app, 'inference', { namespace: 'llm' });

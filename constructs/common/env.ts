@@ -11,8 +11,6 @@ export function renderEnv(env: Readonly<Record<string, EnvValue>> | undefined): 
     .sort()
     .map((name) => {
       const v = env![name]!;
-      return typeof v === 'string'
-        ? { name, value: v }
-        : { name, valueFrom: { secretKeyRef: { name: v.secretKeyRef.name, key: v.secretKeyRef.key } } };
+      return typeof v === 'string' ? { name, value: v } : { name, valueFrom: { secretKeyRef: { name: v.secretKeyRef.name, key: v.secretKeyRef.key } } };
     });
 }

@@ -38,9 +38,7 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 export function propPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`))
-    .join('');
+  return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('');
 }
 
 /** Turns zod's issues into PropIssues that name the prop, quote the value and say how to fix it. */

@@ -10,7 +10,8 @@ export interface ModelObjectProps {
   readonly namespace: string;
   readonly labels?: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
-  readonly spec: Record<string, unknown>;
+  /** The custom resource's spec, typed by the construct through the generated CRD types (imports/). */
+  readonly spec: object;
 }
 
 /**

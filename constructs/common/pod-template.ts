@@ -40,3 +40,12 @@ export function mergePatch(base: Json, patch: Json): Json {
   }
   return patch;
 }
+
+/**
+ * `base` with each patch merged in turn (see PodTemplatePatch for the rules). The typed
+ * boundary of the escape hatch: the patches are unchecked JSON, so the result keeps the type of
+ * the template the construct rendered.
+ */
+export function patchTemplate<T extends object>(base: T, ...patches: readonly (PodTemplatePatch | undefined)[]): T {
+  return patches.reduce<Json>((merged, patch) => mergePatch(merged, patch), base) as T;
+}

@@ -12,7 +12,7 @@ export function reservedLabelIssues(labels: Readonly<Record<string, string>> | u
       prop: `labels.${k}`,
       value: labels![k],
       problem: 'is a label modelstack sets itself to track what a stack owns',
-      fix: 'remove it (set the stack name with ModelStack\'s stackName prop)',
+      fix: "remove it (set the stack name with ModelStack's stackName prop)",
     }));
 }
 

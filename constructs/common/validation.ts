@@ -27,16 +27,23 @@ export interface ParsedProps<T> {
   readonly issues: PropIssue[];
 }
 
+/** A construct's props schema: a zod object schema, whose shape names every prop it knows. */
+export type PropsSchema<T> = z.ZodType<T> & { readonly shape: object };
+
 /**
- * Parses props with a zod schema. Issues for props already reported by an earlier check
- * (`skip`) are left out so each mistake is said once.
+ * The top-level props a props schema knows, in the order the schema declares them (the list a
+ * "not a known prop" fix names), so the list is never written out a second time.
  */
-export function parseProps<T>(
-  schema: z.ZodType<T>,
-  input: unknown,
-  known: readonly string[],
-  skip: readonly PropIssue[] = [],
-): ParsedProps<T> {
+export function knownProps(schema: { readonly shape: object }): readonly string[] {
+  return Object.keys(schema.shape);
+}
+
+/**
+ * Parses props with a zod object schema. Issues for props already reported by an earlier
+ * check (`skip`) are left out so each mistake is said once.
+ */
+export function parseProps<T>(schema: PropsSchema<T>, input: unknown, skip: readonly PropIssue[] = []): ParsedProps<T> {
+  const known = knownProps(schema);
   const top = (prop: string): string => prop.split(/[.[]/)[0]!;
   const skipped = new Set(skip.map((i) => top(i.prop)));
   const result = schema.safeParse(input);

@@ -1,10 +1,11 @@
 import type { IoHost } from '../io/io-host.js';
-import type { KubeClient } from '../kube/kube-client.js';
+import type { KubeApi } from '../kube/kube-api.js';
 import { objectRef, type StackManifest } from '../model/kube-object.js';
-import { groupKind, stackApplySet } from './applyset.js';
-import { FIELD_MANAGER, type StackApplyResult } from './apply.js';
+import { groupKind, stackApplySet } from '../clusterapply/applyset.js';
+import { ownedObjects, readParent } from '../clusterapply/owned-objects.js';
+import type { StackApplyResult } from './apply.js';
 import { deleteStages } from './order.js';
-import { ownedObjects, readParent } from './owned-objects.js';
+import { MESSAGES, objectData } from '../io/messages.js';
 
 export interface DestroyOptions {
   readonly dryRun?: boolean;
@@ -15,24 +16,24 @@ export interface DestroyOptions {
  * Deletes every object a stack owns (found by its ApplySet mark, never by name alone), models
  * first and operators and namespaces last, then the ApplySet parent.
  */
-export async function destroy(client: KubeClient, stacks: readonly StackManifest[], opts: DestroyOptions, io: IoHost): Promise<StackApplyResult[]> {
+export async function destroy(kube: KubeApi, stacks: readonly StackManifest[], opts: DestroyOptions, io: IoHost): Promise<StackApplyResult[]> {
   const results: StackApplyResult[] = [];
   for (const s of stacks) {
     const { stack, parent } = stackApplySet(s, opts.applySetNamespace);
-    const parentLive = await readParent(client, parent);
-    const owned = await ownedObjects(client, parent, parentLive, s.objects.map(groupKind));
+    const parentLive = await readParent(kube, parent);
+    const owned = await ownedObjects(kube, parent, parentLive, s.objects.map(groupKind));
     const outcomes = [];
     for (const st of deleteStages(owned)) {
       for (const o of st.objects) {
-        io.notify({ level: 'info', code: 'DELETE', message: `deleting ${objectRef(o)}${opts.dryRun ? ' (dry run)' : ''}` });
-        if (!opts.dryRun) await client.delete(o);
+        io.notify(
+          MESSAGES.DELETE.make(`deleting ${objectRef(o)}${opts.dryRun ? ' (dry run)' : ''}`, { ...objectData(o, stack), dryRun: opts.dryRun ?? false }),
+        );
+        if (!opts.dryRun) await kube.delete(o);
         outcomes.push({ ref: objectRef(o), action: 'pruned' as const });
       }
     }
-    if (parentLive && !opts.dryRun) await client.delete(parentLive);
+    if (parentLive && !opts.dryRun) await kube.delete(parentLive);
     results.push({ stack, outcomes });
   }
   return results;
 }
-
-export { FIELD_MANAGER };

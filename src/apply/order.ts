@@ -11,7 +11,15 @@ export const STAGES: readonly Stage[] = ['crds', 'namespaces', 'rbac-config', 'o
 
 const RBAC_CONFIG = new Set(['ServiceAccount', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ConfigMap', 'Secret']);
 /** What installs an operator: GitOps sources and releases, and the operator workloads themselves. */
-const OPERATOR_KINDS = new Set(['HelmRepository', 'HelmRelease', 'Application', 'Deployment', 'Service', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);
+const OPERATOR_KINDS = new Set([
+  'HelmRepository',
+  'HelmRelease',
+  'Application',
+  'Deployment',
+  'Service',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+]);
 const MODEL_KINDS = new Set(allRuntimes().map((r) => `${r.model.group}/${r.model.kind}`));
 
 function groupOf(o: KubeObject): string {

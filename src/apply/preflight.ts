@@ -1,5 +1,5 @@
 import { ModelstackError } from '../errors.js';
-import type { KubeClient } from '../kube/kube-client.js';
+import type { KubeApi } from '../kube/kube-api.js';
 import { allRuntimes, type RuntimeInfo } from '../runtimes/registry.js';
 import { isOlder } from '../runtimes/version.js';
 import { runtimeStatus, type RuntimeStatus } from '../status/runtime-status.js';
@@ -13,9 +13,7 @@ function tooOld(s: RuntimeStatus): boolean {
 
 /** The runtimes whose model kinds appear among the objects. */
 export function requiredRuntimes(objects: readonly KubeObject[]): RuntimeInfo[] {
-  return allRuntimes().filter((r) =>
-    objects.some((o) => o.kind === r.model.kind && o.apiVersion.startsWith(`${r.model.group}/`)),
-  );
+  return allRuntimes().filter((r) => objects.some((o) => o.kind === r.model.kind && o.apiVersion.startsWith(`${r.model.group}/`)));
 }
 
 export interface PreflightResult {
@@ -27,10 +25,10 @@ export interface PreflightResult {
  * and healthy, or runs an operator older than the one that serves the model's kind, naming
  * the runtime, what is missing and how to install it.
  */
-export async function preflight(client: KubeClient, objects: readonly KubeObject[]): Promise<PreflightResult> {
+export async function preflight(kube: KubeApi, objects: readonly KubeObject[]): Promise<PreflightResult> {
   const needed = requiredRuntimes(objects);
   if (needed.length === 0) return { checked: [] };
-  const statuses = await runtimeStatus(client);
+  const statuses = await runtimeStatus(kube);
   const checked = statuses.filter((s) => needed.some((r) => r.id === s.id));
   const failing = checked.filter((s) => s.installed !== true || s.healthy !== true || tooOld(s));
   if (failing.length > 0) {
@@ -45,11 +43,15 @@ export async function preflight(client: KubeClient, objects: readonly KubeObject
       const what = s.installed === null || s.healthy === null ? 'cannot be checked' : s.installed ? 'is installed but not healthy' : 'is not installed';
       return [`${info.displayName} (${info.id}) ${what}: ${s.message}`, `  to install: ${info.installHint}`];
     });
-    throw new ModelstackError('PREFLIGHT', `preflight failed: ${failing.map((s) => s.id).join(', ')} not ready for the models of this stack; nothing was written`, {
-      details,
-      hint: 'install the runtime(s) named above, or pass --skip-preflight to apply anyway',
-      exitCode: 2,
-    });
+    throw new ModelstackError(
+      'PREFLIGHT',
+      `preflight failed: ${failing.map((s) => s.id).join(', ')} not ready for the models of this stack; nothing was written`,
+      {
+        details,
+        hint: 'install the runtime(s) named above, or pass --skip-preflight to apply anyway',
+        exitCode: 2,
+      },
+    );
   }
   return { checked };
 }

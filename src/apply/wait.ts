@@ -1,10 +1,11 @@
 import { ModelstackError } from '../errors.js';
 import type { IoHost } from '../io/io-host.js';
-import type { KubeClient } from '../kube/kube-client.js';
-import { modelState } from '../readiness/model-state-of.js';
-import type { ModelState } from '../readiness/model-state.js';
+import type { KubeApi } from '../kube/kube-api.js';
 import { objectRef, type KubeObject } from '../model/kube-object.js';
+import type { ModelState } from '../readiness/model-state.js';
+import { modelStateOf } from '../runtimes/adapters.js';
 import { stageOf } from './order.js';
+import { MESSAGES } from '../io/messages.js';
 
 export interface WaitOptions {
   readonly timeoutMs: number;
@@ -16,18 +17,19 @@ export interface WaitOptions {
  * whenever a model's phase or replica count changes. A Failed model or the timeout ends the
  * wait with an error that lists the models not ready.
  */
-export async function waitForModels(client: KubeClient, objects: readonly KubeObject[], opts: WaitOptions, io: IoHost): Promise<void> {
+export async function waitForModels(kube: KubeApi, objects: readonly KubeObject[], opts: WaitOptions, io: IoHost): Promise<void> {
   const models = objects.filter((o) => stageOf(o) === 'models');
   if (models.length === 0) return;
   const deadline = Date.now() + opts.timeoutMs;
   const last = new Map<string, string>();
   for (;;) {
-    const states = await Promise.all(
-      models.map(async (m) => [objectRef(m), stateOf(m.kind, await client.get(m))] as [string, ModelState]),
-    );
+    const states = await Promise.all(models.map(async (m) => [objectRef(m), stateOf(m, await kube.get(m))] as [string, ModelState]));
     for (const [ref, s] of states) {
       const line = `${s.phase} ${s.ready}/${s.desired}`;
-      if (last.get(ref) !== line) io.notify({ level: 'info', code: 'WAIT_PROGRESS', message: `  ${ref}: ${line}${s.message ? ` (${s.message})` : ''}` });
+      if (last.get(ref) !== line) {
+        const data = { ref, phase: s.phase, ready: s.ready, desired: s.desired, ...(s.message ? { message: s.message } : {}) };
+        io.notify(MESSAGES.WAIT_PROGRESS.make(`  ${ref}: ${line}${s.message ? ` (${s.message})` : ''}`, data));
+      }
       last.set(ref, line);
     }
     const failed = states.filter(([, s]) => s.phase === 'Failed');
@@ -49,6 +51,6 @@ export async function waitForModels(client: KubeClient, objects: readonly KubeOb
 }
 
 /** A model that is not (or no longer) in the cluster is Pending, not a crash of the readiness logic. */
-function stateOf(kind: string, live: unknown): ModelState {
-  return live === undefined ? { phase: 'Pending', ready: 0, desired: 0, message: 'not found in the cluster' } : modelState(kind, live);
+function stateOf(m: KubeObject, live: unknown): ModelState {
+  return live === undefined ? { phase: 'Pending', ready: 0, desired: 0, message: 'not found in the cluster' } : modelStateOf(m, live);
 }

@@ -1,6 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ModelstackError } from '../errors.js';
-import type { IoHost } from '../io/io-host.js';
+import { ModelstackError, type Toolkit } from '../toolkit/index.js';
 
 /** What a command hands back to the CLI entry: the text for stdout and the exit code. */
 export interface CommandOutput {
@@ -9,7 +8,8 @@ export interface CommandOutput {
 }
 
 export interface CommandContext {
-  readonly io: IoHost;
+  /** The engine; a command is argument parsing, one toolkit call and formatting. */
+  readonly toolkit: Toolkit;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
   /**
@@ -50,4 +50,13 @@ export function choice<T extends string>(flag: string, value: string | undefined
   throw new ModelstackError('USAGE', `${flag} ${JSON.stringify(value)} is not one of ${allowed.join(', ')}`, {
     hint: `use ${flag} ${allowed.join('|')}`,
   });
+}
+
+/** A positive number flag (seconds, counts). */
+export function positiveNumber(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new ModelstackError('USAGE', `${flag} ${JSON.stringify(value)} is not a positive number`, { hint: `e.g. ${flag} ${fallback}` });
+  return n;
 }

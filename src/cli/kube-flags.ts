@@ -1,5 +1,4 @@
-import { KubeClient } from '../kube/kube-client.js';
-import { loadKubeConfig } from '../kube/kube-config.js';
+import type { ClusterOptions } from '../toolkit/index.js';
 
 /** The kubectl-style connection flags every cluster command takes. */
 export const KUBE_FLAGS = {
@@ -8,13 +7,20 @@ export const KUBE_FLAGS = {
   namespace: { type: 'string', short: 'n' },
 } as const;
 
+/** Flags of the commands that write a stack to the cluster (apply, destroy). */
+export const STACK_CLUSTER_FLAGS = {
+  kubeconfig: KUBE_FLAGS.kubeconfig,
+  context: KUBE_FLAGS.context,
+  app: { type: 'string' },
+  'applyset-namespace': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+} as const;
+
 export const KUBE_FLAGS_USAGE = `  --kubeconfig FILE   kubeconfig (default: $KUBECONFIG, else ~/.kube/config)
   --context NAME      kubeconfig context (default: the current context)
   -n, --namespace NS  namespace`;
 
-export function kubeClientFrom(values: Record<string, unknown>, env: NodeJS.ProcessEnv): KubeClient {
-  const kubeconfig = (values.kubeconfig as string | undefined) ?? undefined;
-  // KubeConfig.loadFromDefault reads process.env.KUBECONFIG; pass ours explicitly when set.
-  const fromEnv = env.KUBECONFIG && !env.KUBECONFIG.includes(':') ? env.KUBECONFIG : undefined;
-  return new KubeClient(loadKubeConfig({ kubeconfig: kubeconfig ?? fromEnv, context: values.context as string | undefined }));
+/** --kubeconfig and --context as the toolkit's cluster options. */
+export function clusterFlags(values: Record<string, unknown>): ClusterOptions {
+  return { kubeconfig: values.kubeconfig as string | undefined, context: values.context as string | undefined };
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { errorMessage, isModelstackError } from '../errors.js';
+import { errorMessage, isModelstackError, Toolkit } from '../toolkit/index.js';
 import type { Command } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { TerminalIoHost } from './terminal-io-host.js';
@@ -48,7 +48,8 @@ export async function runCli(argv: readonly string[], streams: CliStreams = proc
     return 0;
   }
   try {
-    const out = await command.run(rest, { io: new TerminalIoHost(debug, streams.stderr), cwd, env: process.env, write: streams.stdout });
+    const toolkit = new Toolkit({ ioHost: new TerminalIoHost(debug, streams.stderr), cwd, env: process.env });
+    const out = await command.run(rest, { toolkit, cwd, env: process.env, write: streams.stdout });
     if (out.stdout) streams.stdout(out.stdout);
     return out.exitCode;
   } catch (e) {

@@ -1,4 +1,4 @@
-import type { IoHost, IoMessage } from '../io/io-host.js';
+import type { IoHost, IoMessage } from '../toolkit/index.js';
 
 /** Writes engine messages to stderr (stdout is kept for results); debug only with --debug. */
 export class TerminalIoHost implements IoHost {

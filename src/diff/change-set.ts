@@ -2,7 +2,7 @@ import { ModelstackError } from '../errors.js';
 import { type KubeObject, objectKey, objectRef } from '../model/kube-object.js';
 import { toYaml } from '../synth/render-yaml.js';
 import { alignKeys } from './align-keys.js';
-import { deepEqual } from './deep-equal.js';
+import { deepEqual } from '../clusterapply/deep-equal.js';
 import { unifiedDiff } from './line-diff.js';
 import { maskSecretPair } from './mask-secrets.js';
 

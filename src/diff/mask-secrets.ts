@@ -1,5 +1,5 @@
 import type { KubeObject } from '../model/kube-object.js';
-import { deepEqual } from './deep-equal.js';
+import { deepEqual } from '../clusterapply/deep-equal.js';
 import { isPlainObject } from './align-keys.js';
 
 /** What a Secret value becomes when it is the same on both sides (or has no other side). */
@@ -25,10 +25,7 @@ export function isSecret(o: KubeObject | undefined): boolean {
  * `<masked: old value>` before and `<masked: new value>` after, so a diff still shows the change.
  * Objects that are not Secrets are returned as they are.
  */
-export function maskSecretPair(
-  before: KubeObject | undefined,
-  after: KubeObject | undefined,
-): [KubeObject | undefined, KubeObject | undefined] {
+export function maskSecretPair(before: KubeObject | undefined, after: KubeObject | undefined): [KubeObject | undefined, KubeObject | undefined] {
   if (!isSecret(before) && !isSecret(after)) return [before, after];
   let b = before === undefined ? undefined : { ...before };
   let a = after === undefined ? undefined : { ...after };

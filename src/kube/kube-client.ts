@@ -3,22 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { type KubeConfig, PatchStrategy } from '@kubernetes/client-node';
 import { ModelstackError, errorMessage } from '../errors.js';
 import { apiError } from './api-error.js';
-
-/** Where a kind lives in the API: from discovery, like kubectl's REST mapper. */
-export interface ResourceInfo {
-  readonly group: string;
-  readonly version: string;
-  readonly kind: string;
-  readonly plural: string;
-  readonly namespaced: boolean;
-}
-
-export interface KubeObjectLike {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name?: string; readonly namespace?: string; readonly [k: string]: unknown };
-  readonly [k: string]: unknown;
-}
+import type { ApplyOptions, KubeApi, KubeObjectLike, ListOptions, PropagationPolicy, ResourceInfo } from './kube-api.js';
 
 export interface RequestSpec {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -32,18 +17,13 @@ export interface RequestSpec {
   readonly namespace?: string;
 }
 
-export interface ApplyOptions {
-  readonly fieldManager: string;
-  readonly force?: boolean;
-  readonly dryRun?: boolean;
-}
-
 /**
  * A small Kubernetes API client on raw JSON: bodies go out and come back exactly as written,
  * so fields of custom resources are never dropped by typed serializers. Authentication comes
- * from client-node's KubeConfig (certificates, tokens, exec plugins).
+ * from client-node's KubeConfig (certificates, tokens, exec plugins). `request` is the generic
+ * call underneath, for what the KubeApi operations do not cover.
  */
-export class KubeClient {
+export class KubeClient implements KubeApi {
   private readonly server: URL;
   private readonly discovery = new Map<string, Promise<ResourceInfo[] | undefined>>();
 
@@ -139,7 +119,7 @@ export class KubeClient {
   }
 
   private async discover(apiVersion: string): Promise<ResourceInfo[] | undefined> {
-    const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') as [string, string] : ['', apiVersion];
+    const [group, version] = apiVersion.includes('/') ? (apiVersion.split('/') as [string, string]) : ['', apiVersion];
     const path = group === '' ? `/api/${version}` : `/apis/${group}/${version}`;
     try {
       const list = await this.request<{ resources: Array<{ name: string; kind: string; namespaced: boolean }> }>({
@@ -148,9 +128,7 @@ export class KubeClient {
         verb: 'discover',
         resource: apiVersion,
       });
-      return list.resources
-        .filter((r) => !r.name.includes('/'))
-        .map((r) => ({ group, version, kind: r.kind, plural: r.name, namespaced: r.namespaced }));
+      return list.resources.filter((r) => !r.name.includes('/')).map((r) => ({ group, version, kind: r.kind, plural: r.name, namespaced: r.namespaced }));
     } catch (e) {
       if (e instanceof ModelstackError && e.code === 'NOT_FOUND') return undefined;
       throw e;
@@ -198,7 +176,8 @@ export class KubeClient {
     return r;
   }
 
-  private async objectPath(o: KubeObjectLike, subresource?: string): Promise<{ r: ResourceInfo; path: string; namespace?: string }> {
+  /** The path of one object (and of a subresource of it, e.g. "status"). */
+  public async objectPath(o: KubeObjectLike, subresource?: string): Promise<{ r: ResourceInfo; path: string; namespace?: string }> {
     const r = await this.requireResource(o);
     const namespace = r.namespaced ? (o.metadata.namespace ?? 'default') : undefined;
     const name = encodeURIComponent(o.metadata.name ?? '');
@@ -217,11 +196,7 @@ export class KubeClient {
   }
 
   /** Lists objects of a kind; namespace undefined lists across all namespaces. */
-  public async list<T = Record<string, unknown>>(
-    apiVersion: string,
-    kind: string,
-    opts: { namespace?: string; labelSelector?: string } = {},
-  ): Promise<T[] | undefined> {
+  public async list<T = Record<string, unknown>>(apiVersion: string, kind: string, opts: ListOptions = {}): Promise<T[] | undefined> {
     const r = await this.resourceFor(apiVersion, kind);
     if (!r) return undefined;
     const items: T[] = [];
@@ -256,23 +231,8 @@ export class KubeClient {
     });
   }
 
-  /** Server-side apply to the status subresource (tests play an operator with it). */
-  public async applyStatus<T = Record<string, unknown>>(o: KubeObjectLike, fieldManager: string): Promise<T> {
-    const { r, path, namespace } = await this.objectPath(o, 'status');
-    return this.request<T>({
-      method: 'PATCH',
-      path,
-      query: { fieldManager, force: 'true' },
-      body: o,
-      contentType: PatchStrategy.ServerSideApply,
-      verb: 'patch',
-      resource: `${KubeClient.resourceName(r)}/status`,
-      namespace,
-    });
-  }
-
   /** DELETE of one object; false when it was already gone. */
-  public async delete(o: KubeObjectLike, propagationPolicy: 'Background' | 'Foreground' = 'Background'): Promise<boolean> {
+  public async delete(o: KubeObjectLike, propagationPolicy: PropagationPolicy = 'Background'): Promise<boolean> {
     const { r, path, namespace } = await this.objectPath(o);
     try {
       await this.request({

@@ -43,7 +43,12 @@ export function loadKubeConfig(opts: KubeConfigOptions = {}): KubeConfig {
   if (opts.context) {
     if (!kc.getContextObject(opts.context)) {
       throw new ModelstackError('KUBECONFIG', `context "${opts.context}" is not in the kubeconfig`, {
-        hint: `use one of: ${kc.getContexts().map((c) => c.name).join(', ') || '(none)'}`,
+        hint: `use one of: ${
+          kc
+            .getContexts()
+            .map((c) => c.name)
+            .join(', ') || '(none)'
+        }`,
       });
     }
     kc.setCurrentContext(opts.context);

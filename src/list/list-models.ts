@@ -1,9 +1,9 @@
 import { ForbiddenError } from '../kube/api-error.js';
-import type { KubeClient } from '../kube/kube-client.js';
+import type { KubeApi } from '../kube/kube-api.js';
 import { LEGACY_PROVIDER_LABEL, RUNTIME_LABEL, STACK_LABEL } from '../model/labels.js';
-import { modelState } from '../readiness/model-state-of.js';
 import type { ModelPhase } from '../readiness/model-state.js';
-import { allRuntimes, type RuntimeId } from '../runtimes/registry.js';
+import { allAdapters } from '../runtimes/adapters.js';
+import type { RuntimeId } from '../runtimes/registry.js';
 
 export interface ModelRow {
   readonly runtime: RuntimeId;
@@ -38,14 +38,15 @@ interface Obj {
  * `modelstack.io/runtime` label and the older `kubefoundry.io/provider` label are read too,
  * and a label that disagrees with the kind is pointed out.
  */
-export async function listModels(client: KubeClient, opts: ListOptions = {}): Promise<ListResult> {
+export async function listModels(kube: KubeApi, opts: ListOptions = {}): Promise<ListResult> {
   const models: ModelRow[] = [];
   const notes: string[] = [];
-  for (const info of allRuntimes()) {
+  for (const adapter of allAdapters()) {
+    const { info } = adapter;
     const apiVersion = `${info.model.group}/${info.model.version}`;
     let items: Obj[] | undefined;
     try {
-      items = await client.list<Obj>(apiVersion, info.model.kind, { namespace: opts.namespace });
+      items = await kube.list<Obj>(apiVersion, info.model.kind, { namespace: opts.namespace });
     } catch (e) {
       if (!(e instanceof ForbiddenError)) throw e;
       notes.push(`${info.displayName}: forbidden: cannot list (missing permission: ${e.permission})`);
@@ -56,7 +57,7 @@ export async function listModels(client: KubeClient, opts: ListOptions = {}): Pr
       continue;
     }
     for (const item of items) {
-      const state = modelState(info.model.kind, item);
+      const state = adapter.modelState(item);
       const labels = item.metadata.labels ?? {};
       const labelled = labels[RUNTIME_LABEL] ?? labels[LEGACY_PROVIDER_LABEL];
       const mismatch = labelled !== undefined && normalizeProvider(labelled) !== info.id ? ` (labelled runtime "${labelled}")` : '';

@@ -1,8 +1,15 @@
+import type { ModelDescriptor } from './model-descriptor.js';
+
 /** A Kubernetes object as synthesized: plain JSON. */
 export type KubeObject = Record<string, unknown> & {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly name?: string; readonly namespace?: string; readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
+  readonly metadata: {
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly labels?: Record<string, string>;
+    readonly annotations?: Record<string, string>;
+  };
 };
 
 /** The objects of one stack (a chart), in the order they must be applied. */
@@ -12,6 +19,8 @@ export interface StackManifest {
   /** Stack name (the `modelstack.io/stack` label), when the chart is a ModelStack. */
   readonly stackName?: string;
   readonly objects: readonly KubeObject[];
+  /** What the stack's model constructs said about their models (absent for plain manifests). */
+  readonly models?: readonly ModelDescriptor[];
 }
 
 export function isKubeObject(v: unknown): v is KubeObject {

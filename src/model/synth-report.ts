@@ -1,3 +1,5 @@
+import type { ModelDescriptor } from './model-descriptor.js';
+
 /**
  * The contract between an app and `modelstack synth`: the app (a ModelstackApp) writes a
  * SynthReport as JSON to the file named by SYNTH_REPORT_ENV instead of printing YAML.
@@ -18,6 +20,8 @@ export interface SynthesizedChart {
   /** The stack name (label value), when the chart is a ModelStack. */
   readonly stackName?: string;
   readonly objects: readonly Record<string, unknown>[];
+  /** Typed descriptions of the chart's models (see ModelDescriptor). */
+  readonly models?: readonly ModelDescriptor[];
 }
 
 /** What an app tells `modelstack synth`: every validation error, or every chart's objects. */

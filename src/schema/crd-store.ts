@@ -90,18 +90,11 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 /** Splits `group/version` (or a core `version`) into its parts. */
 export function splitApiVersion(apiVersion: string): { readonly group: string; readonly version: string } {
   const slash = apiVersion.lastIndexOf('/');
-  return slash < 0
-    ? { group: '', version: apiVersion }
-    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+  return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 
 function isCrdLike(x: unknown): boolean {
-  return (
-    isRecord(x) &&
-    x.kind === 'CustomResourceDefinition' &&
-    typeof x.apiVersion === 'string' &&
-    x.apiVersion.startsWith('apiextensions.k8s.io/')
-  );
+  return isRecord(x) && x.kind === 'CustomResourceDefinition' && typeof x.apiVersion === 'string' && x.apiVersion.startsWith('apiextensions.k8s.io/');
 }
 
 /**
@@ -131,17 +124,13 @@ export function crdFromObject(obj: unknown, origin = 'object'): CustomResourceDe
 }
 
 /** A store over CRDs already in memory (e.g. read from a live cluster). Earlier entries win on clashes. */
-export function crdStoreOf(
-  crds: readonly CustomResourceDefinition[],
-  sources: ReadonlyMap<CustomResourceDefinition, string> = new Map(),
-): CrdStore {
+export function crdStoreOf(crds: readonly CustomResourceDefinition[], sources: ReadonlyMap<CustomResourceDefinition, string> = new Map()): CrdStore {
   const byGroupKind = new Map<string, CustomResourceDefinition>();
   for (const crd of crds) {
     const key = `${crd.spec.group}/${crd.spec.names.kind}`;
     if (!byGroupKind.has(key)) byGroupKind.set(key, crd);
   }
-  const crdFor = (group: string, kind: string): CustomResourceDefinition | undefined =>
-    byGroupKind.get(`${group}/${kind}`);
+  const crdFor = (group: string, kind: string): CustomResourceDefinition | undefined => byGroupKind.get(`${group}/${kind}`);
   return {
     crds,
     crdFor,

@@ -89,7 +89,9 @@ function fingerprint(schema: JsonSchemaProps): string {
     for (const k of Object.keys(x).sort()) if (k !== 'description') out[k] = walk((x as Record<string, unknown>)[k]);
     return out;
   };
-  return createHash('sha256').update(JSON.stringify(walk(schema))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(walk(schema)))
+    .digest('hex');
 }
 
 function union(types: readonly string[]): string {
@@ -179,7 +181,11 @@ class Generator {
     const required = new Set(schema.required ?? []);
     const lines = [`export interface ${unique} {`];
     if (embedded) {
-      for (const [key, type] of [['apiVersion', 'string'], ['kind', 'string'], ['metadata', 'ObjectMeta']] as const) {
+      for (const [key, type] of [
+        ['apiVersion', 'string'],
+        ['kind', 'string'],
+        ['metadata', 'ObjectMeta'],
+      ] as const) {
         if (schema.properties?.[key] === undefined) lines.push(`  ${key}?: ${type};`);
       }
     }
@@ -200,12 +206,7 @@ class Generator {
   /** The resource's own interface: apiVersion and kind as literals, our ObjectMeta, spec required. */
   public root(schema: JsonSchemaProps, kind: string, apiVersion: string): void {
     const { name, slot } = this.reserve(kind);
-    const lines = [
-      `export interface ${name} {`,
-      `  apiVersion: ${literal(apiVersion)};`,
-      `  kind: ${literal(kind)};`,
-      '  metadata: ObjectMeta;',
-    ];
+    const lines = [`export interface ${name} {`, `  apiVersion: ${literal(apiVersion)};`, `  kind: ${literal(kind)};`, '  metadata: ObjectMeta;'];
     const required = new Set(schema.required ?? []);
     for (const [key, prop] of Object.entries(schema.properties ?? {})) {
       if (key === 'apiVersion' || key === 'kind' || key === 'metadata') continue;
@@ -255,11 +256,7 @@ export function sha256Hex(data: string | Buffer): string {
 }
 
 /** Reads a target's CRD file from the CRD directory and generates its imports/ file text. */
-export function generateImport(
-  crdsDir: string,
-  target: ImportTarget,
-  dedupe: boolean | 'auto' = 'auto',
-): TypegenResult {
+export function generateImport(crdsDir: string, target: ImportTarget, dedupe: boolean | 'auto' = 'auto'): TypegenResult {
   const path = join(crdsDir, target.source);
   let bytes: Buffer;
   try {

@@ -1,5 +1,5 @@
 import { ForbiddenError } from '../kube/api-error.js';
-import type { KubeClient } from '../kube/kube-client.js';
+import type { KubeApi } from '../kube/kube-api.js';
 import type { RuntimeInfo } from '../runtimes/registry.js';
 
 export interface Deployment {
@@ -12,8 +12,8 @@ export interface Deployment {
 }
 
 /** The pods an operator Deployment selects (its matchLabels). */
-export async function operatorPods(client: KubeClient, d: Deployment): Promise<unknown[]> {
-  return podsOf(client, d);
+export async function operatorPods(kube: KubeApi, d: Deployment): Promise<unknown[]> {
+  return podsOf(kube, d);
 }
 
 export type OperatorLookup =
@@ -26,13 +26,13 @@ export type OperatorLookup =
  * when given, else across the cluster, falling back to the runtime's usual namespace when
  * listing cluster-wide is forbidden.
  */
-export async function findOperator(client: KubeClient, info: RuntimeInfo, namespace?: string): Promise<OperatorLookup> {
+export async function findOperator(kube: KubeApi, info: RuntimeInfo, namespace?: string): Promise<OperatorLookup> {
   const scopes = namespace ? [namespace] : [undefined, info.defaultNamespace];
   let forbidden: ForbiddenError | undefined;
   for (const ns of scopes) {
     try {
       for (const selector of info.operatorSelectors) {
-        const found = (await client.list<Deployment>('apps/v1', 'Deployment', { namespace: ns, labelSelector: selector })) ?? [];
+        const found = (await kube.list<Deployment>('apps/v1', 'Deployment', { namespace: ns, labelSelector: selector })) ?? [];
         const deployment = found.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))[0];
         if (deployment) return { found: true, deployment };
       }
@@ -45,13 +45,13 @@ export async function findOperator(client: KubeClient, info: RuntimeInfo, namesp
   return { found: 'forbidden', permission: forbidden?.permission ?? 'list deployments.apps' };
 }
 
-async function podsOf(client: KubeClient, d: Deployment): Promise<unknown[]> {
+async function podsOf(kube: KubeApi, d: Deployment): Promise<unknown[]> {
   const labels = d.spec?.selector?.matchLabels ?? {};
   const selector = Object.entries(labels)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
   if (!selector) return [];
-  return (await client.list('v1', 'Pod', { namespace: d.metadata.namespace, labelSelector: selector })) ?? [];
+  return (await kube.list('v1', 'Pod', { namespace: d.metadata.namespace, labelSelector: selector })) ?? [];
 }
 
 /** Operator version: the `app.kubernetes.io/version` label, else the tag of the operator image. */

@@ -1,8 +1,9 @@
 import { ForbiddenError } from '../kube/api-error.js';
-import type { KubeClient } from '../kube/kube-client.js';
+import type { KubeApi } from '../kube/kube-api.js';
 import { deploymentHealth } from '../readiness/deployment.js';
 import { describeCondition, findCondition } from '../readiness/conditions.js';
-import { allRuntimes, type RuntimeInfo } from '../runtimes/registry.js';
+import { allAdapters } from '../runtimes/adapters.js';
+import type { RuntimeInfo } from '../runtimes/registry.js';
 import { findOperator, operatorPods, operatorVersion } from './operator-lookup.js';
 
 /** One runtime as a cluster has it. `null` means the caller's permissions do not let us tell. */
@@ -20,28 +21,41 @@ export interface StatusOptions {
   readonly namespace?: string;
 }
 
-type CrdCheck = { readonly state: 'ok' } | { readonly state: 'missing' | 'not-established'; readonly crd: string; readonly why?: string } | { readonly state: 'forbidden'; readonly permission: string };
+type CrdCheck =
+  | { readonly state: 'ok' }
+  | { readonly state: 'missing' | 'not-established'; readonly crd: string; readonly why?: string }
+  | { readonly state: 'forbidden'; readonly permission: string };
 
 /** Checks every runtime: CRDs present and Established, operator Deployment available with ready pods, version. */
-export async function runtimeStatus(client: KubeClient, opts: StatusOptions = {}): Promise<RuntimeStatus[]> {
+export async function runtimeStatus(kube: KubeApi, opts: StatusOptions = {}): Promise<RuntimeStatus[]> {
   const out: RuntimeStatus[] = [];
-  for (const info of allRuntimes()) out.push(await oneRuntime(client, info, opts));
+  for (const { info } of allAdapters()) out.push(await oneRuntime(kube, info, opts));
   return out;
 }
 
-async function oneRuntime(client: KubeClient, info: RuntimeInfo, opts: StatusOptions): Promise<RuntimeStatus> {
-  const crds = await checkCrds(client, info);
+async function oneRuntime(kube: KubeApi, info: RuntimeInfo, opts: StatusOptions): Promise<RuntimeStatus> {
+  const crds = await checkCrds(kube, info);
   const base = { id: info.id, name: info.displayName };
   if (crds.state === 'forbidden') {
     return { ...base, installed: null, healthy: null, version: null, message: `forbidden: cannot tell (missing permission: ${crds.permission})` };
   }
   const installed = crds.state === 'ok';
   const crdMessage =
-    crds.state === 'missing' ? `CRD ${crds.crd} not found` : crds.state === 'not-established' ? `CRD ${crds.crd} not Established${crds.why ? ` (${crds.why})` : ''}` : '';
+    crds.state === 'missing'
+      ? `CRD ${crds.crd} not found`
+      : crds.state === 'not-established'
+        ? `CRD ${crds.crd} not Established${crds.why ? ` (${crds.why})` : ''}`
+        : '';
 
-  const op = await findOperator(client, info, opts.namespace);
+  const op = await findOperator(kube, info, opts.namespace);
   if (op.found === 'forbidden') {
-    return { ...base, installed, healthy: null, version: null, message: joinMessages(crdMessage, `forbidden: cannot tell (missing permission: ${op.permission})`) };
+    return {
+      ...base,
+      installed,
+      healthy: null,
+      version: null,
+      message: joinMessages(crdMessage, `forbidden: cannot tell (missing permission: ${op.permission})`),
+    };
   }
   if (op.found === false) {
     return { ...base, installed, healthy: false, version: null, message: joinMessages(crdMessage, `operator not found (searched ${op.searched})`) };
@@ -50,10 +64,16 @@ async function oneRuntime(client: KubeClient, info: RuntimeInfo, opts: StatusOpt
   const version = operatorVersion(op.deployment, info);
   let pods: unknown[];
   try {
-    pods = await operatorPods(client, op.deployment);
+    pods = await operatorPods(kube, op.deployment);
   } catch (e) {
     if (!(e instanceof ForbiddenError)) throw e;
-    return { ...base, installed, healthy: null, version, message: joinMessages(crdMessage, `operator ${where}: forbidden: cannot tell (missing permission: ${e.permission})`) };
+    return {
+      ...base,
+      installed,
+      healthy: null,
+      version,
+      message: joinMessages(crdMessage, `operator ${where}: forbidden: cannot tell (missing permission: ${e.permission})`),
+    };
   }
   const health = deploymentHealth(op.deployment, pods);
   return {
@@ -65,11 +85,11 @@ async function oneRuntime(client: KubeClient, info: RuntimeInfo, opts: StatusOpt
   };
 }
 
-async function checkCrds(client: KubeClient, info: RuntimeInfo): Promise<CrdCheck> {
+async function checkCrds(kube: KubeApi, info: RuntimeInfo): Promise<CrdCheck> {
   for (const crd of info.crdNames) {
     let obj: unknown;
     try {
-      obj = await client.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: crd } });
+      obj = await kube.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: crd } });
     } catch (e) {
       if (e instanceof ForbiddenError) return { state: 'forbidden', permission: e.permission };
       throw e;

@@ -55,9 +55,7 @@ function perResource(stacks: readonly StackManifest[]): OutputFile[] {
 /** `kind-namespace-name` (or `kind-name` for cluster-scoped objects), lower case. */
 function resourceFileName(o: KubeObject, withGroup: boolean): string {
   const group = o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.lastIndexOf('/')) : 'core';
-  const parts = [o.kind, ...(withGroup ? [group] : []), o.metadata.namespace, o.metadata.name].filter(
-    (p): p is string => typeof p === 'string' && p !== '',
-  );
+  const parts = [o.kind, ...(withGroup ? [group] : []), o.metadata.namespace, o.metadata.name].filter((p): p is string => typeof p === 'string' && p !== '');
   return fileSafe(parts.join('-').toLowerCase());
 }
 

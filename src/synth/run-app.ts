@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { SYNTH_REPORT_ENV, type SynthReport } from '../model/synth-report.js';
 import { ModelstackError } from '../errors.js';
 import type { IoHost } from '../io/io-host.js';
+import { MESSAGES } from '../io/messages.js';
 import { splitCommand } from './app-command.js';
 import type { StackManifest } from '../model/kube-object.js';
 import { parseManifests } from './render-yaml.js';
@@ -28,7 +29,7 @@ export async function runApp(opts: RunAppOptions): Promise<StackManifest[]> {
     const reportPath = join(work, 'report.json');
     const outdir = join(work, 'out');
     const [file, ...args] = splitCommand(opts.command);
-    opts.io.notify({ level: 'debug', message: `running app: ${opts.command}` });
+    opts.io.notify(MESSAGES.APP_RUN.make(`running app: ${opts.command}`, { command: opts.command }));
     const result = await execa(file!, args, {
       cwd: opts.cwd,
       env: { ...opts.env, [SYNTH_REPORT_ENV]: reportPath, CDK8S_OUTDIR: outdir },
@@ -58,6 +59,7 @@ export async function runApp(opts: RunAppOptions): Promise<StackManifest[]> {
         id: c.id,
         ...(c.stackName ? { stackName: c.stackName } : {}),
         objects: c.objects as StackManifest['objects'],
+        ...(c.models ? { models: c.models } : {}),
       }));
     }
     return await readPlainOutput(outdir);

@@ -110,7 +110,6 @@ async function readOrUndefined(path: string): Promise<string | undefined> {
   }
 }
 
-
 /** Removes `dir` and its parents up to (not including) root while they are empty. */
 async function removeEmptyParents(root: string, dir: string): Promise<void> {
   for (let d = dir; d !== root && d.startsWith(root + sep); d = dirname(d)) {

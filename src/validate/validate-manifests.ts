@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { ModelstackError, errorMessage } from '../errors.js';
-import type { KubeClient } from '../kube/kube-client.js';
+import type { KubeApi } from '../kube/kube-api.js';
 import { allRuntimes } from '../runtimes/registry.js';
 import { type CrdStore, crdFromObject, crdStoreOf, loadCrds, splitApiVersion } from '../schema/crd-store.js';
 import { resolveCrdsDir } from '../schema/crds-dir.js';
@@ -55,20 +55,17 @@ export async function crdsFromDir(explicit?: string, groups?: ReadonlySet<string
 }
 
 /** CRDs from the live cluster. */
-export async function crdsFromCluster(client: KubeClient): Promise<CrdSource> {
-  const items = (await client.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition')) ?? [];
+export async function crdsFromCluster(kube: KubeApi): Promise<CrdSource> {
+  const items = (await kube.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition')) ?? [];
   const crds = items.map((o) => crdFromObject({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', ...o }, 'cluster'));
-  return { store: crdStoreOf(crds), source: `cluster ${client.serverUrl}` };
+  return { store: crdStoreOf(crds), source: `cluster ${kube.serverUrl}` };
 }
 
 /**
  * Validates every custom resource in the manifests under `dir` against the CRDs' schemas.
  * `crds` is a loaded source, or a loader told the API groups the manifests use.
  */
-export async function validateManifests(
-  dir: string,
-  crds: CrdSource | ((groups: ReadonlySet<string>) => Promise<CrdSource>),
-): Promise<ValidateResult> {
+export async function validateManifests(dir: string, crds: CrdSource | ((groups: ReadonlySet<string>) => Promise<CrdSource>)): Promise<ValidateResult> {
   const root = resolve(dir);
   const files = await filesOf(root);
   const parsed: Array<{ rel: string; objects: KubeObject[] }> = [];
@@ -99,7 +96,9 @@ function validateOne(o: KubeObject, file: string, store: CrdStore): ObjectResult
 
 async function filesOf(root: string): Promise<string[]> {
   const s = await stat(root).catch((e: unknown) => {
-    throw new ModelstackError('IO', `cannot read ${root}: ${errorMessage(e)}`, { hint: 'run "modelstack synth" first, or pass the directory of your manifests' });
+    throw new ModelstackError('IO', `cannot read ${root}: ${errorMessage(e)}`, {
+      hint: 'run "modelstack synth" first, or pass the directory of your manifests',
+    });
   });
   return s.isFile() ? [root] : manifestFiles(root);
 }

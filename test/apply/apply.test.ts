@@ -1,23 +1,29 @@
-import { apply, FIELD_MANAGER, stackNameOf } from '../../src/apply/apply.js';
-import { APPLYSET_GROUP_KINDS, APPLYSET_PART_OF, applySetParent, withPartOf } from '../../src/apply/applyset.js';
+import { apply, stackNameOf } from '../../src/apply/apply.js';
+import { FIELD_MANAGER } from '../../src/clusterapply/field-manager.js';
+import { APPLYSET_GROUP_KINDS, APPLYSET_PART_OF, applySetParent, withPartOf } from '../../src/clusterapply/applyset.js';
 import { RecordingIoHost } from '../../src/io/io-host.js';
 import { apiError } from '../../src/kube/api-error.js';
 import type { KubeObject, StackManifest } from '../../src/model/kube-object.js';
 import { recorded } from '../readiness/load-recorded.js';
-import { MemoryCluster, notFoundError } from '../support/stub-client.js';
+import { FakeKube, notFoundError } from '../support/fake-kube.js';
 import { rejection as failure } from '../support/thrown.js';
 
 const crd: KubeObject = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.io' } };
 const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app' } };
-const cm = (name: string, data: Record<string, string> = { k: 'v' }): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'app' }, data });
+const cm = (name: string, data: Record<string, string> = { k: 'v' }): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: 'app' },
+  data,
+});
 const web: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'app' }, spec: { replicas: 1 } };
 const ray: KubeObject = { apiVersion: 'ray.io/v1', kind: 'RayService', metadata: { name: 'llm', namespace: 'app' }, spec: { x: 1 } };
 
 const stack = (objects: KubeObject[], stackName = 'demo'): StackManifest => ({ id: 'chart-id', stackName, objects });
 const parent = applySetParent('demo', 'default');
 
-function cluster(): MemoryCluster {
-  return new MemoryCluster().serveBuiltins().serve('ray.io/v1', 'RayService');
+function cluster(): FakeKube {
+  return new FakeKube().serveBuiltins().serve('ray.io/v1', 'RayService');
 }
 
 const actions = (r: Awaited<ReturnType<typeof apply>>): string[] => r.stacks.flatMap((s) => s.outcomes.map((o) => `${o.ref} ${o.action}`));
@@ -34,7 +40,7 @@ describe('apply', () => {
   test('records the kinds on the parent first, then applies stage by stage with the ownership mark', async () => {
     const c = cluster();
     const io = new RecordingIoHost();
-    const r = await apply(c.client(), [stack([ray, web, cm('a'), crd, ns])], NO_PREFLIGHT, io);
+    const r = await apply(c, [stack([ray, web, cm('a'), crd, ns])], NO_PREFLIGHT, io);
     expect(c.writes()).toEqual([
       'apply ConfigMap default/modelstack-demo',
       'apply CustomResourceDefinition widgets.example.io',
@@ -45,7 +51,14 @@ describe('apply', () => {
     ]);
     expect(r).toEqual({
       dryRun: false,
-      stacks: [{ stack: 'demo', outcomes: ['CustomResourceDefinition widgets.example.io', 'Namespace app', 'ConfigMap app/a', 'Deployment app/web', 'RayService app/llm'].map((ref) => ({ ref, action: 'created' })) }],
+      stacks: [
+        {
+          stack: 'demo',
+          outcomes: ['CustomResourceDefinition widgets.example.io', 'Namespace app', 'ConfigMap app/a', 'Deployment app/web', 'RayService app/llm'].map(
+            (ref) => ({ ref, action: 'created' }),
+          ),
+        },
+      ],
     });
     expect(c.find('ray.io/v1', 'RayService', 'llm', 'app')?.metadata.labels).toEqual({ [APPLYSET_PART_OF]: parent.id });
     expect(c.find('v1', 'ConfigMap', 'modelstack-demo', 'default')?.metadata.annotations?.[APPLYSET_GROUP_KINDS]).toBe(
@@ -59,7 +72,7 @@ describe('apply', () => {
   test('applies with the modelstack field manager, forcing only with forceConflicts', async () => {
     const c = cluster();
     const seen: Array<{ name?: string; force?: boolean; fieldManager?: string }> = [];
-    const client = c.client();
+    const client = c;
     c.fail = (call) => {
       if (call.verb === 'apply') seen.push({ name: call.name, force: call.force, fieldManager: call.fieldManager });
       return undefined;
@@ -77,19 +90,19 @@ describe('apply', () => {
 
   test('a second apply of the same objects changes nothing; an edited object is configured', async () => {
     const c = cluster();
-    await apply(c.client(), [stack([cm('a'), cm('b'), web])], NO_PREFLIGHT, new RecordingIoHost());
-    const again = await apply(c.client(), [stack([cm('a'), cm('b'), web])], NO_PREFLIGHT, new RecordingIoHost());
+    await apply(c, [stack([cm('a'), cm('b'), web])], NO_PREFLIGHT, new RecordingIoHost());
+    const again = await apply(c, [stack([cm('a'), cm('b'), web])], NO_PREFLIGHT, new RecordingIoHost());
     expect(actions(again)).toEqual(['ConfigMap app/a unchanged', 'ConfigMap app/b unchanged', 'Deployment app/web unchanged']);
-    const edited = await apply(c.client(), [stack([cm('a'), cm('b', { k: 'changed' }), web])], NO_PREFLIGHT, new RecordingIoHost());
+    const edited = await apply(c, [stack([cm('a'), cm('b', { k: 'changed' }), web])], NO_PREFLIGHT, new RecordingIoHost());
     expect(actions(edited)).toEqual(['ConfigMap app/a unchanged', 'ConfigMap app/b configured', 'Deployment app/web unchanged']);
   });
 
   test('dry run: only dry-run requests, no parent written; created / configured / unchanged from the dry-run answer', async () => {
     const c = cluster();
-    await apply(c.client(), [stack([cm('a'), cm('b')])], NO_PREFLIGHT, new RecordingIoHost());
+    await apply(c, [stack([cm('a'), cm('b')])], NO_PREFLIGHT, new RecordingIoHost());
     c.calls.length = 0;
     const io = new RecordingIoHost();
-    const r = await apply(c.client(), [stack([cm('a'), cm('b', { k: 'changed' }), cm('new')])], { ...NO_PREFLIGHT, dryRun: true }, io);
+    const r = await apply(c, [stack([cm('a'), cm('b', { k: 'changed' }), cm('new')])], { ...NO_PREFLIGHT, dryRun: true }, io);
     expect(r.dryRun).toBe(true);
     expect(actions(r)).toEqual(['ConfigMap app/a unchanged', 'ConfigMap app/b configured', 'ConfigMap app/new created']);
     expect(c.writes()).toEqual(['apply (dry run) ConfigMap app/a', 'apply (dry run) ConfigMap app/b', 'apply (dry run) ConfigMap app/new']);
@@ -98,9 +111,9 @@ describe('apply', () => {
   });
 
   test('dry run: objects whose kind or namespace only this apply would create count as created', async () => {
-    const c = new MemoryCluster().serveBuiltins();
+    const c = new FakeKube().serveBuiltins();
     c.fail = (call) => (call.verb === 'apply' && call.namespace === 'app' ? notFoundError('namespaces "app"') : undefined);
-    const r = await apply(c.client(), [stack([ns, cm('a'), ray])], { ...NO_PREFLIGHT, dryRun: true }, new RecordingIoHost());
+    const r = await apply(c, [stack([ns, cm('a'), ray])], { ...NO_PREFLIGHT, dryRun: true }, new RecordingIoHost());
     expect(actions(r)).toEqual(['Namespace app created', 'ConfigMap app/a created', 'RayService app/llm created']);
     expect(c.writes()).toEqual(['apply (dry run) Namespace app', 'apply (dry run) ConfigMap app/a']);
   });
@@ -108,7 +121,7 @@ describe('apply', () => {
   test('a NOT_FOUND outside a dry run is an error', async () => {
     const c = cluster();
     c.fail = (call) => (call.verb === 'apply' && call.name === 'a' ? notFoundError('namespaces "app"') : undefined);
-    expect((await failure(apply(c.client(), [stack([cm('a')])], NO_PREFLIGHT, new RecordingIoHost()))).code).toBe('NOT_FOUND');
+    expect((await failure(apply(c, [stack([cm('a')])], NO_PREFLIGHT, new RecordingIoHost()))).code).toBe('NOT_FOUND');
   });
 
   test('conflicts: every field named with its manager; the rest of the stage settles, later stages are not applied', async () => {
@@ -117,16 +130,26 @@ describe('apply', () => {
     c.fail = (call) =>
       call.verb === 'apply' && call.name === 'web'
         ? apiError(
-            { status: 409, method: 'PATCH', path: '/', body: { message: 'Apply failed with 2 conflicts', details: { causes: [
-              { message: 'conflict with "kubectl-edit" using apps/v1', field: '.spec.replicas' },
-              { message: 'conflict with "helm"', field: '.spec.template' },
-            ] } } },
+            {
+              status: 409,
+              method: 'PATCH',
+              path: '/',
+              body: {
+                message: 'Apply failed with 2 conflicts',
+                details: {
+                  causes: [
+                    { message: 'conflict with "kubectl-edit" using apps/v1', field: '.spec.replicas' },
+                    { message: 'conflict with "helm"', field: '.spec.template' },
+                  ],
+                },
+              },
+            },
             'patch',
             'deployments.apps',
             'app',
           )
         : undefined;
-    const e = await failure(apply(c.client(), [stack([cm('a'), web, svc, ray])], NO_PREFLIGHT, new RecordingIoHost()));
+    const e = await failure(apply(c, [stack([cm('a'), web, svc, ray])], NO_PREFLIGHT, new RecordingIoHost()));
     expect(e.code).toBe('CONFLICT');
     expect(e.message).toBe('2 field(s) are managed by another field manager; nothing after stage "operators" was applied');
     expect(e.details).toEqual(['Deployment app/web: .spec.replicas is managed by "kubectl-edit"', 'Deployment app/web: .spec.template is managed by "helm"']);
@@ -138,31 +161,37 @@ describe('apply', () => {
     const c = cluster();
     const invalid = apiError({ status: 422, method: 'PATCH', path: '/', body: { message: 'invalid' } }, 'patch', 'configmaps', 'app');
     c.fail = (call) => (call.verb === 'apply' && call.name === 'a' ? invalid : undefined);
-    const e = await failure(apply(c.client(), [stack([cm('a'), ray])], NO_PREFLIGHT, new RecordingIoHost()));
+    const e = await failure(apply(c, [stack([cm('a'), ray])], NO_PREFLIGHT, new RecordingIoHost()));
     expect(e).toBe(invalid);
     expect(c.writes()).not.toContain('apply RayService app/llm');
   });
 
-  test('preflight refuses before any write when a model\'s runtime is missing; --skip-preflight applies anyway', async () => {
+  test("preflight refuses before any write when a model's runtime is missing; --skip-preflight applies anyway", async () => {
     const c = cluster();
-    const e = await failure(apply(c.client(), [stack([cm('a'), ray])], {}, new RecordingIoHost()));
+    const e = await failure(apply(c, [stack([cm('a'), ray])], {}, new RecordingIoHost()));
     expect(e.code).toBe('PREFLIGHT');
     expect(e.message).toContain('kuberay');
     expect(c.writes()).toEqual([]);
-    await apply(c.client(), [stack([cm('a'), ray])], NO_PREFLIGHT, new RecordingIoHost());
+    await apply(c, [stack([cm('a'), ray])], NO_PREFLIGHT, new RecordingIoHost());
     expect(c.writes()).toContain('apply RayService app/llm');
   });
 
   test('prune: deletes what the stack applied before and no longer has (models first), never foreign objects; then narrows the parent', async () => {
     const c = cluster();
-    await apply(c.client(), [stack([ns, cm('a'), cm('old'), web, ray])], NO_PREFLIGHT, new RecordingIoHost());
+    await apply(c, [stack([ns, cm('a'), cm('old'), web, ray])], NO_PREFLIGHT, new RecordingIoHost());
     const other = applySetParent('other', 'default');
     c.put(withPartOf(cm('theirs'), other));
     c.put(cm('by-hand'));
     c.calls.length = 0;
     const io = new RecordingIoHost();
-    const r = await apply(c.client(), [stack([ns, cm('a')])], { ...NO_PREFLIGHT, prune: true }, io);
-    expect(actions(r)).toEqual(['Namespace app unchanged', 'ConfigMap app/a unchanged', 'RayService app/llm pruned', 'Deployment app/web pruned', 'ConfigMap app/old pruned']);
+    const r = await apply(c, [stack([ns, cm('a')])], { ...NO_PREFLIGHT, prune: true }, io);
+    expect(actions(r)).toEqual([
+      'Namespace app unchanged',
+      'ConfigMap app/a unchanged',
+      'RayService app/llm pruned',
+      'Deployment app/web pruned',
+      'ConfigMap app/old pruned',
+    ]);
     expect(io.messages.filter((m) => m.code === 'PRUNE').map((m) => [m.level, m.message])).toEqual([
       ['warn', 'will delete ConfigMap app/old (owned by stack demo, no longer in the synth)'],
       ['warn', 'will delete Deployment app/web (owned by stack demo, no longer in the synth)'],
@@ -177,24 +206,24 @@ describe('apply', () => {
 
   test('prune in a dry run: lists what would go, deletes nothing, leaves the parent', async () => {
     const c = cluster();
-    await apply(c.client(), [stack([cm('a'), cm('old')])], NO_PREFLIGHT, new RecordingIoHost());
+    await apply(c, [stack([cm('a'), cm('old')])], NO_PREFLIGHT, new RecordingIoHost());
     c.calls.length = 0;
-    const r = await apply(c.client(), [stack([cm('a')])], { ...NO_PREFLIGHT, prune: true, dryRun: true }, new RecordingIoHost());
+    const r = await apply(c, [stack([cm('a')])], { ...NO_PREFLIGHT, prune: true, dryRun: true }, new RecordingIoHost());
     expect(actions(r)).toEqual(['ConfigMap app/a unchanged', 'ConfigMap app/old pruned']);
     expect(c.writes()).toEqual(['apply (dry run) ConfigMap app/a']);
   });
 
   test('without prune, objects dropped from the synth stay, and the parent keeps recording their kinds', async () => {
     const c = cluster();
-    await apply(c.client(), [stack([cm('a'), web])], NO_PREFLIGHT, new RecordingIoHost());
-    await apply(c.client(), [stack([cm('a')])], NO_PREFLIGHT, new RecordingIoHost());
+    await apply(c, [stack([cm('a'), web])], NO_PREFLIGHT, new RecordingIoHost());
+    await apply(c, [stack([cm('a')])], NO_PREFLIGHT, new RecordingIoHost());
     expect(c.find('apps/v1', 'Deployment', 'web', 'app')).toBeDefined();
     expect(c.find('v1', 'ConfigMap', 'modelstack-demo', 'default')?.metadata.annotations?.[APPLYSET_GROUP_KINDS]).toBe('ConfigMap,Deployment.apps');
   });
 
   test('the parent goes to --applyset-namespace; each stack has its own parent', async () => {
     const c = cluster();
-    const r = await apply(c.client(), [stack([cm('a')], 'one'), stack([cm('b')], 'two')], { ...NO_PREFLIGHT, applySetNamespace: 'ops' }, new RecordingIoHost());
+    const r = await apply(c, [stack([cm('a')], 'one'), stack([cm('b')], 'two')], { ...NO_PREFLIGHT, applySetNamespace: 'ops' }, new RecordingIoHost());
     expect(r.stacks.map((s) => s.stack)).toEqual(['one', 'two']);
     expect(c.find('v1', 'ConfigMap', 'modelstack-one', 'ops')).toBeDefined();
     expect(c.find('v1', 'ConfigMap', 'modelstack-two', 'ops')).toBeDefined();
@@ -204,7 +233,7 @@ describe('apply', () => {
   test('--wait: after applying, waits for the models (a model not ready by the deadline is a TIMEOUT)', async () => {
     const c = cluster();
     const io = new RecordingIoHost();
-    const e = await failure(apply(c.client(), [stack([ray])], { ...NO_PREFLIGHT, waitMs: 0 }, io));
+    const e = await failure(apply(c, [stack([ray])], { ...NO_PREFLIGHT, waitMs: 0 }, io));
     expect(e.code).toBe('TIMEOUT');
     expect(c.writes()).toContain('apply RayService app/llm');
     expect(io.text()).toContain('waiting for models to be ready');
@@ -214,14 +243,14 @@ describe('apply', () => {
     const c = cluster();
     c.put({ ...ray, status: (recorded('rayservice-ready') as { status: unknown }).status });
     const io = new RecordingIoHost();
-    await apply(c.client(), [stack([ray])], { ...NO_PREFLIGHT, waitMs: 0 }, io);
+    await apply(c, [stack([ray])], { ...NO_PREFLIGHT, waitMs: 0 }, io);
     expect(io.messages.filter((m) => m.code === 'WAIT_PROGRESS').map((m) => m.message)).toEqual([expect.stringMatching(/^ {2}RayService app\/llm: Ready /)]);
   });
 
   test('--wait is ignored in a dry run', async () => {
     const c = cluster();
     const io = new RecordingIoHost();
-    await apply(c.client(), [stack([ray])], { ...NO_PREFLIGHT, waitMs: 0, dryRun: true }, io);
+    await apply(c, [stack([ray])], { ...NO_PREFLIGHT, waitMs: 0, dryRun: true }, io);
     expect(io.text()).not.toContain('waiting for models to be ready');
   });
 });

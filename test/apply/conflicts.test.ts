@@ -5,8 +5,16 @@ import { apiError } from '../../src/kube/api-error.js';
 const OBJ = 'Deployment web/frontend';
 
 /** The 409 the client throws for a server-side apply conflict with these causes. */
-function conflict(causes: Array<{ message?: string; field?: string }>, message = 'Apply failed with 1 conflict: conflict with "kubectl-edit" using apps/v1: .spec.replicas'): Error {
-  return apiError({ status: 409, method: 'PATCH', path: '/apis/apps/v1/namespaces/web/deployments/frontend', body: { message, details: { causes } } }, 'patch', 'deployments.apps', 'web');
+function conflict(
+  causes: Array<{ message?: string; field?: string }>,
+  message = 'Apply failed with 1 conflict: conflict with "kubectl-edit" using apps/v1: .spec.replicas',
+): Error {
+  return apiError(
+    { status: 409, method: 'PATCH', path: '/apis/apps/v1/namespaces/web/deployments/frontend', body: { message, details: { causes } } },
+    'patch',
+    'deployments.apps',
+    'web',
+  );
 }
 
 describe('conflictsOf', () => {
@@ -38,7 +46,10 @@ describe('conflictsOf', () => {
 
   test('a manager of a subresource (e.g. an autoscaler writing /scale) is still named', () => {
     expect(
-      conflictsOf(conflict([{ message: 'conflict with "kube-controller-manager" with subresource "scale" using autoscaling/v1', field: '.spec.replicas' }]), OBJ),
+      conflictsOf(
+        conflict([{ message: 'conflict with "kube-controller-manager" with subresource "scale" using autoscaling/v1', field: '.spec.replicas' }]),
+        OBJ,
+      ),
     ).toEqual([{ object: OBJ, manager: 'kube-controller-manager', field: '.spec.replicas' }]);
   });
 
@@ -65,6 +76,8 @@ describe('conflictsOf', () => {
 
   test('no causes at all: one entry carrying the error message', () => {
     const e = conflict([], 'Operation cannot be fulfilled: the object has been modified');
-    expect(conflictsOf(e, OBJ)).toEqual([{ object: OBJ, manager: 'another manager', field: 'conflict: Operation cannot be fulfilled: the object has been modified' }]);
+    expect(conflictsOf(e, OBJ)).toEqual([
+      { object: OBJ, manager: 'another manager', field: 'conflict: Operation cannot be fulfilled: the object has been modified' },
+    ]);
   });
 });

@@ -1,9 +1,9 @@
 import { apply } from '../../src/apply/apply.js';
-import { applySetParent, withPartOf } from '../../src/apply/applyset.js';
+import { applySetParent, withPartOf } from '../../src/clusterapply/applyset.js';
 import { destroy } from '../../src/apply/destroy.js';
 import { RecordingIoHost } from '../../src/io/io-host.js';
 import type { KubeObject, StackManifest } from '../../src/model/kube-object.js';
-import { MemoryCluster } from '../support/stub-client.js';
+import { FakeKube } from '../support/fake-kube.js';
 
 const crd: KubeObject = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.io' } };
 const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app' } };
@@ -13,9 +13,9 @@ const ray: KubeObject = { apiVersion: 'ray.io/v1', kind: 'RayService', metadata:
 const stack = (objects: KubeObject[], stackName = 'demo'): StackManifest => ({ id: 'chart', stackName, objects });
 
 /** A cluster where stack "demo" was applied with `applied`, plus foreign objects. */
-async function appliedCluster(applied: KubeObject[], applySetNamespace?: string): Promise<MemoryCluster> {
-  const c = new MemoryCluster().serveBuiltins().serve('ray.io/v1', 'RayService');
-  await apply(c.client(), [stack(applied)], { skipPreflight: true, applySetNamespace }, new RecordingIoHost());
+async function appliedCluster(applied: KubeObject[], applySetNamespace?: string): Promise<FakeKube> {
+  const c = new FakeKube().serveBuiltins().serve('ray.io/v1', 'RayService');
+  await apply(c, [stack(applied)], { skipPreflight: true, applySetNamespace }, new RecordingIoHost());
   c.put(withPartOf(cm('other-stack'), applySetParent('other', 'default')));
   c.put(cm('by-hand'));
   c.calls.length = 0;
@@ -26,7 +26,7 @@ describe('destroy', () => {
   test('deletes every object the stack owns, models first and CRDs last, then the parent; foreign objects stay', async () => {
     const c = await appliedCluster([crd, ns, cm('a'), web, ray]);
     const io = new RecordingIoHost();
-    const r = await destroy(c.client(), [stack([crd, ns, cm('a'), web, ray])], {}, io);
+    const r = await destroy(c, [stack([crd, ns, cm('a'), web, ray])], {}, io);
     expect(c.writes()).toEqual([
       'delete RayService app/llm',
       'delete Deployment app/web',
@@ -35,22 +35,29 @@ describe('destroy', () => {
       'delete CustomResourceDefinition widgets.example.io',
       'delete ConfigMap default/modelstack-demo',
     ]);
-    expect(r).toEqual([{ stack: 'demo', outcomes: ['RayService app/llm', 'Deployment app/web', 'ConfigMap app/a', 'Namespace app', 'CustomResourceDefinition widgets.example.io'].map((ref) => ({ ref, action: 'pruned' })) }]);
+    expect(r).toEqual([
+      {
+        stack: 'demo',
+        outcomes: ['RayService app/llm', 'Deployment app/web', 'ConfigMap app/a', 'Namespace app', 'CustomResourceDefinition widgets.example.io'].map(
+          (ref) => ({ ref, action: 'pruned' }),
+        ),
+      },
+    ]);
     expect(io.messages.filter((m) => m.code === 'DELETE').map((m) => m.message)[0]).toBe('deleting RayService app/llm');
     expect(c.find('v1', 'ConfigMap', 'other-stack', 'app')).toBeDefined();
     expect(c.find('v1', 'ConfigMap', 'by-hand', 'app')).toBeDefined();
   });
 
-  test('finds objects by the parent\'s record, even ones the current synth no longer has', async () => {
+  test("finds objects by the parent's record, even ones the current synth no longer has", async () => {
     const c = await appliedCluster([cm('a'), web]);
-    const r = await destroy(c.client(), [stack([cm('a')])], {}, new RecordingIoHost());
+    const r = await destroy(c, [stack([cm('a')])], {}, new RecordingIoHost());
     expect(r[0]!.outcomes.map((o) => o.ref)).toEqual(['Deployment app/web', 'ConfigMap app/a']);
   });
 
   test('a name alone is not ownership: an unmarked object with a synthesized name is left', async () => {
-    const c = new MemoryCluster().serveBuiltins();
+    const c = new FakeKube().serveBuiltins();
     c.put(cm('a'));
-    const r = await destroy(c.client(), [stack([cm('a')])], {}, new RecordingIoHost());
+    const r = await destroy(c, [stack([cm('a')])], {}, new RecordingIoHost());
     expect(r).toEqual([{ stack: 'demo', outcomes: [] }]);
     expect(c.writes()).toEqual([]);
   });
@@ -58,7 +65,7 @@ describe('destroy', () => {
   test('dry run: reports what would be deleted, deletes nothing', async () => {
     const c = await appliedCluster([cm('a'), ray]);
     const io = new RecordingIoHost();
-    const r = await destroy(c.client(), [stack([cm('a'), ray])], { dryRun: true }, io);
+    const r = await destroy(c, [stack([cm('a'), ray])], { dryRun: true }, io);
     expect(r[0]!.outcomes.map((o) => o.ref)).toEqual(['RayService app/llm', 'ConfigMap app/a']);
     expect(io.text()).toEqual(['deleting RayService app/llm (dry run)', 'deleting ConfigMap app/a (dry run)']);
     expect(c.writes()).toEqual([]);
@@ -66,17 +73,17 @@ describe('destroy', () => {
 
   test('the parent is looked for in --applyset-namespace', async () => {
     const c = await appliedCluster([cm('a')], 'ops');
-    const elsewhere = await destroy(c.client(), [stack([cm('a')])], {}, new RecordingIoHost());
+    const elsewhere = await destroy(c, [stack([cm('a')])], {}, new RecordingIoHost());
     expect(elsewhere[0]!.outcomes).toEqual([]);
-    await destroy(c.client(), [stack([cm('a')])], { applySetNamespace: 'ops' }, new RecordingIoHost());
+    await destroy(c, [stack([cm('a')])], { applySetNamespace: 'ops' }, new RecordingIoHost());
     expect(c.writes()).toEqual(['delete ConfigMap app/a', 'delete ConfigMap ops/modelstack-demo']);
   });
 
   test('each stack only deletes its own objects', async () => {
-    const c = new MemoryCluster().serveBuiltins();
-    await apply(c.client(), [stack([cm('a')], 'one'), stack([cm('b')], 'two')], { skipPreflight: true }, new RecordingIoHost());
+    const c = new FakeKube().serveBuiltins();
+    await apply(c, [stack([cm('a')], 'one'), stack([cm('b')], 'two')], { skipPreflight: true }, new RecordingIoHost());
     c.calls.length = 0;
-    await destroy(c.client(), [stack([cm('a'), cm('b')], 'one')], {}, new RecordingIoHost());
+    await destroy(c, [stack([cm('a'), cm('b')], 'one')], {}, new RecordingIoHost());
     expect(c.writes()).toEqual(['delete ConfigMap app/a', 'delete ConfigMap default/modelstack-one']);
   });
 });

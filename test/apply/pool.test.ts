@@ -1,7 +1,13 @@
 import { mapBounded } from '../../src/apply/pool.js';
 
 /** A task whose completion the test controls, to observe how many run at once. */
-function gate(): { started: number[]; inFlight: () => number; maxInFlight: () => number; release: (i: number, fail?: boolean) => void; fn: (i: number) => Promise<string> } {
+function gate(): {
+  started: number[];
+  inFlight: () => number;
+  maxInFlight: () => number;
+  release: (i: number, fail?: boolean) => void;
+  fn: (i: number) => Promise<string>;
+} {
   const started: number[] = [];
   const resolvers = new Map<number, (fail: boolean) => void>();
   let current = 0;
@@ -48,9 +54,13 @@ describe('mapBounded', () => {
     expect(g.maxInFlight()).toBe(2);
   });
 
-  test('results keep the items\' order, whatever order they finish in; failures are settled, not thrown', async () => {
+  test("results keep the items' order, whatever order they finish in; failures are settled, not thrown", async () => {
     const g = gate();
-    const all = mapBounded(['a', 'b', 'c'].map((_, i) => i), 3, g.fn);
+    const all = mapBounded(
+      ['a', 'b', 'c'].map((_, i) => i),
+      3,
+      g.fn,
+    );
     await tick();
     g.release(2);
     g.release(0, true);

@@ -1,7 +1,7 @@
 import { preflight, requiredRuntimes } from '../../src/apply/preflight.js';
 import { runtimeInfo } from '../../src/runtimes/registry.js';
 import type { KubeObject } from '../../src/model/kube-object.js';
-import { forbidden, healthyRuntime, MemoryCluster, stubClient } from '../support/stub-client.js';
+import { FakeKube, forbidden, healthyRuntime } from '../support/fake-kube.js';
 import { rejection as failure } from '../support/thrown.js';
 
 const dynamo = runtimeInfo('dynamo');
@@ -11,8 +11,8 @@ const RAY = obj('ray.io/v1', 'RayService');
 const DGD = obj('nvidia.com/v1beta1', 'DynamoGraphDeployment');
 const CM = obj('v1', 'ConfigMap');
 
-function cluster(...objects: KubeObject[]): MemoryCluster {
-  const c = new MemoryCluster().serveBuiltins();
+function cluster(...objects: KubeObject[]): FakeKube {
+  const c = new FakeKube().serveBuiltins();
   for (const o of objects) c.put(o);
   return c;
 }
@@ -28,7 +28,7 @@ describe('requiredRuntimes', () => {
 
 describe('preflight', () => {
   test('an operator older than the one that serves the model kind is refused, naming both versions', async () => {
-    const e = await failure(preflight(cluster(...healthyRuntime(dynamo, { version: '1.3.2' })).client(), [DGD]));
+    const e = await failure(preflight(cluster(...healthyRuntime(dynamo, { version: '1.3.2' })), [DGD]));
     expect(e.code).toBe('PREFLIGHT');
     expect(e.details).toEqual([
       'NVIDIA Dynamo (dynamo) operator 1.3.2 is older than 1.4.0, the oldest that serves DynamoGraphDeployment nvidia.com/v1beta1',
@@ -37,25 +37,29 @@ describe('preflight', () => {
   });
 
   test('an operator whose version cannot be read as a version is not refused for it', async () => {
-    await expect(preflight(cluster(...healthyRuntime(dynamo, { version: 'main' })).client(), [DGD])).resolves.toMatchObject({ checked: [{ id: 'dynamo', version: 'main' }] });
+    await expect(preflight(cluster(...healthyRuntime(dynamo, { version: 'main' })), [DGD])).resolves.toMatchObject({
+      checked: [{ id: 'dynamo', version: 'main' }],
+    });
   });
 
   test('no models: nothing to check, the cluster is not asked', async () => {
-    expect(await preflight(stubClient({}), [CM])).toEqual({ checked: [] });
+    const kube = new FakeKube();
+    expect(await preflight(kube, [CM])).toEqual({ checked: [] });
+    expect(kube.calls).toEqual([]);
   });
 
   test('the needed runtime installed and healthy: passes, reporting only what was needed', async () => {
-    const r = await preflight(cluster(...healthyRuntime(kuberay)).client(), [CM, RAY]);
+    const r = await preflight(cluster(...healthyRuntime(kuberay)), [CM, RAY]);
     expect(r.checked.map((s) => [s.id, s.installed, s.healthy])).toEqual([['kuberay', true, true]]);
   });
 
   test('a runtime that is not needed may be missing', async () => {
-    await expect(preflight(cluster(...healthyRuntime(dynamo)).client(), [DGD])).resolves.toMatchObject({ checked: [{ id: 'dynamo' }] });
+    await expect(preflight(cluster(...healthyRuntime(dynamo)), [DGD])).resolves.toMatchObject({ checked: [{ id: 'dynamo' }] });
   });
 
   test('not installed: refuses naming the runtime, what is missing and how to install it; only reads were made', async () => {
     const c = cluster();
-    const e = await failure(preflight(c.client(), [RAY, CM]));
+    const e = await failure(preflight(c, [RAY, CM]));
     expect(e.code).toBe('PREFLIGHT');
     expect(e.exitCode).toBe(2);
     expect(e.message).toBe('preflight failed: kuberay not ready for the models of this stack; nothing was written');
@@ -69,8 +73,10 @@ describe('preflight', () => {
   });
 
   test('installed but not healthy: says so', async () => {
-    const unhealthy = healthyRuntime(dynamo).map((o) => (o.kind === 'Pod' ? { ...o, status: { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False' }] } } : o));
-    const e = await failure(preflight(cluster(...unhealthy).client(), [DGD]));
+    const unhealthy = healthyRuntime(dynamo).map((o) =>
+      o.kind === 'Pod' ? { ...o, status: { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False' }] } } : o,
+    );
+    const e = await failure(preflight(cluster(...unhealthy), [DGD]));
     expect(e.details[0]).toBe('NVIDIA Dynamo (dynamo) is installed but not healthy: operator dynamo-system/dynamo-operator: 0/1 pods ready');
     expect(e.details[1]).toBe(`  to install: ${dynamo.installHint}`);
   });
@@ -78,12 +84,14 @@ describe('preflight', () => {
   test('status that cannot be read (forbidden) is not taken as healthy: "cannot be checked"', async () => {
     const c = cluster(...healthyRuntime(kuberay));
     c.fail = (call) => (call.kind === 'CustomResourceDefinition' ? forbidden('get', 'customresourcedefinitions.apiextensions.k8s.io') : undefined);
-    const e = await failure(preflight(c.client(), [RAY]));
-    expect(e.details[0]).toBe('KubeRay (kuberay) cannot be checked: forbidden: cannot tell (missing permission: get customresourcedefinitions.apiextensions.k8s.io)');
+    const e = await failure(preflight(c, [RAY]));
+    expect(e.details[0]).toBe(
+      'KubeRay (kuberay) cannot be checked: forbidden: cannot tell (missing permission: get customresourcedefinitions.apiextensions.k8s.io)',
+    );
   });
 
   test('both runtimes failing: both named, in registry order', async () => {
-    const e = await failure(preflight(cluster().client(), [RAY, DGD]));
+    const e = await failure(preflight(cluster(), [RAY, DGD]));
     expect(e.message).toBe('preflight failed: dynamo, kuberay not ready for the models of this stack; nothing was written');
     expect(e.details).toHaveLength(4);
   });

@@ -2,7 +2,7 @@ import { waitForModels } from '../../src/apply/wait.js';
 import { RecordingIoHost } from '../../src/io/io-host.js';
 import type { KubeObject } from '../../src/model/kube-object.js';
 import { recorded } from '../readiness/load-recorded.js';
-import { stubClient } from '../support/stub-client.js';
+import { FakeKube } from '../support/fake-kube.js';
 import { rejection as failure } from '../support/thrown.js';
 
 const RAY: KubeObject = { apiVersion: 'ray.io/v1', kind: 'RayService', metadata: { name: 'qwen25', namespace: 'llm' } };
@@ -10,11 +10,11 @@ const DGD: KubeObject = { apiVersion: 'nvidia.com/v1beta1', kind: 'DynamoGraphDe
 const CM: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'llm' } };
 
 /** A client whose GET of each model answers the next recorded state in its script (the last one repeats). */
-function scripted(scripts: Record<string, Array<string | undefined>>): { client: ReturnType<typeof stubClient>; gets: string[] } {
+function scripted(scripts: Record<string, Array<string | undefined>>): { client: FakeKube; gets: string[] } {
   const gets: string[] = [];
   const seen = new Map<string, number>();
-  const client = stubClient({
-    get: async (o: KubeObject) => {
+  const client = new FakeKube({
+    get: async (o) => {
       const name = o.metadata.name!;
       gets.push(name);
       const script = scripts[name];
@@ -31,8 +31,10 @@ function scripted(scripts: Record<string, Array<string | undefined>>): { client:
 describe('waitForModels', () => {
   test('no models among the objects: returns at once without asking the cluster', async () => {
     const io = new RecordingIoHost();
-    await waitForModels(stubClient({}), [CM], { timeoutMs: 1000 }, io);
+    const kube = new FakeKube();
+    await waitForModels(kube, [CM], { timeoutMs: 1000 }, io);
     expect(io.messages).toEqual([]);
+    expect(kube.calls).toEqual([]);
   });
 
   test('polls only the models until every one is Ready, reporting each change of phase or replicas once', async () => {

@@ -1,7 +1,6 @@
 import { choice, parseCommandArgs } from '../../src/cli/command.js';
 import { thrown } from '../support/thrown.js';
 
-
 describe('parseCommandArgs', () => {
   const options = { out: { type: 'string' }, force: { type: 'boolean' } } as const;
 

@@ -2,9 +2,15 @@ import { formatTable } from '../../src/cli/format-table.js';
 
 describe('formatTable', () => {
   test('columns padded to their widest cell, two spaces apart; the last column unpadded; one line per row', () => {
-    expect(formatTable(['NAME', 'READY', 'MESSAGE'], [['a', '1/1', 'ok'], ['longer-name', '10/12', 'rolling out']])).toBe(
-      'NAME         READY  MESSAGE\n' + 'a            1/1    ok\n' + 'longer-name  10/12  rolling out\n',
-    );
+    expect(
+      formatTable(
+        ['NAME', 'READY', 'MESSAGE'],
+        [
+          ['a', '1/1', 'ok'],
+          ['longer-name', '10/12', 'rolling out'],
+        ],
+      ),
+    ).toBe('NAME         READY  MESSAGE\n' + 'a            1/1    ok\n' + 'longer-name  10/12  rolling out\n');
   });
 
   test('no trailing spaces when the last cells are empty', () => {

@@ -180,9 +180,7 @@ function runGo(args: string[], log: Log): Promise<void> {
  * scripts) often lack /usr/local/go/bin on PATH.
  */
 function goCommand(): string {
-  const onPath = (process.env.PATH ?? '')
-    .split(path.delimiter)
-    .some((dir) => dir && fs.existsSync(path.join(dir, 'go')));
+  const onPath = (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, 'go')));
   const fallback = '/usr/local/go/bin/go';
   return !onPath && fs.existsSync(fallback) ? fallback : 'go';
 }

@@ -73,11 +73,14 @@ describe('CRD schemas', () => {
       labels: { team: 'ml' },
       annotations: { owner: 'alice' },
     };
-    const objects = objectsOf((s) => {
-      new DynamoModel(s, 'minimal', { model: 'Qwen/Qwen3-0.6B', ...p });
-      new DynamoModel(s, 'full', full);
-      new DynamoModel(s, 'cpu', { model: 'Qwen/Qwen3-0.6B', ...p, gpusPerWorker: 0 });
-    }, { namespace: 'llm' });
+    const objects = objectsOf(
+      (s) => {
+        new DynamoModel(s, 'minimal', { model: 'Qwen/Qwen3-0.6B', ...p });
+        new DynamoModel(s, 'full', full);
+        new DynamoModel(s, 'cpu', { model: 'Qwen/Qwen3-0.6B', ...p, gpusPerWorker: 0 });
+      },
+      { namespace: 'llm' },
+    );
     expect(models(objects)).toHaveLength(3);
     expect(schemaIssues(objects)).toEqual([]);
   });

@@ -28,10 +28,7 @@ const IMAGE_REPO: Record<Engine, string> = {
 const MODEL_FLAG: Record<Engine, string> = { vllm: '--model', sglang: '--model-path', trtllm: '--model-path' };
 const TP_FLAG: Record<Engine, string> = { vllm: '--tensor-parallel-size', sglang: '--tp', trtllm: '--tensor-parallel-size' };
 const KV_ARGS: Record<Engine, string[]> = {
-  vllm: [
-    '--kv-events-config',
-    '{"publisher":"zmq","topic":"kv-events","endpoint":"tcp://*:20080","enable_kv_cache_events":true}',
-  ],
+  vllm: ['--kv-events-config', '{"publisher":"zmq","topic":"kv-events","endpoint":"tcp://*:20080","enable_kv_cache_events":true}'],
   sglang: ['--kv-events-config', '{"publisher":"zmq","topic":"kv-events","endpoint":"tcp://*:20080"}'],
   trtllm: ['--publish-events-and-metrics'],
 };
@@ -133,11 +130,7 @@ describe.each(ENGINES)('engine %s', (engine) => {
       const base = [MODEL_FLAG[engine], MODEL, '--served-model-name', MODEL, TP_FLAG[engine], '1'];
       const extra: Record<Engine, string[]> = {
         vllm: ['--disaggregation-mode', role, '--kv-transfer-config', '{"kv_connector":"NixlConnector","kv_role":"kv_both"}'],
-        sglang: [
-          '--disaggregation-mode', role,
-          '--disaggregation-transfer-backend', 'nixl',
-          '--disaggregation-bootstrap-port', '12345',
-        ],
+        sglang: ['--disaggregation-mode', role, '--disaggregation-transfer-backend', 'nixl', '--disaggregation-bootstrap-port', '12345'],
         trtllm: ['--disaggregation-mode', role],
       };
       expect(args).toEqual([...base, ...extra[engine]]);
@@ -235,9 +228,7 @@ describe('DynamoModel options', () => {
     const d = dgd({ mode: 'disaggregated', hfTokenSecret: secretKey('hf-token', 'token') });
     expect(main(component(d, 'frontend')).env).toBeUndefined();
     for (const role of ['prefill', 'decode']) {
-      expect(main(component(d, role)).env).toEqual([
-        { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf-token', key: 'token' } } },
-      ]);
+      expect(main(component(d, role)).env).toEqual([{ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf-token', key: 'token' } } }]);
     }
   });
 
@@ -253,10 +244,7 @@ describe('DynamoModel options', () => {
       { name: 'ZED', value: 'z' },
     ];
     expect(main(component(d, 'frontend')).env).toEqual([{ name: 'DYN_ROUTER_MODE', value: 'kv' }, ...userEnv]);
-    expect(main(component(d, 'worker')).env).toEqual([
-      { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'tok' } } },
-      ...userEnv,
-    ]);
+    expect(main(component(d, 'worker')).env).toEqual([{ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'tok' } } }, ...userEnv]);
   });
 
   test('env order does not depend on the order the props object was built in', () => {
@@ -319,7 +307,14 @@ describe('DynamoModel podTemplate', () => {
         worker: {
           spec: {
             containers: [
-              { name: 'main', env: [{ name: 'A', value: 'patched' }, { name: 'B', value: '2' }], args: ['--only-this'] },
+              {
+                name: 'main',
+                env: [
+                  { name: 'A', value: 'patched' },
+                  { name: 'B', value: '2' },
+                ],
+                args: ['--only-this'],
+              },
               { name: 'sidecar', image: 'busybox:1.36' },
             ],
           },
@@ -377,15 +372,11 @@ describe('DynamoModel invalid props', () => {
       `[test/m] name: "Qwen_Model" is not a valid DNS-1123 name. ${DNS_FIX}`,
       `[test/m] namespace: "LLM" is not a valid DNS-1123 name. ${DNS_FIX}`,
     ]);
-    expect(errors({ name: 'a'.repeat(64) })).toEqual([
-      `[test/m] name: "${'a'.repeat(64)}" is not a valid DNS-1123 name. ${DNS_FIX}`,
-    ]);
+    expect(errors({ name: 'a'.repeat(64) })).toEqual([`[test/m] name: "${'a'.repeat(64)}" is not a valid DNS-1123 name. ${DNS_FIX}`]);
   });
 
   test('a name derived from an id that folds to nothing is invalid', () => {
-    expect(errorsOf((s) => new DynamoModel(s, '___', { model: MODEL }))).toEqual([
-      `[test/___] name: "" is not a valid DNS-1123 name. ${DNS_FIX}`,
-    ]);
+    expect(errorsOf((s) => new DynamoModel(s, '___', { model: MODEL }))).toEqual([`[test/___] name: "" is not a valid DNS-1123 name. ${DNS_FIX}`]);
   });
 
   test('hfTokenSecret given as a string', () => {
@@ -453,16 +444,10 @@ describe('DynamoModel invalid props', () => {
   });
 
   test('type errors from the schema', () => {
-    expect(errors({ replicas: { frontend: -1 } })).toEqual([
-      '[test/m] replicas.frontend: -1 is too small (minimum 0). Fix: use a value of at least 0',
-    ]);
+    expect(errors({ replicas: { frontend: -1 } })).toEqual(['[test/m] replicas.frontend: -1 is too small (minimum 0). Fix: use a value of at least 0']);
     expect(errors({ tensorParallelSize: 1.5 })).toEqual(['[test/m] tensorParallelSize: 1.5 is not a valid int. Fix: use a whole number']);
-    expect(errors({ tensorParallelSize: 0 })).toEqual([
-      '[test/m] tensorParallelSize: 0 is too small (minimum 1). Fix: use a value of at least 1',
-    ]);
-    expect(errors({ engine: 'llamacpp' })).toEqual([
-      '[test/m] engine: "llamacpp" is not allowed. Fix: use one of "vllm" | "sglang" | "trtllm"',
-    ]);
+    expect(errors({ tensorParallelSize: 0 })).toEqual(['[test/m] tensorParallelSize: 0 is too small (minimum 1). Fix: use a value of at least 1']);
+    expect(errors({ engine: 'llamacpp' })).toEqual(['[test/m] engine: "llamacpp" is not allowed. Fix: use one of "vllm" | "sglang" | "trtllm"']);
     expect(errors({ mode: 'split', router: 'random' })).toEqual([
       '[test/m] mode: "split" is not allowed. Fix: use one of "aggregated" | "disaggregated"',
       '[test/m] router: "random" is not allowed. Fix: use one of "round-robin" | "kv"',

@@ -1,14 +1,6 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import {
-  DynamoModel,
-  Model,
-  ModelStack,
-  ModelstackApp,
-  OperatorInstall,
-  RayModel,
-  RuntimeOperator,
-} from '../../index.js';
+import { DynamoModel, Model, ModelStack, ModelstackApp, OperatorInstall, RayModel, RuntimeOperator } from '../../index.js';
 import { buildStack, errorsOf, type Json, objectsOf, refs } from '../support/stacks.js';
 
 const DNS_FIX = 'Fix: use at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit';
@@ -60,16 +52,22 @@ describe('ModelStack namespaces', () => {
   test('one Namespace per namespace the models use, labelled with its runtime, or "shared"', () => {
     const objects = objectsOf(mixed);
     const namespaces = objects.filter((o) => o.kind === 'Namespace');
-    expect(
-      Object.fromEntries(namespaces.map((n) => [n.metadata.name, n.metadata.labels['modelstack.io/runtime']])),
-    ).toEqual({ 'dynamo-system': 'dynamo', dyn: 'dynamo', ray: 'kuberay', both: 'shared' });
+    expect(Object.fromEntries(namespaces.map((n) => [n.metadata.name, n.metadata.labels['modelstack.io/runtime']]))).toEqual({
+      'dynamo-system': 'dynamo',
+      dyn: 'dynamo',
+      ray: 'kuberay',
+      both: 'shared',
+    });
   });
 
   test('a namespace used twice by one runtime stays that runtime', () => {
-    const objects = objectsOf((s) => {
-      new DynamoModel(s, 'a', { model: 'a/b' });
-      new DynamoModel(s, 'b', { model: 'a/b' });
-    }, { namespace: 'llm' });
+    const objects = objectsOf(
+      (s) => {
+        new DynamoModel(s, 'a', { model: 'a/b' });
+        new DynamoModel(s, 'b', { model: 'a/b' });
+      },
+      { namespace: 'llm' },
+    );
     expect(refs(objects)).toEqual(['Namespace llm', 'DynamoGraphDeployment llm/a', 'DynamoGraphDeployment llm/b']);
     expect(objects[0]!.metadata.labels['modelstack.io/runtime']).toBe('dynamo');
   });
@@ -83,19 +81,25 @@ describe('ModelStack namespaces', () => {
   });
 
   test('createNamespaces: false renders no Namespace for models', () => {
-    const objects = objectsOf((s) => {
-      new DynamoModel(s, 'a', { model: 'a/b' });
-      new RayModel(s, 'b', { model: 'a/b', namespace: 'ray' });
-    }, { namespace: 'llm', createNamespaces: false });
+    const objects = objectsOf(
+      (s) => {
+        new DynamoModel(s, 'a', { model: 'a/b' });
+        new RayModel(s, 'b', { model: 'a/b', namespace: 'ray' });
+      },
+      { namespace: 'llm', createNamespaces: false },
+    );
     expect(refs(objects)).toEqual(['DynamoGraphDeployment llm/a', 'RayService ray/b']);
   });
 
   test('the stack namespace applies to models without one', () => {
     let stack!: ModelStack;
-    objectsOf((s) => {
-      stack = s;
-      new DynamoModel(s, 'a', { model: 'a/b' });
-    }, { namespace: 'serving' });
+    objectsOf(
+      (s) => {
+        stack = s;
+        new DynamoModel(s, 'a', { model: 'a/b' });
+      },
+      { namespace: 'serving' },
+    );
     expect(stack.defaultNamespace).toBe('serving');
   });
 });
@@ -134,9 +138,7 @@ describe('ModelStack scoping', () => {
 
 describe('ModelStack invalid props', () => {
   test('invalid stackName and namespace', () => {
-    expect(errorsOf(() => {}, { stackName: 'x'.repeat(64) })).toEqual([
-      `[test] stackName: "${'x'.repeat(64)}" is not a valid label value. ${DNS_FIX}`,
-    ]);
+    expect(errorsOf(() => {}, { stackName: 'x'.repeat(64) })).toEqual([`[test] stackName: "${'x'.repeat(64)}" is not a valid label value. ${DNS_FIX}`]);
     expect(errorsOf(() => {}, { stackName: 'Prod Stack', namespace: 'LLM' })).toEqual([
       `[test] stackName: "Prod Stack" is not a valid label value. ${DNS_FIX}`,
       `[test] namespace: "LLM" is not a valid namespace. ${DNS_FIX}`,

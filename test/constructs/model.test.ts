@@ -130,9 +130,7 @@ describe('Model invalid props', () => {
     });
     expect(out).toEqual(['[test/m] runtime: "vertex" is not a known runtime. Fix: use runtime: "dynamo" | "kuberay"']);
     expect(m.target).toBeUndefined();
-    expect(errors({ runtime: undefined })).toEqual([
-      '[test/m] runtime: (unset) is not a known runtime. Fix: use runtime: "dynamo" | "kuberay"',
-    ]);
+    expect(errors({ runtime: undefined })).toEqual(['[test/m] runtime: (unset) is not a known runtime. Fix: use runtime: "dynamo" | "kuberay"']);
   });
 
   test('KubeRay with SGLang or TensorRT-LLM, KV routing, disaggregation: reported once, by the capability rules', () => {

@@ -77,16 +77,31 @@ describe('collectErrors and report', () => {
     expect(report.charts[1]).not.toHaveProperty('stackName');
     expect(report.charts[0]!.objects[0]!.kind).toBe('DynamoGraphDeployment');
   });
+
+  test('report() gives each stack the descriptors of its models; other charts have none', () => {
+    const report = goodApp().report();
+    expect(report.charts[0]!.models).toEqual([
+      {
+        runtime: 'dynamo',
+        apiVersion: 'nvidia.com/v1beta1',
+        kind: 'DynamoGraphDeployment',
+        namespace: 'default',
+        name: 'd',
+        engine: 'vllm',
+        model: 'm/m',
+        servedModelName: 'm/m',
+        tensorParallelSize: 1,
+        gpusPerEngine: 1,
+      },
+    ]);
+    expect(report.charts[1]).not.toHaveProperty('models');
+  });
 });
 
 describe('formatErrors', () => {
   test('one line per error, prefixed with the construct path', () => {
     expect(formatErrors([{ path: 'a/b', message: 'x: 1 is bad. Fix: do y' }])).toBe('The stack has 1 problem:\n  [a/b] x: 1 is bad. Fix: do y\n');
-    expect(formatErrors(BROKEN_ERRORS).split('\n')).toEqual([
-      'The stack has 4 problems:',
-      ...BROKEN_ERRORS.map((e) => `  [${e.path}] ${e.message}`),
-      '',
-    ]);
+    expect(formatErrors(BROKEN_ERRORS).split('\n')).toEqual(['The stack has 4 problems:', ...BROKEN_ERRORS.map((e) => `  [${e.path}] ${e.message}`), '']);
   });
 });
 

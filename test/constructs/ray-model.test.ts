@@ -293,8 +293,7 @@ describe('RayModel invalid props', () => {
   test('engines other than vLLM', () => {
     for (const engine of ['sglang', 'trtllm']) {
       expect(errors({ engine })).toEqual([
-        `[test/r] engine: "${engine}" is not served by runtime "kuberay" (KubeRay serves vllm only). ` +
-          'Fix: use engine: "vllm", or runtime: "dynamo"',
+        `[test/r] engine: "${engine}" is not served by runtime "kuberay" (KubeRay serves vllm only). ` + 'Fix: use engine: "vllm", or runtime: "dynamo"',
       ]);
     }
     expect(errors({ engine: 'vllm' })).toEqual([]);
@@ -380,9 +379,7 @@ describe('RayModel invalid props', () => {
     expect(errors({ image: 'rayproject/ray-llm:latest' })).toEqual([
       `[test/r] image: "rayproject/ray-llm:latest" is not pinned to a version (no tag, or "latest"). ${fix}`,
     ]);
-    expect(errors({ image: 'rayproject/ray-llm' })).toEqual([
-      `[test/r] image: "rayproject/ray-llm" is not pinned to a version (no tag, or "latest"). ${fix}`,
-    ]);
+    expect(errors({ image: 'rayproject/ray-llm' })).toEqual([`[test/r] image: "rayproject/ray-llm" is not pinned to a version (no tag, or "latest"). ${fix}`]);
   });
 
   test('invalid name and namespace', () => {
@@ -394,9 +391,7 @@ describe('RayModel invalid props', () => {
 
   test('type errors from the schema', () => {
     expect(errors({ workerGroups: [] })).toEqual(['[test/r] workerGroups: [] is too small (items minimum 1). Fix: use at least 1 item']);
-    expect(errors({ head: { cpu: 'lots' } })).toEqual([
-      '[test/r] head.cpu: "lots" is not valid. Fix: use a quantity like "8", "500m" or "32Gi"',
-    ]);
+    expect(errors({ head: { cpu: 'lots' } })).toEqual(['[test/r] head.cpu: "lots" is not valid. Fix: use a quantity like "8", "500m" or "32Gi"']);
     expect(errors({ rayVersion: '2.52' })).toEqual(['[test/r] rayVersion: "2.52" is not valid. Fix: use a Ray version like "2.52.0"']);
     expect(errors({ autoscaling: { maxReplicas: 0 } })).toEqual([
       '[test/r] autoscaling.maxReplicas: 0 is too small (minimum 1). Fix: use a value of at least 1',

@@ -1,13 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import {
-  DynamoModel,
-  Model,
-  OperatorInstall,
-  RayModel,
-  RuntimeOperator,
-  type RuntimeOperatorProps,
-} from '../../index.js';
+import { DynamoModel, Model, OperatorInstall, RayModel, RuntimeOperator, type RuntimeOperatorProps } from '../../index.js';
 import { buildStack, errorsOf, type Json, objectsOf, refs, single } from '../support/stacks.js';
 
 function operatorObjects(props: RuntimeOperatorProps): Json[] {
@@ -16,7 +9,10 @@ function operatorObjects(props: RuntimeOperatorProps): Json[] {
 
 /** Every ApiObject under `scope`, rendered without the chart's validation (which would throw). */
 function rendered(scope: IConstruct): Json[] {
-  return scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson() as Json);
+  return scope.node
+    .findAll()
+    .filter((c): c is ApiObject => c instanceof ApiObject)
+    .map((o) => o.toJson() as Json);
 }
 
 function errors(props: Record<string, unknown>): string[] {
@@ -43,11 +39,7 @@ describe('RuntimeOperator defaults', () => {
 describe('RuntimeOperator with Flux', () => {
   test('renders Namespace, HelmRepository and a HelmRelease pinned to the default version, in that order', () => {
     const objects = operatorObjects({ runtime: 'dynamo', install: OperatorInstall.flux() });
-    expect(refs(objects)).toEqual([
-      'Namespace dynamo-system',
-      'HelmRepository dynamo-system/ai-dynamo',
-      'HelmRelease dynamo-system/dynamo-platform',
-    ]);
+    expect(refs(objects)).toEqual(['Namespace dynamo-system', 'HelmRepository dynamo-system/ai-dynamo', 'HelmRelease dynamo-system/dynamo-platform']);
     for (const o of objects) expect(o.metadata.labels['modelstack.io/runtime']).toBe('dynamo');
     const repo = single(objects, 'HelmRepository');
     expect(repo.apiVersion).toBe('source.toolkit.fluxcd.io/v1');
@@ -206,9 +198,7 @@ describe('RuntimeOperator invalid props', () => {
       new RuntimeOperator(s, 'op2', { runtime: 'dynamo', install: OperatorInstall.flux() });
       new RuntimeOperator(s, 'ray', { runtime: 'kuberay' });
     });
-    expect(out).toEqual([
-      '[test/op2] runtime: "dynamo" already has a RuntimeOperator in this stack. Fix: declare each runtime\'s operator once per stack',
-    ]);
+    expect(out).toEqual(['[test/op2] runtime: "dynamo" already has a RuntimeOperator in this stack. Fix: declare each runtime\'s operator once per stack']);
   });
 
   test('the duplicate renders nothing and does not replace the first', () => {

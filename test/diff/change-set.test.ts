@@ -42,7 +42,9 @@ describe('diffObjects', () => {
 
   it('ignores key order: reordered objects are unchanged', () => {
     const a = deployment('a');
-    const reordered = JSON.parse(JSON.stringify({ spec: a.spec, metadata: { labels: a.metadata.labels, namespace: 'llm', name: 'a' }, kind: a.kind, apiVersion: a.apiVersion })) as KubeObject;
+    const reordered = JSON.parse(
+      JSON.stringify({ spec: a.spec, metadata: { labels: a.metadata.labels, namespace: 'llm', name: 'a' }, kind: a.kind, apiVersion: a.apiVersion }),
+    ) as KubeObject;
     const cs = diffObjects([reordered], [a]);
     expect(cs.changes).toEqual([]);
     expect(cs.summary.unchanged).toBe(1);

@@ -3,15 +3,7 @@
 // unchanged; a deliberate output change regenerates them with UPDATE_GOLDEN=1 and shows up in review.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  DynamoModel,
-  type Engine,
-  Model,
-  OperatorInstall,
-  RayModel,
-  RuntimeOperator,
-  secretKey,
-} from '../../index.js';
+import { DynamoModel, type Engine, Model, OperatorInstall, RayModel, RuntimeOperator, secretKey } from '../../index.js';
 import { silentIoHost } from '../../src/io/io-host.js';
 import { buildCompose } from '../../src/local/compose/build-compose.js';
 import { renderCompose } from '../../src/local/compose/render-compose.js';
@@ -128,7 +120,12 @@ describe('golden output', () => {
     const objects = objectsOf(
       (s) => {
         new RuntimeOperator(s, 'ray-flux', { runtime: 'kuberay', install: OperatorInstall.flux({ interval: '5m' }), values: { image: { tag: 'v1.7.0' } } });
-        new RuntimeOperator(s, 'dyn-argo', { runtime: 'dynamo', namespace: 'dyn-ops', version: '1.4.0', install: OperatorInstall.argoCd({ project: 'platform', automated: false }) });
+        new RuntimeOperator(s, 'dyn-argo', {
+          runtime: 'dynamo',
+          namespace: 'dyn-ops',
+          version: '1.4.0',
+          install: OperatorInstall.argoCd({ project: 'platform', automated: false }),
+        });
         new Model(s, 'm-dyn', { runtime: 'dynamo', model: 'Qwen/Qwen3-0.6B', mode: 'disaggregated', router: 'kv' });
         new Model(s, 'm-ray', { runtime: 'kuberay', model: 'Qwen/Qwen3-0.6B' });
       },

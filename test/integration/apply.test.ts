@@ -1,10 +1,8 @@
 import { JsonPatch } from 'cdk8s';
 import { DynamoModel, type Engine, RayModel } from '../../index.js';
-import { apply, FIELD_MANAGER } from '../../src/apply/apply.js';
-import { stackApplySet } from '../../src/apply/applyset.js';
+import { apply } from '../../src/apply/apply.js';
 import { destroy } from '../../src/apply/destroy.js';
-import { type ChangeSet, diffObjects } from '../../src/diff/change-set.js';
-import { liveSides } from '../../src/diff/sources/live.js';
+import { liveDiff } from '../../src/diff/sources/live.js';
 import { ModelstackError } from '../../src/errors.js';
 import { RecordingIoHost } from '../../src/io/io-host.js';
 import type { KubeClient } from '../../src/kube/kube-client.js';
@@ -12,16 +10,20 @@ import type { KubeObject, StackManifest } from '../../src/model/kube-object.js';
 import { clientFor, describeWithCluster, privateCluster, uniqueNamespace } from './support/cluster.js';
 import { createOperatorDeployment, setOperatorReady } from './support/operator-sim.js';
 import { stackManifest } from './support/stack-manifest.js';
+import { applyStatus } from './support/status-writer.js';
 
-const KUBERAY = { namespace: 'kuberay-system', name: 'kuberay-operator', labels: { 'app.kubernetes.io/name': 'kuberay-operator', 'app.kubernetes.io/version': '1.7.0' }, image: 'quay.io/kuberay/operator:v1.7.0' };
-const DYNAMO = { namespace: 'dynamo-system', name: 'dynamo-operator', labels: { 'app.kubernetes.io/name': 'dynamo-operator' }, image: 'nvcr.io/nvidia/ai-dynamo/kubernetes-operator:1.4.0' };
-
-/** Live diff of a stack, as `modelstack diff` computes it (ownership marks included). */
-async function liveDiff(client: KubeClient, s: StackManifest): Promise<ChangeSet> {
-  const { desired } = stackApplySet(s);
-  const sides = await liveSides(client, desired, { fieldManager: FIELD_MANAGER });
-  return diffObjects(sides.before, sides.after);
-}
+const KUBERAY = {
+  namespace: 'kuberay-system',
+  name: 'kuberay-operator',
+  labels: { 'app.kubernetes.io/name': 'kuberay-operator', 'app.kubernetes.io/version': '1.7.0' },
+  image: 'quay.io/kuberay/operator:v1.7.0',
+};
+const DYNAMO = {
+  namespace: 'dynamo-system',
+  name: 'dynamo-operator',
+  labels: { 'app.kubernetes.io/name': 'dynamo-operator' },
+  image: 'nvcr.io/nvidia/ai-dynamo/kubernetes-operator:1.4.0',
+};
 
 function dgdRef(namespace: string, name: string): KubeObject {
   return { apiVersion: 'nvidia.com/v1beta1', kind: 'DynamoGraphDeployment', metadata: { namespace, name } };
@@ -40,42 +42,46 @@ describeWithCluster('apply and diff against a real kube-apiserver', (kubeconfig)
 
   test('idempotence over the construct matrix: after apply, the live diff is empty and a second apply changes nothing', async () => {
     const ns = uniqueNamespace('matrix');
-    const s = stackManifest(`matrix-${ns.slice(-6)}`, (stack) => {
-      for (const engine of ['vllm', 'sglang', 'trtllm'] as Engine[]) {
-        for (const mode of ['aggregated', 'disaggregated'] as const) {
-          for (const router of ['round-robin', 'kv'] as const) {
-            new DynamoModel(stack, `${engine}-${mode.slice(0, 3)}-${router === 'kv' ? 'kv' : 'rr'}`, {
-              model: 'Qwen/Qwen3-0.6B',
-              engine,
-              mode,
-              router,
-              tensorParallelSize: 2,
-              replicas: mode === 'aggregated' ? { frontend: 2, worker: 3 } : { prefill: 1, decode: 2 },
-              hfTokenSecret: { name: 'hf-token', key: 'token' },
-              env: { LOG_LEVEL: 'debug' },
-              podTemplate: { all: { spec: { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] } } },
-            });
+    const s = stackManifest(
+      `matrix-${ns.slice(-6)}`,
+      (stack) => {
+        for (const engine of ['vllm', 'sglang', 'trtllm'] as Engine[]) {
+          for (const mode of ['aggregated', 'disaggregated'] as const) {
+            for (const router of ['round-robin', 'kv'] as const) {
+              new DynamoModel(stack, `${engine}-${mode.slice(0, 3)}-${router === 'kv' ? 'kv' : 'rr'}`, {
+                model: 'Qwen/Qwen3-0.6B',
+                engine,
+                mode,
+                router,
+                tensorParallelSize: 2,
+                replicas: mode === 'aggregated' ? { frontend: 2, worker: 3 } : { prefill: 1, decode: 2 },
+                hfTokenSecret: { name: 'hf-token', key: 'token' },
+                env: { LOG_LEVEL: 'debug' },
+                podTemplate: { all: { spec: { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] } } },
+              });
+            }
           }
         }
-      }
-      new RayModel(stack, 'ray-one', { model: 'Qwen/Qwen2.5-7B-Instruct', tensorParallelSize: 2 });
-      new RayModel(stack, 'ray-many', {
-        model: 'Qwen/Qwen2.5-7B-Instruct',
-        autoscaling: { minReplicas: 1, maxReplicas: 4 },
-        workerGroups: [
-          { name: 'a10', minReplicas: 0, maxReplicas: 2, gpus: 1, cpu: '4', memory: '16Gi' },
-          { name: 'h100', minReplicas: 1, maxReplicas: 2, gpus: 1, cpu: '500m', memory: '1024Mi' },
-        ],
-        head: { cpu: '1000m', memory: '4Gi' },
-      });
-    }, { namespace: ns });
+        new RayModel(stack, 'ray-one', { model: 'Qwen/Qwen2.5-7B-Instruct', tensorParallelSize: 2 });
+        new RayModel(stack, 'ray-many', {
+          model: 'Qwen/Qwen2.5-7B-Instruct',
+          autoscaling: { minReplicas: 1, maxReplicas: 4 },
+          workerGroups: [
+            { name: 'a10', minReplicas: 0, maxReplicas: 2, gpus: 1, cpu: '4', memory: '16Gi' },
+            { name: 'h100', minReplicas: 1, maxReplicas: 2, gpus: 1, cpu: '500m', memory: '1024Mi' },
+          ],
+          head: { cpu: '1000m', memory: '4Gi' },
+        });
+      },
+      { namespace: ns },
+    );
 
     const io = new RecordingIoHost();
     const first = await apply(admin, [s], {}, io);
     const created = first.stacks[0]!.outcomes.filter((o) => o.action === 'created').length;
     expect(created).toBe(s.objects.length);
 
-    const cs = await liveDiff(admin, s);
+    const cs = await liveDiff(admin, [s]);
     expect(cs.changes.map((c) => `${c.action} ${c.ref}\n${c.diff}`)).toEqual([]);
     expect(cs.summary.unchanged).toBe(s.objects.length);
 
@@ -85,17 +91,25 @@ describeWithCluster('apply and diff against a real kube-apiserver', (kubeconfig)
 
   test('live diff shows a create for a missing namespace and CRD-less objects, and a change after an edit', async () => {
     const ns = uniqueNamespace('diff');
-    const s = stackManifest(`diff-${ns.slice(-6)}`, (stack) => {
-      new DynamoModel(stack, 'qwen', { model: 'Qwen/Qwen3-0.6B', replicas: { worker: 1 } });
-    }, { namespace: ns });
-    const fresh = await liveDiff(admin, s);
+    const s = stackManifest(
+      `diff-${ns.slice(-6)}`,
+      (stack) => {
+        new DynamoModel(stack, 'qwen', { model: 'Qwen/Qwen3-0.6B', replicas: { worker: 1 } });
+      },
+      { namespace: ns },
+    );
+    const fresh = await liveDiff(admin, [s]);
     expect(fresh.changes.map((c) => `${c.action} ${c.ref}`)).toEqual([`add Namespace ${ns}`, `add DynamoGraphDeployment ${ns}/qwen`]);
 
     await apply(admin, [s], {}, new RecordingIoHost());
-    const edited = stackManifest(s.stackName!, (stack) => {
-      new DynamoModel(stack, 'qwen', { model: 'Qwen/Qwen3-0.6B', replicas: { worker: 4 } });
-    }, { namespace: ns });
-    const cs = await liveDiff(admin, edited);
+    const edited = stackManifest(
+      s.stackName!,
+      (stack) => {
+        new DynamoModel(stack, 'qwen', { model: 'Qwen/Qwen3-0.6B', replicas: { worker: 4 } });
+      },
+      { namespace: ns },
+    );
+    const cs = await liveDiff(admin, [edited]);
     expect(cs.changes.map((c) => `${c.action} ${c.ref}`)).toEqual([`change DynamoGraphDeployment ${ns}/qwen`]);
     expect(cs.changes[0]!.diff).toMatch(/-\s+replicas: 1\n\+\s+replicas: 4/);
   }, 60_000);
@@ -103,15 +117,19 @@ describeWithCluster('apply and diff against a real kube-apiserver', (kubeconfig)
   test('a field owned by another manager is a conflict naming it, unless --force-conflicts', async () => {
     const ns = uniqueNamespace('conflict');
     const build = (worker: number) =>
-      stackManifest(`conflict-${ns.slice(-6)}`, (stack) => {
-        new DynamoModel(stack, 'qwen', { model: 'Qwen/Qwen3-0.6B', replicas: { worker } });
-      }, { namespace: ns });
+      stackManifest(
+        `conflict-${ns.slice(-6)}`,
+        (stack) => {
+          new DynamoModel(stack, 'qwen', { model: 'Qwen/Qwen3-0.6B', replicas: { worker } });
+        },
+        { namespace: ns },
+      );
     await apply(admin, [build(1)], {}, new RecordingIoHost());
     // Someone scales the workers by hand with their own field manager (components are a map keyed by name).
-    await admin.apply(
-      { ...dgdRef(ns, 'qwen'), spec: { components: [{ name: 'VllmWorker', replicas: 3 }] } } as KubeObject,
-      { fieldManager: 'kubectl-scale', force: true },
-    );
+    await admin.apply({ ...dgdRef(ns, 'qwen'), spec: { components: [{ name: 'VllmWorker', replicas: 3 }] } } as KubeObject, {
+      fieldManager: 'kubectl-scale',
+      force: true,
+    });
 
     const err = await apply(admin, [build(2)], {}, new RecordingIoHost()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelstackError);
@@ -128,24 +146,41 @@ describeWithCluster('apply and diff against a real kube-apiserver', (kubeconfig)
   test('prune deletes only what this stack applied before; foreign objects and other stacks stay', async () => {
     const ns = uniqueNamespace('prune');
     const name = `prune-${ns.slice(-6)}`;
-    const v1 = stackManifest(name, (stack) => {
-      new DynamoModel(stack, 'keep', { model: 'Qwen/Qwen3-0.6B' });
-      new DynamoModel(stack, 'drop', { model: 'Qwen/Qwen3-0.6B' });
-    }, { namespace: ns });
+    const v1 = stackManifest(
+      name,
+      (stack) => {
+        new DynamoModel(stack, 'keep', { model: 'Qwen/Qwen3-0.6B' });
+        new DynamoModel(stack, 'drop', { model: 'Qwen/Qwen3-0.6B' });
+      },
+      { namespace: ns },
+    );
     await apply(admin, [v1], {}, new RecordingIoHost());
-    const other = stackManifest(`${name}-other`, (stack) => {
-      new DynamoModel(stack, 'theirs', { model: 'Qwen/Qwen3-0.6B', namespace: ns });
-    }, { namespace: ns, createNamespaces: false });
+    const other = stackManifest(
+      `${name}-other`,
+      (stack) => {
+        new DynamoModel(stack, 'theirs', { model: 'Qwen/Qwen3-0.6B', namespace: ns });
+      },
+      { namespace: ns, createNamespaces: false },
+    );
     await apply(admin, [other], {}, new RecordingIoHost());
     // A graph created by hand, with our stack label but without the ownership mark.
     await admin.apply(
-      { apiVersion: 'nvidia.com/v1beta1', kind: 'DynamoGraphDeployment', metadata: { namespace: ns, name: 'by-hand', labels: { 'modelstack.io/stack': name } }, spec: { components: [{ name: 'Frontend', type: 'frontend' }] } } as KubeObject,
+      {
+        apiVersion: 'nvidia.com/v1beta1',
+        kind: 'DynamoGraphDeployment',
+        metadata: { namespace: ns, name: 'by-hand', labels: { 'modelstack.io/stack': name } },
+        spec: { components: [{ name: 'Frontend', type: 'frontend' }] },
+      } as KubeObject,
       { fieldManager: 'kubectl' },
     );
 
-    const v2 = stackManifest(name, (stack) => {
-      new DynamoModel(stack, 'keep', { model: 'Qwen/Qwen3-0.6B' });
-    }, { namespace: ns });
+    const v2 = stackManifest(
+      name,
+      (stack) => {
+        new DynamoModel(stack, 'keep', { model: 'Qwen/Qwen3-0.6B' });
+      },
+      { namespace: ns },
+    );
     const io = new RecordingIoHost();
     const result = await apply(admin, [v2], { prune: true }, io);
     expect(result.stacks[0]!.outcomes.filter((o) => o.action === 'pruned').map((o) => o.ref)).toEqual([`DynamoGraphDeployment ${ns}/drop`]);
@@ -156,10 +191,14 @@ describeWithCluster('apply and diff against a real kube-apiserver', (kubeconfig)
 
   test('an invalid object is a 422 with the field path', async () => {
     const ns = uniqueNamespace('invalid');
-    const s = stackManifest(`invalid-${ns.slice(-6)}`, (stack) => {
-      const m = new DynamoModel(stack, 'bad', { model: 'Qwen/Qwen3-0.6B' });
-      m.apiObject!.addJsonPatch(JsonPatch.replace('/spec/components/1/replicas', -1));
-    }, { namespace: ns });
+    const s = stackManifest(
+      `invalid-${ns.slice(-6)}`,
+      (stack) => {
+        const m = new DynamoModel(stack, 'bad', { model: 'Qwen/Qwen3-0.6B' });
+        m.apiObject!.addJsonPatch(JsonPatch.replace('/spec/components/1/replicas', -1));
+      },
+      { namespace: ns },
+    );
     const err = (await apply(admin, [s], {}, new RecordingIoHost()).catch((e: unknown) => e)) as ModelstackError;
     expect(err.code).toBe('INVALID');
     expect(err.details.join('\n')).toContain('spec.components[1].replicas');
@@ -167,26 +206,39 @@ describeWithCluster('apply and diff against a real kube-apiserver', (kubeconfig)
 
   test('a rerun after an interrupted apply converges', async () => {
     const ns = uniqueNamespace('rerun');
-    const s = stackManifest(`rerun-${ns.slice(-6)}`, (stack) => {
-      new DynamoModel(stack, 'a', { model: 'Qwen/Qwen3-0.6B' });
-      new RayModel(stack, 'b', { model: 'Qwen/Qwen2.5-7B-Instruct' });
-    }, { namespace: ns });
+    const s = stackManifest(
+      `rerun-${ns.slice(-6)}`,
+      (stack) => {
+        new DynamoModel(stack, 'a', { model: 'Qwen/Qwen3-0.6B' });
+        new RayModel(stack, 'b', { model: 'Qwen/Qwen2.5-7B-Instruct' });
+      },
+      { namespace: ns },
+    );
     // The first run "dies" after its first stage: only the namespace made it.
     const partial: StackManifest = { ...s, objects: s.objects.filter((o) => o.kind === 'Namespace') };
     await apply(admin, [partial], {}, new RecordingIoHost());
     await apply(admin, [s], {}, new RecordingIoHost());
-    expect((await liveDiff(admin, s)).changes).toEqual([]);
+    expect((await liveDiff(admin, [s])).changes).toEqual([]);
   }, 60_000);
 
-  test('destroy removes the stack\'s objects, models before namespaces, and leaves foreign ones', async () => {
+  test("destroy removes the stack's objects, models before namespaces, and leaves foreign ones", async () => {
     const ns = uniqueNamespace('destroy');
     const name = `destroy-${ns.slice(-6)}`;
-    const s = stackManifest(name, (stack) => {
-      new DynamoModel(stack, 'm', { model: 'Qwen/Qwen3-0.6B' });
-    }, { namespace: ns });
+    const s = stackManifest(
+      name,
+      (stack) => {
+        new DynamoModel(stack, 'm', { model: 'Qwen/Qwen3-0.6B' });
+      },
+      { namespace: ns },
+    );
     await apply(admin, [s], {}, new RecordingIoHost());
     await admin.apply(
-      { apiVersion: 'nvidia.com/v1beta1', kind: 'DynamoGraphDeployment', metadata: { namespace: ns, name: 'foreign' }, spec: { components: [{ name: 'Frontend', type: 'frontend' }] } } as KubeObject,
+      {
+        apiVersion: 'nvidia.com/v1beta1',
+        kind: 'DynamoGraphDeployment',
+        metadata: { namespace: ns, name: 'foreign' },
+        spec: { components: [{ name: 'Frontend', type: 'frontend' }] },
+      } as KubeObject,
       { fieldManager: 'kubectl' },
     );
     const io = new RecordingIoHost();
@@ -197,15 +249,20 @@ describeWithCluster('apply and diff against a real kube-apiserver', (kubeconfig)
 
   test('--wait follows the models to Ready using the list phase logic', async () => {
     const ns = uniqueNamespace('wait');
-    const s = stackManifest(`wait-${ns.slice(-6)}`, (stack) => {
-      new DynamoModel(stack, 'm', { model: 'Qwen/Qwen3-0.6B' });
-    }, { namespace: ns });
+    const s = stackManifest(
+      `wait-${ns.slice(-6)}`,
+      (stack) => {
+        new DynamoModel(stack, 'm', { model: 'Qwen/Qwen3-0.6B' });
+      },
+      { namespace: ns },
+    );
     const io = new RecordingIoHost();
     const operator = (async () => {
       // Play the Dynamo operator: the graph becomes Ready a moment after it appears.
       for (let i = 0; i < 100 && !(await admin.get(dgdRef(ns, 'm'))); i++) await new Promise((r) => setTimeout(r, 100));
       await new Promise((r) => setTimeout(r, 1500));
-      await admin.applyStatus(
+      await applyStatus(
+        admin,
         {
           ...dgdRef(ns, 'm'),
           status: {
@@ -226,9 +283,20 @@ describeWithCluster('apply and diff against a real kube-apiserver', (kubeconfig)
     expect(progress[0]).toMatch(new RegExp(`^DynamoGraphDeployment ${ns}/m: Pending 0/2`));
     expect(progress.at(-1)).toBe(`DynamoGraphDeployment ${ns}/m: Ready 2/2 (AllComponentsReady: ready)`);
 
-    const timeout = await apply(admin, [stackManifest(`wait2-${ns.slice(-6)}`, (stack) => {
-      new DynamoModel(stack, 'never', { model: 'Qwen/Qwen3-0.6B' });
-    }, { namespace: ns })], { waitMs: 1000 }, new RecordingIoHost()).catch((e: unknown) => e);
+    const timeout = await apply(
+      admin,
+      [
+        stackManifest(
+          `wait2-${ns.slice(-6)}`,
+          (stack) => {
+            new DynamoModel(stack, 'never', { model: 'Qwen/Qwen3-0.6B' });
+          },
+          { namespace: ns },
+        ),
+      ],
+      { waitMs: 1000 },
+      new RecordingIoHost(),
+    ).catch((e: unknown) => e);
     expect((timeout as ModelstackError).code).toBe('TIMEOUT');
     expect((timeout as ModelstackError).details).toEqual([`DynamoGraphDeployment ${ns}/never: Pending 0/2 no status yet`]);
   }, 60_000);
@@ -240,13 +308,19 @@ describeWithCluster('apply preflight against a cluster without runtimes', () => 
 
   test('refuses before any write, naming the runtime, what is missing and how to install it', async () => {
     const client = clientFor(cluster.info().kubeconfig);
-    const s = stackManifest('preflight', (stack) => {
-      new RayModel(stack, 'ray', { model: 'Qwen/Qwen2.5-7B-Instruct' });
-    }, { namespace: 'preflight-ns' });
+    const s = stackManifest(
+      'preflight',
+      (stack) => {
+        new RayModel(stack, 'ray', { model: 'Qwen/Qwen2.5-7B-Instruct' });
+      },
+      { namespace: 'preflight-ns' },
+    );
     const err = (await apply(client, [s], {}, new RecordingIoHost()).catch((e: unknown) => e)) as ModelstackError;
     expect(err.code).toBe('PREFLIGHT');
     expect(err.message).toBe('preflight failed: kuberay not ready for the models of this stack; nothing was written');
-    expect(err.details[0]).toBe('KubeRay (kuberay) is not installed: CRD rayservices.ray.io not found; operator not found (searched all namespaces for app.kubernetes.io/name=kuberay-operator or app.kubernetes.io/component=kuberay-operator)');
+    expect(err.details[0]).toBe(
+      'KubeRay (kuberay) is not installed: CRD rayservices.ray.io not found; operator not found (searched all namespaces for app.kubernetes.io/name=kuberay-operator or app.kubernetes.io/component=kuberay-operator)',
+    );
     expect(err.details[1]).toContain('to install: install the KubeRay operator chart');
     expect(err.hint).toContain('--skip-preflight');
     // Nothing was written: no namespace, no ownership record.

@@ -2,10 +2,15 @@ import { runCli } from '../../src/cli/main.js';
 import type { KubeClient } from '../../src/kube/kube-client.js';
 import { listModels } from '../../src/list/list-models.js';
 import { clientFor, createNamespace, describeWithCluster, uniqueNamespace } from './support/cluster.js';
+import { applyStatus } from './support/status-writer.js';
 
 const T = '2026-11-01T10:00:00Z';
 
-function dgd(namespace: string, name: string, labels: Record<string, string> = {}): Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name: string; namespace: string; labels: Record<string, string> } } {
+function dgd(
+  namespace: string,
+  name: string,
+  labels: Record<string, string> = {},
+): Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name: string; namespace: string; labels: Record<string, string> } } {
   return {
     apiVersion: 'nvidia.com/v1beta1',
     kind: 'DynamoGraphDeployment',
@@ -20,7 +25,11 @@ function dgd(namespace: string, name: string, labels: Record<string, string> = {
   };
 }
 
-function rayService(namespace: string, name: string, labels: Record<string, string> = {}): Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name: string; namespace: string; labels: Record<string, string> } } {
+function rayService(
+  namespace: string,
+  name: string,
+  labels: Record<string, string> = {},
+): Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name: string; namespace: string; labels: Record<string, string> } } {
   return {
     apiVersion: 'ray.io/v1',
     kind: 'RayService',
@@ -30,7 +39,13 @@ function rayService(namespace: string, name: string, labels: Record<string, stri
       rayClusterConfig: {
         headGroupSpec: { template: { spec: { containers: [{ name: 'ray-head', image: 'rayproject/ray-llm:2.52.0-py311-cu128' }] } } },
         workerGroupSpecs: [
-          { groupName: 'gpu', replicas: 2, minReplicas: 1, maxReplicas: 3, template: { spec: { containers: [{ name: 'ray-worker', image: 'rayproject/ray-llm:2.52.0-py311-cu128' }] } } },
+          {
+            groupName: 'gpu',
+            replicas: 2,
+            minReplicas: 1,
+            maxReplicas: 3,
+            template: { spec: { containers: [{ name: 'ray-worker', image: 'rayproject/ray-llm:2.52.0-py311-cu128' }] } },
+          },
         ],
       },
     },
@@ -53,7 +68,8 @@ describeWithCluster('list against a real kube-apiserver', (kubeconfig) => {
     // A ready Dynamo graph written by modelstack, with its status written as the operator would.
     const ready = dgd(nsA, 'qwen3', { 'modelstack.io/runtime': 'dynamo', 'modelstack.io/stack': 'inference' });
     await admin.apply(ready, m);
-    await admin.applyStatus(
+    await applyStatus(
+      admin,
       {
         ...ready,
         status: {
@@ -73,13 +89,20 @@ describeWithCluster('list against a real kube-apiserver', (kubeconfig) => {
     // A RayService mid-upgrade, and one whose Serve app failed.
     const upgrading = rayService(nsA, 'qwen25', { 'modelstack.io/runtime': 'kuberay', 'modelstack.io/stack': 'inference' });
     await admin.apply(upgrading, m);
-    await admin.applyStatus(
+    await applyStatus(
+      admin,
       {
         ...upgrading,
         status: {
           conditions: [
             { type: 'Ready', status: 'True', reason: 'NonZeroServeEndpoints', message: '', lastTransitionTime: T },
-            { type: 'UpgradeInProgress', status: 'True', reason: 'BothActivePendingClustersExist', message: 'Both active and pending Ray clusters exist', lastTransitionTime: T },
+            {
+              type: 'UpgradeInProgress',
+              status: 'True',
+              reason: 'BothActivePendingClustersExist',
+              message: 'Both active and pending Ray clusters exist',
+              lastTransitionTime: T,
+            },
           ],
           activeServiceStatus: {
             applicationStatuses: { llm: { status: 'RUNNING' } },
@@ -91,7 +114,8 @@ describeWithCluster('list against a real kube-apiserver', (kubeconfig) => {
     );
     const failed = rayService(nsB, 'broken', { 'kubefoundry.io/provider': 'dynamo' });
     await admin.apply(failed, m);
-    await admin.applyStatus(
+    await applyStatus(
+      admin,
       {
         ...failed,
         status: {
@@ -110,12 +134,32 @@ describeWithCluster('list against a real kube-apiserver', (kubeconfig) => {
     const { models, notes } = await listModels(admin, { namespace: nsA });
     expect(notes).toEqual([]);
     expect(models).toEqual([
-      { runtime: 'kuberay', kind: 'RayService', namespace: nsA, name: 'qwen25', phase: 'Upgrading', ready: 1, desired: 2, stack: 'inference', message: 'BothActivePendingClustersExist: Both active and pending Ray clusters exist' },
-      { runtime: 'dynamo', kind: 'DynamoGraphDeployment', namespace: nsA, name: 'qwen3', phase: 'Ready', ready: 3, desired: 3, stack: 'inference', message: 'AllComponentsReady: All components are ready' },
+      {
+        runtime: 'kuberay',
+        kind: 'RayService',
+        namespace: nsA,
+        name: 'qwen25',
+        phase: 'Upgrading',
+        ready: 1,
+        desired: 2,
+        stack: 'inference',
+        message: 'BothActivePendingClustersExist: Both active and pending Ray clusters exist',
+      },
+      {
+        runtime: 'dynamo',
+        kind: 'DynamoGraphDeployment',
+        namespace: nsA,
+        name: 'qwen3',
+        phase: 'Ready',
+        ready: 3,
+        desired: 3,
+        stack: 'inference',
+        message: 'AllComponentsReady: All components are ready',
+      },
     ]);
   });
 
-  test('all namespaces: includes the older tool\'s objects and points out a label that disagrees with the kind', async () => {
+  test("all namespaces: includes the older tool's objects and points out a label that disagrees with the kind", async () => {
     const { models } = await listModels(admin);
     const mine = models.filter((m) => m.namespace === nsA || m.namespace === nsB);
     expect(mine.map((m) => `${m.namespace}/${m.name}:${m.runtime}:${m.phase}`)).toEqual([

@@ -89,9 +89,7 @@ describeWithCluster('status against a real kube-apiserver', () => {
     const s = await byId(restricted);
     for (const id of ['dynamo', 'kuberay']) {
       expect(s[id]).toMatchObject({ installed: null, healthy: null });
-      expect(s[id]!.message).toBe(
-        'forbidden: cannot tell (missing permission: get customresourcedefinitions.apiextensions.k8s.io)',
-      );
+      expect(s[id]!.message).toBe('forbidden: cannot tell (missing permission: get customresourcedefinitions.apiextensions.k8s.io)');
     }
   });
 

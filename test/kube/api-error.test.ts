@@ -1,7 +1,12 @@
 import { ModelstackError } from '../../src/errors.js';
 import { type ApiFailure, ApiStatusError, apiError, ForbiddenError, statusCauses } from '../../src/kube/api-error.js';
 
-const failure = (status: number, body?: Record<string, unknown>): ApiFailure => ({ status, method: 'PATCH', path: '/apis/apps/v1/namespaces/ns/deployments/web', body });
+const failure = (status: number, body?: Record<string, unknown>): ApiFailure => ({
+  status,
+  method: 'PATCH',
+  path: '/apis/apps/v1/namespaces/ns/deployments/web',
+  body,
+});
 
 const causes422 = {
   kind: 'Status',
@@ -71,7 +76,10 @@ describe('apiError', () => {
 
   test('409: CONFLICT with the causes as details', () => {
     const e = apiError(
-      failure(409, { message: 'Apply failed with 1 conflict', details: { causes: [{ message: 'conflict with "kubectl-edit" using apps/v1', field: '.spec.replicas' }] } }),
+      failure(409, {
+        message: 'Apply failed with 1 conflict',
+        details: { causes: [{ message: 'conflict with "kubectl-edit" using apps/v1', field: '.spec.replicas' }] },
+      }),
       'patch',
       'deployments.apps',
     );

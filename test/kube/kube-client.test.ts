@@ -5,10 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ForbiddenError } from '../../src/kube/api-error.js';
-import { KubeClient, type ResourceInfo } from '../../src/kube/kube-client.js';
+import type { ResourceInfo } from '../../src/kube/kube-api.js';
+import { KubeClient } from '../../src/kube/kube-client.js';
 import { loadKubeConfig } from '../../src/kube/kube-config.js';
 import { FakeApiServer, type Handler, notFound, type Reply, type SeenRequest, writeKubeconfig } from '../support/fake-apiserver.js';
 import { rejection } from '../support/thrown.js';
+import { applyStatus } from '../integration/support/status-writer.js';
 
 const CORE_V1 = {
   kind: 'APIResourceList',
@@ -21,7 +23,14 @@ const CORE_V1 = {
     { name: 'pods/log', kind: 'Pod', namespaced: true },
   ],
 };
-const RAY_V1 = { kind: 'APIResourceList', groupVersion: 'ray.io/v1', resources: [{ name: 'rayservices', kind: 'RayService', namespaced: true }, { name: 'rayservices/status', kind: 'RayService', namespaced: true }] };
+const RAY_V1 = {
+  kind: 'APIResourceList',
+  groupVersion: 'ray.io/v1',
+  resources: [
+    { name: 'rayservices', kind: 'RayService', namespaced: true },
+    { name: 'rayservices/status', kind: 'RayService', namespaced: true },
+  ],
+};
 
 /** Discovery for v1 and ray.io/v1, then `more` for anything else (404 when it returns undefined). */
 function routes(more: (r: SeenRequest) => Reply | 'hang' | undefined = () => undefined): Handler {
@@ -138,7 +147,13 @@ describe('KubeClient', () => {
         { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false },
         { group: '', version: 'v1', kind: 'Pod', plural: 'pods', namespaced: true },
       ]);
-      expect(await client.resourceFor('ray.io/v1', 'RayService')).toEqual({ group: 'ray.io', version: 'v1', kind: 'RayService', plural: 'rayservices', namespaced: true });
+      expect(await client.resourceFor('ray.io/v1', 'RayService')).toEqual({
+        group: 'ray.io',
+        version: 'v1',
+        kind: 'RayService',
+        plural: 'rayservices',
+        namespaced: true,
+      });
       expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/v1', 'GET /apis/ray.io/v1']);
     });
 
@@ -166,7 +181,9 @@ describe('KubeClient', () => {
     });
 
     test('preferredApiVersion: v1 for the core group without asking; the group document otherwise; undefined when not served', async () => {
-      fake.handler = routes((r) => (r.path === '/apis/apps' ? { body: { kind: 'APIGroup', name: 'apps', preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } } } : undefined));
+      fake.handler = routes((r) =>
+        r.path === '/apis/apps' ? { body: { kind: 'APIGroup', name: 'apps', preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } } } : undefined,
+      );
       expect(await client.preferredApiVersion('')).toBe('v1');
       expect(fake.requests).toEqual([]);
       expect(await client.preferredApiVersion('apps')).toBe('apps/v1');
@@ -176,7 +193,13 @@ describe('KubeClient', () => {
 
     test('collectionPath and resourceName', () => {
       const pods: ResourceInfo = { group: '', version: 'v1', kind: 'Pod', plural: 'pods', namespaced: true };
-      const crds: ResourceInfo = { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false };
+      const crds: ResourceInfo = {
+        group: 'apiextensions.k8s.io',
+        version: 'v1',
+        kind: 'CustomResourceDefinition',
+        plural: 'customresourcedefinitions',
+        namespaced: false,
+      };
       expect(KubeClient.collectionPath(pods, 'ns')).toBe('/api/v1/namespaces/ns/pods');
       expect(KubeClient.collectionPath(pods)).toBe('/api/v1/pods');
       expect(KubeClient.collectionPath(crds, 'ns')).toBe('/apis/apiextensions.k8s.io/v1/customresourcedefinitions');
@@ -187,7 +210,9 @@ describe('KubeClient', () => {
 
   describe('objects', () => {
     test('get: GET of the object path; undefined on 404', async () => {
-      fake.handler = routes((r) => (r.path === '/apis/ray.io/v1/namespaces/models/rayservices/llm' ? { body: { ...rayService, status: { s: 1 } } } : undefined));
+      fake.handler = routes((r) =>
+        r.path === '/apis/ray.io/v1/namespaces/models/rayservices/llm' ? { body: { ...rayService, status: { s: 1 } } } : undefined,
+      );
       expect(await client.get(rayService)).toEqual({ ...rayService, status: { s: 1 } });
       expect(await client.get({ ...rayService, metadata: { name: 'other', namespace: 'models' } })).toBeUndefined();
       expect(nonDiscovery(fake).map((r) => `${r.method} ${r.path}`)).toEqual([
@@ -245,7 +270,9 @@ describe('KubeClient', () => {
     });
 
     test('apply: server-side apply PATCH with the raw object, field manager, force and dry run', async () => {
-      fake.handler = routes((r) => (r.method === 'PATCH' ? { body: { ...JSON.parse(r.body), metadata: { ...rayService.metadata, resourceVersion: '7' } } } : undefined));
+      fake.handler = routes((r) =>
+        r.method === 'PATCH' ? { body: { ...JSON.parse(r.body), metadata: { ...rayService.metadata, resourceVersion: '7' } } } : undefined,
+      );
       const out = await client.apply(rayService, { fieldManager: 'modelstack', force: true, dryRun: true });
       expect(out).toMatchObject({ metadata: { resourceVersion: '7' } });
       await client.apply(rayService, { fieldManager: 'modelstack' });
@@ -261,7 +288,9 @@ describe('KubeClient', () => {
 
     test('apply: a 409 is a CONFLICT carrying the causes', async () => {
       fake.handler = routes((r) =>
-        r.method === 'PATCH' ? { status: 409, body: { message: 'Apply failed with 1 conflict', details: { causes: [{ message: 'conflict with "other"', field: '.data.a' }] } } } : undefined,
+        r.method === 'PATCH'
+          ? { status: 409, body: { message: 'Apply failed with 1 conflict', details: { causes: [{ message: 'conflict with "other"', field: '.data.a' }] } } }
+          : undefined,
       );
       const e = await rejection(client.apply(configMap, { fieldManager: 'modelstack' }));
       expect(e.code).toBe('CONFLICT');
@@ -270,7 +299,7 @@ describe('KubeClient', () => {
 
     test('applyStatus: forced apply to the status subresource, errors name the subresource', async () => {
       fake.handler = routes((r) => (r.path.endsWith('/status') ? { status: 403, body: { message: 'no' } } : undefined));
-      const e = await rejection(client.applyStatus(rayService, 'operator-sim'));
+      const e = await rejection(applyStatus(client, rayService, 'operator-sim'));
       expect((e as ForbiddenError).permission).toBe('patch rayservices.ray.io/status in namespace models');
       const [r] = nonDiscovery(fake);
       expect(r!.path).toBe('/apis/ray.io/v1/namespaces/models/rayservices/llm/status');

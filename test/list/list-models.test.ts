@@ -2,7 +2,7 @@ import { listModels } from '../../src/list/list-models.js';
 import { LEGACY_PROVIDER_LABEL, RUNTIME_LABEL, STACK_LABEL } from '../../src/model/labels.js';
 import type { KubeObject } from '../../src/model/kube-object.js';
 import { recorded } from '../readiness/load-recorded.js';
-import { forbidden, MemoryCluster } from '../support/stub-client.js';
+import { forbidden, FakeKube } from '../support/fake-kube.js';
 
 /** A recorded model state, renamed and relabelled. */
 function model(name: string, namespace: string, labels: Record<string, string> = {}): KubeObject {
@@ -10,8 +10,8 @@ function model(name: string, namespace: string, labels: Record<string, string> =
   return { ...o, metadata: { ...o.metadata, name: `${name}-obj`, namespace, labels } };
 }
 
-function servingBoth(): MemoryCluster {
-  return new MemoryCluster().serve('nvidia.com/v1beta1', 'DynamoGraphDeployment').serve('ray.io/v1', 'RayService');
+function servingBoth(): FakeKube {
+  return new FakeKube().serve('nvidia.com/v1beta1', 'DynamoGraphDeployment').serve('ray.io/v1', 'RayService');
 }
 
 describe('listModels', () => {
@@ -19,7 +19,7 @@ describe('listModels', () => {
     const c = servingBoth();
     c.put(model('dgd-successful', 'llm', { [STACK_LABEL]: 'prod' }));
     c.put(model('rayservice-deploying', 'llm'));
-    const r = await listModels(c.client(), { namespace: 'llm' });
+    const r = await listModels(c, { namespace: 'llm' });
     expect(r.notes).toEqual([]);
     expect(r.models).toEqual([
       {
@@ -51,8 +51,8 @@ describe('listModels', () => {
     const c = servingBoth();
     c.put(model('dgd-successful', 'a'));
     c.put(model('rayservice-ready', 'b'));
-    expect((await listModels(c.client(), { namespace: 'a' })).models.map((m) => m.namespace)).toEqual(['a']);
-    expect((await listModels(c.client())).models.map((m) => m.namespace)).toEqual(['a', 'b']);
+    expect((await listModels(c, { namespace: 'a' })).models.map((m) => m.namespace)).toEqual(['a']);
+    expect((await listModels(c)).models.map((m) => m.namespace)).toEqual(['a', 'b']);
     expect(c.calls.filter((x) => x.verb === 'list').map((x) => `${x.kind} ${x.namespace}`)).toEqual([
       'DynamoGraphDeployment a',
       'RayService a',
@@ -63,9 +63,18 @@ describe('listModels', () => {
 
   test('sorted by namespace, then name, then kind', async () => {
     const c = servingBoth();
-    const same = (name: string, ns: string, kind: 'dgd-successful' | 'rayservice-ready'): KubeObject => ({ ...model(kind, ns), metadata: { name, namespace: ns } });
-    for (const o of [same('b', 'z', 'dgd-successful'), same('a', 'z', 'rayservice-ready'), same('a', 'z', 'dgd-successful'), same('c', 'm', 'rayservice-ready')]) c.put(o);
-    expect((await listModels(c.client())).models.map((m) => `${m.namespace}/${m.name} ${m.kind}`)).toEqual([
+    const same = (name: string, ns: string, kind: 'dgd-successful' | 'rayservice-ready'): KubeObject => ({
+      ...model(kind, ns),
+      metadata: { name, namespace: ns },
+    });
+    for (const o of [
+      same('b', 'z', 'dgd-successful'),
+      same('a', 'z', 'rayservice-ready'),
+      same('a', 'z', 'dgd-successful'),
+      same('c', 'm', 'rayservice-ready'),
+    ])
+      c.put(o);
+    expect((await listModels(c)).models.map((m) => `${m.namespace}/${m.name} ${m.kind}`)).toEqual([
       'm/c RayService',
       'z/a DynamoGraphDeployment',
       'z/a RayService',
@@ -73,13 +82,19 @@ describe('listModels', () => {
     ]);
   });
 
-  test('a runtime label that disagrees with the kind is pointed out; the older tool\'s label is read too', async () => {
+  test("a runtime label that disagrees with the kind is pointed out; the older tool's label is read too", async () => {
     const c = servingBoth();
-    c.put({ ...model('dgd-successful', 'ns', { [RUNTIME_LABEL]: 'kuberay' }), metadata: { name: 'wrong-new', namespace: 'ns', labels: { [RUNTIME_LABEL]: 'kuberay' } } });
+    c.put({
+      ...model('dgd-successful', 'ns', { [RUNTIME_LABEL]: 'kuberay' }),
+      metadata: { name: 'wrong-new', namespace: 'ns', labels: { [RUNTIME_LABEL]: 'kuberay' } },
+    });
     c.put({ ...model('rayservice-ready', 'ns'), metadata: { name: 'legacy-ray', namespace: 'ns', labels: { [LEGACY_PROVIDER_LABEL]: 'Ray' } } });
     c.put({ ...model('rayservice-ready', 'ns'), metadata: { name: 'legacy-wrong', namespace: 'ns', labels: { [LEGACY_PROVIDER_LABEL]: 'dynamo' } } });
-    c.put({ ...model('rayservice-ready', 'ns'), metadata: { name: 'new-wins', namespace: 'ns', labels: { [RUNTIME_LABEL]: 'kuberay', [LEGACY_PROVIDER_LABEL]: 'dynamo' } } });
-    const byName = Object.fromEntries((await listModels(c.client())).models.map((m) => [m.name, m.message]));
+    c.put({
+      ...model('rayservice-ready', 'ns'),
+      metadata: { name: 'new-wins', namespace: 'ns', labels: { [RUNTIME_LABEL]: 'kuberay', [LEGACY_PROVIDER_LABEL]: 'dynamo' } },
+    });
+    const byName = Object.fromEntries((await listModels(c)).models.map((m) => [m.name, m.message]));
     expect(byName['wrong-new']).toBe('AllComponentsReady: All components are ready (labelled runtime "kuberay")');
     expect(byName['legacy-ray']).toBe('NonZeroServeEndpoints: Number of serve endpoints is greater than 0');
     expect(byName['legacy-wrong']).toBe('NonZeroServeEndpoints: Number of serve endpoints is greater than 0 (labelled runtime "dynamo")');
@@ -87,9 +102,9 @@ describe('listModels', () => {
   });
 
   test('a runtime whose kind is not served is a note, not an error; the other is still listed', async () => {
-    const c = new MemoryCluster().serve('ray.io/v1', 'RayService');
+    const c = new FakeKube().serve('ray.io/v1', 'RayService');
     c.put(model('rayservice-ready', 'llm'));
-    const r = await listModels(c.client());
+    const r = await listModels(c);
     expect(r.notes).toEqual(['NVIDIA Dynamo: not installed (DynamoGraphDeployment nvidia.com/v1beta1 is not served)']);
     expect(r.models.map((m) => m.kind)).toEqual(['RayService']);
   });
@@ -98,7 +113,7 @@ describe('listModels', () => {
     const c = servingBoth();
     c.put(model('dgd-successful', 'llm'));
     c.fail = (call) => (call.kind === 'RayService' ? forbidden('list', 'rayservices.ray.io', call.namespace) : undefined);
-    const r = await listModels(c.client(), { namespace: 'llm' });
+    const r = await listModels(c, { namespace: 'llm' });
     expect(r.notes).toEqual(['KubeRay: forbidden: cannot list (missing permission: list rayservices.ray.io in namespace llm)']);
     expect(r.models).toHaveLength(1);
   });
@@ -106,6 +121,6 @@ describe('listModels', () => {
   test('other errors are thrown', async () => {
     const c = servingBoth();
     c.fail = () => new Error('boom');
-    await expect(listModels(c.client())).rejects.toThrow('boom');
+    await expect(listModels(c)).rejects.toThrow('boom');
   });
 });

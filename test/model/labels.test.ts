@@ -1,16 +1,9 @@
 import { DynamoModel, RayModel } from '../../index.js';
-import {
-  LEGACY_PROVIDER_LABEL,
-  MANAGED_BY_LABEL,
-  MANAGED_BY_VALUE,
-  RUNTIME_LABEL,
-  SHARED_RUNTIME_LABEL_VALUE,
-  STACK_LABEL,
-} from '../../src/model/labels.js';
+import { LEGACY_PROVIDER_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE, RUNTIME_LABEL, SHARED_RUNTIME_LABEL_VALUE, STACK_LABEL } from '../../src/model/labels.js';
 import { listModels } from '../../src/list/list-models.js';
 import type { KubeObject } from '../../src/model/kube-object.js';
 import { objectsOf } from '../support/stacks.js';
-import { MemoryCluster } from '../support/stub-client.js';
+import { FakeKube } from '../support/fake-kube.js';
 
 /** Kubernetes label key syntax: an optional DNS-subdomain prefix and "/", then a name of at most 63 characters. */
 const NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -49,14 +42,14 @@ describe('labels', () => {
       },
       { stackName: 'prod' },
     ) as KubeObject[];
-    const cluster = new MemoryCluster().serve('nvidia.com/v1beta1', 'DynamoGraphDeployment').serve('ray.io/v1', 'RayService');
+    const cluster = new FakeKube().serve('nvidia.com/v1beta1', 'DynamoGraphDeployment').serve('ray.io/v1', 'RayService');
     const models = objects.filter((o) => o.kind === 'DynamoGraphDeployment' || o.kind === 'RayService');
     expect(models).toHaveLength(2);
     for (const o of models) {
       expect(o.metadata.labels).toMatchObject({ [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [STACK_LABEL]: 'prod' });
       cluster.put(o);
     }
-    const listed = await listModels(cluster.client(), { namespace: 'llm' });
+    const listed = await listModels(cluster, { namespace: 'llm' });
     expect(listed.models.map((m) => [m.kind, m.stack])).toEqual([
       ['DynamoGraphDeployment', 'prod'],
       ['RayService', 'prod'],

@@ -7,9 +7,7 @@ describe('conditions', () => {
     expect(conditionsOf(obj).map((c) => c.type)).toEqual(['Ready', 'UpgradeInProgress']);
     expect(isTrue(obj, 'UpgradeInProgress')).toBe(true);
     expect(isTrue(obj, 'Missing')).toBe(false);
-    expect(describeCondition(findCondition(obj, 'UpgradeInProgress'))).toBe(
-      'BothActivePendingClustersExist: Both active and pending Ray clusters exist',
-    );
+    expect(describeCondition(findCondition(obj, 'UpgradeInProgress'))).toBe('BothActivePendingClustersExist: Both active and pending Ray clusters exist');
     expect(describeCondition(undefined)).toBe('');
     expect(conditionsOf({ status: { conditions: 'bad' } })).toEqual([]);
   });

@@ -1,11 +1,4 @@
-import {
-  allRuntimes,
-  ENGINES,
-  isRuntimeId,
-  RUNTIME_IDS,
-  runtimeForKind,
-  runtimeInfo,
-} from '../../src/runtimes/registry.js';
+import { allRuntimes, ENGINES, isRuntimeId, RUNTIME_IDS, runtimeForKind, runtimeInfo } from '../../src/runtimes/registry.js';
 
 describe('runtime registry', () => {
   test('two runtimes, three engines', () => {

@@ -77,7 +77,10 @@ describe('loadCrds on a hand-made directory', () => {
     const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n';
     writeFileSync(
       join(tmp, 'multi.yaml'),
-      `${crdYaml('a.example.com', 'Alpha', [{ name: 'v1', served: true }, { name: 'v2', served: false }])}---\n${configMap}`,
+      `${crdYaml('a.example.com', 'Alpha', [
+        { name: 'v1', served: true },
+        { name: 'v2', served: false },
+      ])}---\n${configMap}`,
     );
     const beta = crdYaml('b.example.com', 'Beta', [{ name: 'v1', served: true }]);
     const { parse } = await import('yaml');

@@ -58,7 +58,10 @@ describe('applyDefaults', () => {
   test('applies defaults inside array items and additionalProperties values', () => {
     const out = applyDefaults({ list: [{ name: 'a' }, { name: 'b', protocol: 'UDP' }], map: { x: {}, y: { weight: 5 } } }, schema);
     expect(out).toMatchObject({
-      list: [{ name: 'a', protocol: 'TCP' }, { name: 'b', protocol: 'UDP' }],
+      list: [
+        { name: 'a', protocol: 'TCP' },
+        { name: 'b', protocol: 'UDP' },
+      ],
       map: { x: { weight: 1 }, y: { weight: 5 } },
     });
   });

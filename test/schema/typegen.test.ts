@@ -53,7 +53,11 @@ const widgetSchema: JsonSchemaProps = {
         open: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { known: { type: 'string' } } },
         raw: { 'x-kubernetes-preserve-unknown-fields': true },
         empty: { type: 'object' },
-        inner: { type: 'object', 'x-kubernetes-embedded-resource': true, properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } },
+        inner: {
+          type: 'object',
+          'x-kubernetes-embedded-resource': true,
+          properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+        },
         'dashed-key': { type: 'string' },
         first: part,
         second: part,

@@ -40,7 +40,11 @@ const schema: JsonSchemaProps = {
         free: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { n: { type: 'integer' } } },
         anything: { 'x-kubernetes-preserve-unknown-fields': true },
         empty: { type: 'object' },
-        embedded: { type: 'object', 'x-kubernetes-embedded-resource': true, properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } },
+        embedded: {
+          type: 'object',
+          'x-kubernetes-embedded-resource': true,
+          properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+        },
         either: { type: 'object', properties: { x: { type: 'string' }, y: { type: 'string' } }, oneOf: [{ required: ['x'] }, { required: ['y'] }] },
         both: { type: 'string', allOf: [{ minLength: 2 }, { pattern: '^a' }] },
         notB: { type: 'string', not: { enum: ['b'] } },
@@ -73,7 +77,10 @@ describe('validateAgainstSchema with a hand-written schema', () => {
       memory: '512Mi',
       tags: ['x', 'y'],
       uniq: [1, 2],
-      ports: [{ port: 80, protocol: 'TCP' }, { port: 80, protocol: 'UDP' }],
+      ports: [
+        { port: 80, protocol: 'TCP' },
+        { port: 80, protocol: 'UDP' },
+      ],
       labels: { a: 'b' },
       closed: { a: 'x' },
       free: { n: 1, whatever: { deep: true } },
@@ -104,9 +111,7 @@ describe('validateAgainstSchema with a hand-written schema', () => {
   });
 
   test('enum, pattern and lengths counted in characters', () => {
-    expect(issuesOf({ mode: 'c' })).toEqual([
-      { path: 'spec.mode', message: 'unsupported value "c"; supported values: "a", "b"' },
-    ]);
+    expect(issuesOf({ mode: 'c' })).toEqual([{ path: 'spec.mode', message: 'unsupported value "c"; supported values: "a", "b"' }]);
     expect(issuesOf({ name: 'éééé' })).toEqual([]);
     expect(issuesOf({ name: 'A1' })).toEqual([{ path: 'spec.name', message: 'must match pattern ^[a-zé]+$' }]);
     expect(issuesOf({ name: 'a' })).toEqual([{ path: 'spec.name', message: 'must be at least 2 characters long' }]);
@@ -138,9 +143,14 @@ describe('validateAgainstSchema with a hand-written schema', () => {
     expect(issuesOf({ tags: ['a', 'b', 'c', 'd'] })).toEqual([{ path: 'spec.tags', message: 'must have at most 3 items' }]);
     expect(issuesOf({ tags: ['a', 'a'] })).toEqual([{ path: 'spec.tags[1]', message: 'duplicate value "a"' }]);
     expect(issuesOf({ uniq: [3, 3] })).toEqual([{ path: 'spec.uniq[1]', message: 'duplicate value 3' }]);
-    expect(issuesOf({ ports: [{ port: 80, protocol: 'TCP' }, { port: 80, protocol: 'TCP' }] })).toEqual([
-      { path: 'spec.ports[1]', message: 'duplicate entry with key port=80, protocol="TCP"' },
-    ]);
+    expect(
+      issuesOf({
+        ports: [
+          { port: 80, protocol: 'TCP' },
+          { port: 80, protocol: 'TCP' },
+        ],
+      }),
+    ).toEqual([{ path: 'spec.ports[1]', message: 'duplicate entry with key port=80, protocol="TCP"' }]);
   });
 
   test('objects: unknown fields, additionalProperties, property counts, preserve-unknown-fields', () => {
@@ -173,9 +183,7 @@ describe('validateAgainstSchema with a hand-written schema', () => {
   });
 
   test('anyOf, allOf, oneOf and not', () => {
-    expect(issuesOf({ either: {} })).toEqual([
-      { path: 'spec.either', message: 'must match exactly one of the allowed schemas (oneOf), matches 0' },
-    ]);
+    expect(issuesOf({ either: {} })).toEqual([{ path: 'spec.either', message: 'must match exactly one of the allowed schemas (oneOf), matches 0' }]);
     expect(issuesOf({ either: { x: 'a', y: 'b' } })[0]?.message).toContain('matches 2');
     expect(issuesOf({ both: 'b' })).toEqual([
       { path: 'spec.both', message: 'must be at least 2 characters long' },
@@ -257,9 +265,7 @@ describe('validateObject with the real CRDs', () => {
             rayStartParams: { 'dashboard-host': '0.0.0.0' },
             template: { metadata: { labels: { a: 'b' } }, spec: { containers: [container('ray-head')] } },
           },
-          workerGroupSpecs: [
-            { groupName: 'gpu', replicas: 1, minReplicas: 1, maxReplicas: 2, template: { spec: { containers: [container('ray-worker')] } } },
-          ],
+          workerGroupSpecs: [{ groupName: 'gpu', replicas: 1, minReplicas: 1, maxReplicas: 2, template: { spec: { containers: [container('ray-worker')] } } }],
         },
       },
     };
@@ -291,7 +297,14 @@ describe('validateObject with the real CRDs', () => {
   });
 
   test('unknown fields are reported (the apiserver would prune them)', () => {
-    expect(found(dgd([{ ...frontend, replica: 1 }, { ...worker, scalingAdapter: { enabled: true } }]))).toEqual([
+    expect(
+      found(
+        dgd([
+          { ...frontend, replica: 1 },
+          { ...worker, scalingAdapter: { enabled: true } },
+        ]),
+      ),
+    ).toEqual([
       { path: 'spec.components[0].replica', message: 'unknown field "replica"' },
       { path: 'spec.components[1].scalingAdapter.enabled', message: 'unknown field "enabled"' },
     ]);

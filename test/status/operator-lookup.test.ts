@@ -1,11 +1,15 @@
 import { type Deployment, findOperator, operatorPods, operatorVersion } from '../../src/status/operator-lookup.js';
 import { runtimeInfo } from '../../src/runtimes/registry.js';
-import { forbidden, stubClient } from '../support/stub-client.js';
+import { FakeKube, forbidden } from '../support/fake-kube.js';
 
 const dynamo = runtimeInfo('dynamo');
 const kuberay = runtimeInfo('kuberay');
 
-function deployment(name: string, namespace: string, opts: { labels?: Record<string, string>; images?: string[]; matchLabels?: Record<string, string> } = {}): Deployment {
+function deployment(
+  name: string,
+  namespace: string,
+  opts: { labels?: Record<string, string>; images?: string[]; matchLabels?: Record<string, string> } = {},
+): Deployment {
   return {
     metadata: { name, namespace, labels: opts.labels },
     spec: {
@@ -17,7 +21,9 @@ function deployment(name: string, namespace: string, opts: { labels?: Record<str
 
 describe('operatorVersion', () => {
   test('the app.kubernetes.io/version label wins, without a leading v', () => {
-    expect(operatorVersion(deployment('op', 'ns', { labels: { 'app.kubernetes.io/version': 'v1.4.0' }, images: ['x/dynamo-operator:v0.1'] }), dynamo)).toBe('1.4.0');
+    expect(operatorVersion(deployment('op', 'ns', { labels: { 'app.kubernetes.io/version': 'v1.4.0' }, images: ['x/dynamo-operator:v0.1'] }), dynamo)).toBe(
+      '1.4.0',
+    );
     expect(operatorVersion(deployment('op', 'ns', { labels: { 'app.kubernetes.io/version': '1.7.0' } }), kuberay)).toBe('1.7.0');
   });
 
@@ -49,10 +55,10 @@ interface ListCall {
 }
 
 /** A client whose Deployment lists answer from `answer`, recording each (namespace, selector). */
-function listing(answer: (c: ListCall) => Deployment[] | undefined | Error): { client: ReturnType<typeof stubClient>; calls: ListCall[] } {
+function listing(answer: (c: ListCall) => Deployment[] | undefined | Error): { client: FakeKube; calls: ListCall[] } {
   const calls: ListCall[] = [];
-  const client = stubClient({
-    list: async (apiVersion: string, kind: string, opts: ListCall) => {
+  const client = new FakeKube({
+    list: async (apiVersion, kind, opts = {}) => {
       expect(`${apiVersion} ${kind}`).toBe('apps/v1 Deployment');
       calls.push({ namespace: opts.namespace, labelSelector: opts.labelSelector });
       const a = answer(opts);
@@ -88,7 +94,7 @@ describe('findOperator', () => {
     expect(calls.every((c) => c.namespace === undefined)).toBe(true);
   });
 
-  test('cluster-wide listing forbidden: falls back to the runtime\'s usual namespace', async () => {
+  test("cluster-wide listing forbidden: falls back to the runtime's usual namespace", async () => {
     const { client, calls } = listing((c) =>
       c.namespace === undefined ? forbidden('list', 'deployments.apps') : c.labelSelector === sel1 ? [deployment('dynamo-operator', 'dynamo-system')] : [],
     );
@@ -126,10 +132,10 @@ describe('findOperator', () => {
 });
 
 describe('operatorPods', () => {
-  test('pods selected by the matchLabels, in the Deployment\'s namespace', async () => {
+  test("pods selected by the matchLabels, in the Deployment's namespace", async () => {
     const calls: unknown[] = [];
-    const client = stubClient({
-      list: async (apiVersion: string, kind: string, opts: unknown) => {
+    const client = new FakeKube({
+      list: async (apiVersion, kind, opts) => {
         calls.push([apiVersion, kind, opts]);
         return [{ metadata: { name: 'p' } }];
       },
@@ -140,6 +146,8 @@ describe('operatorPods', () => {
   });
 
   test('no matchLabels: no pods, and no list of every pod', async () => {
-    expect(await operatorPods(stubClient({}), deployment('op', 'ns'))).toEqual([]);
+    const kube = new FakeKube();
+    expect(await operatorPods(kube, deployment('op', 'ns'))).toEqual([]);
+    expect(kube.calls).toEqual([]);
   });
 });

@@ -1,13 +1,13 @@
 import { allRuntimes, runtimeInfo } from '../../src/runtimes/registry.js';
 import { runtimeStatus } from '../../src/status/runtime-status.js';
-import { forbidden, healthyRuntime, MemoryCluster } from '../support/stub-client.js';
+import { forbidden, healthyRuntime, FakeKube } from '../support/fake-kube.js';
 
 const dynamo = runtimeInfo('dynamo');
 const kuberay = runtimeInfo('kuberay');
 const CRD_PERMISSION = 'get customresourcedefinitions.apiextensions.k8s.io';
 
-function cluster(...objects: Array<Record<string, unknown>>): MemoryCluster {
-  const c = new MemoryCluster().serveBuiltins();
+function cluster(...objects: Array<Record<string, unknown>>): FakeKube {
+  const c = new FakeKube().serveBuiltins();
   for (const o of objects) c.put(o as never);
   return c;
 }
@@ -16,12 +16,12 @@ const searched = (info: typeof dynamo): string => `all namespaces for ${info.ope
 
 describe('runtimeStatus', () => {
   test('one row per runtime, in registry order', async () => {
-    const rows = await runtimeStatus(cluster().client());
+    const rows = await runtimeStatus(cluster());
     expect(rows.map((r) => [r.id, r.name])).toEqual(allRuntimes().map((r) => [r.id, r.displayName]));
   });
 
   test('nothing installed: not installed, not healthy, naming the first missing CRD and where the operator was looked for', async () => {
-    const [d, k] = await runtimeStatus(cluster().client());
+    const [d, k] = await runtimeStatus(cluster());
     expect(d).toEqual({
       id: 'dynamo',
       name: 'NVIDIA Dynamo',
@@ -34,32 +34,39 @@ describe('runtimeStatus', () => {
   });
 
   test('healthy: CRDs Established, operator Available with every pod Ready; version from the label', async () => {
-    const [d, k] = await runtimeStatus(cluster(...healthyRuntime(dynamo, { version: 'v1.4.0' }), ...healthyRuntime(kuberay)).client());
-    expect(d).toEqual({ id: 'dynamo', name: 'NVIDIA Dynamo', installed: true, healthy: true, version: '1.4.0', message: 'operator dynamo-system/dynamo-operator: 1/1 pods ready' });
+    const [d, k] = await runtimeStatus(cluster(...healthyRuntime(dynamo, { version: 'v1.4.0' }), ...healthyRuntime(kuberay)));
+    expect(d).toEqual({
+      id: 'dynamo',
+      name: 'NVIDIA Dynamo',
+      installed: true,
+      healthy: true,
+      version: '1.4.0',
+      message: 'operator dynamo-system/dynamo-operator: 1/1 pods ready',
+    });
     expect(k).toMatchObject({ installed: true, healthy: true, version: kuberay.defaultOperatorVersion });
   });
 
   test('one CRD missing out of several: not installed, even with a healthy operator', async () => {
     const objects = healthyRuntime(kuberay).filter((o) => o.metadata.name !== kuberay.crdNames[1]);
-    const k = (await runtimeStatus(cluster(...objects).client()))[1]!;
+    const k = (await runtimeStatus(cluster(...objects)))[1]!;
     expect(k).toMatchObject({ installed: false, healthy: false, version: kuberay.defaultOperatorVersion });
     expect(k.message).toBe(`CRD ${kuberay.crdNames[1]} not found; operator kuberay-system/kuberay-operator: 1/1 pods ready`);
   });
 
   test('a CRD not Established: not installed, with the condition reason', async () => {
-    const k = (await runtimeStatus(cluster(...healthyRuntime(kuberay, { established: false })).client()))[1]!;
+    const k = (await runtimeStatus(cluster(...healthyRuntime(kuberay, { established: false }))))[1]!;
     expect(k).toMatchObject({ installed: false, healthy: false });
     expect(k.message).toBe(`CRD ${kuberay.crdNames[0]} not Established (Installing); operator kuberay-system/kuberay-operator: 1/1 pods ready`);
   });
 
   test('a CRD without an Established condition yet: not Established, no reason', async () => {
     const objects = healthyRuntime(kuberay).map((o) => (o.kind === 'CustomResourceDefinition' ? { ...o, status: {} } : o));
-    expect((await runtimeStatus(cluster(...objects).client()))[1]!.message).toMatch(new RegExp(`^CRD ${kuberay.crdNames[0]} not Established; `));
+    expect((await runtimeStatus(cluster(...objects)))[1]!.message).toMatch(new RegExp(`^CRD ${kuberay.crdNames[0]} not Established; `));
   });
 
   test('CRDs installed but no operator: installed, not healthy', async () => {
     const crdsOnly = healthyRuntime(dynamo).filter((o) => o.kind === 'CustomResourceDefinition');
-    expect((await runtimeStatus(cluster(...crdsOnly).client()))[0]).toMatchObject({
+    expect((await runtimeStatus(cluster(...crdsOnly)))[0]).toMatchObject({
       installed: true,
       healthy: false,
       version: null,
@@ -68,8 +75,10 @@ describe('runtimeStatus', () => {
   });
 
   test('operator found but its pods not ready: not healthy, version still known', async () => {
-    const objects = healthyRuntime(dynamo).map((o) => (o.kind === 'Pod' ? { ...o, status: { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False' }] } } : o));
-    expect((await runtimeStatus(cluster(...objects).client()))[0]).toMatchObject({
+    const objects = healthyRuntime(dynamo).map((o) =>
+      o.kind === 'Pod' ? { ...o, status: { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False' }] } } : o,
+    );
+    expect((await runtimeStatus(cluster(...objects)))[0]).toMatchObject({
       installed: true,
       healthy: false,
       version: dynamo.defaultOperatorVersion,
@@ -80,7 +89,7 @@ describe('runtimeStatus', () => {
   test('CRDs may not be read: "cannot tell" (null), never "not installed", and the operator is not looked for', async () => {
     const c = cluster(...healthyRuntime(dynamo));
     c.fail = (call) => (call.kind === 'CustomResourceDefinition' ? forbidden('get', 'customresourcedefinitions.apiextensions.k8s.io') : undefined);
-    const [d] = await runtimeStatus(c.client());
+    const [d] = await runtimeStatus(c);
     expect(d).toEqual({
       id: 'dynamo',
       name: 'NVIDIA Dynamo',
@@ -95,7 +104,7 @@ describe('runtimeStatus', () => {
   test('Deployments may not be listed anywhere: installed as far as CRDs tell, health unknown', async () => {
     const c = cluster(...healthyRuntime(kuberay));
     c.fail = (call) => (call.kind === 'Deployment' ? forbidden('list', 'deployments.apps', call.namespace) : undefined);
-    expect((await runtimeStatus(c.client()))[1]).toEqual({
+    expect((await runtimeStatus(c))[1]).toEqual({
       id: 'kuberay',
       name: 'KubeRay',
       installed: true,
@@ -108,7 +117,7 @@ describe('runtimeStatus', () => {
   test('missing CRD and forbidden operator lookup: both said', async () => {
     const c = cluster();
     c.fail = (call) => (call.kind === 'Deployment' ? forbidden('list', 'deployments.apps', call.namespace) : undefined);
-    expect((await runtimeStatus(c.client()))[0]!.message).toBe(
+    expect((await runtimeStatus(c))[0]!.message).toBe(
       `CRD ${dynamo.crdNames[0]} not found; forbidden: cannot tell (missing permission: list deployments.apps in namespace dynamo-system)`,
     );
   });
@@ -116,7 +125,7 @@ describe('runtimeStatus', () => {
   test('pods may not be listed: health unknown, version known, naming the operator', async () => {
     const c = cluster(...healthyRuntime(dynamo));
     c.fail = (call) => (call.kind === 'Pod' ? forbidden('list', 'pods', call.namespace) : undefined);
-    expect((await runtimeStatus(c.client()))[0]).toEqual({
+    expect((await runtimeStatus(c))[0]).toEqual({
       id: 'dynamo',
       name: 'NVIDIA Dynamo',
       installed: true,
@@ -128,7 +137,7 @@ describe('runtimeStatus', () => {
 
   test('--namespace narrows the operator search', async () => {
     const c = cluster(...healthyRuntime(dynamo));
-    const [d] = await runtimeStatus(c.client(), { namespace: 'elsewhere' });
+    const [d] = await runtimeStatus(c, { namespace: 'elsewhere' });
     expect(d!.message).toBe(`operator not found (searched namespace elsewhere for ${dynamo.operatorSelectors.join(' or ')})`);
     expect(c.calls.filter((x) => x.kind === 'Deployment').every((x) => x.namespace === 'elsewhere')).toBe(true);
   });
@@ -136,6 +145,6 @@ describe('runtimeStatus', () => {
   test('errors other than forbidden are thrown', async () => {
     const c = cluster();
     c.fail = () => new Error('socket hang up');
-    await expect(runtimeStatus(c.client())).rejects.toThrow('socket hang up');
+    await expect(runtimeStatus(c)).rejects.toThrow('socket hang up');
   });
 });

@@ -1,5 +1,5 @@
 // Helpers shared by the unit tests: build a stack in-process, read its errors or its objects.
-import { collectErrors, ModelStack, type ModelStackProps, ModelstackApp } from '../../index.js';
+import { ModelStack, type ModelStackProps, type ModelstackApp, Testing } from '../../index.js';
 import type { KubeObject } from '../../src/model/kube-object.js';
 
 export type Json = Record<string, any>;
@@ -11,7 +11,7 @@ export interface Built {
 
 /** A ModelstackApp with one ModelStack "test", filled by `build`. */
 export function buildStack(build: (stack: ModelStack) => void, props?: ModelStackProps): Built {
-  const app = new ModelstackApp();
+  const app = Testing.app();
   const stack = new ModelStack(app, 'test', props);
   build(stack);
   return { app, stack };
@@ -19,14 +19,14 @@ export function buildStack(build: (stack: ModelStack) => void, props?: ModelStac
 
 /** Every validation error of the stack, formatted as the CLI prints it: `[path] message`. */
 export function errorsOf(build: (stack: ModelStack) => void, props?: ModelStackProps): string[] {
-  return collectErrors(buildStack(build, props).app).map((e) => `[${e.path}] ${e.message}`);
+  return Testing.problems(buildStack(build, props).app);
 }
 
 /** The stack's objects in apply order; fails the test when the stack has errors. */
 export function objectsOf(build: (stack: ModelStack) => void, props?: ModelStackProps): Json[] {
   const { app, stack } = buildStack(build, props);
-  expect(collectErrors(app).map((e) => `[${e.path}] ${e.message}`)).toEqual([]);
-  return stack.toJson() as Json[];
+  expect(Testing.problems(app)).toEqual([]);
+  return Testing.synth(stack) as Json[];
 }
 
 /** The one object of `kind` (fails when there are none or several). */

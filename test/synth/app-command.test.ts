@@ -6,7 +6,6 @@ import { thrown } from '../support/thrown.js';
 
 afterAll(removeTempDirs);
 
-
 describe('resolveAppCommand', () => {
   test('--app wins over cdk8s.yaml', () => {
     const dir = tempDir();

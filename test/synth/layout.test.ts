@@ -22,7 +22,6 @@ const inference: StackManifest = {
 };
 const other: StackManifest = { id: 'Other Stack', objects: [obj('v1', 'ConfigMap', 'c', 'x')] };
 
-
 describe('layoutFiles', () => {
   test('the layouts', () => {
     expect(LAYOUTS).toEqual(['file-per-chart', 'file-per-resource']);
@@ -67,9 +66,7 @@ describe('layoutFiles', () => {
       resources: files.slice(0, -1).map((f) => f.path),
     });
     // Apply order: reading the files in kustomization order gives the objects in stack order.
-    const objects = (parse(kustomization.content).resources as string[]).flatMap((p) =>
-      parseManifests(files.find((f) => f.path === p)!.content, p),
-    );
+    const objects = (parse(kustomization.content).resources as string[]).flatMap((p) => parseManifests(files.find((f) => f.path === p)!.content, p));
     expect(objects).toEqual([...inference.objects, ...other.objects]);
   });
 

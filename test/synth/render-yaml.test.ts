@@ -61,7 +61,8 @@ describe('toYaml', () => {
 
 describe('parseManifests', () => {
   test('multi-document YAML; empty documents are skipped', () => {
-    const text = '---\napiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n---\n# only a comment\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n';
+    const text =
+      '---\napiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n---\n# only a comment\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n';
     expect(parseManifests(text, 'x.yaml').map((o) => o.metadata.name)).toEqual(['a', 'b']);
   });
 

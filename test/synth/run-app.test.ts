@@ -55,6 +55,36 @@ describe('runApp', () => {
     expect(io.text('debug')).toEqual([`running app: ${fixtureApp('ok')}`]);
   });
 
+  test("a ModelstackApp's stacks carry the descriptors of their models", () => {
+    const { stacks } = outcomes.ok!;
+    expect(stacks![0]!.models).toEqual([
+      {
+        runtime: 'dynamo',
+        apiVersion: 'nvidia.com/v1beta1',
+        kind: 'DynamoGraphDeployment',
+        namespace: 'llm',
+        name: 'qwen',
+        engine: 'vllm',
+        model: 'Qwen/Qwen3-0.6B',
+        servedModelName: 'Qwen/Qwen3-0.6B',
+        tensorParallelSize: 1,
+        gpusPerEngine: 1,
+      },
+      {
+        runtime: 'kuberay',
+        apiVersion: 'ray.io/v1',
+        kind: 'RayService',
+        namespace: 'llm',
+        name: 'qwen-ray',
+        engine: 'vllm',
+        model: 'Qwen/Qwen2.5-0.5B-Instruct',
+        servedModelName: 'Qwen/Qwen2.5-0.5B-Instruct',
+        tensorParallelSize: 1,
+        gpusPerEngine: 1,
+      },
+    ]);
+  });
+
   test('validation errors: one VALIDATION error listing every problem', () => {
     const e = failure('invalid');
     expect(e.code).toBe('VALIDATION');
@@ -94,9 +124,7 @@ describe('runApp', () => {
     expect(stacks!.map((s) => s.id)).toEqual(['alpha', 'beta']);
     expect(stacks!.every((s) => s.stackName === undefined)).toBe(true);
     expect(refs(stacks![0]!.objects)).toEqual(['Namespace x', 'ConfigMap x/a']);
-    expect(stacks![1]!.objects).toEqual([
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', namespace: 'x' }, data: { k: 'v' } },
-    ]);
+    expect(stacks![1]!.objects).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', namespace: 'x' }, data: { k: 'v' } }]);
   });
 
   test('a plain app that writes nothing', () => {

@@ -89,11 +89,7 @@ describe('synth', () => {
     expect(invalid).toBeInstanceOf(ModelstackError);
     const e = invalid as ModelstackError;
     expect(e.code).toBe('VALIDATION');
-    expect(e.details.map((d) => d.split(':')[0])).toEqual([
-      '[fixture/a] tensorParallelSize',
-      '[fixture/b] image',
-      '[fixture/c] router',
-    ]);
+    expect(e.details.map((d) => d.split(':')[0])).toEqual(['[fixture/a] tensorParallelSize', '[fixture/b] image', '[fixture/c] router']);
     expect(snapshotDir(outD)).toEqual(before);
     expect(Object.keys(before).sort()).toEqual([INDEX_FILE, 'fixture.k8s.yaml', 'notes.txt']);
   });

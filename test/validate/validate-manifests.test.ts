@@ -5,7 +5,7 @@ import { ModelstackError } from '../../src/errors.js';
 import { type CrdStore, loadCrds } from '../../src/schema/crd-store.js';
 import { resolveCrdsDir } from '../../src/schema/crds-dir.js';
 import { crdsFromCluster, crdsFromDir, validateManifests } from '../../src/validate/validate-manifests.js';
-import { stubClient } from '../support/stub-client.js';
+import { FakeKube } from '../support/fake-kube.js';
 
 const RAY_CRD = 'ray.io_rayservices.yaml';
 const SMALL_CRD = 'nvidia.com_dynamomodels.yaml';
@@ -14,8 +14,18 @@ const head = (cpu: string): Record<string, unknown> => ({
   rayStartParams: {},
   template: { spec: { containers: [{ name: 'ray-head', image: 'rayproject/ray:2.40.0', resources: { limits: { cpu } } }] } },
 });
-const goodRay = { apiVersion: 'ray.io/v1', kind: 'RayService', metadata: { name: 'good', namespace: 'llm' }, spec: { rayClusterConfig: { headGroupSpec: head('2') } } };
-const badRay = { apiVersion: 'ray.io/v1', kind: 'RayService', metadata: { name: 'bad', namespace: 'llm' }, spec: { rayClusterConfig: { headGroupSpec: head('lots') }, bogus: 1 } };
+const goodRay = {
+  apiVersion: 'ray.io/v1',
+  kind: 'RayService',
+  metadata: { name: 'good', namespace: 'llm' },
+  spec: { rayClusterConfig: { headGroupSpec: head('2') } },
+};
+const badRay = {
+  apiVersion: 'ray.io/v1',
+  kind: 'RayService',
+  metadata: { name: 'bad', namespace: 'llm' },
+  spec: { rayClusterConfig: { headGroupSpec: head('lots') }, bogus: 1 },
+};
 const noCrdModel = { apiVersion: 'nvidia.com/v1beta1', kind: 'DynamoGraphDeployment', metadata: { name: 'dgd', namespace: 'llm' }, spec: {} };
 const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'llm' } };
 const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'llm' } };
@@ -67,7 +77,9 @@ describe('validateManifests', () => {
   test('a model kind without its CRD is invalid (not skipped); other kinds are skipped with why', async () => {
     const results = (await validateManifests(join(tmp, 'dist'), crds)).results;
     const byObject = Object.fromEntries(results.map((o) => [o.object, o]));
-    expect(byObject['DynamoGraphDeployment llm/dgd']!.issues).toEqual([{ path: '', message: 'no CRD for nvidia.com/v1beta1 DynamoGraphDeployment in the CRD source' }]);
+    expect(byObject['DynamoGraphDeployment llm/dgd']!.issues).toEqual([
+      { path: '', message: 'no CRD for nvidia.com/v1beta1 DynamoGraphDeployment in the CRD source' },
+    ]);
     expect(byObject['ConfigMap llm/cm']!.note).toBe('built-in kind');
     expect(byObject['Deployment llm/web']!.note).toBe('built-in kind');
     expect(byObject['HelmRelease flux/op']!.note).toBe('no CRD for this kind');
@@ -90,7 +102,10 @@ describe('validateManifests', () => {
   test('a manifest that is not YAML is an error naming the file', async () => {
     mkdirSync(join(tmp, 'broken'));
     writeFileSync(join(tmp, 'broken', 'x.yaml'), 'a: [unclosed\n');
-    await expect(validateManifests(join(tmp, 'broken'), crds)).rejects.toMatchObject({ code: 'IO', message: expect.stringMatching(/^x\.yaml: not valid YAML/) });
+    await expect(validateManifests(join(tmp, 'broken'), crds)).rejects.toMatchObject({
+      code: 'IO',
+      message: expect.stringMatching(/^x\.yaml: not valid YAML/),
+    });
   });
 });
 
@@ -119,21 +134,21 @@ describe('CRD sources', () => {
     const fromFile = (await crdsFromDir(join(tmp, 'crds'))).store.crds[0]!;
     const { apiVersion: _a, kind: _k, ...item } = fromFile;
     const calls: unknown[] = [];
-    const client = stubClient({
+    const client = new FakeKube({
       serverUrl: 'https://api.example:6443',
-      list: async (...args: unknown[]) => {
-        calls.push(args);
+      list: async (apiVersion, kind, opts) => {
+        calls.push([apiVersion, kind, opts]);
         return [item];
       },
     });
     const c = await crdsFromCluster(client);
-    expect(calls).toEqual([['apiextensions.k8s.io/v1', 'CustomResourceDefinition']]);
+    expect(calls).toEqual([['apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined]]);
     expect(c.source).toBe('cluster https://api.example:6443');
     expect(c.store.crdFor('nvidia.com', 'DynamoModel')?.metadata.name).toBe('dynamomodels.nvidia.com');
   });
 
   test('crdsFromCluster: CRDs not served at all is an empty store', async () => {
-    const c = await crdsFromCluster(stubClient({ serverUrl: 'https://x', list: async () => undefined }));
+    const c = await crdsFromCluster(new FakeKube({ serverUrl: 'https://x', list: async () => undefined }));
     expect(c.store.crds).toEqual([]);
   });
 });
@@ -159,7 +174,7 @@ describe('crdsFromDir with the groups the manifests use', () => {
         return crdsFromDir(dir, groups);
       });
       expect(asked).toEqual(['a.example.io']);
-      expect(r.results.map((x) => [x.outcome, x.issues])).toEqual([["valid", []]]);
+      expect(r.results.map((x) => [x.outcome, x.issues])).toEqual([['valid', []]]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

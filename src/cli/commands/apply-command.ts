@@ -1,16 +1,6 @@
-import { apply, type ApplyResult } from '../../apply/apply.js';
-import { ModelstackError } from '../../errors.js';
-import { synthStacks } from '../../synth/synth.js';
-import { type Command, parseCommandArgs } from '../command.js';
-import { KUBE_FLAGS, kubeClientFrom } from '../kube-flags.js';
-
-export const APPLY_FLAGS = {
-  kubeconfig: KUBE_FLAGS.kubeconfig,
-  context: KUBE_FLAGS.context,
-  app: { type: 'string' },
-  'applyset-namespace': { type: 'string' },
-  'dry-run': { type: 'boolean' },
-} as const;
+import type { ApplyResult } from '../../toolkit/index.js';
+import { type Command, parseCommandArgs, positiveNumber } from '../command.js';
+import { clusterFlags, STACK_CLUSTER_FLAGS } from '../kube-flags.js';
 
 export const applyCommand: Command = {
   name: 'apply',
@@ -31,7 +21,7 @@ export const applyCommand: Command = {
 Order: CRDs, namespaces, RBAC and config, operators, models. Field manager: modelstack.`,
   async run(argv, ctx) {
     const { values } = parseCommandArgs('apply', argv, {
-      ...APPLY_FLAGS,
+      ...STACK_CLUSTER_FLAGS,
       prune: { type: 'boolean' },
       'force-conflicts': { type: 'boolean' },
       'skip-preflight': { type: 'boolean' },
@@ -41,32 +31,20 @@ Order: CRDs, namespaces, RBAC and config, operators, models. Field manager: mode
     });
     const timeout = positiveNumber('--timeout', values.timeout as string | undefined, 600);
     const concurrency = positiveNumber('--concurrency', values.concurrency as string | undefined, 4);
-    const client = kubeClientFrom(values, ctx.env);
-    const stacks = await synthStacks({ app: values.app as string | undefined, cwd: ctx.cwd }, ctx.io);
-    const result = await apply(
-      client,
-      stacks,
-      {
-        dryRun: values['dry-run'] === true,
-        forceConflicts: values['force-conflicts'] === true,
-        prune: values.prune === true,
-        skipPreflight: values['skip-preflight'] === true,
-        waitMs: values.wait ? timeout * 1000 : undefined,
-        concurrency,
-        applySetNamespace: values['applyset-namespace'] as string | undefined,
-      },
-      ctx.io,
-    );
+    const result = await ctx.toolkit.apply({
+      ...clusterFlags(values),
+      app: values.app as string | undefined,
+      dryRun: values['dry-run'] === true,
+      forceConflicts: values['force-conflicts'] === true,
+      prune: values.prune === true,
+      skipPreflight: values['skip-preflight'] === true,
+      waitMs: values.wait ? timeout * 1000 : undefined,
+      concurrency,
+      applySetNamespace: values['applyset-namespace'] as string | undefined,
+    });
     return { stdout: formatApply(result), exitCode: 0 };
   },
 };
-
-export function positiveNumber(flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new ModelstackError('USAGE', `${flag} ${JSON.stringify(value)} is not a positive number`, { hint: `e.g. ${flag} ${fallback}` });
-  return n;
-}
 
 export function formatApply(r: ApplyResult): string {
   const lines: string[] = [];

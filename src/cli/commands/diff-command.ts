@@ -1,20 +1,6 @@
-import { resolve } from 'node:path';
-import { type ChangeSet, diffObjects, hasChanges } from '../../diff/change-set.js';
-import { renderJson } from '../../diff/render/json.js';
-import { renderMarkdown } from '../../diff/render/markdown.js';
-import { renderText } from '../../diff/render/text.js';
-import { synthAtGitRef } from '../../diff/sources/git-base.js';
-import { readManifestDir } from '../../diff/sources/manifest-dir.js';
-import { synthObjects } from '../../diff/sources/synth-objects.js';
-import { ModelstackError } from '../../errors.js';
-import type { KubeObject } from '../../model/kube-object.js';
-import { synthStacks } from '../../synth/synth.js';
-import { FIELD_MANAGER } from '../../apply/apply.js';
-import { groupKind, stackApplySet } from '../../apply/applyset.js';
-import { ownedObjects, pruneCandidates, readParent } from '../../apply/owned-objects.js';
-import { liveSides } from '../../diff/sources/live.js';
-import { KUBE_FLAGS, kubeClientFrom } from '../kube-flags.js';
-import { choice, type Command, type CommandContext, parseCommandArgs } from '../command.js';
+import { type DiffResult, renderJson, renderMarkdown, renderText } from '../../toolkit/index.js';
+import { choice, type Command, parseCommandArgs } from '../command.js';
+import { clusterFlags, KUBE_FLAGS } from '../kube-flags.js';
 
 const OUTPUTS = ['text', 'markdown', 'json'] as const;
 type DiffOutput = (typeof OUTPUTS)[number];
@@ -47,68 +33,30 @@ Exit code 0 when nothing changes, 1 when something does, 2 on an error.`,
       output: { type: 'string', short: 'o' },
     });
     const output = choice('-o', values.output as string | undefined, OUTPUTS, 'text');
-    const base = values.base as string | undefined;
-    const against = values.against as string | undefined;
-    const app = values.app as string | undefined;
-    if (base !== undefined && against !== undefined) {
-      throw new ModelstackError('USAGE', 'diff: --base and --against cannot be used together', { hint: 'compare with one of them' });
-    }
-
-    let before: Promise<readonly KubeObject[]>;
-    let source: string;
-    if (against !== undefined) {
-      before = readManifestDir(resolve(ctx.cwd, against));
-      source = against;
-    } else if (base !== undefined) {
-      before = synthAtGitRef({ ref: base, cwd: ctx.cwd, app }, ctx.io);
-      source = `git ${base}`;
-    } else {
-      const cs = await liveDiff(values, ctx);
-      return { stdout: render(cs, output, 'the live cluster', ctx), exitCode: hasChanges(cs) ? 1 : 0 };
-    }
-    const after = synthObjects({ app, cwd: ctx.cwd }, ctx.io);
-    const [b, a] = await both(before, after);
-    const cs = diffObjects(b, a);
-    return { stdout: render(cs, output, source, ctx), exitCode: hasChanges(cs) ? 1 : 0 };
+    const result = await ctx.toolkit.diff({
+      ...clusterFlags(values),
+      app: values.app as string | undefined,
+      base: values.base as string | undefined,
+      against: values.against as string | undefined,
+      prune: values.prune === true,
+      applySetNamespace: values['applyset-namespace'] as string | undefined,
+    });
+    return { stdout: render(result, output, ctx.env), exitCode: result.hasChanges ? 1 : 0 };
   },
 };
 
-/** Live mode: the cluster as it is against a dry run of `apply` (ownership marks included). */
-async function liveDiff(values: Record<string, unknown>, ctx: CommandContext): Promise<ChangeSet> {
-  const client = kubeClientFrom(values, ctx.env);
-  const stacks = await synthStacks({ app: values.app as string | undefined, cwd: ctx.cwd }, ctx.io);
-  const before: KubeObject[] = [];
-  const after: KubeObject[] = [];
-  for (const s of stacks) {
-    const { parent, desired } = stackApplySet(s, values['applyset-namespace'] as string | undefined);
-    const prune = values.prune ? pruneCandidates(await ownedObjects(client, parent, await readParent(client, parent), desired.map(groupKind)), desired) : [];
-    const sides = await liveSides(client, desired, { fieldManager: FIELD_MANAGER, pruneCandidates: prune });
-    before.push(...sides.before);
-    after.push(...sides.after);
-  }
-  return diffObjects(before, after);
-}
-
-function render(cs: ChangeSet, output: DiffOutput, source: string, ctx: CommandContext): string {
+function render(r: DiffResult, output: DiffOutput, env: NodeJS.ProcessEnv): string {
   switch (output) {
     case 'json':
-      return renderJson(cs);
+      return renderJson(r.changes);
     case 'markdown':
-      return renderMarkdown(cs, { source });
+      return renderMarkdown(r.changes, { source: r.against.label });
     case 'text':
-      return renderText(cs, { color: useColor(process.stdout.isTTY, ctx.env) });
+      return renderText(r.changes, { color: useColor(process.stdout.isTTY, env) });
   }
 }
 
 /** Colors only on a terminal, and never when NO_COLOR is set to anything (https://no-color.org). */
 export function useColor(isTTY: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
   return isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '');
-}
-
-/** Waits for both sides, so no work (a worktree being removed) is left running on an error. */
-async function both<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
-  const [ra, rb] = await Promise.allSettled([a, b]);
-  if (ra.status === 'rejected') throw ra.reason;
-  if (rb.status === 'rejected') throw rb.reason;
-  return [ra.value, rb.value];
 }

@@ -9,4 +9,13 @@ import { synthCommand } from './synth-command.js';
 import { validateCommand } from './validate-command.js';
 
 /** Every CLI command, in the order `modelstack --help` lists them. */
-export const COMMANDS: readonly Command[] = [synthCommand, validateCommand, diffCommand, statusCommand, listCommand, applyCommand, destroyCommand, localCommand];
+export const COMMANDS: readonly Command[] = [
+  synthCommand,
+  validateCommand,
+  diffCommand,
+  statusCommand,
+  listCommand,
+  applyCommand,
+  destroyCommand,
+  localCommand,
+];

@@ -1,9 +1,7 @@
-import { ModelstackError } from '../../errors.js';
-import { contextNamespace } from '../../kube/kube-config.js';
-import { type ListResult, listModels } from '../../list/list-models.js';
+import type { ListResult } from '../../toolkit/index.js';
 import { choice, type Command, parseCommandArgs } from '../command.js';
 import { formatTable } from '../format-table.js';
-import { KUBE_FLAGS, KUBE_FLAGS_USAGE, kubeClientFrom } from '../kube-flags.js';
+import { clusterFlags, KUBE_FLAGS, KUBE_FLAGS_USAGE } from '../kube-flags.js';
 
 export const listCommand: Command = {
   name: 'list',
@@ -20,14 +18,13 @@ ${KUBE_FLAGS_USAGE} (default: the context's namespace)
       output: { type: 'string', short: 'o' },
     });
     const output = choice('-o', values.output as string | undefined, ['table', 'json'] as const, 'table');
-    if (values['all-namespaces'] && values.namespace) {
-      throw new ModelstackError('USAGE', 'list: -n and -A cannot be used together', { hint: 'pick one' });
-    }
-    const client = kubeClientFrom(values, ctx.env);
-    const namespace = values['all-namespaces'] ? undefined : ((values.namespace as string | undefined) ?? contextNamespace(client.kubeConfig));
-    const result = await listModels(client, { namespace });
-    for (const note of result.notes) ctx.io.notify({ level: 'warn', message: note });
-    return { stdout: output === 'json' ? `${JSON.stringify(result, null, 2)}\n` : listTable(result, namespace === undefined), exitCode: 0 };
+    const result = await ctx.toolkit.list({
+      ...clusterFlags(values),
+      namespace: values.namespace as string | undefined,
+      allNamespaces: values['all-namespaces'] === true,
+    });
+    const json = { models: result.models, notes: result.notes };
+    return { stdout: output === 'json' ? `${JSON.stringify(json, null, 2)}\n` : listTable(result, result.namespace === undefined), exitCode: 0 };
   },
 };
 
@@ -36,15 +33,6 @@ export function listTable(r: ListResult, allNamespaces: boolean): string {
   const headers = [...(allNamespaces ? ['NAMESPACE'] : []), 'NAME', 'RUNTIME', 'KIND', 'PHASE', 'READY', 'STACK', 'MESSAGE'];
   return formatTable(
     headers,
-    r.models.map((m) => [
-      ...(allNamespaces ? [m.namespace] : []),
-      m.name,
-      m.runtime,
-      m.kind,
-      m.phase,
-      `${m.ready}/${m.desired}`,
-      m.stack ?? '-',
-      m.message,
-    ]),
+    r.models.map((m) => [...(allNamespaces ? [m.namespace] : []), m.name, m.runtime, m.kind, m.phase, `${m.ready}/${m.desired}`, m.stack ?? '-', m.message]),
   );
 }

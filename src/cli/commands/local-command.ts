@@ -1,24 +1,21 @@
 import { constants as osConstants } from 'node:os';
-import { resolve } from 'node:path';
-import { ModelstackError } from '../../errors.js';
-import { buildCompose } from '../../local/compose/build-compose.js';
-import type { ComposeFile, ComposeFlavor } from '../../local/compose/compose-types.js';
-import { renderCompose } from '../../local/compose/render-compose.js';
-import { type ComposeProject, normalizeCompose, projectName } from '../../local/run/compose-model.js';
-import { down, type DownResult } from '../../local/run/down.js';
-import { parseImageOverrides } from '../../local/run/image-overrides.js';
-import { projectLogs } from '../../local/run/logs.js';
-import { ps } from '../../local/run/ps.js';
-import { readComposeFile } from '../../local/run/read-compose-file.js';
-import { defaultStateDir } from '../../local/run/run-plan.js';
-import { up, type UpResult } from '../../local/run/up.js';
-import { writeFileAtomic } from '../../util/write-atomic.js';
-import type { ContainerInfo } from '../../local/runtime/container-runtime.js';
-import { type Detection, detectRuntime, RUNTIME_CHOICES, RUNTIME_ENV } from '../../local/runtime/detect.js';
-import { synthStacks } from '../../synth/synth.js';
-import { choice, type Command, type CommandContext, type CommandOutput, parseCommandArgs } from '../command.js';
+import {
+  type ComposeFlavor,
+  type ContainerEngineOptions,
+  type ContainerInfo,
+  type DownResult,
+  ENGINE_CHOICES,
+  ENGINE_ENV,
+  ENGINE_ENV_ALIAS,
+  ENGINE_FLAG,
+  ENGINE_FLAG_ALIAS,
+  type LocalProjectOptions,
+  ModelstackError,
+  parseImageOverrides,
+  type UpResult,
+} from '../../toolkit/index.js';
+import { choice, type Command, type CommandContext, type CommandOutput, parseCommandArgs, positiveNumber } from '../command.js';
 import { formatTable } from '../format-table.js';
-import { positiveNumber } from './apply-command.js';
 
 const FLAVORS = ['runtime', 'engine'] as const satisfies readonly ComposeFlavor[];
 const SUBCOMMANDS = ['compose', 'up', 'down', 'ps', 'logs'] as const;
@@ -30,7 +27,8 @@ const SOURCE_FLAGS = {
   flavor: { type: 'string' },
   project: { type: 'string', short: 'p' },
 } as const;
-const RUNTIME_FLAG = { runtime: { type: 'string' } } as const;
+/** `--engine`, and its old name `--runtime`. */
+const ENGINE_FLAGS = { engine: { type: 'string' }, runtime: { type: 'string' } } as const;
 
 export const localCommand: Command = {
   name: 'local',
@@ -51,10 +49,11 @@ export const localCommand: Command = {
   --app CMD            app command (default: "app" in cdk8s.yaml, else "npx tsx stacks/main.ts")
   --flavor F           runtime (default: the models as deployed) or engine (one engine server per model)
   -p, --project NAME   project name (default: the file's name, else the stack's)
-  --runtime R          ${RUNTIME_CHOICES.join('|')} (default: $${RUNTIME_ENV}, else auto:
-                       the first of docker, podman, nerdctl whose CLI and daemon really answer)
+  --engine E           container engine: ${ENGINE_CHOICES.join('|')} (default: $${ENGINE_ENV}, else auto:
+                       the first of docker, podman, nerdctl whose CLI and daemon really answer);
+                       ${ENGINE_FLAG_ALIAS} and $${ENGINE_ENV_ALIAS} are its old names
   --image NAME=IMAGE   run service NAME from IMAGE ("*=IMAGE" for every service), e.g. without GPUs
-  --no-gpu             drop GPU reservations; they are also dropped, with a warning, when the runtime
+  --no-gpu             drop GPU reservations; they are also dropped, with a warning, when the engine
                        shows no GPU support (docker: an nvidia runtime or the toolkit hook; podman: a
                        CDI spec for nvidia.com/gpu; nerdctl: nvidia-container-cli)
   --timeout SECONDS    how long up waits for all services to be ready (default 600)`,
@@ -82,13 +81,11 @@ export const localCommand: Command = {
 
 async function composeSub(argv: readonly string[], ctx: CommandContext): Promise<CommandOutput> {
   const { values } = parseCommandArgs('local compose', argv, { ...SOURCE_FLAGS, out: { type: 'string', short: 'o' } });
-  if (values.file !== undefined) throw new ModelstackError('USAGE', 'local compose: --file is an input of up/down/ps/logs, not of compose', { hint: 'use --out FILE' });
-  const text = renderCompose(await composeFromStack(values, ctx));
+  if (values.file !== undefined)
+    throw new ModelstackError('USAGE', 'local compose: --file is an input of up/down/ps/logs, not of compose', { hint: 'use --out FILE' });
   const out = values.out as string | undefined;
-  if (out === undefined) return { stdout: text, exitCode: 0 };
-  const path = resolve(ctx.cwd, out);
-  await writeFileAtomic(path, text);
-  return { stdout: `wrote ${path}\n`, exitCode: 0 };
+  const r = await ctx.toolkit.local.compose({ ...projectSource(values), ...(out !== undefined ? { out } : {}) });
+  return { stdout: r.path === undefined ? r.text : `wrote ${r.path}\n`, exitCode: 0 };
 }
 
 async function upSub(argv: readonly string[], ctx: CommandContext): Promise<CommandOutput> {
@@ -97,7 +94,7 @@ async function upSub(argv: readonly string[], ctx: CommandContext): Promise<Comm
     argv,
     {
       ...SOURCE_FLAGS,
-      ...RUNTIME_FLAG,
+      ...ENGINE_FLAGS,
       image: { type: 'string', multiple: true },
       'no-gpu': { type: 'boolean' },
       timeout: { type: 'string' },
@@ -107,57 +104,49 @@ async function upSub(argv: readonly string[], ctx: CommandContext): Promise<Comm
   );
   const timeout = positiveNumber('--timeout', values.timeout as string | undefined, 600);
   const images = parseImageOverrides((values.image as string[] | undefined) ?? []);
-  const project = await loadProject(values, ctx);
-  const detection = await detect(values, ctx);
   const result = await interruptible((signal) =>
-    up(project, detection.runtime, {
+    ctx.toolkit.local.up({
+      ...projectSource(values),
+      ...engineOption(values),
       images,
       gpu: values['no-gpu'] ? 'off' : 'auto',
-      gpuSupport: detection.probe.gpu,
       services: positionals,
       timeoutMs: timeout * 1000,
       removeOrphans: values['remove-orphans'] === true,
-      stateDir: defaultStateDir(ctx.env),
       signal,
-      io: ctx.io,
     }),
   );
   return { stdout: formatUp(result), exitCode: 0 };
 }
 
 async function downSub(argv: readonly string[], ctx: CommandContext): Promise<CommandOutput> {
-  const { values } = parseCommandArgs('local down', argv, { ...SOURCE_FLAGS, ...RUNTIME_FLAG });
-  const name = await resolveProjectName(values, ctx);
-  const detection = await detect(values, ctx);
-  return { stdout: formatDown(await down(detection.runtime, { project: name, stateDir: defaultStateDir(ctx.env) })), exitCode: 0 };
+  const { values } = parseCommandArgs('local down', argv, { ...SOURCE_FLAGS, ...ENGINE_FLAGS });
+  return { stdout: formatDown(await ctx.toolkit.local.down({ ...projectSource(values), ...engineOption(values) })), exitCode: 0 };
 }
 
 async function psSub(argv: readonly string[], ctx: CommandContext): Promise<CommandOutput> {
-  const { values, positionals } = parseCommandArgs('local ps', argv, { ...SOURCE_FLAGS, ...RUNTIME_FLAG, output: { type: 'string', short: 'o' } }, true);
+  const { values, positionals } = parseCommandArgs('local ps', argv, { ...SOURCE_FLAGS, ...ENGINE_FLAGS, output: { type: 'string', short: 'o' } }, true);
   const output = choice('-o', values.output as string | undefined, ['table', 'json'] as const, 'table');
-  const name = await resolveProjectName(values, ctx);
-  const detection = await detect(values, ctx);
-  const containers = await ps(detection.runtime, { project: name, services: positionals });
-  return { stdout: output === 'json' ? `${JSON.stringify(containers, null, 2)}\n` : formatPs(name, containers), exitCode: 0 };
+  const { project, containers } = await ctx.toolkit.local.ps({ ...projectSource(values), ...engineOption(values), services: positionals });
+  return { stdout: output === 'json' ? `${JSON.stringify(containers, null, 2)}\n` : formatPs(project, containers), exitCode: 0 };
 }
 
 async function logsSub(argv: readonly string[], ctx: CommandContext): Promise<CommandOutput> {
   const { values, positionals } = parseCommandArgs(
     'local logs',
     argv,
-    { ...SOURCE_FLAGS, ...RUNTIME_FLAG, tail: { type: 'string' }, follow: { type: 'boolean', short: 'f' } },
+    { ...SOURCE_FLAGS, ...ENGINE_FLAGS, tail: { type: 'string' }, follow: { type: 'boolean', short: 'f' } },
     true,
   );
   const tail = values.tail === undefined ? undefined : nonNegativeInt('--tail', values.tail as string);
-  const name = await resolveProjectName(values, ctx);
-  const detection = await detect(values, ctx);
   const follow = values.follow === true;
   let buffered = '';
   const emit = follow && ctx.write ? ctx.write : (t: string): void => void (buffered += t);
   const prefixed = positionals.length !== 1;
   const run = (signal?: AbortSignal): Promise<void> =>
-    projectLogs(detection.runtime, {
-      project: name,
+    ctx.toolkit.local.logs({
+      ...projectSource(values),
+      ...engineOption(values),
       services: positionals,
       ...(tail !== undefined ? { tail } : {}),
       follow,
@@ -173,38 +162,24 @@ async function logsSub(argv: readonly string[], ctx: CommandContext): Promise<Co
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
-async function composeFromStack(values: Values, ctx: CommandContext): Promise<ComposeFile> {
-  const flavor = choice('--flavor', values.flavor as string | undefined, FLAVORS, 'runtime');
-  const stacks = await synthStacks({ app: values.app as string | undefined, cwd: ctx.cwd }, ctx.io);
-  const project = values.project as string | undefined;
-  return buildCompose(stacks, { flavor, ...(project ? { project } : {}) });
+/** The project flags, checked. */
+function projectSource(values: Values): LocalProjectOptions {
+  const flavor = values.flavor === undefined ? undefined : choice('--flavor', values.flavor as string, FLAVORS, 'runtime');
+  return {
+    ...(values.file !== undefined ? { file: values.file as string } : {}),
+    ...(values.app !== undefined ? { app: values.app as string } : {}),
+    ...(flavor ? { flavor } : {}),
+    ...(typeof values.project === 'string' ? { project: values.project } : {}),
+  };
 }
 
-/** The project to run: the --file, else the stack built into a compose file in memory. */
-async function loadProject(values: Values, ctx: CommandContext): Promise<ComposeProject> {
-  const project = values.project as string | undefined;
-  if (values.file !== undefined) {
-    if (values.app !== undefined || values.flavor !== undefined) {
-      throw new ModelstackError('USAGE', 'local: --file cannot be combined with --app or --flavor', { hint: 'they choose how the compose file is built from the stack' });
-    }
-    return readComposeFile(resolve(ctx.cwd, values.file as string), { env: ctx.env, ...(project ? { project } : {}) });
+/** --engine, or its old name --runtime (not both). */
+function engineOption(values: Values): ContainerEngineOptions {
+  if (values.engine !== undefined && values.runtime !== undefined) {
+    throw new ModelstackError('USAGE', `local: ${ENGINE_FLAG} and ${ENGINE_FLAG_ALIAS} are the same flag`, { hint: `use ${ENGINE_FLAG}` });
   }
-  return normalizeCompose(await composeFromStack(values, ctx), { projectDir: ctx.cwd, env: ctx.env, ...(project ? { project } : {}) });
-}
-
-/** down/ps/logs only need the name: --project, else from the file or the stack. */
-async function resolveProjectName(values: Values, ctx: CommandContext): Promise<string> {
-  if (typeof values.project === 'string' && values.file === undefined) return projectName(values.project);
-  return (await loadProject(values, ctx)).name;
-}
-
-async function detect(values: Values, ctx: CommandContext): Promise<Detection> {
-  const d = await detectRuntime({ flag: values.runtime as string | undefined, env: ctx.env });
-  for (const s of d.skipped) ctx.io.notify({ level: 'warn', message: `container runtime ${s.runtime} skipped: ${s.reason}`, code: 'RUNTIME_SKIPPED' });
-  const version = d.probe.serverVersion && d.probe.serverVersion !== d.probe.clientVersion ? `${d.probe.clientVersion ?? '?'}, engine ${d.probe.serverVersion}` : (d.probe.clientVersion ?? '?');
-  const why = d.source === 'default' ? 'auto' : d.source === 'flag' ? '--runtime' : RUNTIME_ENV;
-  ctx.io.notify({ level: 'info', message: `container runtime: ${d.runtime.name} ${version} (${why})`, code: 'RUNTIME_CHOSEN' });
-  return d;
+  if (values.runtime !== undefined) return { engine: values.runtime as string, engineFlagName: ENGINE_FLAG_ALIAS };
+  return values.engine !== undefined ? { engine: values.engine as string, engineFlagName: ENGINE_FLAG } : {};
 }
 
 /**
@@ -242,7 +217,7 @@ export function formatUp(r: UpResult): string {
     ['SERVICE', 'CONTAINER', 'ACTION', 'READY', 'URL'],
     r.services.map((s) => [s.service, s.container, s.action, `${(s.readyAfterMs / 1000).toFixed(1)}s`, s.url ?? '-']),
   );
-  return `project ${r.project} is up on ${r.runtime} (network ${r.network})\n${table}`;
+  return `project ${r.project} is up on ${r.engine} (network ${r.network})\n${table}`;
 }
 
 export function formatDown(r: DownResult): string {

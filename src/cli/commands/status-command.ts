@@ -1,7 +1,7 @@
-import { runtimeStatus, type RuntimeStatus } from '../../status/runtime-status.js';
+import type { RuntimeStatus } from '../../toolkit/index.js';
 import { choice, type Command, parseCommandArgs } from '../command.js';
 import { formatTable } from '../format-table.js';
-import { KUBE_FLAGS, KUBE_FLAGS_USAGE, kubeClientFrom } from '../kube-flags.js';
+import { clusterFlags, KUBE_FLAGS, KUBE_FLAGS_USAGE } from '../kube-flags.js';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -13,9 +13,8 @@ ${KUBE_FLAGS_USAGE} (where to look for operators; default: all namespaces)
   async run(argv, ctx) {
     const { values } = parseCommandArgs('status', argv, { ...KUBE_FLAGS, output: { type: 'string', short: 'o' } });
     const output = choice('-o', values.output as string | undefined, ['table', 'json'] as const, 'table');
-    const client = kubeClientFrom(values, ctx.env);
-    const rows = await runtimeStatus(client, { namespace: values.namespace as string | undefined });
-    return { stdout: output === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : statusTable(rows), exitCode: 0 };
+    const { runtimes } = await ctx.toolkit.status({ ...clusterFlags(values), namespace: values.namespace as string | undefined });
+    return { stdout: output === 'json' ? `${JSON.stringify(runtimes, null, 2)}\n` : statusTable(runtimes), exitCode: 0 };
   },
 };
 

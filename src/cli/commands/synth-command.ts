@@ -1,5 +1,4 @@
-import { LAYOUTS } from '../../synth/layout.js';
-import { synth, type SynthResult } from '../../synth/synth.js';
+import { LAYOUTS, type SynthResult } from '../../toolkit/index.js';
 import { choice, type Command, parseCommandArgs } from '../command.js';
 
 export const synthCommand: Command = {
@@ -19,16 +18,12 @@ Files an earlier synth wrote and this one does not are removed; other files are 
       layout: { type: 'string' },
       kustomization: { type: 'boolean' },
     });
-    const result = await synth(
-      {
-        app: values.app as string | undefined,
-        cwd: ctx.cwd,
-        out: values.out as string | undefined,
-        layout: choice('--layout', values.layout as string | undefined, LAYOUTS, 'file-per-chart'),
-        kustomization: values.kustomization === true,
-      },
-      ctx.io,
-    );
+    const result = await ctx.toolkit.synth({
+      app: values.app as string | undefined,
+      out: values.out as string | undefined,
+      layout: choice('--layout', values.layout as string | undefined, LAYOUTS, 'file-per-chart'),
+      kustomization: values.kustomization === true,
+    });
     return { stdout: formatSynth(result), exitCode: 0 };
   },
 };

@@ -1,6 +1,6 @@
-import { crdsFromCluster, crdsFromDir, type ValidateResult, validateManifests } from '../../validate/validate-manifests.js';
+import type { ValidateResult } from '../../toolkit/index.js';
 import { choice, type Command, parseCommandArgs } from '../command.js';
-import { KUBE_FLAGS, kubeClientFrom } from '../kube-flags.js';
+import { clusterFlags, KUBE_FLAGS } from '../kube-flags.js';
 
 export const validateCommand: Command = {
   name: 'validate',
@@ -20,10 +20,12 @@ Schema defaults are applied before checking, as the API server does. Exit code 1
       true,
     );
     const output = choice('-o', values.output as string | undefined, ['text', 'json'] as const, 'text');
-    const dir = positionals[0] ?? `${ctx.cwd}/dist`;
-    const result = values.live
-      ? await validateManifests(dir, await crdsFromCluster(kubeClientFrom(values, ctx.env)))
-      : await validateManifests(dir, (groups) => crdsFromDir(values.crds as string | undefined, groups));
+    const result = await ctx.toolkit.validate({
+      ...clusterFlags(values),
+      dir: positionals[0],
+      crdsDir: values.crds as string | undefined,
+      live: values.live === true,
+    });
     return {
       stdout: output === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatValidate(result),
       exitCode: result.invalid > 0 ? 1 : 0,

@@ -33,9 +33,7 @@ export function renderMarkdown(cs: ChangeSet, opts: MarkdownOptions = {}): strin
   ].join('\n');
   const items = removes.map((c) => `- <code>${html(c.ref)}</code>\n`);
   const deletionsHead =
-    removes.length === 0
-      ? ''
-      : `\n#### ⚠️ Deletions\n\nApplying this deletes ${removes.length === 1 ? '1 object' : `${removes.length} objects`}:\n\n`;
+    removes.length === 0 ? '' : `\n#### ⚠️ Deletions\n\nApplying this deletes ${removes.length === 1 ? '1 object' : `${removes.length} objects`}:\n\n`;
   const changesHead = total === 0 ? '' : '\n#### Changes\n\n';
 
   // Lengths add up, so the cut is found by arithmetic, not by building every candidate.
@@ -69,8 +67,7 @@ function section(c: Change): string {
   const body = c.diff.endsWith('\n') ? c.diff : `${c.diff}\n`;
   const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
   return (
-    `<details>\n<summary><code>${ACTION_SIGN[c.action]} ${c.action}</code> ${html(c.ref)}</summary>\n\n` +
-    `${fence}diff\n${body}${fence}\n\n</details>\n\n`
+    `<details>\n<summary><code>${ACTION_SIGN[c.action]} ${c.action}</code> ${html(c.ref)}</summary>\n\n` + `${fence}diff\n${body}${fence}\n\n</details>\n\n`
   );
 }
 

@@ -7,6 +7,7 @@ import { errorMessage, isModelstackError, ModelstackError } from '../../errors.j
 import type { IoHost } from '../../io/io-host.js';
 import type { KubeObject } from '../../model/kube-object.js';
 import { synthObjects } from './synth-objects.js';
+import { MESSAGES } from '../../io/messages.js';
 
 export interface GitBaseOptions {
   /** A commit, branch, tag or any revision git understands (HEAD~1, origin/main). */
@@ -40,7 +41,7 @@ export async function synthAtGitRef(opts: GitBaseOptions, io: IoHost): Promise<K
   const tree = join(tmp, 'tree');
   const links: string[] = [];
   try {
-    io.notify({ level: 'debug', message: `checking out ${opts.ref} (${commit.slice(0, 12)}) into ${tree}` });
+    io.notify(MESSAGES.GIT_CHECKOUT.make(`checking out ${opts.ref} (${commit.slice(0, 12)}) into ${tree}`, { ref: opts.ref, commit, worktree: tree }));
     // Hooks of the repository (post-checkout) have no business in a throwaway worktree.
     const add = await git(top, ['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--detach', tree, commit]);
     if (add.failed) {
@@ -51,7 +52,7 @@ export async function synthAtGitRef(opts: GitBaseOptions, io: IoHost): Promise<K
     }
     const appDir = join(tree, sub);
     if (!existsSync(appDir)) {
-      io.notify({ level: 'warn', message: `${sub || '.'} did not exist at ${opts.ref}; comparing with nothing` });
+      io.notify(MESSAGES.GIT_NOTE.make(`${sub || '.'} did not exist at ${opts.ref}; comparing with nothing`, { ref: opts.ref }));
       return [];
     }
     links.push(...(await linkNodeModules(top, tree, sub)));
@@ -101,7 +102,13 @@ async function linkNodeModules(top: string, tree: string, sub: string): Promise<
     const source = join(top, ...dir, 'node_modules');
     const target = join(tree, ...dir, 'node_modules');
     if (!existsSync(source) || !existsSync(join(tree, ...dir))) continue;
-    if (await lstat(target).then(() => true, () => false)) continue;
+    if (
+      await lstat(target).then(
+        () => true,
+        () => false,
+      )
+    )
+      continue;
     await symlink(source, target, 'dir');
     made.push(target);
   }
@@ -113,9 +120,9 @@ async function removeWorktree(top: string, tree: string, tmp: string, links: rea
   // Unlink first, so nothing below can ever reach into the checkout's node_modules.
   for (const l of links) await unlink(l).catch(() => undefined);
   const removed = await git(top, ['worktree', 'remove', '--force', tree]).catch((e: unknown) => ({ failed: true, stderr: errorMessage(e) }));
-  if (removed.failed && existsSync(tree)) io.notify({ level: 'debug', message: `git worktree remove: ${removed.stderr.trim()}` });
+  if (removed.failed && existsSync(tree)) io.notify(MESSAGES.DEBUG.make(`git worktree remove: ${removed.stderr.trim()}`, {}));
   await rm(tmp, { recursive: true, force: true }).catch((e: unknown) => {
-    io.notify({ level: 'warn', message: `could not remove ${tmp}: ${errorMessage(e)}` });
+    io.notify(MESSAGES.CLEANUP_FAILED.make(`could not remove ${tmp}: ${errorMessage(e)}`, { path: tmp, reason: errorMessage(e) }));
   });
   await git(top, ['worktree', 'prune']).catch(() => undefined);
 }

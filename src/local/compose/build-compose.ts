@@ -1,27 +1,16 @@
 import { nameFromId } from '../../model/names.js';
 import { ModelstackError } from '../../errors.js';
-import { RUNTIME_LABEL } from '../../model/labels.js';
 import type { StackManifest } from '../../model/kube-object.js';
-import {
-  type ComposeConfig,
-  type ComposeFile,
-  type ComposeFlavor,
-  type ComposeService,
-  type ComposeVolume,
-  MODEL_LABEL,
-  PROJECT_LABEL,
-  ROLE_LABEL,
-  SERVICE_LABEL,
-} from './compose-types.js';
-import { dynamoRuntimeServices } from './dynamo-services.js';
+import { type ComposeConfig, type ComposeFile, type ComposeFlavor, type ComposeService, type ComposeVolume } from './compose-types.js';
 import { engineServices } from './engine-services.js';
 import { type GpuAssignment, gpuDeploys } from './gpu-devices.js';
 import { httpHealthcheck } from './healthcheck.js';
 import { type HfCache, hfCache } from './hf-cache.js';
 import { allocateHostPorts, publishedPort } from './host-ports.js';
 import { escapeInterpolation } from './interpolation.js';
+import { MODEL_LABEL, PROJECT_LABEL, ROLE_LABEL, RUNTIME_LABEL, SERVICE_LABEL } from '../local-labels.js';
+import { localServicesFor } from './local-services-for.js';
 import { modelObjects } from './model-objects.js';
-import { rayRuntimeServices } from './ray-services.js';
 import type { ModelDraft, ModelObject, ServiceDraft } from './service-draft.js';
 
 export interface ComposeOptions {
@@ -94,7 +83,7 @@ export function buildCompose(stacks: readonly StackManifest[], opts: ComposeOpti
 
 function modelDraft(m: ModelObject, flavor: ComposeFlavor): ModelDraft {
   if (flavor === 'engine') return engineServices(m);
-  return m.runtime === 'dynamo' ? dynamoRuntimeServices(m) : rayRuntimeServices(m);
+  return localServicesFor(m.runtime).runtimeServices(m);
 }
 
 function projectName(stacks: readonly StackManifest[], given: string | undefined): string {
@@ -146,9 +135,7 @@ function composeService(
     ...(deploy ? { deploy } : {}),
     ...(deps.length
       ? {
-          depends_on: Object.fromEntries(
-            deps.map((d) => [d, { condition: withHealth.has(d) ? ('service_healthy' as const) : ('service_started' as const) }]),
-          ),
+          depends_on: Object.fromEntries(deps.map((d) => [d, { condition: withHealth.has(d) ? ('service_healthy' as const) : ('service_started' as const) }])),
         }
       : {}),
     ...(s.health ? { healthcheck: httpHealthcheck(s.health, s.health.probe, s.health.startup) } : {}),

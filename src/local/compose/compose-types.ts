@@ -116,13 +116,5 @@ export interface ComposeFile {
   readonly networks?: Readonly<Record<string, ComposeNetwork>>;
 }
 
-/** Labels on every service. */
-export const PROJECT_LABEL = 'modelstack.io/project';
-export const SERVICE_LABEL = 'modelstack.io/service';
-export const MODEL_LABEL = 'modelstack.io/model';
-export const ROLE_LABEL = 'modelstack.io/role';
-/** Same key as the Kubernetes objects' runtime label: "dynamo" or "kuberay". */
-export { RUNTIME_LABEL } from '../../model/labels.js';
-
 /** Name of the service extension field. */
 export const MODELSTACK_EXTENSION = 'x-modelstack';

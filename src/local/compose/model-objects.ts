@@ -1,12 +1,14 @@
 import { ModelstackError } from '../../errors.js';
 import { runtimeForKind } from '../../runtimes/registry.js';
-import type { StackManifest } from '../../model/kube-object.js';
+import type { KubeObject, StackManifest } from '../../model/kube-object.js';
+import type { ModelDescriptor } from '../../model/model-descriptor.js';
 import type { ModelObject } from './service-draft.js';
 
 /**
  * The model objects (DynamoGraphDeployment, RayService) of the stacks, in stack and object
  * order; every other kind is ignored. Two models of the same name (from different namespaces
- * or stacks) would share service names, so they are refused.
+ * or stacks) would share service names, so they are refused. Each carries the descriptor its
+ * stack has for it (matched by apiVersion, kind, namespace and name), when there is one.
  */
 export function modelObjects(stacks: readonly StackManifest[]): ModelObject[] {
   const found: ModelObject[] = [];
@@ -25,8 +27,13 @@ export function modelObjects(stacks: readonly StackManifest[]): ModelObject[] {
         });
       }
       seen.set(name, where);
-      found.push({ runtime: runtime.id, name, object });
+      const descriptor = stack.models?.find((d) => describes(d, object));
+      found.push({ runtime: runtime.id, name, object, ...(descriptor ? { descriptor } : {}) });
     }
   }
   return found;
+}
+
+function describes(d: ModelDescriptor, o: KubeObject): boolean {
+  return d.apiVersion === o.apiVersion && d.kind === o.kind && d.name === o.metadata.name && (d.namespace || undefined) === (o.metadata.namespace || undefined);
 }

@@ -84,10 +84,3 @@ export function flagValue(args: readonly string[], names: readonly string[]): st
   });
   return found;
 }
-
-/** A positive integer flag value, else `fallback`. */
-export function intFlag(args: readonly string[], names: readonly string[], fallback: number): number {
-  const v = flagValue(args, names);
-  const n = v === undefined ? NaN : Number(v);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}

@@ -1,14 +1,8 @@
 import type { RuntimeId } from '../../runtimes/registry.js';
-import type {
-  ComposeConfig,
-  ComposeServiceConfig,
-  ComposeServiceVolume,
-  ComposeVolume,
-  HealthEndpoint,
-  ServiceRole,
-} from './compose-types.js';
+import type { ComposeConfig, ComposeServiceConfig, ComposeServiceVolume, ComposeVolume, HealthEndpoint, ServiceRole } from './compose-types.js';
 import type { ProbeKind, StartupClass } from './healthcheck.js';
 import type { KubeObject } from '../../model/kube-object.js';
+import type { ModelDescriptor } from '../../model/model-descriptor.js';
 
 /** A model object of a stack that a local run can serve. */
 export interface ModelObject {
@@ -16,6 +10,8 @@ export interface ModelObject {
   /** metadata.name of the object: the model's name in service names and labels. */
   readonly name: string;
   readonly object: KubeObject;
+  /** What the object's model construct said about it; absent for a raw manifest. */
+  readonly descriptor?: ModelDescriptor;
 }
 
 export interface DraftHealth extends HealthEndpoint {

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ModelstackError } from '../../errors.js';
-import type { EnvVar, GpuRequest, PortMapping, VolumeMount } from '../runtime/container-runtime.js';
+import type { EnvVar, GpuRequest, PortMapping, VolumeMount } from '../container-engine/container-engine.js';
 import { interpolate, passThroughName } from './interpolate.js';
 import { splitWords } from './split-words.js';
 
@@ -26,7 +26,7 @@ export interface ModelstackExtension {
   readonly health?: { readonly port: number; readonly path: string };
 }
 
-/** A mount of a service: a host path, a named volume (full runtime name) or a config file. */
+/** A mount of a service: a host path, a named volume (full engine name) or a config file. */
 export interface ServiceMount extends VolumeMount {
   readonly kind: 'bind' | 'volume';
   /** For binds: create the host directory when it is missing (compose's default). */
@@ -37,9 +37,9 @@ export interface ServiceMount extends VolumeMount {
 export interface ProjectVolume {
   /** The key in the file. */
   readonly key: string;
-  /** The runtime's name: `<project>_<key>`, or the declared `name`. */
+  /** The engine's name: `<project>_<key>`, or the declared `name`. */
   readonly name: string;
-  /** Driver options (`type: tmpfs`…); not every runtime can create them. */
+  /** Driver options (`type: tmpfs`…); not every engine can create them. */
   readonly options?: Readonly<Record<string, string>>;
   /** Declared `external: true`: must exist, never created or removed. */
   readonly external: boolean;
@@ -97,10 +97,31 @@ export interface LoadOptions {
 
 /** Keys of a service that are understood; others are reported as ignored. */
 const SERVICE_KEYS = new Set([
-  'image', 'command', 'entrypoint', 'environment', 'ports', 'volumes', 'configs', 'depends_on', 'labels', 'working_dir', 'user', 'shm_size', 'ipc', 'deploy', 'x-modelstack',
+  'image',
+  'command',
+  'entrypoint',
+  'environment',
+  'ports',
+  'volumes',
+  'configs',
+  'depends_on',
+  'labels',
+  'working_dir',
+  'user',
+  'shm_size',
+  'ipc',
+  'deploy',
+  'x-modelstack',
   // Accepted and deliberately not used: readiness is probed from modelstack (not by the
-  // runtime's healthcheck timers), containers are never restarted, names and network are fixed.
-  'healthcheck', 'restart', 'container_name', 'networks', 'hostname', 'stop_grace_period', 'init', 'pull_policy',
+  // engine's healthcheck timers), containers are never restarted, names and network are fixed.
+  'healthcheck',
+  'restart',
+  'container_name',
+  'networks',
+  'hostname',
+  'stop_grace_period',
+  'init',
+  'pull_policy',
 ]);
 const CONDITIONS: readonly DependsCondition[] = ['service_started', 'service_healthy', 'service_completed_successfully'];
 
@@ -363,7 +384,9 @@ function modelstackExtension(v: unknown, where: string): ModelstackExtension {
 export function projectName(raw: string): string {
   const name = raw.toLowerCase().replace(/[^a-z0-9_-]/g, '');
   if (!/^[a-z0-9]/.test(name)) {
-    throw new ModelstackError('LOCAL', `"${raw}" cannot be a project name`, { hint: 'use lower-case letters, digits, "-" and "_", starting with a letter or digit' });
+    throw new ModelstackError('LOCAL', `"${raw}" cannot be a project name`, {
+      hint: 'use lower-case letters, digits, "-" and "_", starting with a letter or digit',
+    });
   }
   return name;
 }

@@ -14,7 +14,9 @@ export function parseImageOverrides(flags: readonly string[]): ImageOverrides {
     const name = eq < 0 ? '' : flag.slice(0, eq).trim();
     const image = eq < 0 ? '' : flag.slice(eq + 1).trim();
     if (!name || !image) {
-      throw new ModelstackError('USAGE', `--image ${JSON.stringify(flag)} is not NAME=IMAGE`, { hint: 'e.g. --image frontend=python:3.12-slim, or --image "*=busybox" for every service' });
+      throw new ModelstackError('USAGE', `--image ${JSON.stringify(flag)} is not NAME=IMAGE`, {
+        hint: 'e.g. --image frontend=python:3.12-slim, or --image "*=busybox" for every service',
+      });
     }
     if (name === '*') all = image;
     else byService[name] = image;
@@ -31,8 +33,12 @@ export function imageFor(service: string, fileImage: string, overrides: ImageOve
 export function checkOverrides(overrides: ImageOverrides | undefined, services: readonly string[]): void {
   const unknown = Object.keys(overrides?.byService ?? {}).filter((n) => !services.includes(n));
   if (unknown.length > 0) {
-    throw new ModelstackError('USAGE', `--image names ${unknown.length === 1 ? 'a service that does not exist' : 'services that do not exist'}: ${unknown.join(', ')}`, {
-      hint: `services: ${services.join(', ')}`,
-    });
+    throw new ModelstackError(
+      'USAGE',
+      `--image names ${unknown.length === 1 ? 'a service that does not exist' : 'services that do not exist'}: ${unknown.join(', ')}`,
+      {
+        hint: `services: ${services.join(', ')}`,
+      },
+    );
   }
 }

@@ -6,19 +6,25 @@ import { ModelstackError } from '../../errors.js';
  * fall back when unset-or-empty / unset; `${VAR:?message}` / `${VAR?message}` fail.
  */
 export function interpolate(text: string, env: NodeJS.ProcessEnv, where: string, warn: (message: string) => void): string {
-  return text.replace(/\$(?:(\$)|\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_m, dollar: string | undefined, braced: string | undefined, bare: string | undefined) => {
-    if (dollar) return '$';
-    if (bare !== undefined) return lookup(bare, env, where, warn);
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])(.*))?$/s.exec(braced ?? '');
-    if (!m) throw new ModelstackError('LOCAL', `${where}: invalid interpolation "\${${braced ?? ''}}"`, { hint: 'use ${VAR}, ${VAR:-default} or $$ for a literal $' });
-    const [, name, colon, op, arg] = m;
-    const value = env[name!];
-    const missing = colon ? value === undefined || value === '' : value === undefined;
-    if (op === undefined) return lookup(name!, env, where, warn);
-    if (!missing) return value!;
-    if (op === '-') return arg ?? '';
-    throw new ModelstackError('LOCAL', `${where}: ${name} is required${arg ? `: ${arg}` : ''}`, { hint: `set ${name} in the environment` });
-  });
+  return text.replace(
+    /\$(?:(\$)|\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (_m, dollar: string | undefined, braced: string | undefined, bare: string | undefined) => {
+      if (dollar) return '$';
+      if (bare !== undefined) return lookup(bare, env, where, warn);
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])(.*))?$/s.exec(braced ?? '');
+      if (!m)
+        throw new ModelstackError('LOCAL', `${where}: invalid interpolation "\${${braced ?? ''}}"`, {
+          hint: 'use ${VAR}, ${VAR:-default} or $$ for a literal $',
+        });
+      const [, name, colon, op, arg] = m;
+      const value = env[name!];
+      const missing = colon ? value === undefined || value === '' : value === undefined;
+      if (op === undefined) return lookup(name!, env, where, warn);
+      if (!missing) return value!;
+      if (op === '-') return arg ?? '';
+      throw new ModelstackError('LOCAL', `${where}: ${name} is required${arg ? `: ${arg}` : ''}`, { hint: `set ${name} in the environment` });
+    },
+  );
 }
 
 function lookup(name: string, env: NodeJS.ProcessEnv, where: string, warn: (message: string) => void): string {
@@ -32,5 +38,8 @@ function lookup(name: string, env: NodeJS.ProcessEnv, where: string, warn: (mess
 
 /** `${NAME}` or `$NAME` and nothing else: the variable is passed by name, its value never inlined. */
 export function passThroughName(text: string): string | undefined {
-  return /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/.exec(text)?.slice(1).find((x) => x !== undefined);
+  return /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/
+    .exec(text)
+    ?.slice(1)
+    .find((x) => x !== undefined);
 }

@@ -1,5 +1,5 @@
 import { ModelstackError } from '../../errors.js';
-import type { ContainerRuntime, LogLine } from '../runtime/container-runtime.js';
+import type { ContainerEngine, LogLine } from '../container-engine/container-engine.js';
 import { ps } from './ps.js';
 
 export interface ProjectLogsOptions {
@@ -17,14 +17,14 @@ export interface ProjectLogsOptions {
  * The logs of the project's containers, one service after another (or all at once with
  * `follow`, until the containers stop or `signal` aborts).
  */
-export async function projectLogs(runtime: ContainerRuntime, opts: ProjectLogsOptions): Promise<void> {
-  const containers = await ps(runtime, { project: opts.project, ...(opts.services ? { services: opts.services } : {}) });
+export async function projectLogs(engine: ContainerEngine, opts: ProjectLogsOptions): Promise<void> {
+  const containers = await ps(engine, { project: opts.project, ...(opts.services ? { services: opts.services } : {}) });
   if (containers.length === 0) {
     const which = opts.services?.length ? `service ${opts.services.join(', ')} of ` : '';
     throw new ModelstackError('LOCAL', `no containers for ${which}project ${opts.project}`, { hint: 'start them with "modelstack local up"' });
   }
   const one = (c: (typeof containers)[number]): Promise<void> =>
-    runtime.logs(c.name, {
+    engine.logs(c.name, {
       ...(opts.tail !== undefined ? { tail: opts.tail } : {}),
       ...(opts.follow ? { follow: true } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),

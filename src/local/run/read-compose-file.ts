@@ -10,7 +10,9 @@ export async function readComposeFile(path: string, opts: { readonly env?: NodeJ
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new ModelstackError('IO', `cannot read the compose file ${file}: ${errorMessage(e)}`, { hint: 'write one with "modelstack local compose --out FILE", or leave out --file to use the stack' });
+    throw new ModelstackError('IO', `cannot read the compose file ${file}: ${errorMessage(e)}`, {
+      hint: 'write one with "modelstack local compose --out FILE", or leave out --file to use the stack',
+    });
   }
   return loadComposeText(text, { projectDir: dirname(file), ...(opts.env ? { env: opts.env } : {}), ...(opts.project ? { project: opts.project } : {}) });
 }

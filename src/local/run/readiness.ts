@@ -1,7 +1,7 @@
 /**
  * Readiness as modelstack sees it: an HTTP GET from this process to the published host port
  * answers 2xx (and, when the body is a JSON object with a string `status`, that status says
- * healthy/ok/ready). The runtimes' own healthcheck timers are not used, so the behaviour is the
+ * healthy/ok/ready). The engines' own healthcheck timers are not used, so the behaviour is the
  * same on docker, podman and nerdctl.
  */
 export interface ProbeOutcome {

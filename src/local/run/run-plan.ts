@@ -2,19 +2,20 @@ import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ModelstackError } from '../../errors.js';
-import type { GpuSupport, RunSpec, VolumeMount } from '../runtime/container-runtime.js';
+import type { GpuSupport, RunSpec, VolumeMount } from '../container-engine/container-engine.js';
 import type { ComposeProject, ComposeService, Dependency, ProjectVolume } from './compose-model.js';
 import { checkOverrides, type ImageOverrides, imageFor } from './image-overrides.js';
-import { CONFIG_HASH_LABEL, containerName, networkName, PROJECT_LABEL, SERVICE_LABEL } from './project-labels.js';
+import { containerName, networkName } from './project-names.js';
+import { CONFIG_HASH_LABEL, PROJECT_LABEL, SERVICE_LABEL } from '../local-labels.js';
 import { topoOrder, withDependencies } from './topo-sort.js';
 
-/** `auto`: keep GPU reservations when the runtime can pass GPUs, else drop them (with a warning). `off`: always drop. */
+/** `auto`: keep GPU reservations when the engine can pass GPUs, else drop them (with a warning). `off`: always drop. */
 export type GpuMode = 'auto' | 'off';
 
 export interface PlanOptions {
   readonly images?: ImageOverrides;
   readonly gpu?: GpuMode;
-  /** What the runtime's probe found; only consulted when a service reserves GPUs. */
+  /** What the engine's probe found; only consulted when a service reserves GPUs. */
   readonly gpuSupport?: GpuSupport;
   /** Only these services and what they depend on. @default all */
   readonly services?: readonly string[];
@@ -74,7 +75,10 @@ export function planProject(project: ComposeProject, opts: PlanOptions = {}): Ru
   const nodes = project.services.map((s) => ({ name: s.name, deps: s.dependsOn.map((d) => d.service) }));
   const order = topoOrder(nodes);
   const unknown = (opts.services ?? []).filter((s) => !all.includes(s));
-  if (unknown.length > 0) throw new ModelstackError('USAGE', `no service ${unknown.map((s) => `"${s}"`).join(', ')} in project ${project.name}`, { hint: `services: ${all.join(', ')}` });
+  if (unknown.length > 0)
+    throw new ModelstackError('USAGE', `no service ${unknown.map((s) => `"${s}"`).join(', ')} in project ${project.name}`, {
+      hint: `services: ${all.join(', ')}`,
+    });
   const wanted = opts.services && opts.services.length > 0 ? withDependencies(opts.services, nodes) : new Set(all);
   const warnings = [...project.warnings];
   const gpuMode = opts.gpu ?? 'auto';
@@ -97,7 +101,7 @@ export function planProject(project: ComposeProject, opts: PlanOptions = {}): Ru
       const s = project.services.find((x) => x.name === name)!;
       const gpuDropped = s.gpus !== undefined && dropGpus;
       if (gpuDropped && gpuMode === 'auto') {
-        warnings.push(`service ${name}: its GPU reservation is dropped: ${opts.gpuSupport?.reason ?? 'GPU support of the runtime is unknown'}`);
+        warnings.push(`service ${name}: its GPU reservation is dropped: ${opts.gpuSupport?.reason ?? 'GPU support of the engine is unknown'}`);
       }
       return servicePlan(project.name, network, s, imageFor(name, s.image, opts.images), gpuDropped, configMounts(s));
     });

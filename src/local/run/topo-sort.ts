@@ -21,7 +21,10 @@ export function topoOrder(nodes: readonly DependencyNode[]): string[] {
   while (order.length < nodes.length) {
     const next = nodes.find((n) => !done.has(n.name) && n.deps.every((d) => done.has(d)));
     if (!next) {
-      const cycle = findCycle(nodes.filter((n) => !done.has(n.name)), byName);
+      const cycle = findCycle(
+        nodes.filter((n) => !done.has(n.name)),
+        byName,
+      );
       throw new ModelstackError('LOCAL', `services depend on each other in a cycle: ${cycle.join(' -> ')}`, {
         hint: 'remove one of these depends_on entries',
       });

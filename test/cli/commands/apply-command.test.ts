@@ -1,8 +1,10 @@
-import { APPLY_FLAGS, applyCommand, formatApply, positiveNumber } from '../../../src/cli/commands/apply-command.js';
+import { STACK_CLUSTER_FLAGS } from '../../../src/cli/kube-flags.js';
+import { cliContext } from '../../support/cli-context.js';
+import { applyCommand, formatApply } from '../../../src/cli/commands/apply-command.js';
+import { positiveNumber } from '../../../src/cli/command.js';
 import { ModelstackError } from '../../../src/errors.js';
-import { silentIoHost } from '../../../src/io/io-host.js';
 
-const ctx = { io: silentIoHost, cwd: '/nonexistent', env: {} };
+const ctx = cliContext();
 const MISSING = '/nonexistent/kubeconfig';
 
 describe('positiveNumber', () => {
@@ -29,34 +31,73 @@ describe('formatApply', () => {
     const out = formatApply({
       dryRun: false,
       stacks: [
-        { stack: 'a', outcomes: [{ ref: 'x', action: 'created' }, { ref: 'y', action: 'created' }, { ref: 'z', action: 'unchanged' }] },
-        { stack: 'b', outcomes: [{ ref: 'x', action: 'configured' }, { ref: 'y', action: 'pruned' }] },
+        {
+          stack: 'a',
+          outcomes: [
+            { ref: 'x', action: 'created' },
+            { ref: 'y', action: 'created' },
+            { ref: 'z', action: 'unchanged' },
+          ],
+        },
+        {
+          stack: 'b',
+          outcomes: [
+            { ref: 'x', action: 'configured' },
+            { ref: 'y', action: 'pruned' },
+          ],
+        },
       ],
     });
     expect(out).toBe('stack a: 2 created, 0 configured, 1 unchanged, 0 pruned\nstack b: 0 created, 1 configured, 0 unchanged, 1 pruned\n');
   });
 
   test('a dry run says nothing was written', () => {
-    expect(formatApply({ dryRun: true, stacks: [{ stack: 'a', outcomes: [] }] })).toBe('stack a: 0 created, 0 configured, 0 unchanged, 0 pruned (dry run: nothing written)\n');
+    expect(formatApply({ dryRun: true, stacks: [{ stack: 'a', outcomes: [] }] })).toBe(
+      'stack a: 0 created, 0 configured, 0 unchanged, 0 pruned (dry run: nothing written)\n',
+    );
   });
 });
 
 describe('apply command', () => {
   test('the flags it shares with destroy, and every flag in its usage', () => {
-    expect(Object.keys(APPLY_FLAGS)).toEqual(['kubeconfig', 'context', 'app', 'applyset-namespace', 'dry-run']);
-    for (const flag of ['--app CMD', '--dry-run', '--prune', '--force-conflicts', '--skip-preflight', '--wait', '--timeout SECONDS', '--concurrency N', '--applyset-namespace', '--kubeconfig FILE', '--context NAME']) {
+    expect(Object.keys(STACK_CLUSTER_FLAGS)).toEqual(['kubeconfig', 'context', 'app', 'applyset-namespace', 'dry-run']);
+    for (const flag of [
+      '--app CMD',
+      '--dry-run',
+      '--prune',
+      '--force-conflicts',
+      '--skip-preflight',
+      '--wait',
+      '--timeout SECONDS',
+      '--concurrency N',
+      '--applyset-namespace',
+      '--kubeconfig FILE',
+      '--context NAME',
+    ]) {
       expect(applyCommand.usage).toContain(flag);
     }
   });
 
   test('bad flag values are usage errors, before the kubeconfig is read or the app run', async () => {
-    await expect(applyCommand.run(['--timeout', '0', '--kubeconfig', MISSING], ctx)).rejects.toMatchObject({ code: 'USAGE', message: '--timeout "0" is not a positive number' });
-    await expect(applyCommand.run(['--concurrency', 'many', '--kubeconfig', MISSING], ctx)).rejects.toMatchObject({ code: 'USAGE', message: '--concurrency "many" is not a positive number' });
-    await expect(applyCommand.run(['--bogus'], ctx)).rejects.toMatchObject({ code: 'USAGE', message: expect.stringMatching(/^apply: Unknown option '--bogus'/) });
+    await expect(applyCommand.run(['--timeout', '0', '--kubeconfig', MISSING], ctx)).rejects.toMatchObject({
+      code: 'USAGE',
+      message: '--timeout "0" is not a positive number',
+    });
+    await expect(applyCommand.run(['--concurrency', 'many', '--kubeconfig', MISSING], ctx)).rejects.toMatchObject({
+      code: 'USAGE',
+      message: '--concurrency "many" is not a positive number',
+    });
+    await expect(applyCommand.run(['--bogus'], ctx)).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/^apply: Unknown option '--bogus'/),
+    });
     await expect(applyCommand.run(['-n', 'x'], ctx)).rejects.toMatchObject({ code: 'USAGE' });
   });
 
   test('the kubeconfig is read before the app is run', async () => {
-    await expect(applyCommand.run(['--kubeconfig', MISSING, '--app', 'false'], ctx)).rejects.toMatchObject({ code: 'KUBECONFIG', message: `kubeconfig ${MISSING} does not exist` });
+    await expect(applyCommand.run(['--kubeconfig', MISSING, '--app', 'false'], ctx)).rejects.toMatchObject({
+      code: 'KUBECONFIG',
+      message: `kubeconfig ${MISSING} does not exist`,
+    });
   });
 });

@@ -1,8 +1,9 @@
+import { cliContext } from '../../support/cli-context.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listCommand, listTable } from '../../../src/cli/commands/list-command.js';
-import { RecordingIoHost, silentIoHost } from '../../../src/io/io-host.js';
+import { RecordingIoHost, Toolkit } from '../../../src/toolkit/index.js';
 import type { ListResult, ModelRow } from '../../../src/list/list-models.js';
 import { FakeApiServer, notFound, writeKubeconfig } from '../../support/fake-apiserver.js';
 
@@ -21,7 +22,20 @@ const model = (over: Partial<ModelRow>): ModelRow => ({
 
 describe('listTable', () => {
   const result: ListResult = {
-    models: [model({}), model({ runtime: 'dynamo', kind: 'DynamoGraphDeployment', namespace: 'team-b', name: 'big', phase: 'Deploying', ready: 1, desired: 4, stack: null, message: 'state pending' })],
+    models: [
+      model({}),
+      model({
+        runtime: 'dynamo',
+        kind: 'DynamoGraphDeployment',
+        namespace: 'team-b',
+        name: 'big',
+        phase: 'Deploying',
+        ready: 1,
+        desired: 4,
+        stack: null,
+        message: 'state pending',
+      }),
+    ],
     notes: [],
   };
 
@@ -48,7 +62,7 @@ describe('listTable', () => {
 });
 
 describe('list command', () => {
-  const ctx = { io: silentIoHost, cwd: '/nonexistent', env: {} };
+  const ctx = cliContext();
 
   test('usage errors come before any cluster access', async () => {
     await expect(listCommand.run(['-n', 'a', '-A', '--kubeconfig', '/nonexistent/kubeconfig'], ctx)).rejects.toMatchObject({
@@ -83,19 +97,25 @@ describe('list command', () => {
       rmSync(tmp, { recursive: true, force: true });
     });
 
-    test('without -n: the context\'s namespace; a runtime not installed is a warning, not output', async () => {
+    test("without -n: the context's namespace; a runtime not installed is a warning, not output", async () => {
       const io = new RecordingIoHost();
-      const out = await listCommand.run(['--kubeconfig', kubeconfig], { ...ctx, io });
+      const out = await listCommand.run(['--kubeconfig', kubeconfig], { ...ctx, toolkit: new Toolkit({ ioHost: io, cwd: ctx.cwd, env: {} }) });
       expect(out.exitCode).toBe(0);
       expect(out.stdout.split('\n')[0]).toMatch(/^NAME +RUNTIME/);
       expect(out.stdout).toMatch(/\nqwen +kuberay +RayService +Pending +0\/0 +prod +no status yet\n/);
-      expect(io.messages).toEqual([{ level: 'warn', message: 'NVIDIA Dynamo: not installed (DynamoGraphDeployment nvidia.com/v1beta1 is not served)' }]);
+      const note = 'NVIDIA Dynamo: not installed (DynamoGraphDeployment nvidia.com/v1beta1 is not served)';
+      expect(io.messages).toEqual([{ level: 'warn', code: 'LIST_NOTE', message: note, data: { note } }]);
     });
 
     test('-n and -A', async () => {
       expect((await listCommand.run(['--kubeconfig', kubeconfig, '-n', 'other'], ctx)).stdout).toBe('no model deployments found\n');
       const all = await listCommand.run(['--kubeconfig', kubeconfig, '-A'], ctx);
-      expect(all.stdout.split('\n').slice(0, 3).map((l) => l.split(/ +/).slice(0, 2))).toEqual([
+      expect(
+        all.stdout
+          .split('\n')
+          .slice(0, 3)
+          .map((l) => l.split(/ +/).slice(0, 2)),
+      ).toEqual([
         ['NAMESPACE', 'NAME'],
         ['team-a', 'qwen'],
         ['team-b', 'llama'],

@@ -3,14 +3,15 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { formatDown, formatPs, formatUp, localCommand } from '../../../src/cli/commands/local-command.js';
 import type { CommandContext } from '../../../src/cli/command.js';
-import { RecordingIoHost, silentIoHost } from '../../../src/io/io-host.js';
+import { RecordingIoHost } from '../../../src/io/io-host.js';
+import { cliContext, cliContextWith } from '../../support/cli-context.js';
 import { fixtureApp, removeTempDirs, tempDir } from '../../support/paths.js';
 import { rejection } from '../../support/thrown.js';
 
 afterAll(removeTempDirs);
 
 function ctx(env: NodeJS.ProcessEnv = {}, cwd = tempDir()): CommandContext {
-  return { io: silentIoHost, cwd, env };
+  return cliContext(cwd, env);
 }
 
 describe('usage errors, before anything runs', () => {
@@ -37,15 +38,15 @@ describe('runtime selection', () => {
   test('an explicit runtime that is not installed: error with the reason and an install hint', async () => {
     const e = await rejection(localCommand.run(['ps', '--project', 'p'], ctx({ PATH: '/nonexistent', MODELSTACK_CONTAINER_RUNTIME: 'podman' })));
     expect(e.code).toBe('CONTAINER_RUNTIME');
-    expect(e.message).toBe('container runtime podman (chosen by MODELSTACK_CONTAINER_RUNTIME) is not usable: "podman" was not found on PATH');
+    expect(e.message).toBe('container engine podman (chosen by MODELSTACK_CONTAINER_RUNTIME) is not usable: "podman" was not found on PATH');
     expect(e.hint).toMatch(/apt-get install podman/);
     const flag = await rejection(localCommand.run(['ps', '--project', 'p', '--runtime', 'nerdctl'], ctx({ PATH: '/nonexistent' })));
-    expect(flag.message).toMatch(/^container runtime nerdctl \(chosen by --runtime\) is not usable/);
+    expect(flag.message).toMatch(/^container engine nerdctl \(chosen by --runtime\) is not usable/);
   });
 
   test('auto with nothing installed lists why each was skipped', async () => {
     const e = await rejection(localCommand.run(['down', '--project', 'p'], ctx({ PATH: '/nonexistent' })));
-    expect(e.message).toBe('no container runtime is usable (tried docker, podman, nerdctl)');
+    expect(e.message).toBe('no container engine is usable (tried docker, podman, nerdctl)');
     expect(e.details).toEqual(['docker: "docker" was not found on PATH', 'podman: "podman" was not found on PATH', 'nerdctl: "nerdctl" was not found on PATH']);
   });
 });
@@ -55,14 +56,14 @@ describe('local compose', () => {
     const cwd = tempDir();
     const app = fixtureApp('ok');
     const io = new RecordingIoHost();
-    const printed = await localCommand.run(['compose', '--app', app], { io, cwd, env: process.env });
+    const printed = await localCommand.run(['compose', '--app', app], cliContextWith(io, cwd, process.env));
     expect(printed.exitCode).toBe(0);
     const doc = parse(printed.stdout) as { name: string; services: Record<string, { 'x-modelstack': unknown }> };
     expect(doc.name).toBe('fixture');
     expect(Object.keys(doc.services).length).toBeGreaterThan(1);
 
     writeFileSync(join(cwd, 'compose.yaml'), 'old content\n');
-    const written = await localCommand.run(['compose', '--app', app, '--out', 'compose.yaml', '--flavor', 'runtime'], { io, cwd, env: process.env });
+    const written = await localCommand.run(['compose', '--app', app, '--out', 'compose.yaml', '--flavor', 'runtime'], cliContextWith(io, cwd, process.env));
     expect(written.stdout).toBe(`wrote ${join(cwd, 'compose.yaml')}\n`);
     expect(readFileSync(join(cwd, 'compose.yaml'), 'utf8')).toBe(printed.stdout);
     expect(readdirSync(cwd)).toEqual(['compose.yaml']);
@@ -74,7 +75,7 @@ describe('output', () => {
     expect(
       formatUp({
         project: 'demo',
-        runtime: 'podman',
+        engine: 'podman',
         network: 'demo_default',
         networkCreated: true,
         services: [
@@ -97,7 +98,16 @@ describe('output', () => {
     expect(formatPs('demo', [])).toBe('no containers for project demo\n');
     expect(
       formatPs('demo', [
-        { id: 'x', name: 'demo-a', image: 'img', state: 'running', exitCode: 0, labels: {}, service: 'a', ports: [{ containerPort: 8080, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 18000 }] },
+        {
+          id: 'x',
+          name: 'demo-a',
+          image: 'img',
+          state: 'running',
+          exitCode: 0,
+          labels: {},
+          service: 'a',
+          ports: [{ containerPort: 8080, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 18000 }],
+        },
         { id: 'y', name: 'demo-b', image: 'img', state: 'exited', exitCode: 137, labels: {}, service: 'b', ports: [] },
       ]),
     ).toBe(

@@ -1,12 +1,20 @@
+import { cliContext } from '../../support/cli-context.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { statusCommand, statusTable } from '../../../src/cli/commands/status-command.js';
-import { silentIoHost } from '../../../src/io/io-host.js';
 import type { RuntimeStatus } from '../../../src/status/runtime-status.js';
 import { FakeApiServer, notFound, writeKubeconfig } from '../../support/fake-apiserver.js';
 
-const row = (over: Partial<RuntimeStatus>): RuntimeStatus => ({ id: 'dynamo', name: 'NVIDIA Dynamo', installed: true, healthy: true, version: '1.4.0', message: 'ok', ...over });
+const row = (over: Partial<RuntimeStatus>): RuntimeStatus => ({
+  id: 'dynamo',
+  name: 'NVIDIA Dynamo',
+  installed: true,
+  healthy: true,
+  version: '1.4.0',
+  message: 'ok',
+  ...over,
+});
 
 describe('statusTable', () => {
   test('yes / no / unknown (null: permissions do not let us tell), - for an unknown version', () => {
@@ -29,10 +37,13 @@ describe('statusTable', () => {
 });
 
 describe('status command', () => {
-  const ctx = { io: silentIoHost, cwd: '/nonexistent', env: {} };
+  const ctx = cliContext();
 
   test('usage errors come before any cluster access', async () => {
-    await expect(statusCommand.run(['-o', 'yaml', '--kubeconfig', '/nonexistent/kubeconfig'], ctx)).rejects.toMatchObject({ code: 'USAGE', message: '-o "yaml" is not one of table, json' });
+    await expect(statusCommand.run(['-o', 'yaml', '--kubeconfig', '/nonexistent/kubeconfig'], ctx)).rejects.toMatchObject({
+      code: 'USAGE',
+      message: '-o "yaml" is not one of table, json',
+    });
     await expect(statusCommand.run(['--all-namespaces'], ctx)).rejects.toMatchObject({ code: 'USAGE' });
     await expect(statusCommand.run(['--kubeconfig', '/nonexistent/kubeconfig'], ctx)).rejects.toMatchObject({ code: 'KUBECONFIG' });
   });
@@ -49,9 +60,13 @@ describe('status command', () => {
     beforeAll(async () => {
       fake = await FakeApiServer.start();
       tmp = mkdtempSync(join(tmpdir(), 'modelstack-status-cmd-'));
-      kubeconfig = writeKubeconfig(join(tmp, 'config'), [{ name: 'other', server: 'http://127.0.0.1:9' }, { name: 'fake', server: fake.url }]);
+      kubeconfig = writeKubeconfig(join(tmp, 'config'), [
+        { name: 'other', server: 'http://127.0.0.1:9' },
+        { name: 'fake', server: fake.url },
+      ]);
       fake.handler = (r) => {
-        if (r.path === '/apis/apiextensions.k8s.io/v1') return { body: { resources: [{ name: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false }] } };
+        if (r.path === '/apis/apiextensions.k8s.io/v1')
+          return { body: { resources: [{ name: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false }] } };
         if (r.path === '/apis/apps/v1') return { body: { resources: [{ name: 'deployments', kind: 'Deployment', namespaced: true }] } };
         if (r.path.startsWith('/apis/apps/v1/') && r.path.endsWith('/deployments')) return { body: { items: [] } };
         return notFound();

@@ -1,6 +1,6 @@
+import { cliContext } from '../../support/cli-context.js';
 import { formatSynth, synthCommand } from '../../../src/cli/commands/synth-command.js';
 import { ModelstackError } from '../../../src/errors.js';
-import { silentIoHost } from '../../../src/io/io-host.js';
 import type { SynthResult } from '../../../src/synth/synth.js';
 
 const result = (removed: string[]): SynthResult => ({
@@ -25,7 +25,7 @@ describe('synth command', () => {
   });
 
   test('flag errors are usage errors', async () => {
-    const ctx = { io: silentIoHost, cwd: '/nonexistent', env: {} };
+    const ctx = cliContext();
     await expect(synthCommand.run(['--layout', 'x'], ctx)).rejects.toBeInstanceOf(ModelstackError);
     await expect(synthCommand.run(['--kustomization=yes'], ctx)).rejects.toMatchObject({ code: 'USAGE' });
   });

@@ -1,8 +1,9 @@
+import type { CommandContext } from '../../../src/cli/command.js';
+import { cliContext } from '../../support/cli-context.js';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatValidate, validateCommand } from '../../../src/cli/commands/validate-command.js';
-import { silentIoHost } from '../../../src/io/io-host.js';
 import { resolveCrdsDir } from '../../../src/schema/crds-dir.js';
 import type { ValidateResult } from '../../../src/validate/validate-manifests.js';
 
@@ -15,7 +16,15 @@ describe('formatValidate', () => {
       skipped: 1,
       results: [
         { file: 'a.yaml', object: 'RayService llm/ok', outcome: 'valid', issues: [] },
-        { file: 'a.yaml', object: 'RayService llm/bad', outcome: 'invalid', issues: [{ path: 'spec.x', message: 'unknown field "x"' }, { path: 'spec.y', message: 'must be integer' }] },
+        {
+          file: 'a.yaml',
+          object: 'RayService llm/bad',
+          outcome: 'invalid',
+          issues: [
+            { path: 'spec.x', message: 'unknown field "x"' },
+            { path: 'spec.y', message: 'must be integer' },
+          ],
+        },
         { file: 'b.yaml', object: 'DynamoGraphDeployment llm/d', outcome: 'invalid', issues: [{ path: '', message: 'no CRD' }] },
         { file: 'b.yaml', object: 'ConfigMap llm/c', outcome: 'skipped', issues: [], note: 'built-in kind' },
       ],
@@ -43,8 +52,13 @@ describe('formatValidate', () => {
 describe('validate command', () => {
   let tmp: string;
   let crds: string;
-  const ctx = (): { io: typeof silentIoHost; cwd: string; env: NodeJS.ProcessEnv } => ({ io: silentIoHost, cwd: tmp, env: {} });
-  const model = (name: string, spec: object): object => ({ apiVersion: 'nvidia.com/v1alpha1', kind: 'DynamoModel', metadata: { name, namespace: 'llm' }, spec });
+  const ctx = (): CommandContext => cliContext(tmp);
+  const model = (name: string, spec: object): object => ({
+    apiVersion: 'nvidia.com/v1alpha1',
+    kind: 'DynamoModel',
+    metadata: { name, namespace: 'llm' },
+    spec,
+  });
 
   beforeAll(() => {
     tmp = mkdtempSync(join(tmpdir(), 'modelstack-validate-cmd-'));

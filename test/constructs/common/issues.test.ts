@@ -6,9 +6,7 @@ describe('formatIssue', () => {
     expect(formatIssue({ prop: 'replicas.worker', value: 2, problem: 'has no effect', fix: 'remove it' })).toBe(
       'replicas.worker: 2 has no effect. Fix: remove it',
     );
-    expect(formatIssue({ prop: 'engine', value: 'x', problem: 'is unknown', fix: 'use "vllm"' })).toBe(
-      'engine: "x" is unknown. Fix: use "vllm"',
-    );
+    expect(formatIssue({ prop: 'engine', value: 'x', problem: 'is unknown', fix: 'use "vllm"' })).toBe('engine: "x" is unknown. Fix: use "vllm"');
   });
 });
 
@@ -49,9 +47,15 @@ describe('zodIssues', () => {
     list: z.array(z.string()).min(1).max(2).optional(),
     e: z.enum(['a', 'b']).optional(),
     nested: z.strictObject({ k: z.string() }).optional(),
-    custom: z.string().refine((v) => v === 'ok', { message: 'is not ok. Fix: write "ok"' }).optional(),
+    custom: z
+      .string()
+      .refine((v) => v === 'ok', { message: 'is not ok. Fix: write "ok"' })
+      .optional(),
     fixOnly: z.string().regex(/^v/, { message: 'Fix: start with v' }).optional(),
-    plain: z.string().refine((v) => v === 'ok', { message: 'must be ok' }).optional(),
+    plain: z
+      .string()
+      .refine((v) => v === 'ok', { message: 'must be ok' })
+      .optional(),
   });
   const known = ['n', 's', 'list', 'e', 'nested', 'custom', 'fixOnly', 'plain'];
   const issuesOf = (input: Record<string, unknown>) => {

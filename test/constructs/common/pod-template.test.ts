@@ -11,11 +11,28 @@ describe('mergePatch', () => {
   });
 
   test('lists of named objects merge by name, keeping base order and appending new names', () => {
-    const base = { containers: [{ name: 'main', image: 'a:1', env: [{ name: 'X', value: '1' }] }, { name: 'side', image: 's:1' }] };
-    const patch = { containers: [{ name: 'extra', image: 'e:1' }, { name: 'main', env: [{ name: 'Y', value: '2' }] }] };
+    const base = {
+      containers: [
+        { name: 'main', image: 'a:1', env: [{ name: 'X', value: '1' }] },
+        { name: 'side', image: 's:1' },
+      ],
+    };
+    const patch = {
+      containers: [
+        { name: 'extra', image: 'e:1' },
+        { name: 'main', env: [{ name: 'Y', value: '2' }] },
+      ],
+    };
     expect(mergePatch(base, patch)).toEqual({
       containers: [
-        { name: 'main', image: 'a:1', env: [{ name: 'X', value: '1' }, { name: 'Y', value: '2' }] },
+        {
+          name: 'main',
+          image: 'a:1',
+          env: [
+            { name: 'X', value: '1' },
+            { name: 'Y', value: '2' },
+          ],
+        },
         { name: 'side', image: 's:1' },
         { name: 'extra', image: 'e:1' },
       ],

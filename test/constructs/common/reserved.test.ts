@@ -4,17 +4,22 @@ import { errorsOf } from '../../support/stacks.js';
 
 describe('reserved labels and derived env', () => {
   test('labels modelstack tracks ownership by are refused, others pass', () => {
-    expect(reservedLabelIssues({ team: 'a', 'modelstack.io/stack': 'x', 'app.kubernetes.io/managed-by': 'helm', 'applyset.kubernetes.io/part-of': 'y' }).map((i) => i.prop)).toEqual([
-      'labels.modelstack.io/stack',
-      'labels.app.kubernetes.io/managed-by',
-      'labels.applyset.kubernetes.io/part-of',
-    ]);
+    expect(
+      reservedLabelIssues({ team: 'a', 'modelstack.io/stack': 'x', 'app.kubernetes.io/managed-by': 'helm', 'applyset.kubernetes.io/part-of': 'y' }).map(
+        (i) => i.prop,
+      ),
+    ).toEqual(['labels.modelstack.io/stack', 'labels.app.kubernetes.io/managed-by', 'labels.applyset.kubernetes.io/part-of']);
     expect(reservedLabelIssues(undefined)).toEqual([]);
   });
 
   test('env variables derived from props are refused with the prop to use', () => {
     expect(derivedEnvIssues({ HF_TOKEN: { secretKeyRef: { name: 's', key: 'k' } }, OTHER: 'x' }, { HF_TOKEN: 'hfTokenSecret' })).toEqual([
-      { prop: 'env.HF_TOKEN', value: { secretKeyRef: { name: 's', key: 'k' } }, problem: 'is set by modelstack from hfTokenSecret', fix: 'remove it from env and use hfTokenSecret' },
+      {
+        prop: 'env.HF_TOKEN',
+        value: { secretKeyRef: { name: 's', key: 'k' } },
+        problem: 'is set by modelstack from hfTokenSecret',
+        fix: 'remove it from env and use hfTokenSecret',
+      },
     ]);
   });
 

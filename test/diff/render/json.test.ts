@@ -14,7 +14,14 @@ describe('renderJson', () => {
       ['action', 'key', 'ref', 'apiVersion', 'kind', 'name', 'diff', 'after'],
       ['action', 'key', 'ref', 'apiVersion', 'kind', 'name', 'diff', 'before'],
     ]);
-    expect(report.changes[0]).toMatchObject({ action: 'change', key: 'apps/Deployment/llm/a', ref: 'Deployment llm/a', kind: 'Deployment', namespace: 'llm', name: 'a' });
+    expect(report.changes[0]).toMatchObject({
+      action: 'change',
+      key: 'apps/Deployment/llm/a',
+      ref: 'Deployment llm/a',
+      kind: 'Deployment',
+      namespace: 'llm',
+      name: 'a',
+    });
     expect(report.changes[0]!.diff).toContain('+  replicas: 2');
     expect(report.changes.map((c) => `${c.action} ${c.ref}`)).toEqual(['change Deployment llm/a', 'add Namespace new', 'remove Namespace old']);
   });

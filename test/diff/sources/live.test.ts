@@ -1,8 +1,14 @@
-import { liveSides } from '../../../src/diff/sources/live.js';
-import type { KubeObject } from '../../../src/model/kube-object.js';
-import { MemoryCluster, notFoundError } from '../../support/stub-client.js';
+import { applySetParent, parentObject, withPartOf } from '../../../src/clusterapply/applyset.js';
+import { liveDiff, liveSides } from '../../../src/diff/sources/live.js';
+import type { KubeObject, StackManifest } from '../../../src/model/kube-object.js';
+import { FakeKube, notFoundError } from '../../support/fake-kube.js';
 
-const cm = (name: string, data: Record<string, string> = { k: 'v' }, namespace = 'app'): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data });
+const cm = (name: string, data: Record<string, string> = { k: 'v' }, namespace = 'app'): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace },
+  data,
+});
 const ray: KubeObject = { apiVersion: 'ray.io/v1', kind: 'RayService', metadata: { name: 'llm', namespace: 'app' }, spec: { x: 1 } };
 const OPTS = { fieldManager: 'modelstack' };
 
@@ -10,9 +16,9 @@ const names = (os: readonly KubeObject[]): string[] => os.map((o) => `${o.kind} 
 
 describe('liveSides', () => {
   test('before: the live object; after: the forced server-side dry run; both normalized', async () => {
-    const c = new MemoryCluster().serveBuiltins();
+    const c = new FakeKube().serveBuiltins();
     c.put({ ...cm('a'), status: { s: 1 } });
-    const { before, after } = await liveSides(c.client(), [cm('a', { k: 'new' })], OPTS);
+    const { before, after } = await liveSides(c, [cm('a', { k: 'new' })], OPTS);
     expect(before).toEqual([cm('a')]);
     expect(after).toEqual([cm('a', { k: 'new' })]);
     expect(c.calls.filter((x) => x.verb === 'apply')).toEqual([
@@ -22,51 +28,93 @@ describe('liveSides', () => {
   });
 
   test('an object not in the cluster yet: only an after side (an add)', async () => {
-    const c = new MemoryCluster().serveBuiltins();
-    const { before, after } = await liveSides(c.client(), [cm('new')], OPTS);
+    const c = new FakeKube().serveBuiltins();
+    const { before, after } = await liveSides(c, [cm('new')], OPTS);
     expect(before).toEqual([]);
     expect(names(after)).toEqual(['ConfigMap app/new']);
     expect(after[0]!.metadata).not.toHaveProperty('resourceVersion');
   });
 
   test('a kind the cluster does not serve (CRD not installed): the synthesized object as an add, nothing asked of it', async () => {
-    const c = new MemoryCluster().serveBuiltins();
-    const { before, after } = await liveSides(c.client(), [ray], OPTS);
+    const c = new FakeKube().serveBuiltins();
+    const { before, after } = await liveSides(c, [ray], OPTS);
     expect(before).toEqual([]);
     expect(after).toEqual([ray]);
     expect(c.calls).toEqual([]);
   });
 
   test('a dry run that is NOT_FOUND (its namespace does not exist yet): the synthesized object as an add', async () => {
-    const c = new MemoryCluster().serveBuiltins();
+    const c = new FakeKube().serveBuiltins();
     c.fail = (call) => (call.verb === 'apply' ? notFoundError('namespaces "app"') : undefined);
-    const { before, after } = await liveSides(c.client(), [cm('a')], OPTS);
+    const { before, after } = await liveSides(c, [cm('a')], OPTS);
     expect(before).toEqual([]);
     expect(after).toEqual([cm('a')]);
   });
 
   test('NOT_FOUND for an object that exists, or any other error, is thrown', async () => {
-    const c = new MemoryCluster().serveBuiltins();
+    const c = new FakeKube().serveBuiltins();
     c.put(cm('a'));
     c.fail = (call) => (call.verb === 'apply' ? notFoundError('something') : undefined);
-    await expect(liveSides(c.client(), [cm('a')], OPTS)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(liveSides(c, [cm('a')], OPTS)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     c.fail = (call) => (call.verb === 'apply' ? new Error('boom') : undefined);
-    await expect(liveSides(c.client(), [cm('b')], OPTS)).rejects.toThrow('boom');
+    await expect(liveSides(c, [cm('b')], OPTS)).rejects.toThrow('boom');
   });
 
   test('prune candidates are appended to before (removals), normalized', async () => {
-    const c = new MemoryCluster().serveBuiltins();
+    const c = new FakeKube().serveBuiltins();
     const doomed = { ...cm('old'), metadata: { ...cm('old').metadata, resourceVersion: '5', uid: 'u' }, status: {} } as KubeObject;
-    const { before, after } = await liveSides(c.client(), [cm('a')], { ...OPTS, pruneCandidates: [doomed] });
+    const { before, after } = await liveSides(c, [cm('a')], { ...OPTS, pruneCandidates: [doomed] });
     expect(before).toEqual([cm('old')]);
     expect(names(after)).toEqual(['ConfigMap app/a']);
   });
 
   test('objects keep their order on each side', async () => {
-    const c = new MemoryCluster().serveBuiltins();
+    const c = new FakeKube().serveBuiltins();
     for (const n of ['b', 'a']) c.put(cm(n));
-    const { before, after } = await liveSides(c.client(), [cm('b'), ray, cm('c'), cm('a')], OPTS);
+    const { before, after } = await liveSides(c, [cm('b'), ray, cm('c'), cm('a')], OPTS);
     expect(names(before)).toEqual(['ConfigMap app/b', 'ConfigMap app/a']);
     expect(names(after)).toEqual(['ConfigMap app/b', 'RayService app/llm', 'ConfigMap app/c', 'ConfigMap app/a']);
+  });
+});
+
+describe('liveDiff', () => {
+  const stack = (objects: KubeObject[], stackName = 'demo'): StackManifest => ({ id: 'chart', stackName, objects });
+
+  /** A cluster where stack "demo" owns ConfigMaps a and old (its parent in `parentNs`), plus one by hand. */
+  function cluster(parentNs = 'default'): FakeKube {
+    const c = new FakeKube().serveBuiltins();
+    const parent = applySetParent('demo', parentNs);
+    c.put(parentObject(parent, 'demo', ['ConfigMap']));
+    for (const n of ['a', 'old']) c.put(withPartOf(cm(n), parent));
+    c.put(cm('by-hand'));
+    return c;
+  }
+
+  test('the stacks against a dry run of apply, ownership marks included: an owned object unchanged, a new one added', async () => {
+    const c = cluster();
+    const cs = await liveDiff(c, [stack([cm('a'), cm('b')])]);
+    expect(cs.summary).toEqual({ add: 1, change: 0, remove: 0, unchanged: 1 });
+    expect(cs.changes.map((x) => `${x.action} ${x.ref}`)).toEqual(['add ConfigMap app/b']);
+    expect(cs.changes[0]!.after?.metadata.labels).toEqual({ 'applyset.kubernetes.io/part-of': applySetParent('demo', 'default').id });
+    expect(c.writes()).toEqual(['apply (dry run) ConfigMap app/a', 'apply (dry run) ConfigMap app/b']);
+  });
+
+  test('--prune: what the stack owns and no longer has shows as removals; never what it does not own', async () => {
+    const cs = await liveDiff(cluster(), [stack([cm('a')])], { prune: true });
+    expect(cs.changes.map((x) => `${x.action} ${x.ref}`)).toEqual(['remove ConfigMap app/old']);
+    expect((await liveDiff(cluster(), [stack([cm('a')])])).changes).toEqual([]);
+  });
+
+  test('the ApplySet parent is looked for in applySetNamespace (its id, and so the mark, depends on it)', async () => {
+    const elsewhere = await liveDiff(cluster('ops'), [stack([cm('a')])], { prune: true });
+    expect(elsewhere.changes.map((x) => `${x.action} ${x.ref}`)).toEqual(['change ConfigMap app/a']);
+    const there = await liveDiff(cluster('ops'), [stack([cm('a')])], { prune: true, applySetNamespace: 'ops' });
+    expect(there.changes.map((x) => `${x.action} ${x.ref}`)).toEqual(['remove ConfigMap app/old']);
+  });
+
+  test('several stacks: one change set, stack by stack', async () => {
+    const c = cluster();
+    const cs = await liveDiff(c, [stack([cm('x')], 'one'), stack([cm('y')], 'two')]);
+    expect(cs.changes.map((x) => `${x.action} ${x.ref}`)).toEqual(['add ConfigMap app/x', 'add ConfigMap app/y']);
   });
 });

@@ -1,4 +1,4 @@
-// The two-service project on a real docker (see runtime-suite.ts and test/local/RUNTIMES.md).
-import { runtimeSuite } from './runtime-suite.js';
+// The two-service project on a real docker (see engine-suite.ts and test/local/RUNTIMES.md).
+import { engineSuite } from './engine-suite.js';
 
-await runtimeSuite('docker');
+await engineSuite('docker');

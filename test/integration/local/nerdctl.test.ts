@@ -1,4 +1,4 @@
-// The two-service project on a real nerdctl (see runtime-suite.ts and test/local/RUNTIMES.md).
-import { runtimeSuite } from './runtime-suite.js';
+// The two-service project on a real nerdctl (see engine-suite.ts and test/local/RUNTIMES.md).
+import { engineSuite } from './engine-suite.js';
 
-await runtimeSuite('nerdctl');
+await engineSuite('nerdctl');

@@ -1,4 +1,4 @@
-// The two-service project on a real podman (see runtime-suite.ts and test/local/RUNTIMES.md).
-import { runtimeSuite } from './runtime-suite.js';
+// The two-service project on a real podman (see engine-suite.ts and test/local/RUNTIMES.md).
+import { engineSuite } from './engine-suite.js';
 
-await runtimeSuite('podman');
+await engineSuite('podman');

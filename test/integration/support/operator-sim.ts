@@ -1,4 +1,5 @@
 import type { KubeClient } from '../../../src/kube/kube-client.js';
+import { applyStatus } from './status-writer.js';
 
 /**
  * Plays an operator install in a cluster without a kubelet: a Deployment shaped like the
@@ -51,7 +52,8 @@ export async function createOperatorDeployment(client: KubeClient, o: OperatorSi
 export async function setOperatorReady(client: KubeClient, o: OperatorSimOptions, ready: boolean): Promise<void> {
   const status = ready ? 'True' : 'False';
   const replicas = o.replicas ?? 1;
-  await client.applyStatus(
+  await applyStatus(
+    client,
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -76,7 +78,8 @@ export async function setOperatorReady(client: KubeClient, o: OperatorSimOptions
     FIELD_MANAGER,
   );
   for (let i = 0; i < replicas; i++) {
-    await client.applyStatus(
+    await applyStatus(
+      client,
       {
         apiVersion: 'v1',
         kind: 'Pod',

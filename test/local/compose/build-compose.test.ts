@@ -12,10 +12,11 @@ import {
 } from '../../../index.js';
 import { buildCompose } from '../../../src/local/compose/build-compose.js';
 import type { ComposeFile } from '../../../src/local/compose/compose-types.js';
-import { DYNAMO_DISCOVERY_DIR, DYNAMO_LOCAL_ENV } from '../../../src/local/compose/dynamo-services.js';
-import { ENGINE_IMAGES } from '../../../src/local/compose/engine-images.js';
+import { DYNAMO_DISCOVERY_DIR, DYNAMO_LOCAL_ENV } from '../../../src/runtimes/dynamo/local-services.js';
+import { engineFor } from '../../../src/engines/index.js';
+import { ENGINES } from '../../../src/model/ids.js';
 import { hostPortOf } from '../../../src/local/compose/host-ports.js';
-import { RAY_SERVE_CONFIG_TARGET } from '../../../src/local/compose/ray-services.js';
+import { RAY_SERVE_CONFIG_TARGET } from '../../../src/runtimes/kuberay/local-services.js';
 import { renderCompose } from '../../../src/local/compose/render-compose.js';
 import type { StackManifest } from '../../../src/model/kube-object.js';
 import { service, services, stacksOf } from './compose-fixtures.js';
@@ -156,7 +157,7 @@ describe('buildCompose: GPUs', () => {
     expect(devices(file, 'llama-ray')).toEqual([{ driver: 'nvidia', count: 8, capabilities: ['gpu'] }]);
   });
 
-  test('engine flavor: one worker\'s GPUs (Dynamo), tensor_parallel_size GPUs (Ray)', () => {
+  test("engine flavor: one worker's GPUs (Dynamo), tensor_parallel_size GPUs (Ray)", () => {
     expect(devices(buildCompose(dynamo({ tensorParallelSize: 2, gpusPerWorker: 2 }), { flavor: 'engine' }), 'qwen-engine')).toEqual([
       { driver: 'nvidia', count: 2, capabilities: ['gpu'] },
     ]);
@@ -257,10 +258,34 @@ describe('buildCompose: labels and common settings', () => {
   test('every service has the project, service, model, runtime and role labels', () => {
     const file = buildCompose(mixed(), { project: 'demo' });
     expect(services(file).map(([, s]) => s.labels)).toEqual([
-      { 'modelstack.io/project': 'demo', 'modelstack.io/service': 'dyn-frontend', 'modelstack.io/model': 'dyn', 'modelstack.io/runtime': 'dynamo', 'modelstack.io/role': 'frontend' },
-      { 'modelstack.io/project': 'demo', 'modelstack.io/service': 'dyn-prefill', 'modelstack.io/model': 'dyn', 'modelstack.io/runtime': 'dynamo', 'modelstack.io/role': 'prefill' },
-      { 'modelstack.io/project': 'demo', 'modelstack.io/service': 'dyn-decode', 'modelstack.io/model': 'dyn', 'modelstack.io/runtime': 'dynamo', 'modelstack.io/role': 'decode' },
-      { 'modelstack.io/project': 'demo', 'modelstack.io/service': 'ray-ray', 'modelstack.io/model': 'ray', 'modelstack.io/runtime': 'kuberay', 'modelstack.io/role': 'ray' },
+      {
+        'modelstack.io/project': 'demo',
+        'modelstack.io/service': 'dyn-frontend',
+        'modelstack.io/model': 'dyn',
+        'modelstack.io/runtime': 'dynamo',
+        'modelstack.io/role': 'frontend',
+      },
+      {
+        'modelstack.io/project': 'demo',
+        'modelstack.io/service': 'dyn-prefill',
+        'modelstack.io/model': 'dyn',
+        'modelstack.io/runtime': 'dynamo',
+        'modelstack.io/role': 'prefill',
+      },
+      {
+        'modelstack.io/project': 'demo',
+        'modelstack.io/service': 'dyn-decode',
+        'modelstack.io/model': 'dyn',
+        'modelstack.io/runtime': 'dynamo',
+        'modelstack.io/role': 'decode',
+      },
+      {
+        'modelstack.io/project': 'demo',
+        'modelstack.io/service': 'ray-ray',
+        'modelstack.io/model': 'ray',
+        'modelstack.io/runtime': 'kuberay',
+        'modelstack.io/role': 'ray',
+      },
     ]);
   });
 
@@ -289,7 +314,7 @@ describe('buildCompose: labels and common settings', () => {
     expect(err.hint).toMatch(/absolute host directory/);
   });
 
-  test('the project defaults to the first stack\'s name; an invalid project is refused', () => {
+  test("the project defaults to the first stack's name; an invalid project is refused", () => {
     expect(buildCompose(mixed()).name).toBe('test');
     const stacks = stacksOf(
       (s) => {
@@ -304,7 +329,12 @@ describe('buildCompose: labels and common settings', () => {
 
 describe('buildCompose: engine flavor', () => {
   test.each([
-    ['vllm', ['vllm', 'serve'], ['Qwen/Qwen3-0.6B', '--served-model-name', 'qwen3', '--tensor-parallel-size', '2', '--host', '0.0.0.0', '--port', '8000'], 8000],
+    [
+      'vllm',
+      ['vllm', 'serve'],
+      ['Qwen/Qwen3-0.6B', '--served-model-name', 'qwen3', '--tensor-parallel-size', '2', '--host', '0.0.0.0', '--port', '8000'],
+      8000,
+    ],
     [
       'sglang',
       ['python3', '-m', 'sglang.launch_server'],
@@ -317,7 +347,7 @@ describe('buildCompose: engine flavor', () => {
       const file = buildCompose(dynamo({ engine, mode, servedModelName: 'qwen3', tensorParallelSize: 2 }), { flavor: 'engine' });
       expect(Object.keys(file.services)).toEqual(['qwen-engine']);
       const s = service(file, 'qwen-engine');
-      expect(s.image).toBe(ENGINE_IMAGES[engine]);
+      expect(s.image).toBe(engineFor(engine).serverImage);
       expect(s.entrypoint).toEqual(entrypoint);
       expect(s.command).toEqual(command);
       expect(s['x-modelstack']).toEqual({ model: 'qwen', role: 'engine', health: { port, path: '/health' } });
@@ -329,18 +359,62 @@ describe('buildCompose: engine flavor', () => {
     }
   });
 
-  test('Ray: vLLM serving the LLM config\'s model under its model id', () => {
+  test("Ray: vLLM serving the LLM config's model under its model id", () => {
     const file = buildCompose(ray({ tensorParallelSize: 2 }), { flavor: 'engine' });
     const s = service(file, 'llama-engine');
-    expect(s.image).toBe(ENGINE_IMAGES.vllm);
-    expect(s.command).toEqual(['Qwen/Qwen2.5-7B-Instruct', '--served-model-name', 'qwen25', '--tensor-parallel-size', '2', '--host', '0.0.0.0', '--port', '8000']);
+    expect(s.image).toBe(engineFor('vllm').serverImage);
+    expect(s.command).toEqual([
+      'Qwen/Qwen2.5-7B-Instruct',
+      '--served-model-name',
+      'qwen25',
+      '--tensor-parallel-size',
+      '2',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '8000',
+    ]);
     expect(s.labels['modelstack.io/runtime']).toBe('kuberay');
     expect(file.configs).toBeUndefined();
   });
 
+  test("what the engine serves comes from the model descriptor, not from the worker's command line", () => {
+    const stacks = dynamo({ engine: 'vllm', servedModelName: 'qwen3', tensorParallelSize: 2 });
+    const d = stacks[0]!.models![0]!;
+    expect(d).toMatchObject({
+      runtime: 'dynamo',
+      kind: 'DynamoGraphDeployment',
+      name: 'qwen',
+      engine: 'vllm',
+      servedModelName: 'qwen3',
+      tensorParallelSize: 2,
+    });
+    const changed: StackManifest[] = [{ ...stacks[0]!, models: [{ ...d, model: 'org/other', servedModelName: 'other', tensorParallelSize: 1 }] }];
+    expect(service(buildCompose(changed, { flavor: 'engine' }), 'qwen-engine').command).toEqual([
+      'org/other',
+      '--served-model-name',
+      'other',
+      '--tensor-parallel-size',
+      '1',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '8000',
+    ]);
+  });
+
+  test('a model object without a descriptor (a raw manifest) is refused for the engine flavor, not for the runtime flavor', () => {
+    const raw: StackManifest[] = dynamo().map(({ models: _models, ...s }) => s);
+    const e = catchError(() => buildCompose(raw, { flavor: 'engine' }));
+    expect(e.code).toBe('LOCAL');
+    expect(e.message).toBe('DynamoGraphDeployment qwen has no model descriptor: the engine flavor runs what a model construct says it serves');
+    expect(e.hint).toMatch(/DynamoModel, RayModel or Model/);
+    expect(Object.keys(buildCompose(raw).services)).toEqual(['qwen-frontend', 'qwen-worker']);
+  });
+
   test('pinned images', () => {
-    for (const image of Object.values(ENGINE_IMAGES)) expect(image).toMatch(/:[^:/]+$/);
-    for (const image of Object.values(ENGINE_IMAGES)) expect(image).not.toMatch(/:latest$/);
+    for (const image of ENGINES.map((e) => engineFor(e).serverImage)) expect(image).toMatch(/:[^:/]+$/);
+    for (const image of ENGINES.map((e) => engineFor(e).serverImage)) expect(image).not.toMatch(/:latest$/);
   });
 });
 

@@ -13,7 +13,12 @@ export function stacksOf(build: (stack: ModelStack) => void, props?: ModelStackP
   build(new ModelStack(app, 'test', props));
   const report = app.report();
   expect(report.errors.map((e) => `[${e.path}] ${e.message}`)).toEqual([]);
-  return report.charts.map((c) => ({ id: c.id, stackName: c.stackName, objects: c.objects as unknown as KubeObject[] }));
+  return report.charts.map((c) => ({
+    id: c.id,
+    stackName: c.stackName,
+    objects: c.objects as unknown as KubeObject[],
+    ...(c.models ? { models: c.models } : {}),
+  }));
 }
 
 export function services(file: ComposeFile): [string, ComposeService][] {

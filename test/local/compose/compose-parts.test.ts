@@ -6,7 +6,7 @@ import { gpuDeploys } from '../../../src/local/compose/gpu-devices.js';
 import { hfCache } from '../../../src/local/compose/hf-cache.js';
 import { allocateHostPorts, hostPortOf, publishedPort } from '../../../src/local/compose/host-ports.js';
 import { escapeInterpolation } from '../../../src/local/compose/interpolation.js';
-import { flagValue, gpuCount, intFlag, mainContainer } from '../../../src/local/compose/pod-reading.js';
+import { flagValue, gpuCount, mainContainer } from '../../../src/local/compose/pod-reading.js';
 import { readinessTargets } from '../../../src/local/compose/readiness-targets.js';
 import { serviceName } from '../../../src/local/compose/service-names.js';
 import { stacksOf } from './compose-fixtures.js';
@@ -33,8 +33,6 @@ describe('pod reading', () => {
     expect(flagValue(['--model', 'a', '--tp', '2'], ['--model'])).toBe('a');
     expect(flagValue(['--model=a', '--model', 'b'], ['--model'])).toBe('b');
     expect(flagValue(['--model'], ['--model'])).toBeUndefined();
-    expect(intFlag(['--tp', 'x'], ['--tp'], 1)).toBe(1);
-    expect(intFlag(['--tp=4'], ['--tp'], 1)).toBe(4);
   });
 
   test('GPU count from limits, else requests, else 0', () => {
@@ -49,7 +47,14 @@ describe('pod reading', () => {
       spec: {
         containers: [
           { name: 'side', image: 's' },
-          { name: 'main', image: 'm', env: [{ name: 'A', value: '1' }, { name: 'B', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] },
+          {
+            name: 'main',
+            image: 'm',
+            env: [
+              { name: 'A', value: '1' },
+              { name: 'B', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } },
+            ],
+          },
         ],
       },
     };
@@ -82,7 +87,10 @@ describe('host ports', () => {
 
 describe('gpuDeploys', () => {
   test('count, or exclusive device ids in order; nothing for 0', () => {
-    expect(gpuDeploys([0, 2], 'count')).toEqual([undefined, { resources: { reservations: { devices: [{ driver: 'nvidia', count: 2, capabilities: ['gpu'] }] } } }]);
+    expect(gpuDeploys([0, 2], 'count')).toEqual([
+      undefined,
+      { resources: { reservations: { devices: [{ driver: 'nvidia', count: 2, capabilities: ['gpu'] }] } } },
+    ]);
     const ids = gpuDeploys([1, 0, 2], 'exclusive').map((d) => d?.resources.reservations.devices[0]?.device_ids);
     expect(ids).toEqual([['0'], undefined, ['1', '2']]);
   });
@@ -101,7 +109,7 @@ describe('hfCache', () => {
 
 describe('escapeInterpolation', () => {
   test('every $ in values doubles; keys and non-strings are kept', () => {
-    expect(escapeInterpolation({ 'k$': ['a$b', 1, { c: '${X}' }], n: null })).toEqual({ 'k$': ['a$$b', 1, { c: '$${X}' }], n: null });
+    expect(escapeInterpolation({ k$: ['a$b', 1, { c: '${X}' }], n: null })).toEqual({ k$: ['a$$b', 1, { c: '$${X}' }], n: null });
   });
 });
 

@@ -104,11 +104,20 @@ services:
     ['foo: 1', 'compose file: services is missing'],
     ['services: {a: {command: x}}', 'compose file: services.a.image is missing'],
     ['services: {a: {image: x, depends_on: [b]}}', 'compose file: services.a.depends_on names unknown service "b"'],
-    ['services: {a: {image: x, ports: ["1-5:1-5"]}}', 'compose file: services.a.ports[0] "1-5:1-5" is not [HOST_IP:][HOST_PORT:]CONTAINER_PORT (port ranges are not supported)'],
+    [
+      'services: {a: {image: x, ports: ["1-5:1-5"]}}',
+      'compose file: services.a.ports[0] "1-5:1-5" is not [HOST_IP:][HOST_PORT:]CONTAINER_PORT (port ranges are not supported)',
+    ],
     ['services: {a: {image: x, ports: ["99999"]}}', 'compose file: services.a.ports[0] "99999" is not a port number'],
-    ['services: {a: {image: x, volumes: ["data:/d"]}}', 'compose file: services.a.volumes[0] names volume "data", which is not declared under the top-level volumes'],
+    [
+      'services: {a: {image: x, volumes: ["data:/d"]}}',
+      'compose file: services.a.volumes[0] names volume "data", which is not declared under the top-level volumes',
+    ],
     ['services: {a: {image: x, volumes: ["/d"]}}', 'compose file: services.a.volumes[0] "/d" is not SOURCE:TARGET[:ro] (anonymous volumes are not supported)'],
-    ['services: {a: {image: x, depends_on: {b: {condition: service_done}}}, b: {image: y}}', 'compose file: services.a.depends_on.b.condition must be one of service_started, service_healthy, service_completed_successfully'],
+    [
+      'services: {a: {image: x, depends_on: {b: {condition: service_done}}}, b: {image: y}}',
+      'compose file: services.a.depends_on.b.condition must be one of service_started, service_healthy, service_completed_successfully',
+    ],
     ['services: {a: {image: x, configs: [c]}}', 'compose file: services.a.configs[0].source names unknown config "c"'],
     ['services: [a]', 'compose file: services must be a mapping'],
     ['services: {a: {image: x}}\nvolumes: {v: {driver: nfs}}', 'compose file: volumes.v.driver "nfs" is not supported (only the local driver)'],
@@ -158,6 +167,8 @@ describe('the file buildCompose writes', () => {
 });
 
 test('relative bind mounts resolve against the project directory', () => {
-  const p = loadComposeText('services: {a: {image: x, volumes: [{type: bind, source: ./m, target: /m, bind: {create_host_path: true}}]}}', { projectDir: '/srv/app' });
+  const p = loadComposeText('services: {a: {image: x, volumes: [{type: bind, source: ./m, target: /m, bind: {create_host_path: true}}]}}', {
+    projectDir: '/srv/app',
+  });
   expect(p.services[0]!.volumes).toEqual([{ kind: 'bind', source: join('/srv/app', 'm'), target: '/m', createHostPath: true }]);
 });

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { jsonStatus, probeHttp, sleep } from '../../../src/local/run/readiness.js';
-import { HealthServers } from './fake-runtime.js';
+import { HealthServers } from './fake-engine.js';
 
 const servers = new HealthServers();
 afterEach(() => servers.close());

@@ -6,7 +6,7 @@ const YAML = `
 name: demo
 services:
   frontend:
-    image: nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.4.0
+    image: nvcr.io/nvidia/ai-dynamo/vllm-engine:1.4.0
     entrypoint: [python3, -m, dynamo.frontend]
     command: [--http-port, "8000"]
     environment: [HF_TOKEN, DYN_ROUTER_MODE=kv]
@@ -15,7 +15,7 @@ services:
     depends_on: {worker: {condition: service_healthy}}
     x-modelstack: {model: qwen, role: frontend, health: {port: 8000, path: /health}}
   worker:
-    image: nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.4.0
+    image: nvcr.io/nvidia/ai-dynamo/vllm-engine:1.4.0
     ports: ["18001:9090"]
     ipc: host
     deploy: {resources: {reservations: {devices: [{driver: nvidia, count: 1, capabilities: [gpu]}]}}}
@@ -35,7 +35,7 @@ describe('planProject', () => {
     const f = plan.services[1]!;
     expect(f.spec).toEqual({
       name: 'demo-frontend',
-      image: 'nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.4.0',
+      image: 'nvcr.io/nvidia/ai-dynamo/vllm-engine:1.4.0',
       labels: {
         'modelstack.io/project': 'demo',
         'modelstack.io/service': 'frontend',
@@ -72,20 +72,24 @@ describe('planProject', () => {
     expect(planProject(loadComposeText(YAML), { gpuSupport: { available: false, reason: 'no toolkit' } }).warnings).toEqual([
       'service worker: its GPU reservation is dropped: no toolkit',
     ]);
-    expect(planProject(loadComposeText(YAML)).warnings).toEqual(['service worker: its GPU reservation is dropped: GPU support of the runtime is unknown']);
+    expect(planProject(loadComposeText(YAML)).warnings).toEqual(['service worker: its GPU reservation is dropped: GPU support of the engine is unknown']);
     expect(planProject(loadComposeText(YAML), { gpu: 'off' }).warnings).toEqual([]);
   });
 
   test('--image for every service and for one', () => {
     const plan = planProject(loadComposeText(YAML), { images: parseImageOverrides(['*=busybox', 'frontend=python:3']), gpu: 'off' });
     expect(plan.services.map((s) => s.spec.image)).toEqual(['busybox', 'python:3']);
-    expect(() => planProject(loadComposeText(YAML), { images: parseImageOverrides(['workr=x']) })).toThrow('--image names a service that does not exist: workr');
+    expect(() => planProject(loadComposeText(YAML), { images: parseImageOverrides(['workr=x']) })).toThrow(
+      '--image names a service that does not exist: workr',
+    );
   });
 
   test('a health port that is not published is an error with a hint', () => {
-    expect(() => planProject(loadComposeText('services: {a: {image: x, x-modelstack: {model: m, role: engine, health: {port: 8000, path: /health}}}}', { projectDir: '/p/x' }))).toThrow(
-      'service a: its health port 8000 is not published',
-    );
+    expect(() =>
+      planProject(
+        loadComposeText('services: {a: {image: x, x-modelstack: {model: m, role: engine, health: {port: 8000, path: /health}}}}', { projectDir: '/p/x' }),
+      ),
+    ).toThrow('service a: its health port 8000 is not published');
   });
 
   test('inline configs become files under the state directory, named by their content', () => {

@@ -9,7 +9,7 @@ import { projectLogs } from '../../../src/local/run/logs.js';
 import { ps } from '../../../src/local/run/ps.js';
 import { up } from '../../../src/local/run/up.js';
 import { removeTempDirs, tempDir } from '../../support/paths.js';
-import { FakeRuntime, HealthServers } from './fake-runtime.js';
+import { FakeEngine, HealthServers } from './fake-engine.js';
 import { rejection } from '../../support/thrown.js';
 
 const servers = new HealthServers();
@@ -33,7 +33,7 @@ services:
 ${extra}`;
 }
 
-/** A runtime whose services' health endpoints are the given test servers. */
+/** An engine whose services' health endpoints are the given test servers. */
 async function setup(answers: Record<string, (n: number) => { status: number; body?: string }>) {
   const ports: Record<string, number> = {};
   const requests: Record<string, () => number> = {};
@@ -42,129 +42,133 @@ async function setup(answers: Record<string, (n: number) => { status: number; bo
     ports[`demo-${svc}`] = s.port;
     requests[svc] = s.requests;
   }
-  const runtime = new FakeRuntime((container) => ports[container] ?? 1);
-  return { runtime, requests };
+  const engine = new FakeEngine((container) => ports[container] ?? 1);
+  return { engine, requests };
 }
 
 const fast = { pollIntervalMs: 20, stateDir: '/nonexistent-state' };
 
 describe('up', () => {
   test('network, then the services in dependency order, each ready over HTTP before its dependents start', async () => {
-    const { runtime, requests } = await setup({ a: (n) => ({ status: n < 3 ? 503 : 200 }), b: () => ({ status: 200 }) });
+    const { engine, requests } = await setup({ a: (n) => ({ status: n < 3 ? 503 : 200 }), b: () => ({ status: 200 }) });
     const io = new RecordingIoHost();
-    const r = await up(loadComposeText(twoServices()), runtime, { ...fast, io });
-    expect(runtime.calls).toEqual(['network create demo_default', 'run demo-a img-a', 'run demo-b img-b']);
-    expect(runtime.networks.get('demo_default')).toEqual({ 'modelstack.io/project': 'demo' });
+    const r = await up(loadComposeText(twoServices()), engine, { ...fast, io });
+    expect(engine.calls).toEqual(['network create demo_default', 'run demo-a img-a', 'run demo-b img-b']);
+    expect(engine.networks.get('demo_default')).toEqual({ 'modelstack.io/project': 'demo' });
     expect(requests.a!()).toBe(3);
-    expect(r).toMatchObject({ project: 'demo', runtime: 'docker', network: 'demo_default', networkCreated: true, orphans: [] });
+    expect(r).toMatchObject({ project: 'demo', engine: 'docker', network: 'demo_default', networkCreated: true, orphans: [] });
     expect(r.services.map((s) => [s.service, s.container, s.action])).toEqual([
       ['a', 'demo-a', 'created'],
       ['b', 'demo-b', 'created'],
     ]);
     expect(r.services[0]!.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/healthz$/);
-    const labels = runtime.containers.get('demo-b')!.spec.labels!;
-    expect(labels).toMatchObject({ 'modelstack.io/project': 'demo', 'modelstack.io/service': 'b', 'modelstack.io/config-hash': expect.stringMatching(/^[0-9a-f]{16}$/) });
-    expect(runtime.containers.get('demo-b')!.spec).toMatchObject({ network: 'demo_default', alias: 'b' });
+    const labels = engine.containers.get('demo-b')!.spec.labels!;
+    expect(labels).toMatchObject({
+      'modelstack.io/project': 'demo',
+      'modelstack.io/service': 'b',
+      'modelstack.io/config-hash': expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
+    expect(engine.containers.get('demo-b')!.spec).toMatchObject({ network: 'demo_default', alias: 'b' });
     expect(io.text('info')).toContain('a: ready after ' + (r.services[0]!.readyAfterMs / 1000).toFixed(1) + 's');
   });
 
   test('b is not started before a is ready', async () => {
     let bStartedWhileANotReady = false;
-    const { runtime } = await setup({ a: (n) => ({ status: n < 4 ? 503 : 200 }), b: () => ({ status: 200 }) });
-    const run = runtime.run.bind(runtime);
+    const { engine } = await setup({ a: (n) => ({ status: n < 4 ? 503 : 200 }), b: () => ({ status: 200 }) });
+    const run = engine.run.bind(engine);
     let aReady = false;
-    runtime.run = async (spec) => {
+    engine.run = async (spec) => {
       if (spec.name === 'demo-b' && !aReady) bStartedWhileANotReady = true;
       return run(spec);
     };
     const io = { notify: (m: { message: string }) => void (m.message.startsWith('a: ready') && (aReady = true)) };
-    await up(loadComposeText(twoServices()), runtime, { ...fast, io });
+    await up(loadComposeText(twoServices()), engine, { ...fast, io });
     expect(bStartedWhileANotReady).toBe(false);
   });
 
   test('idempotent: unchanged containers are left alone, changed ones recreated, stopped ones started', async () => {
-    const { runtime } = await setup({ a: () => ({ status: 200 }), b: () => ({ status: 200 }) });
+    const { engine } = await setup({ a: () => ({ status: 200 }), b: () => ({ status: 200 }) });
     const project = loadComposeText(twoServices());
-    await up(project, runtime, fast);
-    runtime.calls.length = 0;
+    await up(project, engine, fast);
+    engine.calls.length = 0;
 
-    const again = await up(project, runtime, fast);
+    const again = await up(project, engine, fast);
     expect(again.services.map((s) => s.action)).toEqual(['unchanged', 'unchanged']);
     expect(again.networkCreated).toBe(false);
-    expect(runtime.calls).toEqual([]);
+    expect(engine.calls).toEqual([]);
 
-    const changed = await up(project, runtime, { ...fast, images: parseImageOverrides(['b=img-b:2']) });
+    const changed = await up(project, engine, { ...fast, images: parseImageOverrides(['b=img-b:2']) });
     expect(changed.services.map((s) => s.action)).toEqual(['unchanged', 'recreated']);
-    expect(runtime.calls).toEqual(['rm demo-b', 'run demo-b img-b:2']);
+    expect(engine.calls).toEqual(['rm demo-b', 'run demo-b img-b:2']);
 
-    runtime.calls.length = 0;
-    await runtime.stop('demo-a');
-    runtime.calls.length = 0;
-    const restarted = await up(project, runtime, { ...fast, images: parseImageOverrides(['b=img-b:2']) });
+    engine.calls.length = 0;
+    await engine.stop('demo-a');
+    engine.calls.length = 0;
+    const restarted = await up(project, engine, { ...fast, images: parseImageOverrides(['b=img-b:2']) });
     expect(restarted.services.map((s) => s.action)).toEqual(['started', 'unchanged']);
-    expect(runtime.calls).toEqual(['start demo-a']);
+    expect(engine.calls).toEqual(['start demo-a']);
   });
 
   test('a service that never becomes ready: TIMEOUT naming it and the last probe; its dependents are not started', async () => {
-    const { runtime } = await setup({ a: () => ({ status: 503 }), b: () => ({ status: 200 }) });
-    const e = await rejection(up(loadComposeText(twoServices()), runtime, { ...fast, timeoutMs: 300 }));
+    const { engine } = await setup({ a: () => ({ status: 503 }), b: () => ({ status: 200 }) });
+    const e = await rejection(up(loadComposeText(twoServices()), engine, { ...fast, timeoutMs: 300 }));
     expect(e.code).toBe('TIMEOUT');
     expect(e.message).toBe('service a was not ready within 0.3s');
     expect(e.details[0]).toMatch(/^last probe: GET http:\/\/127\.0\.0\.1:\d+\/healthz: HTTP 503 Service Unavailable$/);
     expect(e.details[1]).toBe('service b was not started: a did not become ready');
     expect(e.hint).toMatch(/modelstack local logs a/);
-    expect(runtime.containers.has('demo-b')).toBe(false);
+    expect(engine.containers.has('demo-b')).toBe(false);
     // what did start is left for inspection
-    expect(runtime.containers.has('demo-a')).toBe(true);
+    expect(engine.containers.has('demo-a')).toBe(true);
   });
 
   test('a JSON body whose status is not healthy is not ready yet', async () => {
-    const { runtime, requests } = await setup({
+    const { engine, requests } = await setup({
       a: (n) => ({ status: 200, body: JSON.stringify({ status: n < 3 ? 'unhealthy' : 'healthy', instances: [] }) }),
       b: () => ({ status: 200, body: '{"status":"ok"}' }),
     });
-    await up(loadComposeText(twoServices()), runtime, fast);
+    await up(loadComposeText(twoServices()), engine, fast);
     expect(requests.a!()).toBe(3);
   });
 
   test('a container that exits while waited for: its exit code and last log lines', async () => {
-    const { runtime } = await setup({ a: () => ({ status: 503 }), b: () => ({ status: 200 }) });
-    runtime.logLines.set('demo-a', ['loading model', 'CUDA error: no device']);
-    const run = runtime.run.bind(runtime);
-    runtime.run = async (spec) => {
+    const { engine } = await setup({ a: () => ({ status: 503 }), b: () => ({ status: 200 }) });
+    engine.logLines.set('demo-a', ['loading model', 'CUDA error: no device']);
+    const run = engine.run.bind(engine);
+    engine.run = async (spec) => {
       const id = await run(spec);
-      if (spec.name === 'demo-a') setTimeout(() => runtime.exit('demo-a', 3), 50);
+      if (spec.name === 'demo-a') setTimeout(() => engine.exit('demo-a', 3), 50);
       return id;
     };
-    const e = await rejection(up(loadComposeText(twoServices()), runtime, { ...fast, timeoutMs: 20_000 }));
+    const e = await rejection(up(loadComposeText(twoServices()), engine, { ...fast, timeoutMs: 20_000 }));
     expect(e.message).toBe('service a exited with code 3 before it was ready');
     expect(e.details).toEqual(['last log lines:', '  loading model', '  CUDA error: no device', 'service b was not started: a did not become ready']);
   });
 
   test('Ctrl-C (abort) removes what this up created, and only that', async () => {
-    const { runtime } = await setup({ a: () => ({ status: 200 }), b: () => ({ status: 503 }) });
+    const { engine } = await setup({ a: () => ({ status: 200 }), b: () => ({ status: 503 }) });
     const project = loadComposeText(twoServices());
     // a exists already and is current: it must survive the rollback
-    await up(project, runtime, { ...fast, services: ['a'] });
-    runtime.calls.length = 0;
+    await up(project, engine, { ...fast, services: ['a'] });
+    engine.calls.length = 0;
     const controller = new AbortController();
     const io = { notify: (m: { message: string }) => void (m.message.startsWith('b: waiting') && setTimeout(() => controller.abort(), 50)) };
-    const e = await rejection(up(project, runtime, { ...fast, io, signal: controller.signal }));
+    const e = await rejection(up(project, engine, { ...fast, io, signal: controller.signal }));
     expect(e.exitCode).toBe(130);
     expect(e.message).toBe('interrupted: undid what this up started');
     expect(e.details).toEqual(['removed demo-b']);
-    expect([...runtime.containers.keys()]).toEqual(['demo-a']);
-    expect(runtime.networks.has('demo_default')).toBe(true);
+    expect([...engine.containers.keys()]).toEqual(['demo-a']);
+    expect(engine.networks.has('demo_default')).toBe(true);
   });
 
   test('abort on a fresh project also removes the network it created', async () => {
-    const { runtime } = await setup({ a: () => ({ status: 503 }), b: () => ({ status: 200 }) });
+    const { engine } = await setup({ a: () => ({ status: 503 }), b: () => ({ status: 200 }) });
     const controller = new AbortController();
     const io = { notify: (m: { message: string }) => void (m.message.startsWith('a: waiting') && setTimeout(() => controller.abort(), 30)) };
-    const e = await rejection(up(loadComposeText(twoServices()), runtime, { ...fast, io, signal: controller.signal }));
+    const e = await rejection(up(loadComposeText(twoServices()), engine, { ...fast, io, signal: controller.signal }));
     expect(e.details).toEqual(['removed demo-a', 'removed network demo_default']);
-    expect(runtime.containers.size).toBe(0);
-    expect(runtime.networks.size).toBe(0);
+    expect(engine.containers.size).toBe(0);
+    expect(engine.networks.size).toBe(0);
   });
 
   test('a fixed host port that is taken: a clear error naming the port and the service, nothing started', async () => {
@@ -172,32 +176,32 @@ describe('up', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const port = (blocker.address() as AddressInfo).port;
     try {
-      const runtime = new FakeRuntime();
+      const engine = new FakeEngine();
       const project = loadComposeText(`services: {web: {image: x, ports: ["127.0.0.1:${port}:8080"]}}`, { projectDir: '/p/demo' });
-      const e = await rejection(up(project, runtime, fast));
+      const e = await rejection(up(project, engine, fast));
       expect(e.message).toBe(`port 127.0.0.1:${port} is in use: cannot start service web`);
       expect(e.hint).toMatch(/ss -ltnp/);
-      expect(runtime.containers.size).toBe(0);
+      expect(engine.containers.size).toBe(0);
     } finally {
       await new Promise((r) => blocker.close(r));
     }
   });
 
-  test('GPU reservations are dropped with a warning when the runtime has no GPU support, kept when it has', async () => {
+  test('GPU reservations are dropped with a warning when the engine has no GPU support, kept when it has', async () => {
     const yaml = 'services: {w: {image: x, deploy: {resources: {reservations: {devices: [{driver: nvidia, count: 1, capabilities: [gpu]}]}}}}}';
-    const runtime = new FakeRuntime();
+    const engine = new FakeEngine();
     const io = new RecordingIoHost();
-    await up(loadComposeText(yaml, { projectDir: '/p/g' }), runtime, { ...fast, io });
-    expect(runtime.calls[0]).toBe('probe');
-    expect(runtime.containers.get('g-w')!.spec.gpus).toBeUndefined();
+    await up(loadComposeText(yaml, { projectDir: '/p/g' }), engine, { ...fast, io });
+    expect(engine.calls[0]).toBe('probe');
+    expect(engine.containers.get('g-w')!.spec.gpus).toBeUndefined();
     expect(io.text('warn')).toEqual(['service w: its GPU reservation is dropped: no NVIDIA container toolkit']);
 
-    const withGpu = new FakeRuntime();
+    const withGpu = new FakeEngine();
     withGpu.gpu = { available: true, reason: 'nvidia runtime' };
     await up(loadComposeText(yaml, { projectDir: '/p/g' }), withGpu, fast);
     expect(withGpu.containers.get('g-w')!.spec.gpus).toEqual({ count: 1 });
 
-    const off = new FakeRuntime();
+    const off = new FakeEngine();
     off.gpu = { available: true, reason: 'nvidia runtime' };
     const quiet = new RecordingIoHost();
     await up(loadComposeText(yaml, { projectDir: '/p/g' }), off, { ...fast, gpu: 'off', io: quiet });
@@ -206,24 +210,24 @@ describe('up', () => {
   });
 
   test('services without a health check are ready when running; service_completed_successfully waits for exit code 0', async () => {
-    const runtime = new FakeRuntime();
-    const run = runtime.run.bind(runtime);
+    const engine = new FakeEngine();
+    const run = engine.run.bind(engine);
     let appStartedWhileInitRan = false;
-    runtime.run = async (spec) => {
-      if (spec.name === 'p-app' && runtime.containers.get('p-init')?.state === 'running') appStartedWhileInitRan = true;
+    engine.run = async (spec) => {
+      if (spec.name === 'p-app' && engine.containers.get('p-init')?.state === 'running') appStartedWhileInitRan = true;
       const id = await run(spec);
-      if (spec.name === 'p-init') setTimeout(() => runtime.exit('p-init', 0), 100);
+      if (spec.name === 'p-init') setTimeout(() => engine.exit('p-init', 0), 100);
       return id;
     };
     const yaml = 'services: {init: {image: x}, app: {image: y, depends_on: {init: {condition: service_completed_successfully}}}}';
-    const r = await up(loadComposeText(yaml, { projectDir: '/p/p' }), runtime, fast);
+    const r = await up(loadComposeText(yaml, { projectDir: '/p/p' }), engine, fast);
     expect(appStartedWhileInitRan).toBe(false);
     expect(r.services.map((s) => [s.service, s.action, s.url])).toEqual([
       ['init', 'created', undefined],
       ['app', 'created', undefined],
     ]);
 
-    const failing = new FakeRuntime();
+    const failing = new FakeEngine();
     const run2 = failing.run.bind(failing);
     failing.run = async (spec) => {
       const id = await run2(spec);
@@ -237,33 +241,38 @@ describe('up', () => {
   });
 
   test('orphans: warned about, removed on request', async () => {
-    const runtime = new FakeRuntime();
-    await up(loadComposeText('services: {old: {image: x}, keep: {image: y}}', { projectDir: '/p/o' }), runtime, fast);
+    const engine = new FakeEngine();
+    await up(loadComposeText('services: {old: {image: x}, keep: {image: y}}', { projectDir: '/p/o' }), engine, fast);
     const io = new RecordingIoHost();
-    const r = await up(loadComposeText('services: {keep: {image: y}}', { projectDir: '/p/o' }), runtime, { ...fast, io });
+    const r = await up(loadComposeText('services: {keep: {image: y}}', { projectDir: '/p/o' }), engine, { ...fast, io });
     expect(r.orphans).toEqual(['o-old']);
     expect(io.text('warn')[0]).toMatch(/without a service in the file: o-old/);
-    await up(loadComposeText('services: {keep: {image: y}}', { projectDir: '/p/o' }), runtime, { ...fast, removeOrphans: true });
-    expect([...runtime.containers.keys()]).toEqual(['o-keep']);
+    await up(loadComposeText('services: {keep: {image: y}}', { projectDir: '/p/o' }), engine, { ...fast, removeOrphans: true });
+    expect([...engine.containers.keys()]).toEqual(['o-keep']);
   });
 
   test('only the named services and what they depend on', async () => {
-    const runtime = new FakeRuntime();
-    await up(loadComposeText('services: {a: {image: x}, b: {image: y, depends_on: [a]}, c: {image: z}}', { projectDir: '/p/s' }), runtime, { ...fast, services: ['b'] });
-    expect([...runtime.containers.keys()]).toEqual(['s-a', 's-b']);
-    await expect(up(loadComposeText('services: {a: {image: x}}', { projectDir: '/p/s' }), runtime, { ...fast, services: ['nope'] })).rejects.toThrow('no service "nope" in project s');
+    const engine = new FakeEngine();
+    await up(loadComposeText('services: {a: {image: x}, b: {image: y, depends_on: [a]}, c: {image: z}}', { projectDir: '/p/s' }), engine, {
+      ...fast,
+      services: ['b'],
+    });
+    expect([...engine.containers.keys()]).toEqual(['s-a', 's-b']);
+    await expect(up(loadComposeText('services: {a: {image: x}}', { projectDir: '/p/s' }), engine, { ...fast, services: ['nope'] })).rejects.toThrow(
+      'no service "nope" in project s',
+    );
   });
 
   test('a dependency cycle fails before anything runs', async () => {
-    const runtime = new FakeRuntime();
-    await expect(up(loadComposeText('services: {a: {image: x, depends_on: [b]}, b: {image: y, depends_on: [a]}}', { projectDir: '/p/c' }), runtime, fast)).rejects.toThrow(
-      'services depend on each other in a cycle: a -> b -> a',
-    );
-    expect(runtime.calls).toEqual([]);
+    const engine = new FakeEngine();
+    await expect(
+      up(loadComposeText('services: {a: {image: x, depends_on: [b]}, b: {image: y, depends_on: [a]}}', { projectDir: '/p/c' }), engine, fast),
+    ).rejects.toThrow('services depend on each other in a cycle: a -> b -> a');
+    expect(engine.calls).toEqual([]);
   });
 
   test('volumes and inline configs are prepared: tmpfs volumes labelled ephemeral, config files written', async () => {
-    const runtime = new FakeRuntime();
+    const engine = new FakeEngine();
     const stateDir = tempDir();
     const project = loadComposeText(
       `
@@ -280,44 +289,44 @@ configs:
 `,
       { projectDir: '/p/v' },
     );
-    await up(project, runtime, { ...fast, stateDir });
-    expect(runtime.volumes.get('v_disc')).toEqual({ 'modelstack.io/project': 'v', 'modelstack.io/ephemeral': 'true' });
-    expect(runtime.volumes.get('v_cache')).toEqual({ 'modelstack.io/project': 'v' });
-    const mount = runtime.containers.get('v-a')!.spec.volumes!.find((m) => m.target === '/etc/serve.yaml')!;
+    await up(project, engine, { ...fast, stateDir });
+    expect(engine.volumes.get('v_disc')).toEqual({ 'modelstack.io/project': 'v', 'modelstack.io/ephemeral': 'true' });
+    expect(engine.volumes.get('v_cache')).toEqual({ 'modelstack.io/project': 'v' });
+    const mount = engine.containers.get('v-a')!.spec.volumes!.find((m) => m.target === '/etc/serve.yaml')!;
     expect(mount.readOnly).toBe(true);
     expect(mount.source.startsWith(`${stateDir}/v/configs/serve-`)).toBe(true);
     expect(readFileSync(mount.source, 'utf8')).toBe('applications: []\n');
 
     // down: the project's containers, network and ephemeral volumes; the cache stays
-    const d = await down(runtime, { project: 'v', stateDir });
+    const d = await down(engine, { project: 'v', stateDir });
     expect(d).toEqual({ project: 'v', removed: ['v-a'], network: 'v_default', volumes: ['v_disc'] });
     expect(existsSync(`${stateDir}/v`)).toBe(false);
-    expect([...runtime.volumes.keys()]).toEqual(['v_cache']);
+    expect([...engine.volumes.keys()]).toEqual(['v_cache']);
   });
 });
 
 describe('ps, logs and down only see the project', () => {
   test('by label', async () => {
-    const runtime = new FakeRuntime();
-    await up(loadComposeText('services: {b: {image: y}, a: {image: x}}', { projectDir: '/p/one' }), runtime, fast);
-    await up(loadComposeText('services: {a: {image: x}}', { projectDir: '/p/two' }), runtime, fast);
-    expect((await ps(runtime, { project: 'one' })).map((c) => [c.service, c.name, c.state])).toEqual([
+    const engine = new FakeEngine();
+    await up(loadComposeText('services: {b: {image: y}, a: {image: x}}', { projectDir: '/p/one' }), engine, fast);
+    await up(loadComposeText('services: {a: {image: x}}', { projectDir: '/p/two' }), engine, fast);
+    expect((await ps(engine, { project: 'one' })).map((c) => [c.service, c.name, c.state])).toEqual([
       ['a', 'one-a', 'running'],
       ['b', 'one-b', 'running'],
     ]);
-    expect((await ps(runtime, { project: 'one', services: ['b'] })).map((c) => c.name)).toEqual(['one-b']);
+    expect((await ps(engine, { project: 'one', services: ['b'] })).map((c) => c.name)).toEqual(['one-b']);
 
-    runtime.logLines.set('one-a', ['a1', 'a2', 'a3']);
-    runtime.logLines.set('one-b', ['b1']);
+    engine.logLines.set('one-a', ['a1', 'a2', 'a3']);
+    engine.logLines.set('one-b', ['b1']);
     const lines: string[] = [];
-    await projectLogs(runtime, { project: 'one', tail: 2, onLine: (s, l) => lines.push(`${s}|${l.text}`) });
+    await projectLogs(engine, { project: 'one', tail: 2, onLine: (s, l) => lines.push(`${s}|${l.text}`) });
     expect(lines).toEqual(['a|a2', 'a|a3', 'b|b1']);
-    await expect(projectLogs(runtime, { project: 'one', services: ['zzz'], onLine: () => {} })).rejects.toThrow('no containers for service zzz of project one');
+    await expect(projectLogs(engine, { project: 'one', services: ['zzz'], onLine: () => {} })).rejects.toThrow('no containers for service zzz of project one');
 
-    const d = await down(runtime, { project: 'one' });
+    const d = await down(engine, { project: 'one' });
     expect([...d.removed].sort()).toEqual(['one-a', 'one-b']);
-    expect([...runtime.containers.keys()]).toEqual(['two-a']);
-    expect([...runtime.networks.keys()]).toEqual(['two_default']);
-    expect(await down(runtime, { project: 'one' })).toEqual({ project: 'one', removed: [], volumes: [] });
+    expect([...engine.containers.keys()]).toEqual(['two-a']);
+    expect([...engine.networks.keys()]).toEqual(['two_default']);
+    expect(await down(engine, { project: 'one' })).toEqual({ project: 'one', removed: [], volumes: [] });
   });
 });

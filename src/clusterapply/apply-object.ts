@@ -1,0 +1,28 @@
+import { ModelstackError } from '../errors.js';
+import type { ApplyOptions as KubeApplyOptions, KubeApi } from '../kube/kube-api.js';
+import type { KubeObject } from '../model/kube-object.js';
+
+export interface ObservedApply {
+  /** The object as the cluster had it before, if it existed. */
+  readonly before?: KubeObject;
+  /**
+   * What the server returned for the apply. Undefined only in a dry run whose object cannot
+   * be checked yet because its CRD or namespace is created by the same apply: it would be created.
+   */
+  readonly after?: KubeObject;
+}
+
+/**
+ * Server-side apply of one object, with the live object read first. `apply` uses it to say
+ * created/configured/unchanged, and the live diff (as a dry run) for its two sides.
+ */
+export async function applyObserved(kube: KubeApi, o: KubeObject, opts: KubeApplyOptions): Promise<ObservedApply> {
+  if (opts.dryRun && !(await kube.resourceFor(o.apiVersion, o.kind))) return {};
+  const before = await kube.get<KubeObject>(o);
+  try {
+    return { before, after: await kube.apply<KubeObject>(o, opts) };
+  } catch (e) {
+    if (opts.dryRun && !before && e instanceof ModelstackError && e.code === 'NOT_FOUND') return {};
+    throw e;
+  }
+}

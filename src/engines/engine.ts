@@ -1,0 +1,61 @@
+import type { Engine } from '../model/ids.js';
+
+/** What a Dynamo worker does: both phases (aggregated), or one side of a disaggregated pair. */
+export type WorkerRole = 'worker' | 'prefill' | 'decode';
+
+export interface WorkerSpec {
+  readonly role: WorkerRole;
+  readonly model: string;
+  readonly servedModelName: string;
+  readonly tensorParallelSize: number;
+  /** Publish KV cache events for the frontend's KV-aware router. */
+  readonly kvEvents: boolean;
+}
+
+export interface WorkerCommand {
+  readonly command: readonly string[];
+  readonly args: readonly string[];
+}
+
+/** What a plain engine server needs to serve one model. */
+export interface ServerLaunch {
+  /** Hugging Face id or path. */
+  readonly model: string;
+  /** The OpenAI `model` name. */
+  readonly servedModelName: string;
+  readonly tensorParallelSize: number;
+}
+
+export interface EngineCommand {
+  readonly entrypoint: readonly string[];
+  readonly command: readonly string[];
+  readonly port: number;
+}
+
+/**
+ * One inference engine, as modelstack runs it in two places: as the backend of a Dynamo worker
+ * (the command line DynamoModel writes), and as its own OpenAI-compatible server for local runs
+ * (flavor "engine").
+ */
+export interface InferenceEngine {
+  readonly id: Engine;
+
+  /** Repository of Dynamo's runtime image for this engine (tagged with the Dynamo version). */
+  readonly dynamoImageRepo: string;
+  /** Prefix of the worker component names in a DynamoGraphDeployment ("Vllm" -> "VllmWorker"). */
+  readonly dynamoComponentPrefix: string;
+  /** The command line of a Dynamo worker for one role. */
+  workerCommand(w: WorkerSpec): WorkerCommand;
+
+  /**
+   * Pinned image of the plain engine server. The versions are the backend versions Dynamo
+   * 1.3.x is tested with, so a model behaves the same in both local flavors.
+   */
+  readonly serverImage: string;
+  /** Port the engine server listens on inside its container. */
+  readonly serverPort: number;
+  /** Readiness path of the engine's OpenAI server. */
+  readonly serverHealthPath: string;
+  /** The command line of the engine's OpenAI-compatible server, listening on all interfaces. */
+  serverCommand(l: ServerLaunch): EngineCommand;
+}

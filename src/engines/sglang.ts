@@ -1,0 +1,48 @@
+import type { EngineCommand, InferenceEngine, ServerLaunch, WorkerSpec } from './engine.js';
+import { kvEventsConfig } from './kv-events.js';
+
+/** Bootstrap port SGLang's prefill and decode workers meet on. */
+export const SGLANG_BOOTSTRAP_PORT = 12345;
+
+/** SGLang: `python3 -m dynamo.sglang` in Dynamo, `python3 -m sglang.launch_server` on its own. */
+export const sglang: InferenceEngine = {
+  id: 'sglang',
+  dynamoImageRepo: 'nvcr.io/nvidia/ai-dynamo/sglang-runtime',
+  dynamoComponentPrefix: 'Sglang',
+  workerCommand: (w) => ({ command: ['python3', '-m', 'dynamo.sglang'], args: workerArgs(w) }),
+  serverImage: 'lmsysorg/sglang:v0.5.14',
+  serverPort: 30000,
+  serverHealthPath: '/health',
+  serverCommand,
+};
+
+function workerArgs(w: WorkerSpec): string[] {
+  const args = ['--model-path', w.model, '--served-model-name', w.servedModelName, '--tp', String(w.tensorParallelSize)];
+  if (w.role !== 'worker') {
+    args.push('--disaggregation-mode', w.role);
+    args.push('--disaggregation-transfer-backend', 'nixl');
+    args.push('--disaggregation-bootstrap-port', String(SGLANG_BOOTSTRAP_PORT));
+  }
+  if (w.kvEvents) args.push('--kv-events-config', kvEventsConfig({}));
+  return args;
+}
+
+function serverCommand(l: ServerLaunch): EngineCommand {
+  const port = sglang.serverPort;
+  return {
+    entrypoint: ['python3', '-m', 'sglang.launch_server'],
+    command: [
+      '--model-path',
+      l.model,
+      '--served-model-name',
+      l.servedModelName,
+      '--tp',
+      String(l.tensorParallelSize),
+      '--port',
+      String(port),
+      '--host',
+      '0.0.0.0',
+    ],
+    port,
+  };
+}

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { CliEngine, type CliEngineOptions, gpusFlagValue } from './cli-engine.js';
+import type { GpuRequest } from './container-engine.js';
+
+/** nerdctl on containerd: CONTAINERD_ADDRESS, or `address` in NERDCTL_TOML, names the socket. */
+export class NerdctlEngine extends CliEngine {
+  public readonly name = 'nerdctl' as const;
+  /** `nerdctl volume create` takes labels only. */
+  public override readonly volumeOptions = false;
+
+  public constructor(opts: CliEngineOptions = {}) {
+    super('nerdctl', opts);
+  }
+
+  public endpoint(): string {
+    if (this.env.CONTAINERD_ADDRESS) return `containerd at ${this.env.CONTAINERD_ADDRESS} (CONTAINERD_ADDRESS)`;
+    const fromToml = this.env.NERDCTL_TOML ? tomlAddress(this.env.NERDCTL_TOML) : undefined;
+    if (fromToml) return `containerd at ${fromToml} (NERDCTL_TOML)`;
+    return 'containerd at /run/containerd/containerd.sock';
+  }
+
+  /** nerdctl has no --network-alias; peers resolve the hostname (written to their /etc/hosts). */
+  public aliasArgs(alias: string): string[] {
+    return ['--hostname', alias];
+  }
+
+  public gpuArgs(gpus: GpuRequest): string[] {
+    return ['--gpus', gpusFlagValue(gpus)];
+  }
+
+  protected versions(v: Record<string, unknown>): { client?: string; server?: string } {
+    const client = (v.Client as { Version?: string } | undefined)?.Version;
+    const components = (v.Server as { Components?: { Name?: string; Version?: string }[] } | null | undefined)?.Components ?? [];
+    const server = components.find((c) => c.Name === 'containerd')?.Version;
+    return { ...(client ? { client } : {}), ...(server ? { server: `containerd ${server}` } : {}) };
+  }
+}
+
+function tomlAddress(path: string): string | undefined {
+  try {
+    return /^\s*address\s*=\s*"([^"]+)"/m.exec(readFileSync(path, 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,109 @@
+import { ModelstackError } from '../../errors.js';
+import type { IoHost } from '../../io/io-host.js';
+import type { ContainerEngine, ContainerInfo, PublishedPort } from '../container-engine/container-engine.js';
+import { probeHttp, sleep } from './readiness.js';
+import type { ServicePlan } from './run-plan.js';
+import { MESSAGES } from '../../io/messages.js';
+
+/** What the waits of one `up` share. */
+export interface WaitContext {
+  readonly engine: ContainerEngine;
+  readonly io: IoHost;
+  /** When `up` began (readiness times are counted from it). */
+  readonly started: number;
+  /** When every wait gives up. */
+  readonly deadline: number;
+  /** Pause between probes. */
+  readonly interval: number;
+  /** Stops the waits (Ctrl-C, or another service failed). */
+  readonly signal: AbortSignal;
+}
+
+/** A service that became ready. */
+export interface Readiness {
+  /** The readiness URL probed, for services with an x-modelstack health check. */
+  readonly url?: string;
+  /** How long after the start of `up` the service was ready. */
+  readonly readyAfterMs: number;
+  readonly ports: readonly PublishedPort[];
+}
+
+/**
+ * Waits until a started service is ready: its health endpoint answers on the published host
+ * port (probed from this process), or, without one, its container runs (or, a one-shot
+ * service, exited with 0). A container that exits first fails with its last log lines.
+ */
+export async function waitReady(ctx: WaitContext, s: ServicePlan): Promise<Readiness> {
+  const { engine, io, started, deadline, interval } = ctx;
+  let info = await engine.inspect(s.container);
+  const hostPort = s.health?.hostPort ?? info?.ports.find((p) => p.containerPort === s.health?.containerPort)?.hostPort;
+  const host = s.health?.hostIp.includes(':') ? `[${s.health.hostIp}]` : s.health?.hostIp;
+  const url = s.health && hostPort ? `http://${host}:${hostPort}${s.health.path}` : undefined;
+  if (s.health && !url) throw new ModelstackError('LOCAL', `service ${s.service}: port ${s.health.containerPort} was not published by ${engine.name}`);
+  if (url) io.notify(MESSAGES.LOCAL_PROGRESS.make(`${s.service}: waiting for ${url}`, { service: s.service, step: 'waiting' }));
+  let last = 'no probe yet';
+  let checkedAt = Date.now();
+  for (;;) {
+    if (!info) throw new ModelstackError('LOCAL', `service ${s.service}: container ${s.container} disappeared`);
+    if (info.state === 'exited' || info.state === 'dead') {
+      if (!url && info.exitCode === 0) break; // a one-shot service that completed
+      throw await exitedError(engine, s, info);
+    }
+    if (url) {
+      const r = await probeHttp(url, Math.max(200, Math.min(2000, deadline - Date.now())), ctx.signal);
+      if (r.ok) break;
+      last = r.summary;
+    } else if (info.state === 'running') {
+      break;
+    }
+    if (Date.now() >= deadline) {
+      const secs = Number(((deadline - started) / 1000).toFixed(1));
+      throw new ModelstackError('TIMEOUT', `service ${s.service} was not ready within ${secs}s`, {
+        details: url ? [`last probe: GET ${url}: ${last}`] : [`container state: ${info.state}`],
+        hint: `see "modelstack local logs ${s.service}"; a model download can take long: raise --timeout`,
+      });
+    }
+    await sleep(interval, ctx.signal);
+    if (!url || Date.now() - checkedAt >= Math.min(2000, interval * 4)) {
+      info = await engine.inspect(s.container);
+      checkedAt = Date.now();
+    }
+  }
+  const readyAfterMs = Date.now() - started;
+  io.notify(MESSAGES.LOCAL_PROGRESS.make(`${s.service}: ready after ${(readyAfterMs / 1000).toFixed(1)}s`, { service: s.service, step: 'ready' }));
+  return { ...(url ? { url } : {}), readyAfterMs, ports: info?.ports ?? [] };
+}
+
+/** A one-shot dependency (service_completed_successfully): it must exit with code 0. */
+export async function waitCompleted(ctx: WaitContext, s: ServicePlan): Promise<void> {
+  const { engine, started, deadline, interval } = ctx;
+  for (;;) {
+    const info = await engine.inspect(s.container);
+    if (!info) throw new ModelstackError('LOCAL', `service ${s.service}: container ${s.container} disappeared`);
+    if (info.state === 'exited' || info.state === 'dead') {
+      if (info.exitCode === 0) return;
+      throw await exitedError(engine, s, info, 'exited with code ' + info.exitCode);
+    }
+    if (Date.now() >= deadline) {
+      throw new ModelstackError('TIMEOUT', `service ${s.service} did not complete within ${Number(((deadline - started) / 1000).toFixed(1))}s`, {
+        details: [`container state: ${info.state}`],
+        hint: `see "modelstack local logs ${s.service}"`,
+      });
+    }
+    await sleep(interval, ctx.signal);
+  }
+}
+
+async function exitedError(
+  engine: ContainerEngine,
+  s: ServicePlan,
+  info: ContainerInfo,
+  what = `exited with code ${info.exitCode} before it was ready`,
+): Promise<ModelstackError> {
+  const lines: string[] = [];
+  await engine.logs(s.container, { tail: 15, onLine: (l) => lines.push(l.text) }).catch(() => {});
+  return new ModelstackError('LOCAL', `service ${s.service} ${what}`, {
+    details: lines.length ? ['last log lines:', ...lines.map((l) => `  ${l}`)] : [],
+    hint: `see "modelstack local logs ${s.service}"`,
+  });
+}

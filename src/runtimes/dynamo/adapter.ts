@@ -1,0 +1,11 @@
+import type { RuntimeAdapter } from '../runtime-adapter.js';
+import { dynamoLocalServices } from './local-services.js';
+import { DYNAMO } from './info.js';
+import { dynamoState } from './readiness.js';
+
+/** NVIDIA Dynamo: DynamoGraphDeployment readiness and local services. */
+export const dynamoAdapter: RuntimeAdapter = {
+  info: DYNAMO,
+  modelState: dynamoState,
+  localServices: dynamoLocalServices,
+};

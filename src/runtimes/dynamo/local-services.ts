@@ -1,0 +1,169 @@
+import { ModelstackError } from '../../errors.js';
+import type { ComposeServiceVolume, ServiceRole } from '../../local/compose/compose-types.js';
+import { composeEnvironment, envValue, HF_CACHE_TARGET } from '../../local/compose/compose-env.js';
+import { asArray, asObject, flagValue, type KubeContainer, mainContainer } from '../../local/compose/pod-reading.js';
+import type { EngineHost, LocalServices } from '../../local/compose/local-services.js';
+import type { ModelDraft, ModelObject, ServiceDraft } from '../../local/compose/service-draft.js';
+import { resourceName, serviceName } from '../../local/compose/service-names.js';
+
+/** Where the model's services share Dynamo's file-backed discovery store. */
+export const DYNAMO_DISCOVERY_DIR = '/var/run/modelstack/dynamo-discovery';
+/** Port of a worker's system status server (`/health`, `/live`). */
+export const DYNAMO_SYSTEM_PORT = 9090;
+const DEFAULT_FRONTEND_PORT = 8000;
+
+/**
+ * Dynamo with neither etcd nor NATS (Dynamo 1.x runtime flags and their env vars):
+ * `--discovery-backend file` (DYN_DISCOVERY_BACKEND, store directory DYN_FILE_KV),
+ * `--request-plane tcp` (DYN_REQUEST_PLANE), `--event-plane zmq` (DYN_EVENT_PLANE).
+ * Set as env on every component, overriding the manifest: a local run has no etcd or NATS.
+ */
+export const DYNAMO_LOCAL_ENV: Readonly<Record<string, string>> = {
+  DYN_DISCOVERY_BACKEND: 'file',
+  DYN_FILE_KV: DYNAMO_DISCOVERY_DIR,
+  DYN_REQUEST_PLANE: 'tcp',
+  DYN_EVENT_PLANE: 'zmq',
+};
+
+const WORKER_ROLES: ReadonlySet<string> = new Set(['worker', 'prefill', 'decode']);
+/** Worker component types, in the order the engine flavor takes its container from. */
+const WORKER_PREFERENCE = ['worker', 'decode', 'prefill'] as const;
+
+interface Component {
+  readonly name: string;
+  readonly role: ServiceRole;
+  readonly main: KubeContainer;
+}
+
+/**
+ * A DynamoGraphDeployment as it runs on the cluster: one frontend service and one service per
+ * worker component (prefill and decode when disaggregated), each with its `main` container's
+ * image, command and args, one replica each. All of the model's services mount one shared
+ * discovery volume (tmpfs, so no registration outlives the run).
+ *
+ * Start order: workers start at once (loading weights in parallel); the frontend waits until
+ * every worker is healthy. Workers register themselves in discovery and the frontend only
+ * watches it, so neither needs the other to start; waiting makes the frontend's health (and its
+ * published port) mean "this model can serve". Waiting the other way round would deadlock: the
+ * frontend is healthy only once it sees a worker.
+ */
+export const dynamoLocalServices: LocalServices = {
+  runtime: 'dynamo',
+  runtimeServices: (m) => dynamoRuntimeServices(m),
+  engineHost: (m) => dynamoEngineHost(m),
+};
+
+export function dynamoRuntimeServices(m: ModelObject): ModelDraft {
+  const components = readComponents(m);
+  const frontend = components.find((c) => c.role === 'frontend');
+  const workers = components.filter((c) => WORKER_ROLES.has(c.role));
+  if (!frontend || workers.length === 0) {
+    throw new ModelstackError('LOCAL', `DynamoGraphDeployment ${m.name} needs a frontend and at least one worker component to run locally`, {
+      hint: 'synthesize it with DynamoModel (or Model with runtime "dynamo"), which always renders both',
+    });
+  }
+  const discovery = resourceName(m.name, 'discovery');
+  const mounts: ComposeServiceVolume[] = [{ type: 'volume', source: discovery, target: DYNAMO_DISCOVERY_DIR }];
+  const names = uniqueNames(m.name, workers);
+  const workerDrafts = workers.map((w, i) => workerDraft(m, w, names[i]!, mounts));
+  const needsToken = workers.some((w) => w.main.env.some((e) => e.name === 'HF_TOKEN'));
+  return {
+    services: [frontendDraft(m, frontend, workerDrafts, mounts, needsToken), ...workerDrafts],
+    volumes: { [discovery]: { driver: 'local', driver_opts: { type: 'tmpfs', device: 'tmpfs' } } },
+  };
+}
+
+/** The engine flavor's server runs with the environment and GPUs of one worker (of the first kind found). */
+export function dynamoEngineHost(m: ModelObject): EngineHost {
+  const spec = asObject((m.object as Record<string, unknown>).spec);
+  const components = asArray(spec?.components).map(asObject);
+  const worker = WORKER_PREFERENCE.map((t) => components.find((c) => c?.type === t)).find((c) => c !== undefined);
+  const main = mainContainer(worker?.podTemplate);
+  if (!main) {
+    throw new ModelstackError('LOCAL', `DynamoGraphDeployment ${m.name}: no worker component has a main container`, {
+      hint: 'synthesize it with DynamoModel, whose workers always have one, or use the "runtime" flavor',
+    });
+  }
+  return { container: main, gpus: main.gpus };
+}
+
+function readComponents(m: ModelObject): Component[] {
+  const spec = asObject((m.object as Record<string, unknown>).spec);
+  return asArray(spec?.components).flatMap((raw): Component[] => {
+    const c = asObject(raw);
+    const role = typeof c?.type === 'string' ? c.type : '';
+    if (!c || (role !== 'frontend' && !WORKER_ROLES.has(role))) return [];
+    const main = mainContainer(c.podTemplate);
+    if (!main?.image) {
+      throw new ModelstackError('LOCAL', `DynamoGraphDeployment ${m.name}: component ${String(c.name)} has no container image`, {
+        hint: 'every component needs a main container with an image',
+      });
+    }
+    return [{ name: typeof c.name === 'string' ? c.name : role, role: role as ServiceRole, main }];
+  });
+}
+
+/** `<model>-<role>`, plus the component name when a role has several components. */
+function uniqueNames(model: string, workers: readonly Component[]): string[] {
+  return workers.map((w) =>
+    workers.filter((o) => o.role === w.role).length > 1 ? serviceName(model, `${w.role}-${w.name.toLowerCase()}`) : serviceName(model, w.role),
+  );
+}
+
+function workerDraft(m: ModelObject, w: Component, name: string, mounts: readonly ComposeServiceVolume[]): ServiceDraft {
+  const environment = composeEnvironment(w.main.env, {
+    force: DYNAMO_LOCAL_ENV,
+    defaults: { DYN_SYSTEM_PORT: String(DYNAMO_SYSTEM_PORT), HF_HOME: HF_CACHE_TARGET },
+  });
+  const port = positivePort(envValue(environment, 'DYN_SYSTEM_PORT'));
+  return {
+    name,
+    model: m.name,
+    runtime: 'dynamo',
+    role: w.role,
+    image: w.main.image!,
+    entrypoint: w.main.command,
+    command: w.main.args,
+    environment,
+    gpus: w.main.gpus,
+    engine: true,
+    ...(port ? { health: { port, path: '/health', probe: 'status', startup: 'model' } } : {}),
+    volumes: mounts,
+  };
+}
+
+function frontendDraft(
+  m: ModelObject,
+  f: Component,
+  workers: readonly ServiceDraft[],
+  mounts: readonly ComposeServiceVolume[],
+  needsToken: boolean,
+): ServiceDraft {
+  const environment = composeEnvironment(f.main.env, {
+    force: DYNAMO_LOCAL_ENV,
+    defaults: { HF_HOME: HF_CACHE_TARGET },
+    // The frontend reads the model's tokenizer too; a gated model needs the token there as well.
+    byName: needsToken ? ['HF_TOKEN'] : [],
+  });
+  const port = positivePort(flagValue(f.main.args, ['--http-port'])) ?? positivePort(envValue(environment, 'DYN_HTTP_PORT')) ?? DEFAULT_FRONTEND_PORT;
+  return {
+    name: serviceName(m.name, 'frontend'),
+    model: m.name,
+    runtime: 'dynamo',
+    role: 'frontend',
+    image: f.main.image!,
+    entrypoint: f.main.command,
+    command: f.main.args,
+    environment,
+    gpus: f.main.gpus,
+    engine: false,
+    health: { port, path: '/health', probe: 'dynamo-frontend', startup: 'router' },
+    dependsOn: workers.map((w) => w.name),
+    volumes: mounts,
+  };
+}
+
+function positivePort(v: string | undefined): number | undefined {
+  const n = v === undefined ? NaN : Number(v);
+  return Number.isInteger(n) && n > 0 && n < 65536 ? n : undefined;
+}

@@ -1,0 +1,110 @@
+import { parse, stringify } from 'yaml';
+import { ModelstackError, errorMessage } from '../../errors.js';
+import { composeEnvironment, HF_CACHE_TARGET } from '../../local/compose/compose-env.js';
+import { asArray, asObject, type Json, mainContainer } from '../../local/compose/pod-reading.js';
+import type { ModelDescriptor } from '../../model/model-descriptor.js';
+import type { EngineHost, LocalServices } from '../../local/compose/local-services.js';
+import type { ModelDraft, ModelObject } from '../../local/compose/service-draft.js';
+import { resourceName, serviceName } from '../../local/compose/service-names.js';
+
+/** Where the Serve config file is mounted in the Ray service. */
+export const RAY_SERVE_CONFIG_TARGET = '/etc/modelstack/serve-config.yaml';
+const DEFAULT_SERVE_PORT = 8000;
+/** Ray Serve's proxy health endpoint. */
+export const RAY_HEALTH_PATH = '/-/healthz';
+
+/**
+ * A RayService as one container: `serve run` on its serveConfigV2, which starts a single-node
+ * Ray cluster in the container with the GPUs of the whole RayCluster (head plus every worker
+ * group at its initial replicas). The config is written as a compose `configs` entry with inline
+ * `content`, with `http_options.host` set to 0.0.0.0 (Serve listens on 127.0.0.1 by default,
+ * unreachable through a published port).
+ */
+export const kuberayLocalServices: LocalServices = {
+  runtime: 'kuberay',
+  runtimeServices: (m) => rayRuntimeServices(m),
+  engineHost: (m, d) => rayEngineHost(m, d),
+};
+
+export function rayRuntimeServices(m: ModelObject): ModelDraft {
+  const spec = rayServiceSpec(m);
+  const { content, port } = localServeConfig(m, spec);
+  const cluster = asObject(spec.rayClusterConfig);
+  const head = mainContainer(asObject(cluster?.headGroupSpec)?.template, 'ray-head');
+  if (!head?.image) {
+    throw new ModelstackError('LOCAL', `RayService ${m.name} has no head container image`, {
+      hint: 'synthesize it with RayModel (or Model with runtime "kuberay"), which always sets one',
+    });
+  }
+  const workerGpus = asArray(cluster?.workerGroupSpecs).reduce<number>((sum, raw) => {
+    const g = asObject(raw);
+    const replicas = [g?.replicas, g?.minReplicas].find((n): n is number => typeof n === 'number') ?? 1;
+    return sum + replicas * (mainContainer(g?.template, 'ray-worker')?.gpus ?? 0);
+  }, 0);
+  const configName = resourceName(m.name, 'serve-config');
+  return {
+    services: [
+      {
+        name: serviceName(m.name, 'ray'),
+        model: m.name,
+        runtime: 'kuberay',
+        role: 'ray',
+        image: head.image,
+        entrypoint: ['serve', 'run'],
+        command: [RAY_SERVE_CONFIG_TARGET],
+        environment: composeEnvironment(head.env, { defaults: { HF_HOME: HF_CACHE_TARGET } }),
+        gpus: head.gpus + workerGpus,
+        engine: true,
+        health: { port, path: RAY_HEALTH_PATH, probe: 'status', startup: 'model' },
+        configs: [{ source: configName, target: RAY_SERVE_CONFIG_TARGET }],
+      },
+    ],
+    configs: { [configName]: { content } },
+  };
+}
+
+/**
+ * The engine flavor's server runs with the head container's environment and, when the cluster
+ * has GPU workers, the GPUs of one replica (`tensor_parallel_size`).
+ */
+export function rayEngineHost(m: ModelObject, d: ModelDescriptor): EngineHost {
+  const cluster = asObject(rayServiceSpec(m).rayClusterConfig);
+  const head = mainContainer(asObject(cluster?.headGroupSpec)?.template, 'ray-head');
+  const hasGpus = asArray(cluster?.workerGroupSpecs).some((g) => (mainContainer(asObject(g)?.template, 'ray-worker')?.gpus ?? 0) > 0);
+  return { container: head ?? { command: [], args: [], env: [], gpus: 0 }, gpus: hasGpus ? d.tensorParallelSize : 0 };
+}
+
+function rayServiceSpec(m: ModelObject): Json {
+  const spec = asObject((m.object as Record<string, unknown>).spec);
+  if (!spec || typeof spec.serveConfigV2 !== 'string') {
+    throw new ModelstackError('LOCAL', `RayService ${m.name} has no serveConfigV2`, {
+      hint: "a local run serves the RayService's Serve config; synthesize it with RayModel, which writes one",
+    });
+  }
+  return spec;
+}
+
+/** The parsed serveConfigV2 of a RayService. */
+function parseServeConfig(m: ModelObject, spec: Json): Json {
+  let config: unknown;
+  try {
+    config = parse(spec.serveConfigV2 as string);
+  } catch (e) {
+    throw new ModelstackError('LOCAL', `RayService ${m.name}: serveConfigV2 is not valid YAML: ${errorMessage(e)}`, { cause: e });
+  }
+  const obj = asObject(config);
+  if (!obj || asArray(obj.applications).length === 0) {
+    throw new ModelstackError('LOCAL', `RayService ${m.name}: serveConfigV2 has no applications`, {
+      hint: 'the Serve config must list at least one application',
+    });
+  }
+  return obj;
+}
+
+function localServeConfig(m: ModelObject, spec: Json): { content: string; port: number } {
+  const config = parseServeConfig(m, spec);
+  const http = asObject(config.http_options) ?? {};
+  const port = typeof http.port === 'number' ? http.port : DEFAULT_SERVE_PORT;
+  const local = { ...config, http_options: { ...http, host: '0.0.0.0', port } };
+  return { content: stringify(local, { lineWidth: 0, aliasDuplicateObjects: false }), port };
+}

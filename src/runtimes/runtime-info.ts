@@ -1,0 +1,51 @@
+/**
+ * The facts modelstack knows about a runtime: its model resource, CRDs, operator, engines and
+ * features. Each runtime's facts are in src/runtimes/<id>/info.ts; registry.ts lists them.
+ */
+import type { Engine, RuntimeId } from '../model/ids.js';
+
+/** The custom resource a runtime's models are written as. */
+export interface ModelResource {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly plural: string;
+}
+
+/** How an operator's Helm chart is found; used by RuntimeOperator's GitOps objects. */
+export interface OperatorChart {
+  readonly repoName: string;
+  readonly repoUrl: string;
+  readonly chart: string;
+}
+
+export interface RuntimeInfo {
+  readonly id: RuntimeId;
+  readonly displayName: string;
+  readonly model: ModelResource;
+  /** CRDs that must be present and Established for the runtime to count as installed. */
+  readonly crdNames: readonly string[];
+  readonly defaultNamespace: string;
+  /** Operator version the constructs pin when none is given (matches the CRDs we validate against). */
+  readonly defaultOperatorVersion: string;
+  /**
+   * Oldest operator version that serves the model resource the constructs write; apply's
+   * preflight refuses an older one.
+   */
+  readonly minOperatorVersion: string;
+  /**
+   * Label selectors that find the operator Deployment, tried in order. The version is read
+   * from the `app.kubernetes.io/version` label, else from the tag of the operator image.
+   */
+  readonly operatorSelectors: readonly string[];
+  /** Substring of the operator container image, used to pick the container the version comes from. */
+  readonly operatorImageHint: string;
+  readonly engines: readonly Engine[];
+  readonly features: {
+    readonly kvRouting: boolean;
+    readonly disaggregation: boolean;
+  };
+  readonly chart: OperatorChart;
+  /** One line telling a user how to install the operator. */
+  readonly installHint: string;
+}

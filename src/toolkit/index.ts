@@ -1,0 +1,32 @@
+/**
+ * The public toolkit (`import { Toolkit } from 'modelstack/toolkit'`): the engine behind every
+ * CLI command, with typed options and results and registered IoHost messages. Everything a
+ * client needs (the CLI included) is exported from here.
+ */
+export * from './toolkit.js';
+export * from './local-toolkit.js';
+export type { ClusterOptions } from './cluster.js';
+export { type IoHost, type IoLevel, type IoMessage, RecordingIoHost, silentIoHost } from '../io/io-host.js';
+export { MESSAGES, type MessageCode, type MessageType, type ObjectData } from '../io/messages.js';
+export { type ErrorCode, errorMessage, isModelstackError, ModelstackError } from '../errors.js';
+export type { KubeApi } from '../kube/kube-api.js';
+export type { KubeObject, StackManifest } from '../model/kube-object.js';
+export type { ModelDescriptor } from '../model/model-descriptor.js';
+export type { ApplyResult, ObjectAction, ObjectOutcome, StackApplyResult } from '../apply/apply.js';
+export type { Change, ChangeAction, ChangeSet, ChangeSummary } from '../diff/change-set.js';
+export { renderText, type TextOptions } from '../diff/render/text.js';
+export { MARKDOWN_LIMIT, renderMarkdown, type MarkdownOptions } from '../diff/render/markdown.js';
+export { type JsonReport, renderJson, toJsonReport } from '../diff/render/json.js';
+export type { RuntimeStatus } from '../status/runtime-status.js';
+export type { ListResult, ModelRow } from '../list/list-models.js';
+export type { ModelPhase } from '../readiness/model-state.js';
+export { type Layout, LAYOUTS } from '../synth/layout.js';
+export type { SynthResult } from '../synth/synth.js';
+export type { WriteResult } from '../synth/write-output.js';
+export type { ObjectResult, ValidateResult } from '../validate/validate-manifests.js';
+export type { ComposeFile, ComposeFlavor } from '../local/compose/compose-types.js';
+export type { ContainerInfo, LogLine } from '../local/container-engine/container-engine.js';
+export { ENGINE_CHOICES, ENGINE_ENV, ENGINE_ENV_ALIAS, ENGINE_FLAG, ENGINE_FLAG_ALIAS } from '../local/container-engine/detect.js';
+export { type ImageOverrides, parseImageOverrides } from '../local/run/image-overrides.js';
+export type { DownResult } from '../local/run/down.js';
+export type { UpResult, UpService } from '../local/run/up.js';

@@ -1,0 +1,171 @@
+import { resolve } from 'node:path';
+import type { ComposeFile, ComposeFlavor } from '../local/compose/compose-types.js';
+import { renderCompose } from '../local/compose/render-compose.js';
+import type { ContainerInfo, LogLine } from '../local/container-engine/container-engine.js';
+import { type Detection, detectContainerEngine, ENGINE_FLAG } from '../local/container-engine/detect.js';
+import { composeFromStacks, loadProject, type ProjectSource, resolveProjectName } from '../local/local-project.js';
+import { down, type DownResult } from '../local/run/down.js';
+import type { ImageOverrides } from '../local/run/image-overrides.js';
+import { projectLogs } from '../local/run/logs.js';
+import { ps } from '../local/run/ps.js';
+import { defaultStateDir } from '../local/run/run-plan.js';
+import { up, type UpResult } from '../local/run/up.js';
+import type { StackManifest } from '../model/kube-object.js';
+import { writeFileAtomic } from '../util/write-atomic.js';
+import type { IoHost } from '../io/io-host.js';
+
+/** Where a local project comes from: a compose file, else the stack built into one in memory. */
+export interface LocalProjectOptions {
+  /** A compose file (relative to the toolkit's cwd); excludes app, stacks and flavor. */
+  readonly file?: string;
+  readonly app?: string;
+  readonly stacks?: readonly StackManifest[];
+  /** "runtime": the models as deployed; "engine": one engine server per model. @default "runtime" */
+  readonly flavor?: ComposeFlavor;
+  /** @default the file's name, else the stack's */
+  readonly project?: string;
+}
+
+/** Which container engine runs the project. */
+export interface ContainerEngineOptions {
+  /** docker, podman, nerdctl or auto. @default $MODELSTACK_CONTAINER_ENGINE, else auto */
+  readonly engine?: string;
+  /** The name the choice was given under, for notices (`--engine`, or the old `--runtime`). @default "--engine" */
+  readonly engineFlagName?: string;
+}
+
+export interface LocalComposeOptions extends Omit<LocalProjectOptions, 'file'> {
+  /** Also write the compose file here (relative to cwd). */
+  readonly out?: string;
+}
+
+export interface LocalComposeResult {
+  readonly compose: ComposeFile;
+  /** The compose file as YAML. */
+  readonly text: string;
+  /** Where it was written, with `out`. */
+  readonly path?: string;
+}
+
+export interface LocalUpOptions extends LocalProjectOptions, ContainerEngineOptions {
+  /** Only these services (and what they depend on). @default all */
+  readonly services?: readonly string[];
+  /** Images per service (`*` for all), e.g. on machines without GPUs. */
+  readonly images?: ImageOverrides;
+  /** "off" drops GPU reservations; "auto" drops them with a warning where the engine shows no GPU support. @default "auto" */
+  readonly gpu?: 'auto' | 'off';
+  /** How long all services together may take to be ready. @default 600000 */
+  readonly timeoutMs?: number;
+  /** Remove containers of this project whose service is gone. @default false */
+  readonly removeOrphans?: boolean;
+  /** Aborting stops waiting and removes what this `up` started. */
+  readonly signal?: AbortSignal;
+}
+
+export interface LocalPsOptions extends LocalProjectOptions, ContainerEngineOptions {
+  readonly services?: readonly string[];
+}
+
+export interface LocalPsResult {
+  readonly project: string;
+  readonly containers: readonly ContainerInfo[];
+}
+
+export interface LocalLogsOptions extends LocalProjectOptions, ContainerEngineOptions {
+  readonly services?: readonly string[];
+  readonly tail?: number;
+  /** Keep following until the containers stop or `signal` aborts. @default false */
+  readonly follow?: boolean;
+  readonly signal?: AbortSignal;
+  /** Called for every log line. */
+  readonly onLine: (service: string, line: LogLine) => void;
+}
+
+/** What LocalToolkit takes from its Toolkit. */
+export interface ToolkitContext {
+  readonly ioHost: IoHost;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** `Toolkit.local`: the stack on this machine's docker, podman or nerdctl. */
+export class LocalToolkit {
+  public constructor(private readonly toolkit: ToolkitContext) {}
+
+  /** The stack as a compose file (optionally written to `out`). */
+  public async compose(opts: LocalComposeOptions = {}): Promise<LocalComposeResult> {
+    const compose = await composeFromStacks(this.source(opts));
+    const text = renderCompose(compose);
+    if (opts.out === undefined) return { compose, text };
+    const path = resolve(this.toolkit.cwd, opts.out);
+    await writeFileAtomic(path, text);
+    return { compose, text, path };
+  }
+
+  /** Starts the services in dependency order and waits until each is ready. */
+  public async up(opts: LocalUpOptions = {}): Promise<UpResult> {
+    const project = await loadProject(this.source(opts));
+    const detection = await this.detect(opts);
+    return up(project, detection.engine, {
+      ...(opts.images ? { images: opts.images } : {}),
+      gpu: opts.gpu ?? 'auto',
+      gpuSupport: detection.probe.gpu,
+      services: opts.services ?? [],
+      timeoutMs: opts.timeoutMs ?? 600_000,
+      removeOrphans: opts.removeOrphans ?? false,
+      stateDir: defaultStateDir(this.toolkit.env),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      io: this.toolkit.ioHost,
+    });
+  }
+
+  /** Removes the project's containers, network and tmpfs volumes. */
+  public async down(opts: LocalProjectOptions & ContainerEngineOptions = {}): Promise<DownResult> {
+    const name = await resolveProjectName(this.source(opts));
+    const detection = await this.detect(opts);
+    return down(detection.engine, { project: name, stateDir: defaultStateDir(this.toolkit.env) });
+  }
+
+  /** The project's containers. */
+  public async ps(opts: LocalPsOptions = {}): Promise<LocalPsResult> {
+    const project = await resolveProjectName(this.source(opts));
+    const detection = await this.detect(opts);
+    return { project, containers: await ps(detection.engine, { project, services: opts.services ?? [] }) };
+  }
+
+  /** The project's logs, line by line to `onLine`. */
+  public async logs(opts: LocalLogsOptions): Promise<void> {
+    const project = await resolveProjectName(this.source(opts));
+    const detection = await this.detect(opts);
+    await projectLogs(detection.engine, {
+      project,
+      services: opts.services ?? [],
+      ...(opts.tail !== undefined ? { tail: opts.tail } : {}),
+      follow: opts.follow ?? false,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onLine: opts.onLine,
+    });
+  }
+
+  private source(opts: LocalProjectOptions): ProjectSource {
+    return {
+      ...(opts.file !== undefined ? { file: opts.file } : {}),
+      ...(opts.app !== undefined ? { app: opts.app } : {}),
+      ...(opts.stacks !== undefined ? { stacks: opts.stacks } : {}),
+      ...(opts.flavor !== undefined ? { flavor: opts.flavor } : {}),
+      ...(opts.project !== undefined ? { project: opts.project } : {}),
+      cwd: this.toolkit.cwd,
+      env: this.toolkit.env,
+      io: this.toolkit.ioHost,
+    };
+  }
+
+  private detect(opts: ContainerEngineOptions): Promise<Detection> {
+    return detectContainerEngine({
+      ...(opts.engine !== undefined ? { flag: opts.engine } : {}),
+      flagName: opts.engineFlagName ?? ENGINE_FLAG,
+      env: this.toolkit.env,
+      io: this.toolkit.ioHost,
+    });
+  }
+}

@@ -1,0 +1,215 @@
+import { resolve } from 'node:path';
+import { apply as applyStacks, type ApplyOptions as EngineApplyOptions, type ApplyResult } from '../apply/apply.js';
+import { destroy as destroyStacks } from '../apply/destroy.js';
+import { type ChangeSet, diffObjects, hasChanges } from '../diff/change-set.js';
+import { synthAtGitRef } from '../diff/sources/git-base.js';
+import { liveDiff } from '../diff/sources/live.js';
+import { readManifestDir } from '../diff/sources/manifest-dir.js';
+import { objectsOf } from '../diff/sources/synth-objects.js';
+import { ModelstackError } from '../errors.js';
+import { type IoHost, silentIoHost } from '../io/io-host.js';
+import { MESSAGES } from '../io/messages.js';
+import { type ListResult, listModels } from '../list/list-models.js';
+import type { KubeObject, StackManifest } from '../model/kube-object.js';
+import { runtimeStatus, type RuntimeStatus } from '../status/runtime-status.js';
+import type { Layout } from '../synth/layout.js';
+import { synth as synthToDir, synthStacks, type SynthResult } from '../synth/synth.js';
+import { crdsFromCluster, crdsFromDir, type ValidateResult, validateManifests } from '../validate/validate-manifests.js';
+import { type ClusterOptions, connect } from './cluster.js';
+import { LocalToolkit } from './local-toolkit.js';
+
+export interface ToolkitProps {
+  /** Where messages go. @default a host that drops them */
+  readonly ioHost?: IoHost;
+  /** The directory apps run in and relative paths resolve against. @default process.cwd() */
+  readonly cwd?: string;
+  /** Environment (KUBECONFIG, MODELSTACK_*). @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Which stacks a call works on: ready StackManifests, else the app command's output. */
+export interface StackSource {
+  /** App command. @default `app` of cdk8s.yaml, else "npx tsx stacks/main.ts" */
+  readonly app?: string;
+  /** Stacks already synthesized (e.g. by `Testing`); the app is then not run. */
+  readonly stacks?: readonly StackManifest[];
+}
+
+export interface SynthOptions {
+  readonly app?: string;
+  /** Output directory, relative to cwd. @default "dist" */
+  readonly out?: string;
+  /** @default "file-per-chart" */
+  readonly layout?: Layout;
+  /** Also write kustomization.yaml in apply order. @default false */
+  readonly kustomization?: boolean;
+}
+
+export interface ValidateOptions extends ClusterOptions {
+  /** Manifests to check. @default "dist" */
+  readonly dir?: string;
+  /** CRD directory. @default $MODELSTACK_CRDS_DIR, else ../shared/crds */
+  readonly crdsDir?: string;
+  /** Read the CRDs from the cluster instead of a directory. @default false */
+  readonly live?: boolean;
+}
+
+export interface DiffOptions extends StackSource, ClusterOptions {
+  /** Compare with the app at this git revision (offline). */
+  readonly base?: string;
+  /** Compare with the manifests in this directory (offline). */
+  readonly against?: string;
+  /** Live mode: also show owned objects that `apply --prune` would delete. @default false */
+  readonly prune?: boolean;
+  /** Namespace of the stacks' ApplySet parents. @default "default" */
+  readonly applySetNamespace?: string;
+}
+
+export interface DiffResult {
+  /** What the stack was compared with. */
+  readonly against: { readonly kind: 'live' | 'git' | 'dir'; readonly label: string };
+  readonly changes: ChangeSet;
+  readonly hasChanges: boolean;
+}
+
+export interface ApplyOptions extends StackSource, ClusterOptions, EngineApplyOptions {}
+
+export interface DestroyOptions extends StackSource, ClusterOptions {
+  readonly dryRun?: boolean;
+  readonly applySetNamespace?: string;
+}
+
+export interface DestroyResult {
+  readonly dryRun: boolean;
+  readonly stacks: readonly { readonly stack: string; readonly deleted: readonly string[] }[];
+}
+
+export interface StatusOptions extends ClusterOptions {
+  /** Look for operators only in this namespace. @default all namespaces */
+  readonly namespace?: string;
+}
+
+export interface StatusResult {
+  readonly runtimes: readonly RuntimeStatus[];
+}
+
+export interface ListOptions extends ClusterOptions {
+  /** @default the kubeconfig context's namespace */
+  readonly namespace?: string;
+  /** List across all namespaces (namespace must then be unset). @default false */
+  readonly allNamespaces?: boolean;
+}
+
+export interface ListModelsResult extends ListResult {
+  /** The namespace listed; undefined for all namespaces. */
+  readonly namespace?: string;
+}
+
+/**
+ * The modelstack engine as a library: every command of the CLI is one method here, with typed
+ * options and a typed result. Nothing here prints; progress and notes go to the IoHost as
+ * registered messages (MESSAGES) carrying typed data. The CLI is one client of it.
+ *
+ * ```ts
+ * const toolkit = new Toolkit({ ioHost: myHost });
+ * const { changes } = await toolkit.diff({ base: 'origin/main' });
+ * ```
+ */
+export class Toolkit {
+  public readonly ioHost: IoHost;
+  public readonly cwd: string;
+  public readonly env: NodeJS.ProcessEnv;
+  /** Local runs of the stack on docker, podman or nerdctl. */
+  public readonly local: LocalToolkit;
+
+  public constructor(props: ToolkitProps = {}) {
+    this.ioHost = props.ioHost ?? silentIoHost;
+    this.cwd = resolve(props.cwd ?? process.cwd());
+    this.env = props.env ?? process.env;
+    this.local = new LocalToolkit(this);
+  }
+
+  /** Runs the app and returns its stacks without writing anything. */
+  public async stacks(source: StackSource = {}): Promise<readonly StackManifest[]> {
+    if (source.stacks) return source.stacks;
+    return synthStacks({ app: source.app, cwd: this.cwd }, this.ioHost);
+  }
+
+  /** Runs the app and writes deterministic YAML, removing files an earlier synth wrote and this one did not. */
+  public async synth(opts: SynthOptions = {}): Promise<SynthResult> {
+    return synthToDir({ ...opts, cwd: this.cwd }, this.ioHost);
+  }
+
+  /** Checks the custom resources in a directory against the CRD schemas (defaults applied first). */
+  public async validate(opts: ValidateOptions = {}): Promise<ValidateResult> {
+    const dir = resolve(this.cwd, opts.dir ?? 'dist');
+    if (opts.live) return validateManifests(dir, await crdsFromCluster(connect(opts, this.env).kube));
+    return validateManifests(dir, (groups) => crdsFromDir(opts.crdsDir, groups));
+  }
+
+  /**
+   * What would change: against the live cluster (each object against a server-side apply dry
+   * run, ownership marks included), a git revision, or a directory of manifests.
+   */
+  public async diff(opts: DiffOptions = {}): Promise<DiffResult> {
+    if (opts.base !== undefined && opts.against !== undefined) {
+      throw new ModelstackError('USAGE', 'diff: --base and --against cannot be used together', { hint: 'compare with one of them' });
+    }
+    if (opts.base === undefined && opts.against === undefined) {
+      const kube = connect(opts, this.env).kube;
+      const changes = await liveDiff(kube, await this.stacks(opts), { prune: opts.prune, applySetNamespace: opts.applySetNamespace });
+      return { against: { kind: 'live', label: 'the live cluster' }, changes, hasChanges: hasChanges(changes) };
+    }
+    let before: Promise<readonly KubeObject[]>;
+    let against: DiffResult['against'];
+    if (opts.against !== undefined) {
+      before = readManifestDir(resolve(this.cwd, opts.against));
+      against = { kind: 'dir', label: opts.against };
+    } else {
+      before = synthAtGitRef({ ref: opts.base!, cwd: this.cwd, app: opts.app }, this.ioHost);
+      against = { kind: 'git', label: `git ${opts.base}` };
+    }
+    const [b, a] = await both(before, this.stacks(opts));
+    const changes = diffObjects(b, objectsOf(a));
+    return { against, changes, hasChanges: hasChanges(changes) };
+  }
+
+  /** Preflight, then server-side apply in stages (CRDs → namespaces → config → operators → models); optionally prune and wait. */
+  public async apply(opts: ApplyOptions = {}): Promise<ApplyResult> {
+    const kube = connect(opts, this.env).kube;
+    return applyStacks(kube, await this.stacks(opts), opts, this.ioHost);
+  }
+
+  /** Deletes what the stacks own in the cluster, models first. */
+  public async destroy(opts: DestroyOptions = {}): Promise<DestroyResult> {
+    const kube = connect(opts, this.env).kube;
+    const results = await destroyStacks(kube, await this.stacks(opts), { dryRun: opts.dryRun, applySetNamespace: opts.applySetNamespace }, this.ioHost);
+    return { dryRun: opts.dryRun ?? false, stacks: results.map((r) => ({ stack: r.stack, deleted: r.outcomes.map((o) => o.ref) })) };
+  }
+
+  /** Per runtime: CRDs Established, operator available, version. */
+  public async status(opts: StatusOptions = {}): Promise<StatusResult> {
+    const kube = connect(opts, this.env).kube;
+    return { runtimes: await runtimeStatus(kube, { namespace: opts.namespace }) };
+  }
+
+  /** Model deployments of both runtimes with phase and replicas. */
+  public async list(opts: ListOptions = {}): Promise<ListModelsResult> {
+    if (opts.allNamespaces && opts.namespace) {
+      throw new ModelstackError('USAGE', 'list: -n and -A cannot be used together', { hint: 'pick one' });
+    }
+    const { kube, defaultNamespace } = connect(opts, this.env);
+    const namespace = opts.allNamespaces ? undefined : (opts.namespace ?? defaultNamespace);
+    const result = await listModels(kube, { namespace });
+    for (const note of result.notes) this.ioHost.notify(MESSAGES.LIST_NOTE.make(note, { note }));
+    return { ...result, ...(namespace !== undefined ? { namespace } : {}) };
+  }
+}
+
+/** Waits for both sides, so no work (a worktree being removed) is left running on an error. */
+async function both<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+  return [ra.value, rb.value];
+}

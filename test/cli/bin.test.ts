@@ -1,0 +1,34 @@
+// The installed `modelstack` bin: it runs the compiled CLI in lib/, which `npm ci` builds through
+// the package's prepare script; without lib/ it says how to build instead of a module-not-found trace.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { removeTempDirs, repoRoot, tempDir } from '../support/paths.js';
+
+afterAll(removeTempDirs);
+
+const bin = join(repoRoot, 'bin', 'modelstack.js');
+const built = existsSync(join(repoRoot, 'lib', 'src', 'cli', 'main.js'));
+
+test('package.json builds lib/ on prepare, so npm ci leaves a working CLI', async () => {
+  const pkg = (await import('../../package.json', { with: { type: 'json' } })).default as { scripts: Record<string, string>; bin: Record<string, string> };
+  expect(pkg.scripts.prepare).toBe('npm run build');
+  expect(pkg.bin.modelstack).toBe('bin/modelstack.js');
+});
+
+(built || process.env.CI === 'true' ? test : test.skip)('modelstack --version from the built lib/ (built by npm ci under CI)', () => {
+  const r = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8', timeout: 30_000 });
+  expect([r.status, r.stdout, r.stderr]).toEqual([0, 'modelstack 0.1.0\n', '']);
+});
+if (!built && process.env.CI !== 'true') console.warn('SKIPPED: lib/ is not built here; run "npm run build" to test the installed bin');
+
+test('without lib/ the bin says to build, exit code 2', () => {
+  const dir = tempDir('modelstack-bin-');
+  mkdirSync(join(dir, 'bin'));
+  copyFileSync(bin, join(dir, 'bin', 'modelstack.js'));
+  const r = spawnSync(process.execPath, [join(dir, 'bin', 'modelstack.js'), '--version'], { encoding: 'utf8', timeout: 30_000 });
+  expect(r.status).toBe(2);
+  expect(r.stderr).toBe(
+    'error: modelstack is not built (lib/ is missing)\nhint: run "npm run build" in the modelstack package, or reinstall it with "npm ci"\n',
+  );
+});
