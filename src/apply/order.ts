@@ -1,5 +1,5 @@
 import { allRuntimes } from '../runtimes/registry.js';
-import type { KubeObject } from '../model/kube-object.js';
+import { apiGroup, type KubeObject } from '../model/kube-object.js';
 
 /**
  * Apply order: CRDs, then Namespaces, then RBAC and configuration, then operators (and what
@@ -22,15 +22,11 @@ const OPERATOR_KINDS = new Set([
 ]);
 const MODEL_KINDS = new Set(allRuntimes().map((r) => `${r.model.group}/${r.model.kind}`));
 
-function groupOf(o: KubeObject): string {
-  return o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.lastIndexOf('/')) : '';
-}
-
 export function stageOf(o: KubeObject): Stage {
   if (o.kind === 'CustomResourceDefinition') return 'crds';
-  if (o.kind === 'Namespace' && groupOf(o) === '') return 'namespaces';
+  if (o.kind === 'Namespace' && apiGroup(o.apiVersion) === '') return 'namespaces';
   if (RBAC_CONFIG.has(o.kind)) return 'rbac-config';
-  if (MODEL_KINDS.has(`${groupOf(o)}/${o.kind}`)) return 'models';
+  if (MODEL_KINDS.has(`${apiGroup(o.apiVersion)}/${o.kind}`)) return 'models';
   if (OPERATOR_KINDS.has(o.kind)) return 'operators';
   return 'other';
 }

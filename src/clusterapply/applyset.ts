@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { KubeObject, StackManifest } from '../model/kube-object.js';
+import { apiGroup, type KubeObject, type StackManifest } from '../model/kube-object.js';
 
 /**
  * Ownership marks, following the ApplySet convention (KEP-3659): a parent ConfigMap per stack
@@ -28,7 +28,7 @@ export function applySetParent(stackName: string, namespace: string): ApplySetPa
 
 /** `Kind.group` (core kinds: `Kind`), the form the group-kinds annotation lists. */
 export function groupKind(o: Pick<KubeObject, 'apiVersion' | 'kind'>): string {
-  const group = o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.lastIndexOf('/')) : '';
+  const group = apiGroup(o.apiVersion);
   return group ? `${o.kind}.${group}` : o.kind;
 }
 

@@ -29,10 +29,15 @@ export function isKubeObject(v: unknown): v is KubeObject {
   return typeof o.apiVersion === 'string' && typeof o.kind === 'string' && typeof o.metadata === 'object' && o.metadata !== null;
 }
 
+/** The API group of an apiVersion (`apps/v1` → `apps`; the core group `v1` → ``). */
+export function apiGroup(apiVersion: string): string {
+  const slash = apiVersion.lastIndexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
 /** `group/kind/namespace/name`: how objects are matched between two sides of a diff. */
 export function objectKey(o: KubeObject): string {
-  const group = o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.lastIndexOf('/')) : '';
-  return `${group}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+  return `${apiGroup(o.apiVersion)}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
 }
 
 /** A short human name: `Kind namespace/name` or `Kind name`. */

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { ModelstackError } from '../errors.js';
-import type { KubeObject, StackManifest } from '../model/kube-object.js';
+import { apiGroup, type KubeObject, type StackManifest } from '../model/kube-object.js';
 import { toYaml } from './render-yaml.js';
 
 export type Layout = 'file-per-chart' | 'file-per-resource';
@@ -54,7 +54,7 @@ function perResource(stacks: readonly StackManifest[]): OutputFile[] {
 
 /** `kind-namespace-name` (or `kind-name` for cluster-scoped objects), lower case. */
 function resourceFileName(o: KubeObject, withGroup: boolean): string {
-  const group = o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.lastIndexOf('/')) : 'core';
+  const group = apiGroup(o.apiVersion) || 'core';
   const parts = [o.kind, ...(withGroup ? [group] : []), o.metadata.namespace, o.metadata.name].filter((p): p is string => typeof p === 'string' && p !== '');
   return fileSafe(parts.join('-').toLowerCase());
 }

@@ -1,10 +1,14 @@
-import { isKubeObject, type KubeObject, objectKey, objectRef } from '../../src/model/kube-object.js';
+import { apiGroup, isKubeObject, type KubeObject, objectKey, objectRef } from '../../src/model/kube-object.js';
 
 const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns' } };
 const dgd: KubeObject = { apiVersion: 'nvidia.com/v1beta1', kind: 'DynamoGraphDeployment', metadata: { name: 'd', namespace: 'llm' } };
 const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'llm' } };
 
 describe('manifest helpers', () => {
+  test('apiGroup: the group of an apiVersion, empty for the core group', () => {
+    expect([apiGroup('v1'), apiGroup('apps/v1'), apiGroup('nvidia.com/v1beta1')]).toEqual(['', 'apps', 'nvidia.com']);
+  });
+
   test('isKubeObject needs apiVersion, kind and metadata', () => {
     expect(isKubeObject(cm)).toBe(true);
     expect(isKubeObject({ apiVersion: 'v1', kind: 'X' })).toBe(false);

@@ -1,6 +1,6 @@
 import { ModelstackError } from '../../errors.js';
 import { runtimeForKind } from '../../runtimes/registry.js';
-import type { KubeObject, StackManifest } from '../../model/kube-object.js';
+import { apiGroup, type KubeObject, objectRef, type StackManifest } from '../../model/kube-object.js';
 import type { ModelDescriptor } from '../../model/model-descriptor.js';
 import type { ModelObject } from './service-draft.js';
 
@@ -15,11 +15,10 @@ export function modelObjects(stacks: readonly StackManifest[]): ModelObject[] {
   const seen = new Map<string, string>();
   for (const stack of stacks) {
     for (const object of stack.objects) {
-      const slash = object.apiVersion.lastIndexOf('/');
-      const runtime = runtimeForKind(slash < 0 ? '' : object.apiVersion.slice(0, slash), object.kind);
+      const runtime = runtimeForKind(apiGroup(object.apiVersion), object.kind);
       const name = object.metadata.name;
       if (!runtime || !name) continue;
-      const where = `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${name} (stack ${stack.stackName ?? stack.id})`;
+      const where = `${objectRef(object)} (stack ${stack.stackName ?? stack.id})`;
       const other = seen.get(name);
       if (other) {
         throw new ModelstackError('LOCAL', `two models are named "${name}": ${other} and ${where}`, {
