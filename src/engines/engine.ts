@@ -3,20 +3,6 @@ import type { Engine } from '../model/ids.js';
 /** What a Dynamo worker does: both phases (aggregated), or one side of a disaggregated pair. */
 export type WorkerRole = 'worker' | 'prefill' | 'decode';
 
-export interface WorkerSpec {
-  readonly role: WorkerRole;
-  readonly model: string;
-  readonly servedModelName: string;
-  readonly tensorParallelSize: number;
-  /** Publish KV cache events for the frontend's KV-aware router. */
-  readonly kvEvents: boolean;
-}
-
-export interface WorkerCommand {
-  readonly command: readonly string[];
-  readonly args: readonly string[];
-}
-
 /** What a plain engine server needs to serve one model. */
 export interface ServerLaunch {
   /** Hugging Face id or path. */
@@ -24,6 +10,18 @@ export interface ServerLaunch {
   /** The OpenAI `model` name. */
   readonly servedModelName: string;
   readonly tensorParallelSize: number;
+}
+
+/** What a Dynamo worker runs: the model as a plain server would, plus its role and KV events. */
+export interface WorkerSpec extends ServerLaunch {
+  readonly role: WorkerRole;
+  /** Publish KV cache events for the frontend's KV-aware router. */
+  readonly kvEvents: boolean;
+}
+
+export interface WorkerCommand {
+  readonly command: readonly string[];
+  readonly args: readonly string[];
 }
 
 export interface EngineCommand {
