@@ -1,12 +1,13 @@
 // Every DynamoGraphDeployment and RayService modelstack synthesizes must pass the upstream CRD
 // schemas (read from the shared CRD directory, never copied into this repository).
-import { DynamoModel, type DynamoModelProps, type Engine, RayModel, type RayModelProps, secretKey } from '../../index.js';
+import { DynamoModel, RayModel, type RayModelProps } from '../../index.js';
 import { silentIoHost } from '../../src/io/io-host.js';
 import { type CrdStore, loadCrds } from '../../src/schema/crd-store.js';
 import { resolveCrdsDir } from '../../src/schema/crds-dir.js';
 import { validateObject } from '../../src/schema/validate.js';
 import type { KubeObject } from '../../src/model/kube-object.js';
 import { synthStacks } from '../../src/synth/synth.js';
+import { DYNAMO_MATRIX, fullDynamoProps, RAY_FULL, RAY_ONE_GROUP } from '../support/construct-matrix.js';
 import { repoRoot } from '../support/paths.js';
 import { type Json, objectsOf } from '../support/stacks.js';
 
@@ -50,29 +51,8 @@ describe('CRD schemas', () => {
     expect(schemaIssues(example)).toEqual([]);
   });
 
-  const engines: Engine[] = ['vllm', 'sglang', 'trtllm'];
-  const modes = ['aggregated', 'disaggregated'] as const;
-  const routers = ['round-robin', 'kv'] as const;
-  const matrix = engines.flatMap((engine) => modes.flatMap((mode) => routers.map((router) => ({ engine, mode, router }))));
-
-  test.each(matrix)('DynamoGraphDeployment $engine $mode $router conforms', (p) => {
-    const full: DynamoModelProps = {
-      model: 'Qwen/Qwen3-0.6B',
-      ...p,
-      servedModelName: 'qwen3',
-      tensorParallelSize: 2,
-      replicas: p.mode === 'aggregated' ? { frontend: 2, worker: 3 } : { frontend: 1, prefill: 2, decode: 3 },
-      hfTokenSecret: secretKey('hf-token', 'token'),
-      env: { LOG_LEVEL: 'debug', API_KEY: { secretKeyRef: secretKey('api', 'key') } },
-      workerArgs: ['--max-model-len', '4096'],
-      frontendArgs: ['--verbose'],
-      podTemplate: {
-        all: { metadata: { labels: { tier: 'llm' } }, spec: { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists' }] } },
-        frontend: { spec: { nodeSelector: { pool: 'cpu' } } },
-      },
-      labels: { team: 'ml' },
-      annotations: { owner: 'alice' },
-    };
+  test.each(DYNAMO_MATRIX)('DynamoGraphDeployment $engine $mode $router conforms', (p) => {
+    const full = fullDynamoProps(p);
     const objects = objectsOf(
       (s) => {
         new DynamoModel(s, 'minimal', { model: 'Qwen/Qwen3-0.6B', ...p });
@@ -87,25 +67,8 @@ describe('CRD schemas', () => {
 
   const rayCases: [string, Partial<RayModelProps>][] = [
     ['default worker group', {}],
-    ['one worker group', { workerGroups: [{ name: 'gpu', minReplicas: 1, maxReplicas: 1, gpus: 1 }] }],
-    [
-      'several worker groups with autoscaling',
-      {
-        tensorParallelSize: 2,
-        autoscaling: { minReplicas: 1, maxReplicas: 4 },
-        engineKwargs: { max_model_len: 8192 },
-        workerGroups: [
-          { name: 'l4', minReplicas: 1, maxReplicas: 2, gpus: 2, cpu: '16', memory: '64Gi' },
-          { name: 'h100', minReplicas: 0, maxReplicas: 3, replicas: 1, gpus: 8, podTemplate: { spec: { nodeSelector: { gpu: 'h100' } } } },
-          { name: 'cpu', minReplicas: 1, maxReplicas: 1, gpus: 0, cpu: '500m', memory: '1Gi' },
-        ],
-        head: { cpu: '4', memory: '16Gi', podTemplate: { metadata: { labels: { role: 'head' } } } },
-        hfTokenSecret: secretKey('hf-token', 'token'),
-        env: { A: '1' },
-        labels: { team: 'ml' },
-        annotations: { owner: 'bob' },
-      },
-    ],
+    ['one worker group', RAY_ONE_GROUP],
+    ['several worker groups with autoscaling', RAY_FULL],
   ];
 
   test.each(rayCases)('RayService with %s conforms', (_name, props) => {

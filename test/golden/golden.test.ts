@@ -3,13 +3,14 @@
 // unchanged; a deliberate output change regenerates them with UPDATE_GOLDEN=1 and shows up in review.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoModel, type Engine, Model, OperatorInstall, RayModel, RuntimeOperator, secretKey } from '../../index.js';
+import { DynamoModel, Model, OperatorInstall, RayModel, RuntimeOperator, secretKey } from '../../index.js';
 import { silentIoHost } from '../../src/io/io-host.js';
 import { buildCompose } from '../../src/local/compose/build-compose.js';
 import { renderCompose } from '../../src/local/compose/render-compose.js';
 import { layoutFiles } from '../../src/synth/layout.js';
 import { toYaml } from '../../src/synth/render-yaml.js';
 import { synthStacks } from '../../src/synth/synth.js';
+import { DYNAMO_MATRIX, fullDynamoProps, RAY_FULL, RAY_ONE_GROUP } from '../support/construct-matrix.js';
 import { repoRoot } from '../support/paths.js';
 import { objectsOf } from '../support/stacks.js';
 
@@ -42,41 +43,14 @@ describe('golden output', () => {
     golden('example.compose-engine.yaml', renderCompose(buildCompose(stacks, { flavor: 'engine' })));
   }, 60_000);
 
-  const engines: Engine[] = ['vllm', 'sglang', 'trtllm'];
-  const modes = ['aggregated', 'disaggregated'] as const;
-  const routers = ['round-robin', 'kv'] as const;
-
   test('the Dynamo construct matrix', () => {
     const objects = objectsOf(
       (s) => {
-        for (const engine of engines)
-          for (const mode of modes)
-            for (const router of routers) {
-              const id = `${engine}-${mode}-${router}`;
-              new DynamoModel(s, `min-${id}`, { model: 'Qwen/Qwen3-0.6B', engine, mode, router });
-              new DynamoModel(s, `full-${id}`, {
-                model: 'Qwen/Qwen3-0.6B',
-                engine,
-                mode,
-                router,
-                namespace: 'team-a',
-                servedModelName: 'qwen3',
-                tensorParallelSize: 2,
-                gpusPerWorker: 4,
-                replicas: mode === 'aggregated' ? { frontend: 2, worker: 3 } : { frontend: 1, prefill: 2, decode: 3 },
-                hfTokenSecret: secretKey('hf-token', 'token'),
-                env: { LOG_LEVEL: 'debug', API_KEY: { secretKeyRef: secretKey('api', 'key') } },
-                workerArgs: ['--max-model-len', '4096'],
-                frontendArgs: ['--verbose'],
-                image: 'registry.example/dynamo:1.4.0',
-                podTemplate: {
-                  all: { metadata: { labels: { tier: 'llm' } }, spec: { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists' }] } },
-                  frontend: { spec: { nodeSelector: { pool: 'cpu' } } },
-                },
-                labels: { team: 'ml' },
-                annotations: { owner: 'alice' },
-              });
-            }
+        for (const p of DYNAMO_MATRIX) {
+          const id = `${p.engine}-${p.mode}-${p.router}`;
+          new DynamoModel(s, `min-${id}`, { model: 'Qwen/Qwen3-0.6B', ...p });
+          new DynamoModel(s, `full-${id}`, { ...fullDynamoProps(p), namespace: 'team-a', gpusPerWorker: 4, image: 'registry.example/dynamo:1.4.0' });
+        }
         new DynamoModel(s, 'cpu', { model: 'Qwen/Qwen3-0.6B', gpusPerWorker: 0 });
         new DynamoModel(s, 'versioned', { model: 'Qwen/Qwen3-0.6B', runtimeVersion: '1.3.0', name: 'renamed' });
       },
@@ -86,29 +60,19 @@ describe('golden output', () => {
   });
 
   test('the Ray construct matrix', () => {
+    const model = 'Qwen/Qwen2.5-7B-Instruct';
     const objects = objectsOf(
       (s) => {
-        new RayModel(s, 'default', { model: 'Qwen/Qwen2.5-7B-Instruct' });
-        new RayModel(s, 'pinned', { model: 'Qwen/Qwen2.5-7B-Instruct', image: 'registry.example/ray-llm:2.52.0', name: 'renamed' });
-        new RayModel(s, 'one-group', { model: 'Qwen/Qwen2.5-7B-Instruct', workerGroups: [{ name: 'gpu', minReplicas: 1, maxReplicas: 1, gpus: 1 }] });
+        new RayModel(s, 'default', { model });
+        new RayModel(s, 'pinned', { model, image: 'registry.example/ray-llm:2.52.0', name: 'renamed' });
+        new RayModel(s, 'one-group', { model, ...RAY_ONE_GROUP });
         new RayModel(s, 'full', {
-          model: 'Qwen/Qwen2.5-7B-Instruct',
+          model,
+          ...RAY_FULL,
           namespace: 'team-b',
           modelId: 'qwen',
           rayVersion: '2.51.0',
-          tensorParallelSize: 2,
-          autoscaling: { minReplicas: 1, maxReplicas: 4 },
-          engineKwargs: { max_model_len: 8192 },
-          workerGroups: [
-            { name: 'l4', minReplicas: 1, maxReplicas: 2, gpus: 2, cpu: '16', memory: '64Gi' },
-            { name: 'h100', minReplicas: 0, maxReplicas: 3, replicas: 1, gpus: 8, podTemplate: { spec: { nodeSelector: { gpu: 'h100' } } } },
-            { name: 'cpu', minReplicas: 1, maxReplicas: 1, gpus: 0, cpu: '500m', memory: '1Gi' },
-          ],
-          head: { cpu: '4', memory: '16Gi', podTemplate: { metadata: { labels: { role: 'head' } } } },
-          hfTokenSecret: secretKey('hf-token', 'token'),
           env: { A: '1', B: { secretKeyRef: secretKey('b', 'key') } },
-          labels: { team: 'ml' },
-          annotations: { owner: 'bob' },
         });
       },
       { namespace: 'llm' },

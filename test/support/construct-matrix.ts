@@ -1,0 +1,58 @@
+// The construct option matrix several suites build (CRD conformance, golden files): every
+// engine × mode × router for Dynamo, and Ray worker-group shapes, each with a "full" variant
+// that sets every prop.
+import { type DynamoModelProps, type Engine, type RayModelProps, secretKey } from '../../index.js';
+
+export interface DynamoCase {
+  readonly engine: Engine;
+  readonly mode: 'aggregated' | 'disaggregated';
+  readonly router: 'round-robin' | 'kv';
+}
+
+const ENGINES: readonly Engine[] = ['vllm', 'sglang', 'trtllm'];
+const MODES = ['aggregated', 'disaggregated'] as const;
+const ROUTERS = ['round-robin', 'kv'] as const;
+
+/** Every engine × mode × router. */
+export const DYNAMO_MATRIX: readonly DynamoCase[] = ENGINES.flatMap((engine) => MODES.flatMap((mode) => ROUTERS.map((router) => ({ engine, mode, router }))));
+
+/** A DynamoModel of one matrix case with replicas, secrets, env, args, pod templates, labels and annotations set. */
+export function fullDynamoProps(p: DynamoCase): DynamoModelProps {
+  return {
+    model: 'Qwen/Qwen3-0.6B',
+    ...p,
+    servedModelName: 'qwen3',
+    tensorParallelSize: 2,
+    replicas: p.mode === 'aggregated' ? { frontend: 2, worker: 3 } : { frontend: 1, prefill: 2, decode: 3 },
+    hfTokenSecret: secretKey('hf-token', 'token'),
+    env: { LOG_LEVEL: 'debug', API_KEY: { secretKeyRef: secretKey('api', 'key') } },
+    workerArgs: ['--max-model-len', '4096'],
+    frontendArgs: ['--verbose'],
+    podTemplate: {
+      all: { metadata: { labels: { tier: 'llm' } }, spec: { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists' }] } },
+      frontend: { spec: { nodeSelector: { pool: 'cpu' } } },
+    },
+    labels: { team: 'ml' },
+    annotations: { owner: 'alice' },
+  };
+}
+
+/** One explicit GPU worker group. */
+export const RAY_ONE_GROUP: Partial<RayModelProps> = { workerGroups: [{ name: 'gpu', minReplicas: 1, maxReplicas: 1, gpus: 1 }] };
+
+/** Several worker groups (GPU and CPU), autoscaling, engine kwargs, head sizing, secrets, env, labels, annotations. */
+export const RAY_FULL: Partial<RayModelProps> = {
+  tensorParallelSize: 2,
+  autoscaling: { minReplicas: 1, maxReplicas: 4 },
+  engineKwargs: { max_model_len: 8192 },
+  workerGroups: [
+    { name: 'l4', minReplicas: 1, maxReplicas: 2, gpus: 2, cpu: '16', memory: '64Gi' },
+    { name: 'h100', minReplicas: 0, maxReplicas: 3, replicas: 1, gpus: 8, podTemplate: { spec: { nodeSelector: { gpu: 'h100' } } } },
+    { name: 'cpu', minReplicas: 1, maxReplicas: 1, gpus: 0, cpu: '500m', memory: '1Gi' },
+  ],
+  head: { cpu: '4', memory: '16Gi', podTemplate: { metadata: { labels: { role: 'head' } } } },
+  hfTokenSecret: secretKey('hf-token', 'token'),
+  env: { A: '1' },
+  labels: { team: 'ml' },
+  annotations: { owner: 'bob' },
+};
