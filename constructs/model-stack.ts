@@ -2,8 +2,9 @@ import { ApiObject, Chart, type ChartProps } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, RUNTIME_LABEL, SHARED_RUNTIME_LABEL_VALUE, STACK_LABEL } from '../src/model/labels.js';
 import type { RuntimeId } from '../src/runtimes/registry.js';
+import { formatIssue } from './common/issues.js';
 import { reportIssues } from './common/validation.js';
-import { DNS1123_FIX, isDns1123Label, nameFromId } from '../src/model/names.js';
+import { DNS1123_FIX, isDns1123Label, isStackId, nameFromId, STACK_ID_FIX } from '../src/model/names.js';
 
 export interface ModelStackProps {
   /**
@@ -12,6 +13,15 @@ export interface ModelStackProps {
    * @default the construct id, folded to a DNS-1123 label
    */
   readonly stackName?: string;
+  /**
+   * The stack's stable identity: recorded on its ApplySet parent in the cluster at the first
+   * apply, and checked on every apply, prune and destroy after it, so a stack of the same name
+   * in another repository (or a renamed copy) cannot take over or delete what this one owns.
+   * Pick it once and never change it: 8-63 lower-case letters, digits and "-" (e.g.
+   * "inference-3f9c2a1b"). `modelstack apply` refuses a stack without one and suggests a fresh id.
+   * @default none (synth and diff work; apply, prune and destroy refuse)
+   */
+  readonly stackId?: string;
   /**
    * Namespace of the models that do not name one.
    * @default "default"
@@ -36,6 +46,11 @@ export interface RuntimeMember extends IConstruct {
 }
 
 const MODEL_STACK = Symbol.for('modelstack.ModelStack');
+
+/** Every ModelStack of the app `scope` is in, in construction order. */
+function appStacks(scope: IConstruct): ModelStack[] {
+  return scope.node.root.node.findAll().filter((c): c is ModelStack => ModelStack.isModelStack(c));
+}
 
 const BUILT_IN_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
 
@@ -63,6 +78,8 @@ export class ModelStack extends Chart {
   }
 
   public readonly stackName: string;
+  /** The stack's identity (see ModelStackProps.stackId), when set. */
+  public readonly stackId?: string;
   public readonly defaultNamespace: string;
   private readonly createNamespaces: boolean;
   private readonly namespaces = new Map<string, ApiObject>();
@@ -77,6 +94,7 @@ export class ModelStack extends Chart {
     super(scope, id, chartProps);
     Object.defineProperty(this, MODEL_STACK, { value: true });
     this.stackName = stackName;
+    this.stackId = props.stackId;
     this.defaultNamespace = props.namespace ?? 'default';
     this.createNamespaces = props.createNamespaces ?? true;
     const issues = [];
@@ -86,7 +104,63 @@ export class ModelStack extends Chart {
     if (!isDns1123Label(this.defaultNamespace)) {
       issues.push({ prop: 'namespace', value: this.defaultNamespace, problem: 'is not a valid namespace', fix: DNS1123_FIX });
     }
+    if (props.stackId !== undefined && !isStackId(props.stackId)) {
+      issues.push({ prop: 'stackId', value: props.stackId, problem: 'is not a valid stack id', fix: STACK_ID_FIX });
+    }
     reportIssues(this, issues);
+    this.node.addValidation({ validate: () => this.collisions() });
+  }
+
+  /** Another stack of the app, earlier in it, with the same stack name or stack id. */
+  private collisions(): string[] {
+    const stacks = appStacks(this);
+    const earlier = stacks.slice(0, stacks.indexOf(this));
+    const out: string[] = [];
+    const sameName = earlier.find((s) => s.stackName === this.stackName);
+    if (sameName) {
+      out.push(
+        formatIssue({
+          prop: 'stackName',
+          value: this.stackName,
+          problem: `is also the stack name of "${sameName.node.path}" (construct ids fold to the same name), so both would own the same objects and each one's prune would delete the other's`,
+          fix: 'give one of them a different stackName (or construct id)',
+        }),
+      );
+    }
+    const sameId = this.stackId === undefined ? undefined : earlier.find((s) => s.stackId === this.stackId);
+    if (sameId) {
+      out.push(
+        formatIssue({
+          prop: 'stackId',
+          value: this.stackId,
+          problem: `is also the stackId of "${sameId.node.path}"`,
+          fix: 'give every stack its own stackId',
+        }),
+      );
+    }
+    return out;
+  }
+
+  /**
+   * The stack's objects, without the Namespaces an earlier stack of the same app renders: a
+   * namespace used by two stacks is rendered once, by the first, and labelled "shared" when the
+   * stacks use it for different runtimes.
+   */
+  public override toJson(): ReturnType<Chart['toJson']> {
+    const stacks = appStacks(this);
+    const earlier = new Set(stacks.slice(0, stacks.indexOf(this)).flatMap((s) => [...s.namespaces.keys()]));
+    const out: ReturnType<Chart['toJson']> = [];
+    for (const o of super.toJson()) {
+      const name: string | undefined = o?.metadata?.name;
+      const isOurNamespace = o?.kind === 'Namespace' && o?.apiVersion === 'v1' && name !== undefined && this.namespaces.has(name);
+      if (isOurNamespace && earlier.has(name)) continue;
+      if (isOurNamespace) {
+        const runtimes = new Set(stacks.flatMap((s) => s.namespaces.get(name)?.metadata.getLabel(RUNTIME_LABEL) ?? []));
+        if (runtimes.size > 1) o.metadata.labels = { ...o.metadata.labels, [RUNTIME_LABEL]: SHARED_RUNTIME_LABEL_VALUE };
+      }
+      out.push(o);
+    }
+    return out;
   }
 
   /**

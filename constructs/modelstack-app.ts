@@ -32,6 +32,7 @@ export class ModelstackApp extends App {
       .map((chart) => ({
         id: chart.node.id,
         ...(ModelStack.isModelStack(chart) ? { stackName: chart.stackName } : {}),
+        ...(ModelStack.isModelStack(chart) && chart.stackId ? { stackId: chart.stackId } : {}),
         objects: chart.toJson() as Record<string, unknown>[],
         ...(ModelStack.isModelStack(chart) ? { models: modelDescriptors(chart) } : {}),
       }));

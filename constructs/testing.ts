@@ -52,7 +52,13 @@ export class Testing {
    * its objects and model descriptors, as `modelstack synth` would hand them over.
    */
   public static manifest(stack: ModelStack): StackManifest {
-    return { id: stack.node.id, stackName: stack.stackName, objects: Testing.synth(stack), models: Testing.models(stack) };
+    return {
+      id: stack.node.id,
+      stackName: stack.stackName,
+      ...(stack.stackId ? { stackId: stack.stackId } : {}),
+      objects: Testing.synth(stack),
+      models: Testing.models(stack),
+    };
   }
 
   private constructor() {}

@@ -3,7 +3,8 @@
 import { Model, ModelStack, ModelstackApp, OperatorInstall, RuntimeOperator, secretKey } from '../index.js';
 
 const app = new ModelstackApp();
-const stack = new ModelStack(app, 'inference', { namespace: 'llm' });
+// stackId: the stack's identity in the cluster, picked once and never changed (see README, Ownership).
+const stack = new ModelStack(app, 'inference', { namespace: 'llm', stackId: 'inference-3f9c2a1b' });
 
 new RuntimeOperator(stack, 'dynamo-operator', { runtime: 'dynamo', install: OperatorInstall.flux() });
 new RuntimeOperator(stack, 'kuberay-operator', { runtime: 'kuberay', install: OperatorInstall.flux() });

@@ -1,21 +1,28 @@
 import { ModelstackError } from '../errors.js';
 import type { IoHost } from '../io/io-host.js';
 import type { KubeApi } from '../kube/kube-api.js';
-import { objectRef, type KubeObject, type StackManifest } from '../model/kube-object.js';
+import { objectKey, objectRef, type KubeObject, type StackManifest } from '../model/kube-object.js';
 import { applyObserved } from '../clusterapply/apply-object.js';
-import { groupKind, parentObject, stackApplySet } from '../clusterapply/applyset.js';
+import { APPLYSET_GROUP_KINDS, APPLYSET_PART_OF, groupKind, parentObject, parseGroupKinds } from '../clusterapply/applyset.js';
 import { deepEqual } from '../clusterapply/deep-equal.js';
-import { FIELD_MANAGER } from '../clusterapply/field-manager.js';
+import { fieldManagerFor, LEGACY_FIELD_MANAGER } from '../clusterapply/field-manager.js';
 import { normalizeLive } from '../clusterapply/normalize.js';
-import { ownedObjects, pruneCandidates, readParent } from '../clusterapply/owned-objects.js';
-import { conflictsOf, type FieldConflict } from './conflicts.js';
+import { findOwned, pruneCandidates, readParent } from '../clusterapply/owned-objects.js';
+import { parentStanding } from '../clusterapply/ownership.js';
+import { release } from '../clusterapply/release.js';
+import { describeCounts } from '../clusterapply/namespace-contents.js';
+import { planRemoval } from '../clusterapply/removal-plan.js';
+import type { StackLock } from '../clusterapply/stack-lock.js';
+import { conflictsOf, describeManager, type FieldConflict } from './conflicts.js';
+import { lockStacks, type LockingOptions, resolveStacks, type ResolvedStack, unlockAll } from './stack-run.js';
+import { massDeleteGuard } from './mass-delete.js';
 import { applyStages, deleteStages, stageOf } from './order.js';
 import { mapBounded } from './pool.js';
 import { preflight } from './preflight.js';
 import { waitForModels } from './wait.js';
 import { MESSAGES, objectData } from '../io/messages.js';
 
-export interface ApplyOptions {
+export interface ApplyOptions extends LockingOptions {
   readonly dryRun?: boolean;
   readonly forceConflicts?: boolean;
   readonly prune?: boolean;
@@ -26,9 +33,14 @@ export interface ApplyOptions {
   readonly concurrency?: number;
   /** Namespace of each stack's ApplySet parent ConfigMap. @default "default" */
   readonly applySetNamespace?: string;
+  /**
+   * Let a prune delete every object of a stack, or more than half of a stack of 3 or more
+   * owned objects (see mass-delete.ts). @default false
+   */
+  readonly allowMassDelete?: boolean;
 }
 
-export type ObjectAction = 'created' | 'configured' | 'unchanged' | 'pruned';
+export type ObjectAction = 'created' | 'adopted' | 'configured' | 'unchanged' | 'pruned' | 'released';
 
 export interface ObjectOutcome {
   readonly ref: string;
@@ -48,16 +60,25 @@ export interface ApplyResult {
 export { stackNameOf } from '../clusterapply/applyset.js';
 
 /**
- * Applies stacks with server-side apply (field manager "modelstack"), stage by stage: CRDs,
- * namespaces, RBAC and config, operators, other objects, models. Every object gets the
- * stack's ApplySet mark, and the parent records the kinds first, so an interrupted run is
- * finished (and its leftovers pruned) by the next one.
+ * Applies stacks with server-side apply (field manager "modelstack/<stack>"), stage by stage:
+ * CRDs, namespaces, RBAC and config, operators, other objects, models. Each stack needs its
+ * stackId, which the ApplySet parent records; the stack's lock is held while it is written.
+ * Every object gets the stack's ApplySet mark (and, when the apply creates it, the created-by
+ * record), and the parent records the kinds first, so an interrupted run is finished (and its
+ * leftovers pruned) by the next one. Prune deletes only what the stack created, releases what it
+ * adopted, and refuses a mass deletion unless allowed.
  */
 export async function apply(kube: KubeApi, stacks: readonly StackManifest[], opts: ApplyOptions, io: IoHost): Promise<ApplyResult> {
+  const resolved = resolveStacks(stacks, opts.applySetNamespace, 'apply');
   const all = stacks.flatMap((s) => s.objects);
   if (!opts.skipPreflight) await preflight(kube, all);
   const results: StackApplyResult[] = [];
-  for (const s of stacks) results.push(await applyStack(kube, s, opts, io));
+  const locks = opts.dryRun ? new Map<string, StackLock>() : await lockStacks(kube, resolved, opts, 'apply', io);
+  try {
+    for (const r of resolved) results.push(await applyStack(kube, r, locks.get(r.stack), opts, io));
+  } finally {
+    await unlockAll(locks);
+  }
   if (opts.waitMs !== undefined && !opts.dryRun) {
     io.notify(
       MESSAGES.WAIT_START.make('waiting for models to be ready', { models: all.filter((o) => stageOf(o) === 'models').length, timeoutMs: opts.waitMs }),
@@ -67,45 +88,73 @@ export async function apply(kube: KubeApi, stacks: readonly StackManifest[], opt
   return { dryRun: opts.dryRun ?? false, stacks: results };
 }
 
-async function applyStack(kube: KubeApi, s: StackManifest, opts: ApplyOptions, io: IoHost): Promise<StackApplyResult> {
-  const { stack, parent, desired } = stackApplySet(s, opts.applySetNamespace);
+async function applyStack(kube: KubeApi, r: ResolvedStack, lock: StackLock | undefined, opts: ApplyOptions, io: IoHost): Promise<StackApplyResult> {
+  const { stack, parent, desired, stackId } = r;
+  const fieldManager = fieldManagerFor(stack);
   const parentLive = await readParent(kube, parent);
-  const existingKinds = parentLive?.metadata.annotations?.['applyset.kubernetes.io/contains-group-kinds'];
+  const standing = parentStanding(parentLive, parent, stack, stackId, 'apply');
+  const parentRef = `ConfigMap ${parent.namespace}/${parent.name}`;
+  if (standing === 'unclaimed') {
+    io.notify(
+      MESSAGES.OWNERSHIP_NOTE.make(`stack ${stack}: its ApplySet parent ${parentRef} records no stack id yet; it is recorded as "${stackId}" now`, {
+        stack,
+        parent: parentRef,
+      }),
+    );
+  }
+  const recordedKinds = parseGroupKinds(parentLive?.metadata.annotations?.[APPLYSET_GROUP_KINDS]);
   const currentKinds = desired.map(groupKind);
+
+  // A missing parent (first apply, or deleted by hand) and every prune search all kinds for
+  // objects marked as this stack's, so a lost record never leaves owned objects unfindable.
+  const search = standing === 'new' || opts.prune ? await findOwned(kube, parent, parentLive, currentKinds, { everywhere: true }) : undefined;
+  if (search && search.unrecorded.length > 0) {
+    const count = search.objects.filter((o) => search.unrecorded.includes(groupKind(o))).length;
+    io.notify(
+      MESSAGES.OWNERSHIP_NOTE.make(
+        `stack ${stack}: found ${count} object(s) marked as the stack's in kinds its ApplySet parent ${parentRef} ${parentLive ? 'does not record' : 'would record (the parent was missing)'}: ${search.unrecorded.join(', ')}; ${opts.dryRun ? 'apply would repair the record' : 'the record is repaired'}`,
+        { stack, parent: parentRef },
+      ),
+    );
+  }
 
   // Widen the parent's record before writing members, so a crash leaves nothing unfindable.
   if (!opts.dryRun) {
-    const kinds = new Set([...currentKinds, ...(existingKinds ? existingKinds.split(',') : [])]);
-    await kube.apply(parentObject(parent, stack, kinds), { fieldManager: FIELD_MANAGER, force: true });
+    const kinds = new Set([...currentKinds, ...recordedKinds, ...(search?.unrecorded ?? [])]);
+    await kube.apply(parentObject(parent, stack, kinds, stackId), { fieldManager, force: true });
   }
 
   const outcomes: ObjectOutcome[] = [];
   for (const stage of applyStages(desired)) {
-    const settled = await mapBounded(stage.objects, opts.concurrency ?? 4, (o) => applyOne(kube, o, opts));
+    lock?.assertHeld();
+    const settled = await mapBounded(stage.objects, opts.concurrency ?? 4, (o) => applyOne(kube, o, r, opts, io));
     const conflicts: FieldConflict[] = [];
     const errors: unknown[] = [];
-    settled.forEach((r, i) => {
-      if (r.status === 'fulfilled') {
-        outcomes.push(r.value);
+    settled.forEach((res, i) => {
+      if (res.status === 'fulfilled') {
+        outcomes.push(res.value);
         const data = {
           ...objectData(stage.objects[i]!, stack),
-          action: r.value.action as 'created' | 'configured' | 'unchanged',
+          action: res.value.action as 'created' | 'adopted' | 'configured' | 'unchanged',
           dryRun: opts.dryRun ?? false,
         };
-        io.notify(MESSAGES.APPLIED.make(`${r.value.ref} ${r.value.action}${opts.dryRun ? ' (dry run)' : ''}`, data));
+        const adopted = res.value.action === 'adopted' ? ' (it existed before: the stack manages it now but will release, never delete, it)' : '';
+        io.notify(MESSAGES.APPLIED.make(`${res.value.ref} ${res.value.action}${adopted}${opts.dryRun ? ' (dry run)' : ''}`, data));
         return;
       }
-      const c = conflictsOf(r.reason, objectRef(stage.objects[i]!));
+      const c = conflictsOf(res.reason, objectRef(stage.objects[i]!));
       if (c) conflicts.push(...c);
-      else errors.push(r.reason);
+      else errors.push(res.reason);
     });
     if (conflicts.length > 0) {
       throw new ModelstackError(
         'CONFLICT',
         `${conflicts.length} field(s) are managed by another field manager; nothing after stage "${stage.stage}" was applied`,
         {
-          details: conflicts.map((c) => `${c.object}: ${c.field} is managed by "${c.manager}"`),
-          hint: "remove the other manager's change, or take the fields over with --force-conflicts",
+          details: conflicts.map((c) => `${c.object}: ${c.field} is managed by ${describeManager(c.manager)}`),
+          hint: conflicts.some((c) => describeManager(c.manager).startsWith('stack'))
+            ? 'two stacks render the same object: keep it in one of them (or take the fields over with --force-conflicts)'
+            : "remove the other manager's change, or take the fields over with --force-conflicts",
         },
       );
     }
@@ -114,32 +163,59 @@ async function applyStack(kube: KubeApi, s: StackManifest, opts: ApplyOptions, i
   }
 
   if (opts.prune) {
-    const owned = await ownedObjects(kube, parent, parentLive, currentKinds);
-    const doomed = pruneCandidates(owned, desired);
-    for (const o of doomed) {
+    const owned = search!.objects;
+    const leaving = pruneCandidates(owned, desired);
+    massDeleteGuard(stack, leaving, owned, opts.allowMassDelete ?? false);
+    const plan = await planRemoval(kube, leaving, { stackId, ignore: new Set([objectKey(parentObject(parent, stack, []))]) });
+    lock?.assertHeld();
+    const contents = new Map(plan.namespaces.map((c) => [c.namespace, describeCounts(c.counts)]));
+    for (const o of plan.deletes) {
+      const inside = o.kind === 'Namespace' ? contents.get(o.metadata.name ?? '') : undefined;
       io.notify(
-        MESSAGES.PRUNE.make(`will delete ${objectRef(o)} (owned by stack ${stack}, no longer in the synth)`, {
-          ...objectData(o, stack),
-          dryRun: opts.dryRun ?? false,
-        }),
+        MESSAGES.PRUNE.make(
+          `${opts.dryRun ? 'would delete' : 'deleting'} ${objectRef(o)}${inside ? ` and everything in it (${inside})` : ''} (created by stack ${stack}, no longer in the synth)`,
+          { ...objectData(o, stack), dryRun: opts.dryRun ?? false, ...(inside ? { namespaceContents: inside } : {}) },
+        ),
       );
     }
-    for (const st of deleteStages(doomed)) {
+    for (const st of deleteStages(plan.deletes)) {
       for (const o of st.objects) {
         if (!opts.dryRun) await kube.delete(o);
         outcomes.push({ ref: objectRef(o), action: 'pruned' });
       }
     }
-    if (!opts.dryRun) await kube.apply(parentObject(parent, stack, currentKinds), { fieldManager: FIELD_MANAGER, force: true });
+    for (const { object, reason } of plan.releases) {
+      const { keptFields } = await release(kube, object, fieldManager, parent.id, opts.dryRun);
+      io.notify(
+        MESSAGES.RELEASE.make(
+          `${opts.dryRun ? 'would release' : 'released'} ${objectRef(object)} instead of deleting it: ${reason}${keptFields ? " (the stack's field values stay: removing them would make it invalid)" : ''}`,
+          { ...objectData(object, stack), dryRun: opts.dryRun ?? false, reason, keptFields },
+        ),
+      );
+      outcomes.push({ ref: objectRef(object), action: 'released' });
+    }
+    if (!opts.dryRun) await kube.apply(parentObject(parent, stack, currentKinds, stackId), { fieldManager, force: true });
   }
   return { stack, outcomes };
 }
 
-async function applyOne(kube: KubeApi, o: KubeObject, opts: ApplyOptions): Promise<ObjectOutcome> {
-  const { before, after } = await applyObserved(kube, o, { fieldManager: FIELD_MANAGER, force: opts.forceConflicts, dryRun: opts.dryRun });
+async function applyOne(kube: KubeApi, o: KubeObject, r: ResolvedStack, opts: ApplyOptions, io: IoHost): Promise<ObjectOutcome> {
+  const fieldManager = fieldManagerFor(r.stack);
+  let observed;
+  try {
+    observed = await applyObserved(kube, o, { fieldManager, force: opts.forceConflicts, dryRun: opts.dryRun, stackId: r.stackId });
+  } catch (e) {
+    // Fields held only by modelstack 0.1's shared manager are this stack's own: take them over.
+    const c = conflictsOf(e, objectRef(o));
+    if (!c || !c.every((x) => x.manager === LEGACY_FIELD_MANAGER)) throw e;
+    observed = await applyObserved(kube, o, { fieldManager, force: true, dryRun: opts.dryRun, stackId: r.stackId });
+    io.notify(MESSAGES.DEBUG.make(`${objectRef(o)}: took over ${c.length} field(s) from the pre-0.2 field manager "${LEGACY_FIELD_MANAGER}"`, {}));
+  }
+  const { before, after } = observed;
   const rv = (x: KubeObject | undefined): unknown => x?.metadata && (x.metadata as { resourceVersion?: string }).resourceVersion;
   let action: ObjectAction;
   if (!before || !after) action = 'created';
+  else if (before.metadata.labels?.[APPLYSET_PART_OF] !== r.parent.id) action = 'adopted';
   // A dry run keeps the resourceVersion: compare the content without what the server owns.
   else if (opts.dryRun) action = deepEqual(normalizeLive(before), normalizeLive(after)) ? 'unchanged' : 'configured';
   else action = rv(before) === rv(after) ? 'unchanged' : 'configured';

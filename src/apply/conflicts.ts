@@ -1,4 +1,5 @@
 import { ApiStatusError } from '../kube/api-error.js';
+import { stackOfFieldManager } from '../clusterapply/field-manager.js';
 
 /** A field another manager owns, from a 409 of a server-side apply. */
 export interface FieldConflict {
@@ -23,4 +24,10 @@ export function conflictsOf(e: unknown, object: string): FieldConflict[] | undef
     out.push({ object, manager: m?.[1] ?? 'another manager', field: c.field ?? m?.[2] ?? '(unknown field)' });
   }
   return out.length > 0 ? out : [{ object, manager: 'another manager', field: e.message }];
+}
+
+/** A field manager as a user knows it: another modelstack stack by name, anything else quoted. */
+export function describeManager(manager: string): string {
+  const stack = stackOfFieldManager(manager);
+  return stack ? `stack "${stack}" (field manager "${manager}")` : `"${manager}"`;
 }

@@ -4,11 +4,13 @@ import { pathToFileURL } from 'node:url';
 import { errorMessage, isModelstackError, Toolkit } from '../toolkit/index.js';
 import type { Command } from './command.js';
 import { COMMANDS } from './commands/index.js';
-import { TerminalIoHost } from './terminal-io-host.js';
+import { type Prompt, TerminalIoHost, terminalPrompt } from './terminal-io-host.js';
 
 export interface CliStreams {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** How confirmations are asked. @default the terminal when stdin and stderr are terminals, else none (answered no) */
+  readonly prompt?: Prompt;
 }
 
 const processStreams: CliStreams = {
@@ -48,7 +50,7 @@ export async function runCli(argv: readonly string[], streams: CliStreams = proc
     return 0;
   }
   try {
-    const toolkit = new Toolkit({ ioHost: new TerminalIoHost(debug, streams.stderr), cwd, env: process.env });
+    const toolkit = new Toolkit({ ioHost: new TerminalIoHost(debug, streams.stderr, streams.prompt ?? terminalPrompt()), cwd, env: process.env });
     const out = await command.run(rest, { toolkit, cwd, env: process.env, write: streams.stdout });
     if (out.stdout) streams.stdout(out.stdout);
     return out.exitCode;

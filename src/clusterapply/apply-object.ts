@@ -1,6 +1,7 @@
 import { ModelstackError } from '../errors.js';
 import type { ApplyOptions as KubeApplyOptions, KubeApi } from '../kube/kube-api.js';
 import type { KubeObject } from '../model/kube-object.js';
+import { withOwnershipRecord } from './ownership.js';
 
 export interface ObservedApply {
   /** The object as the cluster had it before, if it existed. */
@@ -13,14 +14,16 @@ export interface ObservedApply {
 }
 
 /**
- * Server-side apply of one object, with the live object read first. `apply` uses it to say
+ * Server-side apply of one object, with the live object read first. With `stackId`, the object
+ * carries the stack's created-by record when this apply creates it (see ownership.ts). `apply` uses it to say
  * created/configured/unchanged, and the live diff (as a dry run) for its two sides.
  */
-export async function applyObserved(kube: KubeApi, o: KubeObject, opts: KubeApplyOptions): Promise<ObservedApply> {
+export async function applyObserved(kube: KubeApi, o: KubeObject, opts: KubeApplyOptions & { readonly stackId?: string }): Promise<ObservedApply> {
   if (opts.dryRun && !(await kube.resourceFor(o.apiVersion, o.kind))) return {};
   const before = await kube.get<KubeObject>(o);
+  const body = opts.stackId ? withOwnershipRecord(o, before, opts.stackId) : o;
   try {
-    return { before, after: await kube.apply<KubeObject>(o, opts) };
+    return { before, after: await kube.apply<KubeObject>(body, { fieldManager: opts.fieldManager, force: opts.force, dryRun: opts.dryRun }) };
   } catch (e) {
     if (opts.dryRun && !before && e instanceof ModelstackError && e.code === 'NOT_FOUND') return {};
     throw e;

@@ -11,6 +11,8 @@ export const APPLYSET_ID = 'applyset.kubernetes.io/id';
 export const APPLYSET_TOOLING = 'applyset.kubernetes.io/tooling';
 export const APPLYSET_GROUP_KINDS = 'applyset.kubernetes.io/contains-group-kinds';
 export const TOOLING = 'modelstack/v1';
+/** The label on a stack's ApplySet parent that records the stackId which created it. */
+export const STACK_ID_LABEL = 'modelstack.io/stack-id';
 
 export interface ApplySetParent {
   readonly name: string;
@@ -40,14 +42,19 @@ export function parseGroupKinds(annotation: string | undefined): string[] {
 }
 
 /** The parent ConfigMap, listing `groupKinds` sorted. */
-export function parentObject(parent: ApplySetParent, stackName: string, groupKinds: Iterable<string>): KubeObject {
+export function parentObject(parent: ApplySetParent, stackName: string, groupKinds: Iterable<string>, stackId?: string): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: {
       name: parent.name,
       namespace: parent.namespace,
-      labels: { [APPLYSET_ID]: parent.id, 'app.kubernetes.io/managed-by': 'modelstack', 'modelstack.io/stack': stackName },
+      labels: {
+        [APPLYSET_ID]: parent.id,
+        'app.kubernetes.io/managed-by': 'modelstack',
+        'modelstack.io/stack': stackName,
+        ...(stackId ? { [STACK_ID_LABEL]: stackId } : {}),
+      },
       annotations: { [APPLYSET_TOOLING]: TOOLING, [APPLYSET_GROUP_KINDS]: [...new Set(groupKinds)].sort().join(',') },
     },
   };

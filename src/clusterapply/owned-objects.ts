@@ -1,4 +1,4 @@
-import type { KubeApi } from '../kube/kube-api.js';
+import type { KubeApi, ResourceInfo } from '../kube/kube-api.js';
 import { objectKey, type KubeObject } from '../model/kube-object.js';
 import { APPLYSET_GROUP_KINDS, APPLYSET_PART_OF, type ApplySetParent, parseGroupKinds } from './applyset.js';
 
@@ -18,19 +18,79 @@ export async function ownedObjects(
   parentObj: KubeObject | undefined,
   extraGroupKinds: Iterable<string>,
 ): Promise<KubeObject[]> {
-  const groupKinds = new Set([...parseGroupKinds(parentObj?.metadata.annotations?.[APPLYSET_GROUP_KINDS]), ...extraGroupKinds]);
+  return (await findOwned(kube, parent, parentObj, extraGroupKinds)).objects;
+}
+
+export interface OwnedSearch {
+  readonly objects: KubeObject[];
+  /**
+   * Group-kinds in which marked objects were found that the parent's record does not list (the
+   * parent was deleted or hand-edited): without a search everywhere they would be unfindable.
+   */
+  readonly unrecorded: string[];
+}
+
+export interface FindOwnedOptions {
+  /**
+   * Also search every listable kind the cluster serves, not only the recorded ones: what prune
+   * and destroy do, so a lost or edited record never hides an owned object. @default false
+   */
+  readonly everywhere?: boolean;
+}
+
+/** Owned objects (see ownedObjects), and the kinds the parent's record misses. */
+export async function findOwned(
+  kube: KubeApi,
+  parent: ApplySetParent,
+  parentObj: KubeObject | undefined,
+  extraGroupKinds: Iterable<string>,
+  opts: FindOwnedOptions = {},
+): Promise<OwnedSearch> {
+  const recorded = new Set(parseGroupKinds(parentObj?.metadata.annotations?.[APPLYSET_GROUP_KINDS]));
+  const wanted = new Set([...recorded, ...extraGroupKinds]);
+  const selector = `${APPLYSET_PART_OF}=${parent.id}`;
   const out: KubeObject[] = [];
-  for (const gk of [...groupKinds].sort()) {
-    const dot = gk.indexOf('.');
-    const kind = dot < 0 ? gk : gk.slice(0, dot);
-    const group = dot < 0 ? '' : gk.slice(dot + 1);
-    const apiVersion = await kube.preferredApiVersion(group);
-    if (!apiVersion) continue;
-    const items = await kube.list<KubeObject>(apiVersion, kind, { labelSelector: `${APPLYSET_PART_OF}=${parent.id}` });
-    // Objects already being deleted (e.g. a namespace finalizing) are gone as far as we are concerned.
-    for (const item of items ?? []) if (!(item.metadata as { deletionTimestamp?: string }).deletionTimestamp) out.push({ ...item, apiVersion, kind });
+  const unrecorded = new Set<string>();
+  const collect = (gk: string, apiVersion: string, kind: string, items: KubeObject[] | undefined): void => {
+    for (const item of items ?? []) {
+      // Objects already being deleted (e.g. a namespace finalizing) are gone as far as we are concerned.
+      if ((item.metadata as { deletionTimestamp?: string }).deletionTimestamp) continue;
+      out.push({ ...item, apiVersion, kind });
+      if (!recorded.has(gk)) unrecorded.add(gk);
+    }
+  };
+  if (opts.everywhere) {
+    const resources = dedupeKinds(await kube.servedResources());
+    const lists = await Promise.all(
+      resources.map(async (r) => ({ r, items: await kube.list<KubeObject>(apiVersionOf(r), r.kind, { labelSelector: selector }) })),
+    );
+    for (const { r, items } of lists.sort((a, b) => gkOf(a.r).localeCompare(gkOf(b.r)))) collect(gkOf(r), apiVersionOf(r), r.kind, items);
+  } else {
+    for (const gk of [...wanted].sort()) {
+      const dot = gk.indexOf('.');
+      const kind = dot < 0 ? gk : gk.slice(0, dot);
+      const group = dot < 0 ? '' : gk.slice(dot + 1);
+      const apiVersion = await kube.preferredApiVersion(group);
+      if (!apiVersion) continue;
+      collect(gk, apiVersion, kind, await kube.list<KubeObject>(apiVersion, kind, { labelSelector: selector }));
+    }
   }
-  return out;
+  return { objects: out, unrecorded: [...unrecorded].sort() };
+}
+
+export function apiVersionOf(r: ResourceInfo): string {
+  return r.group === '' ? r.version : `${r.group}/${r.version}`;
+}
+
+function gkOf(r: ResourceInfo): string {
+  return r.group === '' ? r.kind : `${r.kind}.${r.group}`;
+}
+
+/** One resource per group-kind (a kind served under two names, e.g. events, is listed once). */
+function dedupeKinds(resources: readonly ResourceInfo[]): ResourceInfo[] {
+  const seen = new Map<string, ResourceInfo>();
+  for (const r of resources) if (r.kind && !seen.has(gkOf(r))) seen.set(gkOf(r), r);
+  return [...seen.values()];
 }
 
 /** Owned objects the desired set no longer has: what --prune deletes. */

@@ -1,5 +1,5 @@
 import { type KubeObject, objectRef } from '../model/kube-object.js';
-import type { IoLevel, IoMessage } from './io-host.js';
+import type { IoLevel, IoMessage, IoRequest } from './io-host.js';
 
 /**
  * The registered messages of the engine: each has a stable code, a level and typed data, so a
@@ -27,6 +27,16 @@ function type<T>(code: string, level: IoLevel, description: string): MessageType
   };
 }
 
+/** A registered request: a message the host answers (see IoHost.requestResponse). */
+export interface RequestType<T, R> extends MessageType<T> {
+  /** The request, with the answer used when the host cannot ask anybody. */
+  request(message: string, data: T, defaultResponse: R): IoRequest<T, R>;
+}
+
+function requestType<T, R>(code: string, level: IoLevel, description: string): RequestType<T, R> {
+  return { ...type<T>(code, level, description), request: (message, data, defaultResponse) => ({ level, code, message, data, defaultResponse }) };
+}
+
 /** What an applied, pruned or deleted object is. */
 export interface ObjectData {
   /** `Kind namespace/name`. */
@@ -51,15 +61,54 @@ export function objectData(o: KubeObject, stack: string): ObjectData {
   };
 }
 
+/** What destroy will do, stack by stack, as DESTROY_CONFIRM asks about it. */
+export interface DestroyPlanData {
+  readonly stacks: ReadonlyArray<{
+    readonly stack: string;
+    readonly deletes: readonly string[];
+    readonly releases: ReadonlyArray<{ readonly ref: string; readonly reason: string }>;
+    /** Namespaces deleted, with everything in them (`3 Pod, 1 Secret`). */
+    readonly namespaces: ReadonlyArray<{ readonly namespace: string; readonly contents: string }>;
+  }>;
+}
+
 export const MESSAGES = {
   APP_RUN: type<{ readonly command: string }>('APP_RUN', 'debug', 'the app command that synthesizes the stacks is run'),
-  APPLIED: type<ObjectData & { readonly action: 'created' | 'configured' | 'unchanged'; readonly dryRun: boolean }>(
+  APPLIED: type<ObjectData & { readonly action: 'created' | 'adopted' | 'configured' | 'unchanged'; readonly dryRun: boolean }>(
     'APPLIED',
     'info',
-    'an object was applied with server-side apply (created, configured or unchanged)',
+    'an object was applied with server-side apply (created, adopted: it existed before and the stack now manages it but will never delete it, configured or unchanged)',
   ),
-  PRUNE: type<ObjectData & { readonly dryRun: boolean }>('PRUNE', 'warn', 'apply --prune will delete an object the stack owns and no longer has'),
-  DELETE: type<ObjectData & { readonly dryRun: boolean }>('DELETE', 'info', 'destroy deletes an object the stack owns'),
+  PRUNE: type<ObjectData & { readonly dryRun: boolean; readonly namespaceContents?: string }>(
+    'PRUNE',
+    'warn',
+    'apply --prune will delete an object the stack created and no longer has (a namespace with everything in it)',
+  ),
+  DELETE: type<ObjectData & { readonly dryRun: boolean; readonly namespaceContents?: string }>(
+    'DELETE',
+    'info',
+    'destroy deletes an object the stack created (a namespace with everything in it)',
+  ),
+  RELEASE: type<ObjectData & { readonly dryRun: boolean; readonly reason: string; readonly keptFields: boolean }>(
+    'RELEASE',
+    'warn',
+    "prune or destroy releases an object instead of deleting it (adopted, or a namespace that holds what the stack does not own): the stack's marks and fields are dropped, the object stays",
+  ),
+  DESTROY_CONFIRM: requestType<DestroyPlanData, boolean>(
+    'DESTROY_CONFIRM',
+    'warn',
+    'destroy asks to confirm what it will delete and release (answered yes by --yes; no when nobody can be asked)',
+  ),
+  OWNERSHIP_NOTE: type<{ readonly stack: string; readonly parent: string }>(
+    'OWNERSHIP_NOTE',
+    'warn',
+    "something about a stack's ownership record: a parent claimed for the stack's id, or owned objects found by their marks that the record missed (and the record repaired)",
+  ),
+  LOCK: type<{ readonly stack: string; readonly kind: 'waiting' | 'taken-over' | 'broken' | 'lost'; readonly holder: string; readonly since?: string }>(
+    'LOCK',
+    'warn',
+    "the stack's lock: waiting for another run, a stale lock taken over, a lock broken with --break-lock, or the lock lost",
+  ),
   WAIT_START: type<{ readonly models: number; readonly timeoutMs: number }>('WAIT_START', 'info', 'apply --wait starts waiting for models'),
   WAIT_PROGRESS: type<{ readonly ref: string; readonly phase: string; readonly ready: number; readonly desired: number; readonly message?: string }>(
     'WAIT_PROGRESS',

@@ -11,6 +11,8 @@ export interface ResourceInfo {
   readonly kind: string;
   readonly plural: string;
   readonly namespaced: boolean;
+  /** The verbs the resource supports (list, delete, ...), when discovery said. */
+  readonly verbs?: readonly string[];
 }
 
 /** Any object the API serves, as plain JSON. */
@@ -63,4 +65,16 @@ export interface KubeApi {
   apply<T = Record<string, unknown>>(o: KubeObjectLike, opts: ApplyOptions): Promise<T>;
   /** Deletes one object; false when it was already gone. */
   delete(o: KubeObjectLike, propagationPolicy?: PropagationPolicy): Promise<boolean>;
+
+  /** Creates `o` (POST); a CONFLICT error when it exists already. */
+  create<T = Record<string, unknown>>(o: KubeObjectLike): Promise<T>;
+  /**
+   * Replaces `o` (PUT). With `metadata.resourceVersion` set it is a compare-and-swap: a CONFLICT
+   * error when the object changed since it was read.
+   */
+  replace<T = Record<string, unknown>>(o: KubeObjectLike): Promise<T>;
+  /** A JSON merge patch (RFC 7386) of `o` (`null` deletes a key), written as `fieldManager`. */
+  mergePatch<T = Record<string, unknown>>(o: KubeObjectLike, patch: Record<string, unknown>, fieldManager: string): Promise<T>;
+  /** Every listable resource the cluster serves, in each group's preferred version. */
+  servedResources(): Promise<ResourceInfo[]>;
 }

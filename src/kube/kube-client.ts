@@ -11,6 +11,8 @@ export interface RequestSpec {
   readonly query?: Readonly<Record<string, string | undefined>>;
   readonly body?: unknown;
   readonly contentType?: string;
+  /** Accept header. @default "application/json" */
+  readonly accept?: string;
   /** For error messages: the verb and resource being attempted (e.g. "get", "customresourcedefinitions.apiextensions.k8s.io"). */
   readonly verb: string;
   readonly resource: string;
@@ -50,7 +52,7 @@ export class KubeClient implements KubeApi {
       port: url.port,
       path: `${url.pathname}${url.search}`,
       headers: {
-        Accept: 'application/json',
+        Accept: spec.accept ?? 'application/json',
         ...(body !== undefined ? { 'Content-Type': spec.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(body) } : {}),
       },
     };
@@ -61,7 +63,12 @@ export class KubeClient implements KubeApi {
         hint: 'check the current context of your kubeconfig (--context), or pass --kubeconfig FILE',
       });
     }
-    const { status, text } = await this.send(url.protocol, opts, body);
+    let { status, text, retryAfter } = await this.send(url.protocol, opts, body);
+    // 429: the server asks to come back (a CRD's storage initializing, priority and fairness): a few short retries.
+    for (let attempt = 1; status === 429 && attempt <= 4; attempt++) {
+      await new Promise((r) => setTimeout(r, Math.min(2_000, Math.max(200, (retryAfter ?? 0) * 1000)) * attempt));
+      ({ status, text, retryAfter } = await this.send(url.protocol, opts, body));
+    }
     const parsed = parseJson(text);
     if (status >= 200 && status < 300) return parsed as T;
     throw apiError(
@@ -72,13 +79,16 @@ export class KubeClient implements KubeApi {
     );
   }
 
-  private send(protocol: string, opts: RequestOptions, body: string | undefined): Promise<{ status: number; text: string }> {
+  private send(protocol: string, opts: RequestOptions, body: string | undefined): Promise<{ status: number; text: string; retryAfter?: number }> {
     const doRequest = protocol === 'http:' ? httpRequest : httpsRequest;
     return new Promise((resolve, reject) => {
       const req = doRequest(opts, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        const retryAfter = Number(res.headers['retry-after']);
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ...(Number.isFinite(retryAfter) ? { retryAfter } : {}) }),
+        );
         res.on('error', reject);
       });
       req.setTimeout(this.timeoutMs, () => {
@@ -231,6 +241,79 @@ export class KubeClient implements KubeApi {
     });
   }
 
+  /** POST of a new object; a CONFLICT error when it exists. */
+  public async create<T = Record<string, unknown>>(o: KubeObjectLike): Promise<T> {
+    const r = await this.requireResource(o);
+    const namespace = r.namespaced ? (o.metadata.namespace ?? 'default') : undefined;
+    return this.request<T>({
+      method: 'POST',
+      path: KubeClient.collectionPath(r, namespace),
+      body: o,
+      verb: 'create',
+      resource: KubeClient.resourceName(r),
+      namespace,
+    });
+  }
+
+  /** PUT of an object; a compare-and-swap when it carries metadata.resourceVersion. */
+  public async replace<T = Record<string, unknown>>(o: KubeObjectLike): Promise<T> {
+    const { r, path, namespace } = await this.objectPath(o);
+    return this.request<T>({ method: 'PUT', path, body: o, verb: 'update', resource: KubeClient.resourceName(r), namespace });
+  }
+
+  /** A JSON merge patch of one object. */
+  public async mergePatch<T = Record<string, unknown>>(o: KubeObjectLike, patch: Record<string, unknown>, fieldManager: string): Promise<T> {
+    const { r, path, namespace } = await this.objectPath(o);
+    return this.request<T>({
+      method: 'PATCH',
+      path,
+      query: { fieldManager },
+      body: patch,
+      contentType: 'application/merge-patch+json',
+      verb: 'patch',
+      resource: KubeClient.resourceName(r),
+      namespace,
+    });
+  }
+
+  /**
+   * Every listable resource, in each group's preferred version, from the aggregated discovery
+   * documents (apidiscovery.k8s.io/v2: two requests for the whole API).
+   */
+  public async servedResources(): Promise<ResourceInfo[]> {
+    const out: ResourceInfo[] = [];
+    for (const path of ['/api', '/apis']) {
+      const doc = await this.request<AggregatedDiscovery>({
+        method: 'GET',
+        path,
+        accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;q=0.9',
+        verb: 'discover',
+        resource: path,
+      });
+      if (!Array.isArray(doc.items)) {
+        throw new ModelstackError('INTERNAL', `the API server at ${this.server.origin} did not serve aggregated discovery (${path})`, {
+          hint: 'modelstack needs Kubernetes 1.30 or newer',
+        });
+      }
+      for (const g of doc.items) {
+        const group = g.metadata?.name ?? '';
+        const preferred = g.versions?.[0];
+        for (const res of preferred?.resources ?? []) {
+          if (!res.verbs?.includes('list')) continue;
+          out.push({
+            group,
+            version: preferred!.version,
+            kind: res.responseKind?.kind ?? '',
+            plural: res.resource,
+            namespaced: res.scope === 'Namespaced',
+            verbs: res.verbs,
+          });
+        }
+      }
+    }
+    return out;
+  }
+
   /** DELETE of one object; false when it was already gone. */
   public async delete(o: KubeObjectLike, propagationPolicy: PropagationPolicy = 'Background'): Promise<boolean> {
     const { r, path, namespace } = await this.objectPath(o);
@@ -249,6 +332,22 @@ export class KubeClient implements KubeApi {
       throw e;
     }
   }
+}
+
+/** The parts of an apidiscovery.k8s.io/v2 APIGroupDiscoveryList this client reads. */
+interface AggregatedDiscovery {
+  readonly items?: ReadonlyArray<{
+    readonly metadata?: { readonly name?: string };
+    readonly versions?: ReadonlyArray<{
+      readonly version: string;
+      readonly resources?: ReadonlyArray<{
+        readonly resource: string;
+        readonly responseKind?: { readonly kind?: string };
+        readonly scope?: string;
+        readonly verbs?: readonly string[];
+      }>;
+    }>;
+  }>;
 }
 
 function parseJson(text: string): unknown {

@@ -18,6 +18,11 @@ export interface StackManifest {
   readonly id: string;
   /** Stack name (the `modelstack.io/stack` label), when the chart is a ModelStack. */
   readonly stackName?: string;
+  /**
+   * The stack's stable identity (ModelStack's `stackId`): recorded on its ApplySet parent, so a
+   * stack of the same name from another repository cannot take over what this one owns.
+   */
+  readonly stackId?: string;
   readonly objects: readonly KubeObject[];
   /** What the stack's model constructs said about their models (absent for plain manifests). */
   readonly models?: readonly ModelDescriptor[];

@@ -19,6 +19,8 @@ export interface SynthesizedChart {
   readonly id: string;
   /** The stack name (label value), when the chart is a ModelStack. */
   readonly stackName?: string;
+  /** The stack's identity (ModelStack's stackId), when it sets one. */
+  readonly stackId?: string;
   readonly objects: readonly Record<string, unknown>[];
   /** Typed descriptions of the chart's models (see ModelDescriptor). */
   readonly models?: readonly ModelDescriptor[];

@@ -58,6 +58,7 @@ export async function runApp(opts: RunAppOptions): Promise<StackManifest[]> {
       return report.charts.map((c) => ({
         id: c.id,
         ...(c.stackName ? { stackName: c.stackName } : {}),
+        ...(c.stackId ? { stackId: c.stackId } : {}),
         objects: c.objects as StackManifest['objects'],
         ...(c.models ? { models: c.models } : {}),
       }));

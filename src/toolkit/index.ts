@@ -6,8 +6,8 @@
 export * from './toolkit.js';
 export * from './local-toolkit.js';
 export type { ClusterOptions } from './cluster.js';
-export { type IoHost, type IoLevel, type IoMessage, RecordingIoHost, silentIoHost } from '../io/io-host.js';
-export { MESSAGES, type MessageCode, type MessageType, type ObjectData } from '../io/messages.js';
+export { ask, type IoHost, type IoLevel, type IoMessage, type IoRequest, RecordingIoHost, silentIoHost } from '../io/io-host.js';
+export { type DestroyPlanData, MESSAGES, type MessageCode, type MessageType, type ObjectData, type RequestType } from '../io/messages.js';
 export { type ErrorCode, errorMessage, isModelstackError, ModelstackError } from '../errors.js';
 export type { KubeApi } from '../kube/kube-api.js';
 export type { KubeObject, StackManifest } from '../model/kube-object.js';

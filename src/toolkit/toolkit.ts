@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
+import { holderIdentity } from '../clusterapply/stack-lock.js';
 import { apply as applyStacks, type ApplyOptions as EngineApplyOptions, type ApplyResult } from '../apply/apply.js';
-import { destroy as destroyStacks } from '../apply/destroy.js';
+import { destroy as destroyStacks, type DestroyOptions as EngineDestroyOptions } from '../apply/destroy.js';
 import { type ChangeSet, diffObjects, hasChanges } from '../diff/change-set.js';
 import { synthAtGitRef } from '../diff/sources/git-base.js';
 import { liveDiff } from '../diff/sources/live.js';
@@ -74,14 +76,11 @@ export interface DiffResult {
 
 export interface ApplyOptions extends StackSource, ClusterOptions, EngineApplyOptions {}
 
-export interface DestroyOptions extends StackSource, ClusterOptions {
-  readonly dryRun?: boolean;
-  readonly applySetNamespace?: string;
-}
+export interface DestroyOptions extends StackSource, ClusterOptions, EngineDestroyOptions {}
 
 export interface DestroyResult {
   readonly dryRun: boolean;
-  readonly stacks: readonly { readonly stack: string; readonly deleted: readonly string[] }[];
+  readonly stacks: readonly { readonly stack: string; readonly deleted: readonly string[]; readonly released: readonly string[] }[];
 }
 
 export interface StatusOptions extends ClusterOptions {
@@ -174,17 +173,39 @@ export class Toolkit {
     return { against, changes, hasChanges: hasChanges(changes) };
   }
 
-  /** Preflight, then server-side apply in stages (CRDs → namespaces → config → operators → models); optionally prune and wait. */
+  /**
+   * Preflight, then server-side apply in stages (CRDs → namespaces → config → operators →
+   * models) under each stack's lock; optionally prune (what the stack created is deleted, what
+   * it adopted released, mass deletion refused) and wait.
+   */
   public async apply(opts: ApplyOptions = {}): Promise<ApplyResult> {
     const kube = connect(opts, this.env).kube;
-    return applyStacks(kube, await this.stacks(opts), opts, this.ioHost);
+    const stacks = await this.stacks(opts);
+    return applyStacks(kube, stacks, { ...opts, lockDescription: opts.lockDescription ?? (await runDescription('apply', this.cwd)) }, this.ioHost);
   }
 
-  /** Deletes what the stacks own in the cluster, models first. */
+  /**
+   * Deletes what the stacks created in the cluster (models first), releases what they adopted,
+   * keeps namespaces that hold anything else. Asks the IoHost to confirm the whole list first
+   * (DESTROY_CONFIRM) unless `yes`; a host that cannot answer refuses.
+   */
   public async destroy(opts: DestroyOptions = {}): Promise<DestroyResult> {
     const kube = connect(opts, this.env).kube;
-    const results = await destroyStacks(kube, await this.stacks(opts), { dryRun: opts.dryRun, applySetNamespace: opts.applySetNamespace }, this.ioHost);
-    return { dryRun: opts.dryRun ?? false, stacks: results.map((r) => ({ stack: r.stack, deleted: r.outcomes.map((o) => o.ref) })) };
+    const stacks = await this.stacks(opts);
+    const results = await destroyStacks(
+      kube,
+      stacks,
+      { ...opts, lockDescription: opts.lockDescription ?? (await runDescription('destroy', this.cwd)) },
+      this.ioHost,
+    );
+    return {
+      dryRun: opts.dryRun ?? false,
+      stacks: results.map((r) => ({
+        stack: r.stack,
+        deleted: r.outcomes.filter((o) => o.action === 'pruned').map((o) => o.ref),
+        released: r.outcomes.filter((o) => o.action === 'released').map((o) => o.ref),
+      })),
+    };
   }
 
   /** Per runtime: CRDs Established, operator available, version. */
@@ -204,6 +225,14 @@ export class Toolkit {
     for (const note of result.notes) this.ioHost.notify(MESSAGES.LIST_NOTE.make(note, { note }));
     return { ...result, ...(namespace !== undefined ? { namespace } : {}) };
   }
+}
+
+/** "apply of 3f9c2a1 by ana@laptop pid 123": what a run that finds the stack locked is told. */
+async function runDescription(command: string, cwd: string): Promise<string> {
+  const commit = await new Promise<string | undefined>((done) => {
+    execFile('git', ['rev-parse', '--short', 'HEAD'], { cwd, timeout: 5_000 }, (err, out) => done(err ? undefined : out.trim() || undefined));
+  });
+  return `${command}${commit ? ` of ${commit}` : ''} by ${holderIdentity()}`;
 }
 
 /** Waits for both sides, so no work (a worktree being removed) is left running on an error. */

@@ -1,5 +1,6 @@
 import { apply, stackNameOf } from '../../src/apply/apply.js';
-import { FIELD_MANAGER } from '../../src/clusterapply/field-manager.js';
+import { fieldManagerFor } from '../../src/clusterapply/field-manager.js';
+const FIELD_MANAGER = fieldManagerFor('demo');
 import { APPLYSET_GROUP_KINDS, APPLYSET_PART_OF, applySetParent, withPartOf } from '../../src/clusterapply/applyset.js';
 import { RecordingIoHost } from '../../src/io/io-host.js';
 import { apiError } from '../../src/kube/api-error.js';
@@ -19,7 +20,7 @@ const cm = (name: string, data: Record<string, string> = { k: 'v' }): KubeObject
 const web: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'app' }, spec: { replicas: 1 } };
 const ray: KubeObject = { apiVersion: 'ray.io/v1', kind: 'RayService', metadata: { name: 'llm', namespace: 'app' }, spec: { x: 1 } };
 
-const stack = (objects: KubeObject[], stackName = 'demo'): StackManifest => ({ id: 'chart-id', stackName, objects });
+const stack = (objects: KubeObject[], stackName = 'demo'): StackManifest => ({ id: 'chart-id', stackName, stackId: `${stackName}-0000id`, objects });
 const parent = applySetParent('demo', 'default');
 
 function cluster(): FakeKube {
@@ -41,7 +42,7 @@ describe('apply', () => {
     const c = cluster();
     const io = new RecordingIoHost();
     const r = await apply(c, [stack([ray, web, cm('a'), crd, ns])], NO_PREFLIGHT, io);
-    expect(c.writes()).toEqual([
+    expect(c.writes({ lock: false })).toEqual([
       'apply ConfigMap default/modelstack-demo',
       'apply CustomResourceDefinition widgets.example.io',
       'apply Namespace app',
@@ -64,7 +65,7 @@ describe('apply', () => {
     expect(c.find('v1', 'ConfigMap', 'modelstack-demo', 'default')?.metadata.annotations?.[APPLYSET_GROUP_KINDS]).toBe(
       'ConfigMap,CustomResourceDefinition.apiextensions.k8s.io,Deployment.apps,Namespace,RayService.ray.io',
     );
-    expect(c.calls.find((x) => x.verb === 'apply' && x.name === 'modelstack-demo')).toMatchObject({ force: true, fieldManager: 'modelstack' });
+    expect(c.calls.find((x) => x.verb === 'apply' && x.name === 'modelstack-demo')).toMatchObject({ force: true, fieldManager: 'modelstack/demo' });
     expect(c.discoveryResets).toBe(1);
     expect(io.messages.filter((m) => m.code === 'APPLIED').map((m) => m.message)).toEqual(actions(r));
   });
@@ -79,7 +80,7 @@ describe('apply', () => {
     };
     await apply(client, [stack([web])], NO_PREFLIGHT, new RecordingIoHost());
     await apply(client, [stack([web])], { ...NO_PREFLIGHT, forceConflicts: true }, new RecordingIoHost());
-    expect(FIELD_MANAGER).toBe('modelstack');
+    expect(FIELD_MANAGER).toBe('modelstack/demo');
     expect(seen).toEqual([
       { name: 'modelstack-demo', force: true, fieldManager: FIELD_MANAGER },
       { name: 'web', force: undefined, fieldManager: FIELD_MANAGER },
@@ -105,7 +106,7 @@ describe('apply', () => {
     const r = await apply(c, [stack([cm('a'), cm('b', { k: 'changed' }), cm('new')])], { ...NO_PREFLIGHT, dryRun: true }, io);
     expect(r.dryRun).toBe(true);
     expect(actions(r)).toEqual(['ConfigMap app/a unchanged', 'ConfigMap app/b configured', 'ConfigMap app/new created']);
-    expect(c.writes()).toEqual(['apply (dry run) ConfigMap app/a', 'apply (dry run) ConfigMap app/b', 'apply (dry run) ConfigMap app/new']);
+    expect(c.writes({ lock: false })).toEqual(['apply (dry run) ConfigMap app/a', 'apply (dry run) ConfigMap app/b', 'apply (dry run) ConfigMap app/new']);
     expect(c.find('v1', 'ConfigMap', 'b', 'app')?.data).toEqual({ k: 'v' });
     expect(io.text()).toContain('ConfigMap app/new created (dry run)');
   });
@@ -115,7 +116,7 @@ describe('apply', () => {
     c.fail = (call) => (call.verb === 'apply' && call.namespace === 'app' ? notFoundError('namespaces "app"') : undefined);
     const r = await apply(c, [stack([ns, cm('a'), ray])], { ...NO_PREFLIGHT, dryRun: true }, new RecordingIoHost());
     expect(actions(r)).toEqual(['Namespace app created', 'ConfigMap app/a created', 'RayService app/llm created']);
-    expect(c.writes()).toEqual(['apply (dry run) Namespace app', 'apply (dry run) ConfigMap app/a']);
+    expect(c.writes({ lock: false })).toEqual(['apply (dry run) Namespace app', 'apply (dry run) ConfigMap app/a']);
   });
 
   test('a NOT_FOUND outside a dry run is an error', async () => {
@@ -154,7 +155,12 @@ describe('apply', () => {
     expect(e.message).toBe('2 field(s) are managed by another field manager; nothing after stage "operators" was applied');
     expect(e.details).toEqual(['Deployment app/web: .spec.replicas is managed by "kubectl-edit"', 'Deployment app/web: .spec.template is managed by "helm"']);
     expect(e.hint).toContain('--force-conflicts');
-    expect(c.writes()).toEqual(['apply ConfigMap default/modelstack-demo', 'apply ConfigMap app/a', 'apply Deployment app/web', 'apply Service app/svc']);
+    expect(c.writes({ lock: false })).toEqual([
+      'apply ConfigMap default/modelstack-demo',
+      'apply ConfigMap app/a',
+      'apply Deployment app/web',
+      'apply Service app/svc',
+    ]);
   });
 
   test('other errors are thrown as they are, stopping later stages', async () => {
@@ -163,7 +169,7 @@ describe('apply', () => {
     c.fail = (call) => (call.verb === 'apply' && call.name === 'a' ? invalid : undefined);
     const e = await failure(apply(c, [stack([cm('a'), ray])], NO_PREFLIGHT, new RecordingIoHost()));
     expect(e).toBe(invalid);
-    expect(c.writes()).not.toContain('apply RayService app/llm');
+    expect(c.writes({ lock: false })).not.toContain('apply RayService app/llm');
   });
 
   test("preflight refuses before any write when a model's runtime is missing; --skip-preflight applies anyway", async () => {
@@ -171,9 +177,9 @@ describe('apply', () => {
     const e = await failure(apply(c, [stack([cm('a'), ray])], {}, new RecordingIoHost()));
     expect(e.code).toBe('PREFLIGHT');
     expect(e.message).toContain('kuberay');
-    expect(c.writes()).toEqual([]);
+    expect(c.writes({ lock: false })).toEqual([]);
     await apply(c, [stack([cm('a'), ray])], NO_PREFLIGHT, new RecordingIoHost());
-    expect(c.writes()).toContain('apply RayService app/llm');
+    expect(c.writes({ lock: false })).toContain('apply RayService app/llm');
   });
 
   test('prune: deletes what the stack applied before and no longer has (models first), never foreign objects; then narrows the parent', async () => {
@@ -184,7 +190,7 @@ describe('apply', () => {
     c.put(cm('by-hand'));
     c.calls.length = 0;
     const io = new RecordingIoHost();
-    const r = await apply(c, [stack([ns, cm('a')])], { ...NO_PREFLIGHT, prune: true }, io);
+    const r = await apply(c, [stack([ns, cm('a')])], { ...NO_PREFLIGHT, prune: true, allowMassDelete: true }, io);
     expect(actions(r)).toEqual([
       'Namespace app unchanged',
       'ConfigMap app/a unchanged',
@@ -193,12 +199,16 @@ describe('apply', () => {
       'ConfigMap app/old pruned',
     ]);
     expect(io.messages.filter((m) => m.code === 'PRUNE').map((m) => [m.level, m.message])).toEqual([
-      ['warn', 'will delete ConfigMap app/old (owned by stack demo, no longer in the synth)'],
-      ['warn', 'will delete Deployment app/web (owned by stack demo, no longer in the synth)'],
-      ['warn', 'will delete RayService app/llm (owned by stack demo, no longer in the synth)'],
+      ['warn', 'deleting ConfigMap app/old (created by stack demo, no longer in the synth)'],
+      ['warn', 'deleting Deployment app/web (created by stack demo, no longer in the synth)'],
+      ['warn', 'deleting RayService app/llm (created by stack demo, no longer in the synth)'],
     ]);
-    expect(c.writes().filter((w) => w.startsWith('delete'))).toEqual(['delete RayService app/llm', 'delete Deployment app/web', 'delete ConfigMap app/old']);
-    expect(c.writes().at(-1)).toBe('apply ConfigMap default/modelstack-demo');
+    expect(c.writes({ lock: false }).filter((w) => w.startsWith('delete'))).toEqual([
+      'delete RayService app/llm',
+      'delete Deployment app/web',
+      'delete ConfigMap app/old',
+    ]);
+    expect(c.writes({ lock: false }).at(-1)).toBe('apply ConfigMap default/modelstack-demo');
     expect(c.find('v1', 'ConfigMap', 'modelstack-demo', 'default')?.metadata.annotations?.[APPLYSET_GROUP_KINDS]).toBe('ConfigMap,Namespace');
     expect(c.find('v1', 'ConfigMap', 'theirs', 'app')).toBeDefined();
     expect(c.find('v1', 'ConfigMap', 'by-hand', 'app')).toBeDefined();
@@ -210,7 +220,7 @@ describe('apply', () => {
     c.calls.length = 0;
     const r = await apply(c, [stack([cm('a')])], { ...NO_PREFLIGHT, prune: true, dryRun: true }, new RecordingIoHost());
     expect(actions(r)).toEqual(['ConfigMap app/a unchanged', 'ConfigMap app/old pruned']);
-    expect(c.writes()).toEqual(['apply (dry run) ConfigMap app/a']);
+    expect(c.writes({ lock: false })).toEqual(['apply (dry run) ConfigMap app/a']);
   });
 
   test('without prune, objects dropped from the synth stay, and the parent keeps recording their kinds', async () => {
@@ -235,7 +245,7 @@ describe('apply', () => {
     const io = new RecordingIoHost();
     const e = await failure(apply(c, [stack([ray])], { ...NO_PREFLIGHT, waitMs: 0 }, io));
     expect(e.code).toBe('TIMEOUT');
-    expect(c.writes()).toContain('apply RayService app/llm');
+    expect(c.writes({ lock: false })).toContain('apply RayService app/llm');
     expect(io.text()).toContain('waiting for models to be ready');
   });
 

@@ -5,6 +5,7 @@ import { destroy } from '../../src/apply/destroy.js';
 import { liveDiff } from '../../src/diff/sources/live.js';
 import { ModelstackError } from '../../src/errors.js';
 import { RecordingIoHost } from '../../src/io/io-host.js';
+import { MESSAGES } from '../../src/io/messages.js';
 import type { KubeClient } from '../../src/kube/kube-client.js';
 import type { KubeObject, StackManifest } from '../../src/model/kube-object.js';
 import { clientFor, describeWithCluster, privateCluster, uniqueNamespace } from './support/cluster.js';
@@ -184,7 +185,7 @@ describeWithCluster('apply and diff against a real kube-apiserver', (kubeconfig)
     const io = new RecordingIoHost();
     const result = await apply(admin, [v2], { prune: true }, io);
     expect(result.stacks[0]!.outcomes.filter((o) => o.action === 'pruned').map((o) => o.ref)).toEqual([`DynamoGraphDeployment ${ns}/drop`]);
-    expect(io.text('warn')).toEqual([`will delete DynamoGraphDeployment ${ns}/drop (owned by stack ${name}, no longer in the synth)`]);
+    expect(io.text('warn')).toEqual([`deleting DynamoGraphDeployment ${ns}/drop (created by stack ${name}, no longer in the synth)`]);
     expect(await admin.get(dgdRef(ns, 'drop'))).toBeUndefined();
     for (const kept of ['keep', 'theirs', 'by-hand']) expect(await admin.get(dgdRef(ns, kept))).toBeDefined();
   }, 60_000);
@@ -221,7 +222,7 @@ describeWithCluster('apply and diff against a real kube-apiserver', (kubeconfig)
     expect((await liveDiff(admin, [s])).changes).toEqual([]);
   }, 60_000);
 
-  test("destroy removes the stack's objects, models before namespaces, and leaves foreign ones", async () => {
+  test("destroy removes the stack's objects, and keeps (releases) its namespace when a foreign object is in it", async () => {
     const ns = uniqueNamespace('destroy');
     const name = `destroy-${ns.slice(-6)}`;
     const s = stackManifest(
@@ -242,9 +243,13 @@ describeWithCluster('apply and diff against a real kube-apiserver', (kubeconfig)
       { fieldManager: 'kubectl' },
     );
     const io = new RecordingIoHost();
-    await destroy(admin, [s], {}, io);
-    expect(io.text('info')).toEqual([`deleting DynamoGraphDeployment ${ns}/m`, `deleting Namespace ${ns}`]);
+    await destroy(admin, [s], { yes: true }, io);
+    expect(io.data(MESSAGES.DELETE).map((d) => d.ref)).toEqual([`DynamoGraphDeployment ${ns}/m`]);
+    expect(io.data(MESSAGES.RELEASE).map((d) => `${d.ref}: ${d.reason}`)).toEqual([
+      `Namespace ${ns}: it holds 1 object(s) this stack does not remove: DynamoGraphDeployment ${ns}/foreign`,
+    ]);
     expect(await admin.get(dgdRef(ns, 'm'))).toBeUndefined();
+    expect(await admin.get(dgdRef(ns, 'foreign'))).toBeDefined();
   }, 60_000);
 
   test('--wait follows the models to Ready using the list phase logic', async () => {
@@ -291,7 +296,8 @@ describeWithCluster('apply and diff against a real kube-apiserver', (kubeconfig)
           (stack) => {
             new DynamoModel(stack, 'never', { model: 'Qwen/Qwen3-0.6B' });
           },
-          { namespace: ns },
+          // The first stack renders the namespace: a second one rendering it too would be a conflict.
+          { namespace: ns, createNamespaces: false },
         ),
       ],
       { waitMs: 1000 },

@@ -51,7 +51,7 @@ describeWithCluster('modelstack CLI against a real kube-apiserver', (kubeconfig)
   test('apply --dry-run writes nothing', async () => {
     const r = await cli(['apply', ...common, '--dry-run', '--skip-preflight']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`stack ${stack}: 3 created, 0 configured, 0 unchanged, 0 pruned (dry run: nothing written)\n`);
+    expect(r.stdout).toBe(`stack ${stack}: 3 created, 0 adopted, 0 configured, 0 unchanged, 0 pruned, 0 released (dry run: nothing written)\n`);
     const d = await cli(['diff', ...common, '-o', 'json']);
     expect(d.code).toBe(1);
   }, 60_000);
@@ -59,7 +59,7 @@ describeWithCluster('modelstack CLI against a real kube-apiserver', (kubeconfig)
   test('apply, then diff is empty (exit 0), and list shows both models', async () => {
     const a = await cli(['apply', ...common, '--skip-preflight']);
     expect(a.code).toBe(0);
-    expect(a.stdout).toBe(`stack ${stack}: 3 created, 0 configured, 0 unchanged, 0 pruned\n`);
+    expect(a.stdout).toBe(`stack ${stack}: 3 created, 0 adopted, 0 configured, 0 unchanged, 0 pruned, 0 released\n`);
     expect(a.stderr).toContain(`DynamoGraphDeployment ${ns}/qwen created`);
 
     const d = await cli(['diff', ...common]);
@@ -82,11 +82,40 @@ describeWithCluster('modelstack CLI against a real kube-apiserver', (kubeconfig)
     expect(r.stdout).toMatch(/```diff[\s\S]*-\s+replicas: 1\n\+\s+replicas: 3[\s\S]*```/);
   }, 60_000);
 
-  test('destroy removes the stack; a second destroy has nothing to do', async () => {
+  test('destroy without a terminal lists what it would delete and refuses without --yes (exit 1, nothing deleted)', async () => {
     const r = await cli(['destroy', ...common]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`stack ${stack}: 3 deleted\n`);
-    const again = await cli(['destroy', ...common]);
-    expect(again.stdout).toBe(`stack ${stack}: 0 deleted\n`);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(
+      `stack ${stack}: will delete 3 object(s), release 0\n  delete  RayService ${ns}/qwen-ray\n  delete  DynamoGraphDeployment ${ns}/qwen\n  delete  Namespace ${ns}  AND EVERYTHING IN IT: `,
+    );
+    expect(r.stderr).toContain(
+      'no terminal to confirm on: answering no\nerror: destroy was not confirmed; nothing was deleted\nhint: run it on a terminal to answer, or pass --yes',
+    );
+    const l = await cli(['list', '--kubeconfig', kubeconfig, '-n', ns]);
+    expect(l.stdout).toContain('qwen-ray');
+  }, 60_000);
+
+  test('destroy asks on a terminal: "no" keeps everything, "yes" deletes', async () => {
+    const asked: string[] = [];
+    const answer = (a: string) => async (q: string) => {
+      asked.push(q);
+      return a;
+    };
+    let stderr = '';
+    const no = await runCli(['destroy', ...common], { stdout: () => {}, stderr: (t) => (stderr += t), prompt: answer('n') });
+    expect(no).toBe(1);
+    expect(asked).toEqual(['Type "yes" to go ahead: ']);
+    let stdout = '';
+    const yes = await runCli(['destroy', ...common], { stdout: (t) => (stdout += t), stderr: () => {}, prompt: answer('yes') });
+    expect(yes).toBe(0);
+    expect(stdout).toBe(`stack ${stack}: 3 deleted, 0 released\n`);
+    expect(stderr).not.toContain('deleting');
+  }, 60_000);
+
+  test('destroy --yes of a destroyed stack has nothing to do', async () => {
+    const again = await cli(['destroy', ...common, '--yes']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(`stack ${stack}: 0 deleted, 0 released\n`);
   }, 60_000);
 });

@@ -18,7 +18,7 @@ export function notFoundError(what = 'x'): Error {
 
 /** One call the fake cluster saw, for error injection and for checking order. */
 export interface Call {
-  readonly verb: 'get' | 'list' | 'apply' | 'delete';
+  readonly verb: 'get' | 'list' | 'apply' | 'delete' | 'create' | 'replace' | 'patch';
   readonly apiVersion: string;
   readonly kind: string;
   readonly namespace?: string;
@@ -80,6 +80,7 @@ export class FakeKube implements KubeApi {
     for (const k of ['ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'Pod']) this.serve('v1', k);
     this.serve('v1', 'Namespace', false);
     this.serve('apps/v1', 'Deployment');
+    this.serve('coordination.k8s.io/v1', 'Lease');
     this.serve('rbac.authorization.k8s.io/v1', 'Role');
     this.serve('rbac.authorization.k8s.io/v1', 'ClusterRole', false);
     this.serve('apiextensions.k8s.io/v1', 'CustomResourceDefinition', false);
@@ -99,9 +100,10 @@ export class FakeKube implements KubeApi {
   }
 
   /** `verb Kind ns/name` of every write, for asserting order. */
-  public writes(): string[] {
+  public writes(opts: { lock?: boolean } = {}): string[] {
     return this.calls
-      .filter((c) => c.verb === 'apply' || c.verb === 'delete')
+      .filter((c) => c.verb !== 'get' && c.verb !== 'list')
+      .filter((c) => opts.lock !== false || c.kind !== 'Lease')
       .map((c) => `${c.verb}${c.dryRun ? ' (dry run)' : ''} ${c.kind} ${c.namespace ? `${c.namespace}/` : ''}${c.name}`);
   }
 
@@ -167,6 +169,34 @@ export class FakeKube implements KubeApi {
     return this.objects.delete(objectKey(n));
   }
 
+  public async create<T = Record<string, unknown>>(o: KubeObjectLike): Promise<T> {
+    const n = this.record('create', o as KubeObject);
+    if (this.objects.has(objectKey(n))) throw conflictError(`${o.kind} "${n.metadata.name}" already exists`, 'create', o.kind);
+    return structuredClone(this.put(n)) as T;
+  }
+
+  public async replace<T = Record<string, unknown>>(o: KubeObjectLike): Promise<T> {
+    const n = this.record('replace', o as KubeObject);
+    const before = this.objects.get(objectKey(n));
+    if (!before) throw notFoundError(`${o.kind} ${n.metadata.name}`);
+    const rv = (n.metadata as Json).resourceVersion;
+    if (rv !== undefined && rv !== (before.metadata as Json).resourceVersion) {
+      throw conflictError('the object has been modified; please apply your changes to the latest version and try again', 'update', o.kind);
+    }
+    return structuredClone(this.put(n)) as T;
+  }
+
+  public async mergePatch<T = Record<string, unknown>>(o: KubeObjectLike, patch: Record<string, unknown>, fieldManager: string): Promise<T> {
+    const n = this.record('patch', o as KubeObject, { fieldManager });
+    const before = this.objects.get(objectKey(n));
+    if (!before) throw notFoundError(`${o.kind} ${n.metadata.name}`);
+    return structuredClone(this.put(mergePatched(before, patch) as KubeObject)) as T;
+  }
+
+  public async servedResources(): Promise<ResourceInfo[]> {
+    return [...this.served.values()].map((r) => ({ ...r, verbs: ['list', 'get', 'delete', 'patch'] }));
+  }
+
   private normalize(o: KubeObject): KubeObject {
     const r = this.served.get(`${o.apiVersion}/${o.kind}`);
     const namespace = r && !r.namespaced ? undefined : (o.metadata.namespace ?? 'default');
@@ -193,6 +223,21 @@ export class FakeKube implements KubeApi {
     }
     return n;
   }
+}
+
+function conflictError(message: string, verb: string, resource: string): Error {
+  return apiError({ status: 409, method: 'PUT', path: '/', body: { message, reason: 'Conflict' } }, verb, resource);
+}
+
+/** RFC 7386: objects merge, `null` deletes, everything else replaces. */
+function mergePatched(target: unknown, patch: unknown): unknown {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
+  const out: Json = typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as Json) } : {};
+  for (const [k, v] of Object.entries(patch as Json)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatched(out[k], v);
+  }
+  return out;
 }
 
 function stripServer(o: KubeObject): unknown {

@@ -20,7 +20,7 @@ const cm = (name: string, data: Record<string, string> = { k: 'v' }): KubeObject
   data,
 });
 const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app' } };
-const stack = (objects: KubeObject[]): StackManifest => ({ id: 'chart', stackName: 'demo', objects });
+const stack = (objects: KubeObject[]): StackManifest => ({ id: 'chart', stackName: 'demo', stackId: 'demo-0000id', objects });
 
 function toolkit(io = new RecordingIoHost(), cwd = tempDir()): Toolkit {
   return new Toolkit({ ioHost: io, cwd, env: {} });
@@ -69,8 +69,8 @@ describe('Toolkit against a KubeApi', () => {
     const io = new RecordingIoHost();
     const tk = toolkit(io);
     await tk.apply({ kube, stacks: [stack([ns, cm('a')])], skipPreflight: true });
-    const r = await tk.destroy({ kube, stacks: [stack([ns, cm('a')])] });
-    expect(r).toEqual({ dryRun: false, stacks: [{ stack: 'demo', deleted: ['ConfigMap app/a', 'Namespace app'] }] });
+    const r = await tk.destroy({ kube, stacks: [stack([ns, cm('a')])], yes: true });
+    expect(r).toEqual({ dryRun: false, stacks: [{ stack: 'demo', deleted: ['ConfigMap app/a', 'Namespace app'], released: [] }] });
     expect(io.data(MESSAGES.DELETE).map((d) => `${d.stack} ${d.ref}`)).toEqual(['demo ConfigMap app/a', 'demo Namespace app']);
     expect(kube.find('v1', 'ConfigMap', 'a', 'app')).toBeUndefined();
   });

@@ -1,28 +1,35 @@
 import type { ApplyResult } from '../../toolkit/index.js';
 import { type Command, parseCommandArgs, positiveNumber } from '../command.js';
-import { clusterFlags, STACK_CLUSTER_FLAGS } from '../kube-flags.js';
+import { clusterFlags, LOCK_FLAGS, LOCK_FLAGS_USAGE, lockFlags, STACK_CLUSTER_FLAGS } from '../kube-flags.js';
 
 export const applyCommand: Command = {
   name: 'apply',
   summary: 'apply the stack to the cluster with server-side apply (after a preflight check)',
-  usage: `modelstack apply [--app CMD] [--dry-run] [--prune] [--force-conflicts] [--skip-preflight] [--wait] [--timeout SECONDS] [--concurrency N]
+  usage: `modelstack apply [--app CMD] [--dry-run] [--prune] [--allow-mass-delete] [--force-conflicts] [--skip-preflight] [--wait] [--timeout SECONDS] [--concurrency N]
 
   --app CMD             app command (default: "app" in cdk8s.yaml, else "npx tsx stacks/main.ts")
   --dry-run             let the server check everything, write nothing
-  --prune               delete objects this stack applied before and no longer has (listed first);
-                        objects without this stack's ownership marks are never touched
+  --prune               take objects out of the stack that it applied before and no longer has:
+                        deleted when the stack created them, released (kept, without the stack's
+                        marks and fields) when it adopted them; a namespace that holds anything
+                        else is released, never deleted; unmarked objects are never touched
+  --allow-mass-delete   let --prune remove every object of a stack, or more than half of 3 or more
   --force-conflicts     take over fields another field manager owns (otherwise conflicts stop the apply)
   --skip-preflight      apply even when a model's runtime is not installed and healthy
   --wait                wait until every model is Ready, showing progress
   --timeout SECONDS     how long --wait waits (default 600)
   --concurrency N       requests in flight within one stage (default 4)
   --applyset-namespace  namespace of the stack's ownership record (default: default)
+${LOCK_FLAGS_USAGE}
   --kubeconfig FILE, --context NAME  as kubectl
-Order: CRDs, namespaces, RBAC and config, operators, models. Field manager: modelstack.`,
+Order: CRDs, namespaces, RBAC and config, operators, models. Field manager: modelstack/<stack>.
+The stack needs a stackId (ModelStack prop); objects that existed before are shown as adopted.`,
   async run(argv, ctx) {
     const { values } = parseCommandArgs('apply', argv, {
       ...STACK_CLUSTER_FLAGS,
+      ...LOCK_FLAGS,
       prune: { type: 'boolean' },
+      'allow-mass-delete': { type: 'boolean' },
       'force-conflicts': { type: 'boolean' },
       'skip-preflight': { type: 'boolean' },
       wait: { type: 'boolean' },
@@ -37,6 +44,8 @@ Order: CRDs, namespaces, RBAC and config, operators, models. Field manager: mode
       dryRun: values['dry-run'] === true,
       forceConflicts: values['force-conflicts'] === true,
       prune: values.prune === true,
+      allowMassDelete: values['allow-mass-delete'] === true,
+      ...lockFlags(values),
       skipPreflight: values['skip-preflight'] === true,
       waitMs: values.wait ? timeout * 1000 : undefined,
       concurrency,
@@ -51,7 +60,7 @@ export function formatApply(r: ApplyResult): string {
   for (const s of r.stacks) {
     const count = (a: string): number => s.outcomes.filter((o) => o.action === a).length;
     lines.push(
-      `stack ${s.stack}: ${count('created')} created, ${count('configured')} configured, ${count('unchanged')} unchanged, ${count('pruned')} pruned${r.dryRun ? ' (dry run: nothing written)' : ''}`,
+      `stack ${s.stack}: ${count('created')} created, ${count('adopted')} adopted, ${count('configured')} configured, ${count('unchanged')} unchanged, ${count('pruned')} pruned, ${count('released')} released${r.dryRun ? ' (dry run: nothing written)' : ''}`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -1,8 +1,11 @@
 import { applyObserved } from '../../clusterapply/apply-object.js';
 import { groupKind, stackApplySet } from '../../clusterapply/applyset.js';
-import { FIELD_MANAGER } from '../../clusterapply/field-manager.js';
+import { fieldManagerFor } from '../../clusterapply/field-manager.js';
+import { requireStackId } from '../../clusterapply/ownership.js';
+import { release } from '../../clusterapply/release.js';
+import { planRemoval } from '../../clusterapply/removal-plan.js';
 import { normalizeLive } from '../../clusterapply/normalize.js';
-import { ownedObjects, pruneCandidates, readParent } from '../../clusterapply/owned-objects.js';
+import { findOwned, pruneCandidates, readParent } from '../../clusterapply/owned-objects.js';
 import type { KubeApi } from '../../kube/kube-api.js';
 import type { KubeObject, StackManifest } from '../../model/kube-object.js';
 import { type ChangeSet, diffObjects } from '../change-set.js';
@@ -14,8 +17,12 @@ export interface LiveSides {
 
 export interface LiveSidesOptions {
   readonly fieldManager: string;
-  /** Objects the stack owns in the cluster that the synth no longer has (shown as removals). */
+  /** The stack's id: objects the apply would create carry its created-by record, as apply writes them. */
+  readonly stackId?: string;
+  /** Objects the stack owns in the cluster that the synth no longer has and prune deletes (shown as removals). */
   readonly pruneCandidates?: readonly KubeObject[];
+  /** Objects prune would release, before and after (shown as changes). */
+  readonly releases?: ReadonlyArray<{ readonly before: KubeObject; readonly after: KubeObject }>;
 }
 
 /**
@@ -30,11 +37,15 @@ export async function liveSides(kube: KubeApi, desired: readonly KubeObject[], o
   for (const o of desired) {
     // Forced in the dry run only, so a conflict with another manager still shows the change;
     // `apply` itself refuses conflicts unless --force-conflicts.
-    const r = await applyObserved(kube, o, { fieldManager: opts.fieldManager, dryRun: true, force: true });
+    const r = await applyObserved(kube, o, { fieldManager: opts.fieldManager, dryRun: true, force: true, stackId: opts.stackId });
     if (r.before) before.push(normalizeLive(r.before));
     after.push(r.after ? normalizeLive(r.after) : o);
   }
   for (const o of opts.pruneCandidates ?? []) before.push(normalizeLive(o));
+  for (const x of opts.releases ?? []) {
+    before.push(normalizeLive(x.before));
+    after.push(normalizeLive(x.after));
+  }
   return { before, after };
 }
 
@@ -47,15 +58,28 @@ export interface LiveDiffOptions {
 
 /**
  * The live diff of stacks, as `modelstack diff` shows it: the cluster as it is against a dry
- * run of `apply` (field manager "modelstack", ownership marks included), stack by stack.
+ * run of `apply` (field manager "modelstack/<stack>", ownership marks included), stack by
+ * stack. With `prune`, what prune deletes shows as removed and what it releases (adopted
+ * objects, held namespaces) as the change the release makes.
  */
 export async function liveDiff(kube: KubeApi, stacks: readonly StackManifest[], opts: LiveDiffOptions = {}): Promise<ChangeSet> {
   const before: KubeObject[] = [];
   const after: KubeObject[] = [];
   for (const s of stacks) {
-    const { parent, desired } = stackApplySet(s, opts.applySetNamespace);
-    const prune = opts.prune ? pruneCandidates(await ownedObjects(kube, parent, await readParent(kube, parent), desired.map(groupKind)), desired) : [];
-    const sides = await liveSides(kube, desired, { fieldManager: FIELD_MANAGER, pruneCandidates: prune });
+    const { stack, parent, desired } = stackApplySet(s, opts.applySetNamespace);
+    const fieldManager = fieldManagerFor(stack);
+    let deletes: KubeObject[] = [];
+    const releases: Array<{ before: KubeObject; after: KubeObject }> = [];
+    if (opts.prune) {
+      const found = await findOwned(kube, parent, await readParent(kube, parent), desired.map(groupKind), { everywhere: true });
+      const plan = await planRemoval(kube, pruneCandidates(found.objects, desired), { stackId: requireStackId(s, stack, 'diff --prune') });
+      deletes = [...plan.deletes];
+      for (const x of plan.releases) {
+        const { after } = await release(kube, x.object, fieldManager, parent.id, true);
+        releases.push({ before: x.object, after: after ?? x.object });
+      }
+    }
+    const sides = await liveSides(kube, desired, { fieldManager, stackId: s.stackId, pruneCandidates: deletes, releases });
     before.push(...sides.before);
     after.push(...sides.after);
   }

@@ -48,12 +48,14 @@ describe('formatApply', () => {
         },
       ],
     });
-    expect(out).toBe('stack a: 2 created, 0 configured, 1 unchanged, 0 pruned\nstack b: 0 created, 1 configured, 0 unchanged, 1 pruned\n');
+    expect(out).toBe(
+      'stack a: 2 created, 0 adopted, 0 configured, 1 unchanged, 0 pruned, 0 released\nstack b: 0 created, 0 adopted, 1 configured, 0 unchanged, 1 pruned, 0 released\n',
+    );
   });
 
   test('a dry run says nothing was written', () => {
     expect(formatApply({ dryRun: true, stacks: [{ stack: 'a', outcomes: [] }] })).toBe(
-      'stack a: 0 created, 0 configured, 0 unchanged, 0 pruned (dry run: nothing written)\n',
+      'stack a: 0 created, 0 adopted, 0 configured, 0 unchanged, 0 pruned, 0 released (dry run: nothing written)\n',
     );
   });
 });

@@ -7,8 +7,17 @@ const MISSING = '/nonexistent/kubeconfig';
 describe('destroy command', () => {
   test('usage: what it deletes and its flags', () => {
     expect(destroyCommand.name).toBe('destroy');
-    expect(destroyCommand.usage).toContain("Only objects carrying the stack's ownership mark are deleted.");
-    for (const flag of ['--app CMD', '--dry-run', '--applyset-namespace NS', '--kubeconfig FILE', '--context NAME'])
+    expect(destroyCommand.usage).toContain('only objects the stack created are deleted');
+    for (const flag of [
+      '--app CMD',
+      '--yes',
+      '--wait-for-lock SECONDS',
+      '--break-lock',
+      '--dry-run',
+      '--applyset-namespace NS',
+      '--kubeconfig FILE',
+      '--context NAME',
+    ])
       expect(destroyCommand.usage).toContain(flag);
   });
 

@@ -1,4 +1,5 @@
 import { applySetParent, parentObject, withPartOf } from '../../../src/clusterapply/applyset.js';
+import { withOwnershipRecord } from '../../../src/clusterapply/ownership.js';
 import { liveDiff, liveSides } from '../../../src/diff/sources/live.js';
 import type { KubeObject, StackManifest } from '../../../src/model/kube-object.js';
 import { FakeKube, notFoundError } from '../../support/fake-kube.js';
@@ -78,17 +79,28 @@ describe('liveSides', () => {
 });
 
 describe('liveDiff', () => {
-  const stack = (objects: KubeObject[], stackName = 'demo'): StackManifest => ({ id: 'chart', stackName, objects });
+  const stack = (objects: KubeObject[], stackName = 'demo'): StackManifest => ({ id: 'chart', stackName, stackId: `${stackName}-0000id`, objects });
 
   /** A cluster where stack "demo" owns ConfigMaps a and old (its parent in `parentNs`), plus one by hand. */
   function cluster(parentNs = 'default'): FakeKube {
     const c = new FakeKube().serveBuiltins();
     const parent = applySetParent('demo', parentNs);
     c.put(parentObject(parent, 'demo', ['ConfigMap']));
-    for (const n of ['a', 'old']) c.put(withPartOf(cm(n), parent));
+    for (const n of ['a', 'old']) c.put(withOwnershipRecord(withPartOf(cm(n), parent), undefined, 'demo-0000id'));
     c.put(cm('by-hand'));
     return c;
   }
+
+  test('--prune: an adopted object (no created-by record) shows as released, a change dropping the marks, not as a removal', async () => {
+    const c = cluster();
+    c.put(withPartOf(cm('adopted'), applySetParent('demo', 'default')));
+    const cs = await liveDiff(c, [stack([cm('a')])], { prune: true });
+    expect(cs.changes.map((x) => `${x.action} ${x.ref}`)).toEqual(['change ConfigMap app/adopted', 'remove ConfigMap app/old']);
+    const released = cs.changes.find((x) => x.ref === 'ConfigMap app/adopted')!;
+    expect(released.before?.metadata.labels).toEqual({ 'applyset.kubernetes.io/part-of': applySetParent('demo', 'default').id });
+    expect(released.after?.metadata.labels ?? {}).toEqual({});
+    expect(c.find('v1', 'ConfigMap', 'adopted', 'app')?.metadata.labels).toEqual({ 'applyset.kubernetes.io/part-of': applySetParent('demo', 'default').id });
+  });
 
   test('the stacks against a dry run of apply, ownership marks included: an owned object unchanged, a new one added', async () => {
     const c = cluster();

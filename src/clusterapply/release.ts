@@ -1,0 +1,57 @@
+import { ModelstackError } from '../errors.js';
+import type { KubeApi } from '../kube/kube-api.js';
+import type { KubeObject } from '../model/kube-object.js';
+import { APPLYSET_PART_OF } from './applyset.js';
+import { LEGACY_FIELD_MANAGER } from './field-manager.js';
+import { CREATED_BY } from './ownership.js';
+
+export interface ReleaseResult {
+  /** The object as it is (or, in a dry run, would be) after the release. */
+  readonly after?: KubeObject;
+  /**
+   * True when the stack's field values had to stay (dropping them would leave the object
+   * invalid, a 422): only the ownership marks were removed.
+   */
+  readonly keptFields: boolean;
+}
+
+/**
+ * Releases an object from a stack without deleting it: a server-side apply of nothing but its
+ * identity, as the stack's field manager (and the pre-0.2 shared one), drops every field and
+ * mark only the stack set; values another manager also set stay. When that would leave the
+ * object invalid, only the marks are removed.
+ */
+export async function release(kube: KubeApi, o: KubeObject, fieldManager: string, partOf: string, dryRun = false): Promise<ReleaseResult> {
+  const identity: KubeObject = {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    metadata: { name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) },
+  };
+  let after: KubeObject | undefined;
+  let keptFields = false;
+  // Only managers that hold something: an apply as a manager without an entry would add an empty one.
+  const listed = (o.metadata as { managedFields?: Array<{ manager?: string }> }).managedFields?.map((m) => m.manager);
+  const managers = listed ? [fieldManager, LEGACY_FIELD_MANAGER].filter((m) => listed.includes(m)) : [fieldManager];
+  for (const manager of managers) {
+    try {
+      after = await kube.apply<KubeObject>(identity, { fieldManager: manager, dryRun });
+    } catch (e) {
+      if (!(e instanceof ModelstackError && e.code === 'INVALID')) throw e;
+      keptFields = true;
+    }
+  }
+  const current = after ?? o;
+  const stillMarked = current.metadata.labels?.[APPLYSET_PART_OF] === partOf || current.metadata.annotations?.[CREATED_BY] !== undefined;
+  if (stillMarked && !dryRun) {
+    after = await kube.mergePatch<KubeObject>(
+      identity,
+      { metadata: { labels: { [APPLYSET_PART_OF]: null }, annotations: { [CREATED_BY]: null } } },
+      fieldManager,
+    );
+  } else if (stillMarked) {
+    const { [APPLYSET_PART_OF]: _p, ...labels } = current.metadata.labels ?? {};
+    const { [CREATED_BY]: _c, ...annotations } = current.metadata.annotations ?? {};
+    after = { ...current, metadata: { ...current.metadata, labels, annotations } };
+  }
+  return { after, keptFields };
+}
