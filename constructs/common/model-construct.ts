@@ -3,7 +3,9 @@ import { Construct } from 'constructs';
 import type { ModelDescriptor } from '../../src/model/model-descriptor.js';
 import { type RuntimeId, runtimeInfo } from '../../src/runtimes/registry.js';
 import { ModelStack } from '../model-stack.js';
+import { formatIssue } from './issues.js';
 import { renderModelObject } from './model-object.js';
+import { renderedSecretIssues } from './secrets.js';
 import { nameFromId } from '../../src/model/names.js';
 
 /** Props every model construct has, whatever its runtime. */
@@ -69,6 +71,10 @@ export abstract class ModelConstruct<Spec extends object = object> extends Const
       spec: rendered.spec,
     });
     const kind = runtimeInfo(runtime).model;
+    // podTemplate and addJsonPatch can put what the props' checks refuse into the object; check
+    // what is rendered, at synth time, after every JSON patch was added.
+    const apiObject = this.apiObject;
+    this.node.addValidation({ validate: () => renderedSecretIssues(renderedJson(apiObject), kind.kind).map(formatIssue) });
     this.descriptor = {
       runtime,
       apiVersion: `${kind.group}/${kind.version}`,
@@ -77,5 +83,14 @@ export abstract class ModelConstruct<Spec extends object = object> extends Const
       name: this.name,
       ...rendered.facts,
     };
+  }
+}
+
+/** The object as synth writes it; a JSON patch that cannot apply is left for synth to report. */
+function renderedJson(obj: ApiObject): unknown {
+  try {
+    return obj.toJson();
+  } catch {
+    return undefined;
   }
 }

@@ -16,17 +16,28 @@ export class ForbiddenError extends ModelstackError {
     public readonly verb: string,
     public readonly resource: string,
     public readonly namespace?: string,
+    /** The user the API server says was refused, when its message names one. */
+    public readonly user?: string,
   ) {
     super('FORBIDDEN', message, {
-      hint: `ask for RBAC permission to ${verb} ${resource}${namespace ? ` in namespace ${namespace}` : ' (cluster-wide)'}`,
+      hint: `ask for RBAC permission to ${verb} ${resource} ${namespace ? `in namespace ${namespace}` : 'cluster-wide'}`,
       exitCode: 2,
     });
   }
 
-  /** "get customresourcedefinitions.apiextensions.k8s.io" */
+  /** "get customresourcedefinitions.apiextensions.k8s.io cluster-wide", "list pods in namespace a" */
   public get permission(): string {
-    return `${this.verb} ${this.resource}${this.namespace ? ` in namespace ${this.namespace}` : ''}`;
+    return `${this.verb} ${this.resource} ${this.namespace ? `in namespace ${this.namespace}` : 'cluster-wide'}`;
   }
+}
+
+/**
+ * The user named in an API server's 403 message (`... is forbidden: User "alice" cannot list
+ * ...`). A user name, never a credential: the server names who it authenticated.
+ */
+export function forbiddenUser(body: Record<string, unknown> | undefined): string | undefined {
+  const message = typeof body?.message === 'string' ? body.message : '';
+  return /\bUser "([^"]+)" cannot\b/.exec(message)?.[1];
 }
 
 export class ApiStatusError extends ModelstackError {
@@ -55,8 +66,16 @@ export function apiError(f: ApiFailure, verb: string, resource: string, namespac
       return new ModelstackError('KUBECONFIG', `the API server rejected the credentials: ${message}`, {
         hint: 'refresh your credentials or pick another context (--context)',
       });
-    case 403:
-      return new ForbiddenError(`forbidden: cannot ${verb} ${resource}${namespace ? ` in namespace ${namespace}` : ''}`, verb, resource, namespace);
+    case 403: {
+      const user = forbiddenUser(f.body);
+      return new ForbiddenError(
+        `forbidden: ${user ? `user "${user}" ` : ''}cannot ${verb} ${resource}${namespace ? ` in namespace ${namespace}` : ''}`,
+        verb,
+        resource,
+        namespace,
+        user,
+      );
+    }
     case 404:
       return new ApiStatusError('NOT_FOUND', `not found: ${message}`, f);
     case 409:

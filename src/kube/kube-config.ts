@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { findHomeDir, KubeConfig } from '@kubernetes/client-node';
 import { ModelstackError, errorMessage } from '../errors.js';
 
@@ -20,7 +20,7 @@ export function loadKubeConfig(opts: KubeConfigOptions = {}): KubeConfig {
           hint: 'pass --kubeconfig with an existing file, or set KUBECONFIG',
         });
       }
-      kc.loadFromFile(opts.kubeconfig);
+      loadFile(kc, opts.kubeconfig);
     } else {
       // client-node falls back to http://localhost:8080 when it finds no config; kubectl says so instead.
       // Look for ~/.kube/config where client-node will (its findHomeDir reads $HOME only, unlike os.homedir()).
@@ -32,7 +32,7 @@ export function loadKubeConfig(opts: KubeConfigOptions = {}): KubeConfig {
           hint: 'pass --kubeconfig FILE, or set KUBECONFIG',
         });
       }
-      kc.loadFromDefault();
+      loadDefault(kc, home);
     }
   } catch (e) {
     if (e instanceof ModelstackError) throw e;
@@ -60,6 +60,60 @@ export function loadKubeConfig(opts: KubeConfigOptions = {}): KubeConfig {
     });
   }
   return kc;
+}
+
+/**
+ * What client-node's loadFromDefault does, file by file, so an error names the file it is in:
+ * every file of $KUBECONFIG merged (the first one's current context wins), else ~/.kube/config,
+ * else the in-cluster service account.
+ */
+function loadDefault(kc: KubeConfig, home: string | undefined): void {
+  const files = (process.env.KUBECONFIG ?? '').split(delimiter).filter((f) => f !== '');
+  if (files.length > 0) {
+    loadFile(kc, files[0]!);
+    for (const file of files.slice(1)) {
+      const more = new KubeConfig();
+      loadFile(more, file);
+      kc.mergeConfig(more);
+    }
+    return;
+  }
+  if (home && existsSync(home)) loadFile(kc, home);
+  else kc.loadFromDefault();
+}
+
+/**
+ * Loads one kubeconfig file. A kubeconfig holds credentials, so its contents are never
+ * printed: js-yaml's message quotes the lines around a syntax error, so a YAML error is told by
+ * the file, line, column and reason alone (and is not kept as the cause).
+ */
+function loadFile(kc: KubeConfig, file: string): void {
+  try {
+    kc.loadFromFile(file);
+  } catch (e) {
+    const yaml = yamlErrorAt(e);
+    if (yaml) {
+      throw new ModelstackError('KUBECONFIG', `cannot read the kubeconfig ${file}: invalid YAML at line ${yaml.line}, column ${yaml.column}: ${yaml.reason}`, {
+        hint: 'fix the YAML at that line of the file (its contents are not shown: kubeconfigs hold credentials)',
+      });
+    }
+    throw new ModelstackError('KUBECONFIG', `cannot read the kubeconfig ${file}: ${errorMessage(e)}`, { hint: 'check KUBECONFIG or --kubeconfig' });
+  }
+}
+
+/**
+ * Where a js-yaml YAMLException is, and why, without its source excerpt. The few reasons that
+ * quote the document (an unknown tag or alias name) have the quoted part left out.
+ */
+function yamlErrorAt(e: unknown): { line: number; column: number; reason: string } | undefined {
+  if (!(e instanceof Error) || e.name !== 'YAMLException') return undefined;
+  const { reason, mark } = e as Error & { reason?: unknown; mark?: { line?: unknown; column?: unknown } };
+  if (typeof reason !== 'string' || typeof mark?.line !== 'number' || typeof mark.column !== 'number') return undefined;
+  const unquoted = reason
+    .replace(/"[^"]*"/g, '"…"')
+    .replace(/!<[^>]*>/g, '!<…>')
+    .replace(/(malformed|such characters): .*$/, '$1');
+  return { line: mark.line + 1, column: mark.column + 1, reason: unquoted };
 }
 
 /** The namespace of the current context, like kubectl's default. */

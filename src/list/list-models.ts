@@ -20,8 +20,24 @@ export interface ModelRow {
 
 export interface ListResult {
   readonly models: readonly ModelRow[];
-  /** What could not be listed and why (a runtime not installed, a missing permission). */
+  /** Runtimes whose kind is not served (not installed). */
   readonly notes: readonly string[];
+  /** Runtimes whose model kind was listed. */
+  readonly listed: readonly RuntimeId[];
+  /** Model kinds the caller may not list (403): `models` then lacks them. */
+  readonly forbidden: readonly ForbiddenKind[];
+}
+
+/** A model kind the API server refused to list. */
+export interface ForbiddenKind {
+  readonly runtime: RuntimeId;
+  readonly kind: string;
+  /** The resource refused, "rayservices.ray.io". */
+  readonly resource: string;
+  /** "list rayservices.ray.io in namespace llm", "list rayservices.ray.io cluster-wide" */
+  readonly permission: string;
+  /** The user refused, when the API server named it. */
+  readonly user?: string;
 }
 
 export interface ListOptions {
@@ -36,11 +52,15 @@ interface Obj {
 /**
  * Model deployments of both runtimes. The runtime comes from the kind; the
  * `modelstack.io/runtime` label and the older `kubefoundry.io/provider` label are read too,
- * and a label that disagrees with the kind is pointed out.
+ * and a label that disagrees with the kind is pointed out. A kind the caller may not list is
+ * reported in `forbidden`, never taken for "none there" (the toolkit then throws
+ * ListForbiddenError).
  */
 export async function listModels(kube: KubeApi, opts: ListOptions = {}): Promise<ListResult> {
   const models: ModelRow[] = [];
   const notes: string[] = [];
+  const listed: RuntimeId[] = [];
+  const forbidden: ForbiddenKind[] = [];
   for (const adapter of allAdapters()) {
     const { info } = adapter;
     const apiVersion = `${info.model.group}/${info.model.version}`;
@@ -49,13 +69,14 @@ export async function listModels(kube: KubeApi, opts: ListOptions = {}): Promise
       items = await kube.list<Obj>(apiVersion, info.model.kind, { namespace: opts.namespace });
     } catch (e) {
       if (!(e instanceof ForbiddenError)) throw e;
-      notes.push(`${info.displayName}: forbidden: cannot list (missing permission: ${e.permission})`);
+      forbidden.push({ runtime: info.id, kind: info.model.kind, resource: e.resource, permission: e.permission, ...(e.user ? { user: e.user } : {}) });
       continue;
     }
     if (items === undefined) {
       notes.push(`${info.displayName}: not installed (${info.model.kind} ${apiVersion} is not served)`);
       continue;
     }
+    listed.push(info.id);
     for (const item of items) {
       const state = adapter.modelState(item);
       const labels = item.metadata.labels ?? {};
@@ -75,7 +96,7 @@ export async function listModels(kube: KubeApi, opts: ListOptions = {}): Promise
     }
   }
   models.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind));
-  return { models, notes };
+  return { models, notes, listed, forbidden };
 }
 
 /** The older tool wrote provider names like "dynamo" and "kuberay" (sometimes "ray"). */

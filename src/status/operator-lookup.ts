@@ -19,7 +19,7 @@ export async function operatorPods(kube: KubeApi, d: Deployment): Promise<unknow
 export type OperatorLookup =
   | { readonly found: true; readonly deployment: Deployment }
   | { readonly found: false; readonly searched: string }
-  | { readonly found: 'forbidden'; readonly permission: string };
+  | { readonly found: 'forbidden'; readonly permission: string; readonly user?: string };
 
 /**
  * Finds a runtime's operator Deployment by the registry's label selectors: in `namespace`
@@ -42,7 +42,11 @@ export async function findOperator(kube: KubeApi, info: RuntimeInfo, namespace?:
       forbidden = e;
     }
   }
-  return { found: 'forbidden', permission: forbidden?.permission ?? 'list deployments.apps' };
+  return {
+    found: 'forbidden',
+    permission: forbidden?.permission ?? 'list deployments.apps cluster-wide',
+    ...(forbidden?.user ? { user: forbidden.user } : {}),
+  };
 }
 
 async function podsOf(kube: KubeApi, d: Deployment): Promise<unknown[]> {

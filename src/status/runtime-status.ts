@@ -14,6 +14,14 @@ export interface RuntimeStatus {
   readonly healthy: boolean | null;
   readonly version: string | null;
   readonly message: string;
+  /** Set when a check was refused (403): the permission it lacked, and the user refused, if the API server said. */
+  readonly forbidden?: MissingPermission;
+}
+
+export interface MissingPermission {
+  /** "get customresourcedefinitions.apiextensions.k8s.io cluster-wide", "list pods in namespace x" */
+  readonly permission: string;
+  readonly user?: string;
 }
 
 export interface StatusOptions {
@@ -24,7 +32,7 @@ export interface StatusOptions {
 type CrdCheck =
   | { readonly state: 'ok' }
   | { readonly state: 'missing' | 'not-established'; readonly crd: string; readonly why?: string }
-  | { readonly state: 'forbidden'; readonly permission: string };
+  | { readonly state: 'forbidden'; readonly missing: MissingPermission };
 
 /** Checks every runtime: CRDs present and Established, operator Deployment available with ready pods, version. */
 export async function runtimeStatus(kube: KubeApi, opts: StatusOptions = {}): Promise<RuntimeStatus[]> {
@@ -37,7 +45,7 @@ async function oneRuntime(kube: KubeApi, info: RuntimeInfo, opts: StatusOptions)
   const crds = await checkCrds(kube, info);
   const base = { id: info.id, name: info.displayName };
   if (crds.state === 'forbidden') {
-    return { ...base, installed: null, healthy: null, version: null, message: `forbidden: cannot tell (missing permission: ${crds.permission})` };
+    return { ...base, installed: null, healthy: null, version: null, message: cannotCheck(crds.missing), forbidden: crds.missing };
   }
   const installed = crds.state === 'ok';
   const crdMessage =
@@ -49,13 +57,8 @@ async function oneRuntime(kube: KubeApi, info: RuntimeInfo, opts: StatusOptions)
 
   const op = await findOperator(kube, info, opts.namespace);
   if (op.found === 'forbidden') {
-    return {
-      ...base,
-      installed,
-      healthy: null,
-      version: null,
-      message: joinMessages(crdMessage, `forbidden: cannot tell (missing permission: ${op.permission})`),
-    };
+    const missing = missingPermission(op);
+    return { ...base, installed, healthy: null, version: null, message: joinMessages(crdMessage, cannotCheck(missing)), forbidden: missing };
   }
   if (op.found === false) {
     return { ...base, installed, healthy: false, version: null, message: joinMessages(crdMessage, `operator not found (searched ${op.searched})`) };
@@ -67,12 +70,14 @@ async function oneRuntime(kube: KubeApi, info: RuntimeInfo, opts: StatusOptions)
     pods = await operatorPods(kube, op.deployment);
   } catch (e) {
     if (!(e instanceof ForbiddenError)) throw e;
+    const missing = missingPermission(e);
     return {
       ...base,
       installed,
       healthy: null,
       version,
-      message: joinMessages(crdMessage, `operator ${where}: forbidden: cannot tell (missing permission: ${e.permission})`),
+      message: joinMessages(crdMessage, `operator ${where}: ${cannotCheck(missing)}`),
+      forbidden: missing,
     };
   }
   const health = deploymentHealth(op.deployment, pods);
@@ -91,7 +96,7 @@ async function checkCrds(kube: KubeApi, info: RuntimeInfo): Promise<CrdCheck> {
     try {
       obj = await kube.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: crd } });
     } catch (e) {
-      if (e instanceof ForbiddenError) return { state: 'forbidden', permission: e.permission };
+      if (e instanceof ForbiddenError) return { state: 'forbidden', missing: missingPermission(e) };
       throw e;
     }
     if (!obj) return { state: 'missing', crd };
@@ -99,6 +104,15 @@ async function checkCrds(kube: KubeApi, info: RuntimeInfo): Promise<CrdCheck> {
     if (established?.status !== 'True') return { state: 'not-established', crd, why: describeCondition(established) };
   }
   return { state: 'ok' };
+}
+
+function missingPermission(e: { readonly permission: string; readonly user?: string }): MissingPermission {
+  return { permission: e.permission, ...(e.user ? { user: e.user } : {}) };
+}
+
+/** What a refused check says in place of a verdict: it cannot check, and the permission it lacks. */
+function cannotCheck(missing: MissingPermission): string {
+  return `forbidden: cannot check (missing permission: ${missing.permission})`;
 }
 
 function joinMessages(...parts: string[]): string {

@@ -17,8 +17,9 @@ export type { Change, ChangeAction, ChangeSet, ChangeSummary } from '../diff/cha
 export { renderText, type TextOptions } from '../diff/render/text.js';
 export { MARKDOWN_LIMIT, renderMarkdown, type MarkdownOptions } from '../diff/render/markdown.js';
 export { type JsonReport, renderJson, toJsonReport } from '../diff/render/json.js';
-export type { RuntimeStatus } from '../status/runtime-status.js';
-export type { ListResult, ModelRow } from '../list/list-models.js';
+export type { MissingPermission, RuntimeStatus } from '../status/runtime-status.js';
+export type { ForbiddenKind, ListResult, ModelRow } from '../list/list-models.js';
+export { ListForbiddenError } from '../list/list-forbidden-error.js';
 export type { ModelPhase } from '../readiness/model-state.js';
 export { type Layout, LAYOUTS } from '../synth/layout.js';
 export type { SynthResult } from '../synth/synth.js';

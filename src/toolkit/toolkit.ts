@@ -11,6 +11,7 @@ import { objectsOf } from '../diff/sources/synth-objects.js';
 import { ModelstackError } from '../errors.js';
 import { type IoHost, silentIoHost } from '../io/io-host.js';
 import { MESSAGES } from '../io/messages.js';
+import { ListForbiddenError } from '../list/list-forbidden-error.js';
 import { type ListResult, listModels } from '../list/list-models.js';
 import type { KubeObject, StackManifest } from '../model/kube-object.js';
 import { runtimeStatus, type RuntimeStatus } from '../status/runtime-status.js';
@@ -214,16 +215,21 @@ export class Toolkit {
     return { runtimes: await runtimeStatus(kube, { namespace: opts.namespace }) };
   }
 
-  /** Model deployments of both runtimes with phase and replicas. */
+  /**
+   * Model deployments of both runtimes with phase and replicas. Throws ListForbiddenError
+   * (carrying what could be listed) when a model kind may not be listed.
+   */
   public async list(opts: ListOptions = {}): Promise<ListModelsResult> {
     if (opts.allNamespaces && opts.namespace) {
       throw new ModelstackError('USAGE', 'list: -n and -A cannot be used together', { hint: 'pick one' });
     }
     const { kube, defaultNamespace } = connect(opts, this.env);
     const namespace = opts.allNamespaces ? undefined : (opts.namespace ?? defaultNamespace);
-    const result = await listModels(kube, { namespace });
-    for (const note of result.notes) this.ioHost.notify(MESSAGES.LIST_NOTE.make(note, { note }));
-    return { ...result, ...(namespace !== undefined ? { namespace } : {}) };
+    const listed = await listModels(kube, { namespace });
+    for (const note of listed.notes) this.ioHost.notify(MESSAGES.LIST_NOTE.make(note, { note }));
+    const result = { ...listed, ...(namespace !== undefined ? { namespace } : {}) };
+    if (result.forbidden.length > 0) throw new ListForbiddenError(result);
+    return result;
   }
 }
 

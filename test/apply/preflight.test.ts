@@ -85,8 +85,27 @@ describe('preflight', () => {
     const c = cluster(...healthyRuntime(kuberay));
     c.fail = (call) => (call.kind === 'CustomResourceDefinition' ? forbidden('get', 'customresourcedefinitions.apiextensions.k8s.io') : undefined);
     const e = await failure(preflight(c, [RAY]));
-    expect(e.details[0]).toBe(
-      'KubeRay (kuberay) cannot be checked: forbidden: cannot tell (missing permission: get customresourcedefinitions.apiextensions.k8s.io)',
+    expect(e.message).toBe('preflight failed: kuberay cannot be checked for the models of this stack; nothing was written');
+    expect(e.details).toEqual([
+      'KubeRay (kuberay) cannot be checked: forbidden: cannot check (missing permission: get customresourcedefinitions.apiextensions.k8s.io cluster-wide)',
+      '  to check it: ask for RBAC permission to get customresourcedefinitions.apiextensions.k8s.io cluster-wide',
+    ]);
+    expect(e.hint).toBe('get the permissions named above (kubectl auth can-i shows what you may do), or pass --skip-preflight to apply anyway');
+  });
+
+  test('health that cannot be read is "cannot be checked"; a missing CRD is "not installed" whatever else could not be read', async () => {
+    const c = cluster(...healthyRuntime(kuberay));
+    c.fail = (call) => (call.kind === 'Deployment' ? forbidden('list', 'deployments.apps', call.namespace) : undefined);
+    const e = await failure(preflight(c, [RAY, DGD]));
+    expect(e.message).toBe('preflight failed: dynamo not ready; kuberay cannot be checked for the models of this stack; nothing was written');
+    expect(e.details).toEqual([
+      `NVIDIA Dynamo (dynamo) is not installed: CRD ${dynamo.crdNames[0]} not found; forbidden: cannot check (missing permission: list deployments.apps in namespace dynamo-system)`,
+      `  to install: ${dynamo.installHint}`,
+      'KubeRay (kuberay) cannot be checked: forbidden: cannot check (missing permission: list deployments.apps in namespace kuberay-system)',
+      '  to check it: ask for RBAC permission to list deployments.apps in namespace kuberay-system',
+    ]);
+    expect(e.hint).toBe(
+      'install the runtime(s) named above and get the permissions named above (kubectl auth can-i shows what you may do), or pass --skip-preflight to apply anyway',
     );
   });
 

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS } from '../../src/cli/commands/index.js';
 import { type CliStreams, runCli } from '../../src/cli/main.js';
@@ -84,6 +85,27 @@ describe('help and usage', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: --layout "flat" is not one of file-per-chart, file-per-resource\nhint: .*\nModelstackError: /);
     expect(r.stderr).toContain(STACK_FRAME);
+  });
+});
+
+describe('a kubeconfig with a YAML error', () => {
+  test('stderr names the file, line and column; the file is never printed, not even with --debug', async () => {
+    const token = 'cli-test-bearer-token-7c1e';
+    const file = join(tempDir(), 'kubeconfig');
+    writeFileSync(file, ['apiVersion: v1', 'users:', '- name: admin', '  user:', `    token: ${token}`, '   client-key: x', ''].join('\n'));
+    for (const argv of [
+      ['status', '--kubeconfig', file],
+      ['list', '--kubeconfig', file, '--debug'],
+    ]) {
+      const r = await cli(argv);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+        `error: cannot read the kubeconfig ${file}: invalid YAML at line 6, column 4: bad indentation of a mapping entry`,
+        'hint: fix the YAML at that line of the file (its contents are not shown: kubeconfigs hold credentials)',
+      ]);
+      expect(r.stderr).not.toContain(token);
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { JsonPatch } from 'cdk8s';
 import { DynamoModel, type DynamoModelProps, type Engine, ModelStack, secretKey } from '../../index.js';
 import { component, container, errorsOf, type Json, objectsOf, single } from '../support/stacks.js';
 
@@ -353,6 +354,71 @@ describe('DynamoModel podTemplate', () => {
   });
 });
 
+describe('DynamoModel credentials set around the props (podTemplate, addJsonPatch)', () => {
+  const ENV_FIX = "Fix: take it from a Secret: valueFrom: { secretKeyRef: { name: '<secret-name>', key: '<key>' } } in place of value";
+  const HF_FIX = 'Fix: remove it and set hfTokenSecret: secretKey("<secret-name>", "<key>") instead';
+
+  test('a literal credential in podTemplate env is refused at synth, like one in env, without showing it', () => {
+    const problems = errors({
+      podTemplate: { worker: { spec: { containers: [{ name: 'main', env: [{ name: 'OPENAI_API_KEY', value: 'sk-plain-text-key' }] }] } } },
+    });
+    expect(problems).toEqual([
+      '[test/m] spec.components[1].podTemplate.spec.containers[0].env[0].value: "(literal value hidden)" is the credential ' +
+        'OPENAI_API_KEY written as a literal in the rendered DynamoGraphDeployment (set through podTemplate or addJsonPatch); ' +
+        `it would be stored in plain text in your manifests. ${ENV_FIX}`,
+    ]);
+    expect(problems.join('\n')).not.toContain('sk-plain-text-key');
+  });
+
+  test('a Hugging Face token added with addJsonPatch (env or args) is refused at synth, without showing it', () => {
+    const problems = errorsOf((s) => {
+      const m = new DynamoModel(s, 'm', { model: MODEL });
+      m.apiObject!.addJsonPatch(
+        JsonPatch.add('/spec/components/1/podTemplate/spec/containers/0/env', [{ name: 'HF_TOKEN', value: HF_LITERAL }]),
+        JsonPatch.add('/spec/components/0/podTemplate/spec/containers/0/args/-', `--token=${HF_LITERAL}`),
+      );
+    });
+    expect(problems).toEqual([
+      '[test/m] spec.components[0].podTemplate.spec.containers[0].args[2]: "(literal value hidden)" holds a Hugging Face token ' +
+        `written as a literal in the rendered DynamoGraphDeployment. ${HF_FIX}`,
+      '[test/m] spec.components[1].podTemplate.spec.containers[0].env[0].value: "(literal value hidden)" is the credential ' +
+        'HF_TOKEN written as a literal in the rendered DynamoGraphDeployment (set through podTemplate or addJsonPatch); ' +
+        `it would be stored in plain text in your manifests. ${ENV_FIX}`,
+    ]);
+    expect(problems.join('\n')).not.toContain(HF_LITERAL);
+  });
+
+  test('plain settings and Secret references through podTemplate and addJsonPatch pass', () => {
+    const objects = objectsOf((s) => {
+      const m = new DynamoModel(s, 'm', {
+        model: MODEL,
+        podTemplate: {
+          worker: {
+            spec: {
+              containers: [
+                {
+                  name: 'main',
+                  env: [
+                    { name: 'LOG_LEVEL', value: 'debug' },
+                    { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } },
+                  ],
+                },
+              ],
+            },
+          },
+        },
+      });
+      m.apiObject!.addJsonPatch(JsonPatch.add('/spec/components/0/podTemplate/spec/containers/0/env', [{ name: 'TOKENIZERS_PARALLELISM', value: 'false' }]));
+    });
+    const d = single(objects, 'DynamoGraphDeployment');
+    expect(main(component(d, 'worker')).env).toEqual([
+      { name: 'LOG_LEVEL', value: 'debug' },
+      { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } },
+    ]);
+    expect(main(component(d, 'frontend')).env).toEqual([{ name: 'TOKENIZERS_PARALLELISM', value: 'false' }]);
+  });
+});
+
 describe('DynamoModel invalid props', () => {
   test('tensorParallelSize larger than gpusPerWorker', () => {
     expect(errors({ tensorParallelSize: 4, gpusPerWorker: 2 })).toEqual([
@@ -381,10 +447,14 @@ describe('DynamoModel invalid props', () => {
 
   test('hfTokenSecret given as a string', () => {
     const fix = 'Fix: create a Secret holding the token and pass hfTokenSecret: secretKey("<secret-name>", "<key>")';
-    expect(errors({ hfTokenSecret: 'hf-token' })).toEqual([`[test/m] hfTokenSecret: "hf-token" is not a Secret reference. ${fix}`]);
+    // A token of any form (not only hf_...) may be put there by mistake: the value is never echoed.
+    const other = 'sk-live-0123456789abcdef0123456789abcd';
+    expect(errors({ hfTokenSecret: other })).toEqual([`[test/m] hfTokenSecret: "(a string of 38 characters, not shown)" is not a Secret reference. ${fix}`]);
     const literal = errors({ hfTokenSecret: HF_LITERAL });
-    expect(literal).toEqual([`[test/m] hfTokenSecret: "(literal token hidden)" is a token value, not a Secret reference. ${fix}`]);
-    expect(literal.join('\n')).not.toContain(HF_LITERAL);
+    expect(literal).toEqual([`[test/m] hfTokenSecret: "(a string of 27 characters, not shown)" is a Hugging Face token, not a Secret reference. ${fix}`]);
+    const wrapped = errors({ hfTokenSecret: { name: 'hf', key: 'token', value: other } });
+    expect(wrapped).toEqual([`[test/m] hfTokenSecret: "(an object with keys name, key, value, not shown)" is not a Secret reference. ${fix}`]);
+    expect([...literal, ...wrapped, ...errors({ hfTokenSecret: other })].join('\n')).not.toMatch(new RegExp(`${HF_LITERAL}|${other}`));
   });
 
   test('credentials written as env literals', () => {

@@ -1,3 +1,4 @@
+import { JsonPatch } from 'cdk8s';
 import { parse } from 'yaml';
 import { RayModel, type RayModelProps, secretKey } from '../../index.js';
 import { DEFAULT_RAY_VERSION, serveConfig } from '../../constructs/ray-model.js';
@@ -289,6 +290,49 @@ describe('RayModel options', () => {
   });
 });
 
+describe('RayModel credentials set around the props (podTemplate, addJsonPatch)', () => {
+  const HF = 'hf_abcdefghijklmnopqrstuvwx';
+
+  test('a literal credential in a head podTemplate env is refused at synth, without showing it', () => {
+    const problems = errors({
+      head: { podTemplate: { spec: { containers: [{ name: 'ray-head', env: [{ name: 'DB_PASSWORD', value: 'hunter2-plain' }] }] } } },
+    });
+    expect(problems).toEqual([
+      '[test/r] spec.rayClusterConfig.headGroupSpec.template.spec.containers[0].env[0].value: "(literal value hidden)" is the credential ' +
+        'DB_PASSWORD written as a literal in the rendered RayService (set through podTemplate or addJsonPatch); it would be stored in ' +
+        "plain text in your manifests. Fix: take it from a Secret: valueFrom: { secretKeyRef: { name: '<secret-name>', key: '<key>' } } in place of value",
+    ]);
+    expect(problems.join('\n')).not.toContain('hunter2-plain');
+  });
+
+  test('a Hugging Face token added with addJsonPatch is refused whatever the variable is called, and inside serveConfigV2', () => {
+    const problems = errorsOf((s) => {
+      const r = new RayModel(s, 'r', { model: MODEL });
+      r.apiObject!.addJsonPatch(
+        JsonPatch.add('/spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/env', [{ name: 'MY_VAR', value: HF }]),
+        JsonPatch.replace('/spec/serveConfigV2', `applications:\n- runtime_env: {env_vars: {HUGGING_FACE_HUB_TOKEN: ${HF}}}\n`),
+      );
+    });
+    expect(problems).toEqual([
+      '[test/r] spec.rayClusterConfig.workerGroupSpecs[0].template.spec.containers[0].env[0].value: "(literal value hidden)" is the ' +
+        'credential MY_VAR written as a literal in the rendered RayService (set through podTemplate or addJsonPatch); it would be stored ' +
+        "in plain text in your manifests. Fix: take it from a Secret: valueFrom: { secretKeyRef: { name: '<secret-name>', key: '<key>' } } in place of value",
+      '[test/r] spec.serveConfigV2: "(literal value hidden)" holds a Hugging Face token written as a literal in the rendered RayService. ' +
+        'Fix: remove it and set hfTokenSecret: secretKey("<secret-name>", "<key>") instead',
+    ]);
+    expect(problems.join('\n')).not.toContain(HF);
+  });
+
+  test('settings that only look like credentials by name (TOKENIZERS_PARALLELISM, MAX_TOKENS) pass, through podTemplate and env', () => {
+    const env = [
+      { name: 'TOKENIZERS_PARALLELISM', value: 'false' },
+      { name: 'MAX_TOKENS', value: '4096' },
+    ];
+    const rs = rayService({ env: { TOKENIZERS_PARALLELISM: 'false' }, head: { podTemplate: { spec: { containers: [{ name: 'ray-head', env }] } } } });
+    expect(head(rs).env).toEqual(env);
+  });
+});
+
 describe('RayModel invalid props', () => {
   test('engines other than vLLM', () => {
     for (const engine of ['sglang', 'trtllm']) {
@@ -365,7 +409,7 @@ describe('RayModel invalid props', () => {
 
   test('secrets: hfTokenSecret as a string, credentials as env literals', () => {
     expect(errors({ hfTokenSecret: 'hf-token' })).toEqual([
-      '[test/r] hfTokenSecret: "hf-token" is not a Secret reference. ' +
+      '[test/r] hfTokenSecret: "(a string of 8 characters, not shown)" is not a Secret reference. ' +
         'Fix: create a Secret holding the token and pass hfTokenSecret: secretKey("<secret-name>", "<key>")',
     ]);
     expect(errors({ env: { HF_TOKEN: 'hf_abcdefghijklmnopqrstuvwx' } })).toEqual([

@@ -333,4 +333,26 @@ describeWithCluster('apply preflight against a cluster without runtimes', () => 
     expect(await client.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'preflight-ns' } })).toBeUndefined();
     expect(await client.get({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'default', name: 'modelstack-preflight' } })).toBeUndefined();
   });
+
+  // The "restricted" context is the client-certificate user modelstack-restricted, bound to no
+  // role here: the runtime cannot be checked, and preflight must not tell it to install it.
+  test('a user who may not read CRDs is told preflight cannot check the runtime and which permission is missing', async () => {
+    const restricted = clientFor(cluster.info().kubeconfig, 'restricted');
+    const s = stackManifest(
+      'preflight-restricted',
+      (stack) => {
+        new RayModel(stack, 'ray', { model: 'Qwen/Qwen2.5-7B-Instruct' });
+      },
+      { namespace: 'preflight-ns' },
+    );
+    const err = (await apply(restricted, [s], {}, new RecordingIoHost()).catch((e: unknown) => e)) as ModelstackError;
+    expect(err.code).toBe('PREFLIGHT');
+    expect(err.message).toBe('preflight failed: kuberay cannot be checked for the models of this stack; nothing was written');
+    expect(err.details).toEqual([
+      'KubeRay (kuberay) cannot be checked: forbidden: cannot check (missing permission: get customresourcedefinitions.apiextensions.k8s.io cluster-wide)',
+      '  to check it: ask for RBAC permission to get customresourcedefinitions.apiextensions.k8s.io cluster-wide for user "modelstack-restricted"',
+    ]);
+    expect(err.hint).toBe('get the permissions named above (kubectl auth can-i shows what you may do), or pass --skip-preflight to apply anyway');
+    expect([err.message, err.hint, ...err.details].join('\n')).not.toMatch(/install/);
+  });
 });

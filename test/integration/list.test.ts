@@ -1,7 +1,7 @@
 import { runCli } from '../../src/cli/main.js';
 import type { KubeClient } from '../../src/kube/kube-client.js';
 import { listModels } from '../../src/list/list-models.js';
-import { clientFor, createNamespace, describeWithCluster, uniqueNamespace } from './support/cluster.js';
+import { clientFor, createNamespace, describeWithCluster, RESTRICTED_USER, uniqueNamespace } from './support/cluster.js';
 import { applyStatus } from './support/status-writer.js';
 
 const T = '2026-11-01T10:00:00Z';
@@ -194,13 +194,125 @@ describeWithCluster('list against a real kube-apiserver', (kubeconfig) => {
     expect(err).toContain('-n and -A cannot be used together');
   });
 
-  test('a user who may not list the kinds gets a forbidden note, not an empty "nothing there"', async () => {
+  // The test cluster runs RBAC; its kubeconfig's "restricted" context is the client-certificate
+  // user modelstack-restricted, bound to nothing unless a test binds it (see support/cluster.ts).
+  test('a user who may list neither kind gets an error naming what is forbidden, never an empty "nothing there"', async () => {
     const restricted = clientFor(kubeconfig, 'restricted');
-    const { models, notes } = await listModels(restricted, { namespace: nsA });
-    expect(models).toEqual([]);
-    expect(notes).toEqual([
-      `NVIDIA Dynamo: forbidden: cannot list (missing permission: list dynamographdeployments.nvidia.com in namespace ${nsA})`,
-      `KubeRay: forbidden: cannot list (missing permission: list rayservices.ray.io in namespace ${nsA})`,
+    const r = await listModels(restricted, { namespace: nsA });
+    expect(r.models).toEqual([]);
+    expect(r.notes).toEqual([]);
+    expect(r.listed).toEqual([]);
+    expect(r.forbidden).toEqual([
+      {
+        runtime: 'dynamo',
+        kind: 'DynamoGraphDeployment',
+        resource: 'dynamographdeployments.nvidia.com',
+        permission: `list dynamographdeployments.nvidia.com in namespace ${nsA}`,
+        user: 'modelstack-restricted',
+      },
+      {
+        runtime: 'kuberay',
+        kind: 'RayService',
+        resource: 'rayservices.ray.io',
+        permission: `list rayservices.ray.io in namespace ${nsA}`,
+        user: 'modelstack-restricted',
+      },
     ]);
+
+    const run = async (argv: string[]): Promise<{ code: number; out: string; err: string }> => {
+      let out = '';
+      let err = '';
+      const code = await runCli(['list', '--kubeconfig', kubeconfig, '--context', 'restricted', ...argv], {
+        stdout: (t) => (out += t),
+        stderr: (t) => (err += t),
+      });
+      return { code, out, err };
+    };
+    const one = await run(['-n', nsA]);
+    expect(one.code).toBe(2);
+    expect(one.out).toBe('');
+    expect(one.err).toBe(
+      [
+        `error: cannot list DynamoGraphDeployment or RayService in namespace ${nsA}: forbidden for user "modelstack-restricted"`,
+        `  NVIDIA Dynamo: missing permission: list dynamographdeployments.nvidia.com in namespace ${nsA}`,
+        `  KubeRay: missing permission: list rayservices.ray.io in namespace ${nsA}`,
+        `hint: ask for RBAC permission to list dynamographdeployments.nvidia.com and rayservices.ray.io in namespace ${nsA}`,
+        '',
+      ].join('\n'),
+    );
+
+    const all = await run(['-A', '-o', 'json']);
+    expect(all.code).toBe(2);
+    expect(all.out).toBe('');
+    expect(all.err).toBe(
+      [
+        'error: cannot list DynamoGraphDeployment or RayService in all namespaces: forbidden for user "modelstack-restricted"',
+        '  NVIDIA Dynamo: missing permission: list dynamographdeployments.nvidia.com cluster-wide',
+        '  KubeRay: missing permission: list rayservices.ray.io cluster-wide',
+        'hint: ask for RBAC permission to list dynamographdeployments.nvidia.com and rayservices.ray.io cluster-wide, ' +
+          'or list one namespace you may read with -n NAMESPACE',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('a user who may list one kind only sees those models, and an error for the other kind', async () => {
+    // May list RayServices in nsB only.
+    const m = { fieldManager: 'list-test' };
+    await admin.apply(
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'rayservice-reader', namespace: nsB },
+        rules: [{ apiGroups: ['ray.io'], resources: ['rayservices'], verbs: ['list'] }],
+      },
+      m,
+    );
+    await admin.apply(
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'rayservice-reader-restricted', namespace: nsB },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'rayservice-reader' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: RESTRICTED_USER }],
+      },
+      m,
+    );
+    const restricted = clientFor(kubeconfig, 'restricted');
+    // RBAC changes reach the authorizer asynchronously; poll briefly.
+    let r = await listModels(restricted, { namespace: nsB });
+    for (let i = 0; i < 50 && r.forbidden.length > 1; i++) {
+      await new Promise((done) => setTimeout(done, 100));
+      r = await listModels(restricted, { namespace: nsB });
+    }
+    expect(r.listed).toEqual(['kuberay']);
+    expect(r.models.map((x) => x.name)).toEqual(['broken']);
+    expect(r.forbidden.map((f) => f.kind)).toEqual(['DynamoGraphDeployment']);
+
+    let out = '';
+    let err = '';
+    const code = await runCli(['list', '--kubeconfig', kubeconfig, '--context', 'restricted', '-n', nsB], {
+      stdout: (t) => (out += t),
+      stderr: (t) => (err += t),
+    });
+    expect(code).toBe(2);
+    expect(
+      out
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/\s+/).slice(0, 5)),
+    ).toEqual([
+      ['NAME', 'RUNTIME', 'KIND', 'PHASE', 'READY'],
+      ['broken', 'kuberay', 'RayService', 'Failed', '0/2'],
+    ]);
+    expect(err).toBe(
+      [
+        `error: cannot list DynamoGraphDeployment in namespace ${nsB}: forbidden for user "modelstack-restricted"`,
+        `  NVIDIA Dynamo: missing permission: list dynamographdeployments.nvidia.com in namespace ${nsB}`,
+        '  KubeRay: listed (1 model deployment)',
+        `hint: ask for RBAC permission to list dynamographdeployments.nvidia.com in namespace ${nsB}`,
+        '',
+      ].join('\n'),
+    );
   });
 });

@@ -84,13 +84,20 @@ describeWithCluster('status against a real kube-apiserver', () => {
     expect(rows.find((r) => r.id === 'dynamo')!.message).toContain('operator not found (searched namespace kuberay-system');
   });
 
-  test('a user without CRD read permission is told "forbidden: cannot tell", never "not installed"', async () => {
+  // The "restricted" context is the client-certificate user modelstack-restricted, bound to no
+  // role until the next test binds one.
+  test('a user without CRD read permission is told "cannot check" and why, never "not installed"', async () => {
     const restricted = clientFor(info.kubeconfig, 'restricted');
     const s = await byId(restricted);
     for (const id of ['dynamo', 'kuberay']) {
       expect(s[id]).toMatchObject({ installed: null, healthy: null });
-      expect(s[id]!.message).toBe('forbidden: cannot tell (missing permission: get customresourcedefinitions.apiextensions.k8s.io)');
+      expect(s[id]!.message).toBe('forbidden: cannot check (missing permission: get customresourcedefinitions.apiextensions.k8s.io cluster-wide)');
+      expect(s[id]!.forbidden).toEqual({ permission: 'get customresourcedefinitions.apiextensions.k8s.io cluster-wide', user: 'modelstack-restricted' });
     }
+    let out = '';
+    expect(await runCli(['status', '--kubeconfig', info.kubeconfig, '--context', 'restricted'], { stdout: (t) => (out += t), stderr: () => {} })).toBe(0);
+    expect(out).toMatch(/\nkuberay +KubeRay +unknown +unknown +- +forbidden: cannot check \(missing permission: get customresourcedefinitions/);
+    expect(out).not.toMatch(/not installed|not found/);
   });
 
   test('a user who may read CRDs but not deployments gets forbidden for health only', async () => {
@@ -121,7 +128,7 @@ describeWithCluster('status against a real kube-apiserver', () => {
       s = await byId(restricted);
     }
     expect(s.kuberay).toMatchObject({ installed: true, healthy: null });
-    expect(s.kuberay!.message).toContain('forbidden: cannot tell (missing permission: list deployments.apps in namespace kuberay-system)');
+    expect(s.kuberay!.message).toContain('forbidden: cannot check (missing permission: list deployments.apps in namespace kuberay-system)');
   });
 
   test('the CLI prints the same rows as a table and as JSON, honoring --kubeconfig and --context', async () => {

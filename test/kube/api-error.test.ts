@@ -54,14 +54,24 @@ describe('apiError', () => {
     expect(f.message).toBe('forbidden: cannot list deployments.apps in namespace team-a');
     expect(f.hint).toBe('ask for RBAC permission to list deployments.apps in namespace team-a');
     expect(f.permission).toBe('list deployments.apps in namespace team-a');
-    expect([f.verb, f.resource, f.namespace]).toEqual(['list', 'deployments.apps', 'team-a']);
+    expect([f.verb, f.resource, f.namespace, f.user]).toEqual(['list', 'deployments.apps', 'team-a', undefined]);
   });
 
-  test('403 cluster-wide: the hint says cluster-wide, the permission names no namespace', () => {
+  test('403 naming the user (as kube-apiserver does): the user is kept and said', () => {
+    const body = {
+      message:
+        'deployments.apps is forbidden: User "system:serviceaccount:ci:deployer" cannot list resource "deployments" in API group "apps" in the namespace "team-a"',
+    };
+    const f = apiError(failure(403, body), 'list', 'deployments.apps', 'team-a') as ForbiddenError;
+    expect(f.user).toBe('system:serviceaccount:ci:deployer');
+    expect(f.message).toBe('forbidden: user "system:serviceaccount:ci:deployer" cannot list deployments.apps in namespace team-a');
+  });
+
+  test('403 cluster-wide: the hint and the permission say cluster-wide', () => {
     const f = apiError(failure(403), 'get', 'customresourcedefinitions.apiextensions.k8s.io') as ForbiddenError;
     expect(f.message).toBe('forbidden: cannot get customresourcedefinitions.apiextensions.k8s.io');
-    expect(f.hint).toBe('ask for RBAC permission to get customresourcedefinitions.apiextensions.k8s.io (cluster-wide)');
-    expect(f.permission).toBe('get customresourcedefinitions.apiextensions.k8s.io');
+    expect(f.hint).toBe('ask for RBAC permission to get customresourcedefinitions.apiextensions.k8s.io cluster-wide');
+    expect(f.permission).toBe('get customresourcedefinitions.apiextensions.k8s.io cluster-wide');
   });
 
   test('404: NOT_FOUND with the server message, keeping the failure', () => {

@@ -66,8 +66,48 @@ describe('loadKubeConfig', () => {
     writeFileSync(bad, 'clusters: [unclosed\n');
     const e = thrown(() => loadKubeConfig({ kubeconfig: bad }));
     expect(e.code).toBe('KUBECONFIG');
-    expect(e.message).toMatch(/^cannot read the kubeconfig: /);
+    expect(e.message).toBe(`cannot read the kubeconfig ${bad}: invalid YAML at line 2, column 1: unexpected end of the stream within a flow collection`);
+  });
+
+  test('the reasons that quote the document (an alias or tag name) have the quoted part left out', () => {
+    const bad = join(tmp, 'alias');
+    writeFileSync(bad, 'users:\n- name: a\n  user: {token: *secret-alias-token}\n');
+    const e = thrown(() => loadKubeConfig({ kubeconfig: bad }));
+    expect(e.message).toBe(`cannot read the kubeconfig ${bad}: invalid YAML at line 3, column 36: unidentified alias "…"`);
+    writeFileSync(bad, 'users:\n- name: a\n  user: {token: !<secret-tag-token> x}\n');
+    expect(thrown(() => loadKubeConfig({ kubeconfig: bad })).message).not.toContain('secret-tag-token');
+  });
+
+  test('a kubeconfig that is YAML but not a kubeconfig is an error naming the file and the problem', () => {
+    const bad = join(tmp, 'no-server');
+    writeFileSync(bad, 'clusters:\n- name: a\n  cluster: {}\n');
+    const e = thrown(() => loadKubeConfig({ kubeconfig: bad }));
+    expect(e.message).toBe(`cannot read the kubeconfig ${bad}: clusters[0].cluster.server is missing`);
     expect(e.hint).toBe('check KUBECONFIG or --kubeconfig');
+  });
+
+  test('a YAML error names the file, line and column and the reason, never the contents of the file (they hold tokens)', () => {
+    const token = 'test-bearer-token-4f9a';
+    const bad = join(tmp, 'yaml-error');
+    // The token line is followed by a line indented wrongly, so js-yaml's error (and its source
+    // excerpt) is right next to the token.
+    writeFileSync(bad, ['apiVersion: v1', 'kind: Config', 'users:', '- name: admin', '  user:', `    token: ${token}`, '   client-key: x', ''].join('\n'));
+    const e = thrown(() => loadKubeConfig({ kubeconfig: bad }));
+    expect(e.code).toBe('KUBECONFIG');
+    expect(e.message).toBe(`cannot read the kubeconfig ${bad}: invalid YAML at line 7, column 4: bad indentation of a mapping entry`);
+    expect(e.hint).toBe('fix the YAML at that line of the file (its contents are not shown: kubeconfigs hold credentials)');
+    expect(e.details).toEqual([]);
+    expect(e.cause).toBeUndefined();
+    for (const text of [e.message, e.hint, ...e.details, String(e.stack)]) expect(text).not.toContain(token);
+  });
+
+  test('a YAML error in one of several $KUBECONFIG files names that file', () => {
+    const bad = join(tmp, 'yaml-error-2');
+    writeFileSync(bad, 'users:\n- name: a\n  user: {token: "abc-secret-value\n');
+    const e = withEnv({ KUBECONFIG: [file, bad].join(process.platform === 'win32' ? ';' : ':') }, () => thrown(() => loadKubeConfig()));
+    expect(e.code).toBe('KUBECONFIG');
+    expect(e.message).toBe(`cannot read the kubeconfig ${bad}: invalid YAML at line 4, column 1: unexpected end of the stream within a double quoted scalar`);
+    expect(e.message).not.toContain('abc-secret-value');
   });
 
   test('no current context (and no --context) is an error saying how to pick one', () => {

@@ -109,12 +109,16 @@ describe('listModels', () => {
     expect(r.models.map((m) => m.kind)).toEqual(['RayService']);
   });
 
-  test('a kind the user may not list is a forbidden note naming the permission, never an empty list', async () => {
+  test('a kind the user may not list is reported as forbidden, naming the permission, never as an empty list', async () => {
     const c = servingBoth();
     c.put(model('dgd-successful', 'llm'));
     c.fail = (call) => (call.kind === 'RayService' ? forbidden('list', 'rayservices.ray.io', call.namespace) : undefined);
     const r = await listModels(c, { namespace: 'llm' });
-    expect(r.notes).toEqual(['KubeRay: forbidden: cannot list (missing permission: list rayservices.ray.io in namespace llm)']);
+    expect(r.notes).toEqual([]);
+    expect(r.listed).toEqual(['dynamo']);
+    expect(r.forbidden).toEqual([
+      { runtime: 'kuberay', kind: 'RayService', resource: 'rayservices.ray.io', permission: 'list rayservices.ray.io in namespace llm' },
+    ]);
     expect(r.models).toHaveLength(1);
   });
 

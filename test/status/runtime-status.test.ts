@@ -4,7 +4,7 @@ import { forbidden, healthyRuntime, FakeKube } from '../support/fake-kube.js';
 
 const dynamo = runtimeInfo('dynamo');
 const kuberay = runtimeInfo('kuberay');
-const CRD_PERMISSION = 'get customresourcedefinitions.apiextensions.k8s.io';
+const CRD_PERMISSION = 'get customresourcedefinitions.apiextensions.k8s.io cluster-wide';
 
 function cluster(...objects: Array<Record<string, unknown>>): FakeKube {
   const c = new FakeKube().serveBuiltins();
@@ -86,7 +86,7 @@ describe('runtimeStatus', () => {
     });
   });
 
-  test('CRDs may not be read: "cannot tell" (null), never "not installed", and the operator is not looked for', async () => {
+  test('CRDs may not be read: "cannot check" (null), never "not installed", and the operator is not looked for', async () => {
     const c = cluster(...healthyRuntime(dynamo));
     c.fail = (call) => (call.kind === 'CustomResourceDefinition' ? forbidden('get', 'customresourcedefinitions.apiextensions.k8s.io') : undefined);
     const [d] = await runtimeStatus(c);
@@ -96,7 +96,8 @@ describe('runtimeStatus', () => {
       installed: null,
       healthy: null,
       version: null,
-      message: `forbidden: cannot tell (missing permission: ${CRD_PERMISSION})`,
+      message: `forbidden: cannot check (missing permission: ${CRD_PERMISSION})`,
+      forbidden: { permission: CRD_PERMISSION },
     });
     expect(c.calls.filter((x) => x.kind === 'Deployment')).toEqual([]);
   });
@@ -110,7 +111,8 @@ describe('runtimeStatus', () => {
       installed: true,
       healthy: null,
       version: null,
-      message: 'forbidden: cannot tell (missing permission: list deployments.apps in namespace kuberay-system)',
+      message: 'forbidden: cannot check (missing permission: list deployments.apps in namespace kuberay-system)',
+      forbidden: { permission: 'list deployments.apps in namespace kuberay-system' },
     });
   });
 
@@ -118,7 +120,7 @@ describe('runtimeStatus', () => {
     const c = cluster();
     c.fail = (call) => (call.kind === 'Deployment' ? forbidden('list', 'deployments.apps', call.namespace) : undefined);
     expect((await runtimeStatus(c))[0]!.message).toBe(
-      `CRD ${dynamo.crdNames[0]} not found; forbidden: cannot tell (missing permission: list deployments.apps in namespace dynamo-system)`,
+      `CRD ${dynamo.crdNames[0]} not found; forbidden: cannot check (missing permission: list deployments.apps in namespace dynamo-system)`,
     );
   });
 
@@ -131,7 +133,8 @@ describe('runtimeStatus', () => {
       installed: true,
       healthy: null,
       version: dynamo.defaultOperatorVersion,
-      message: 'operator dynamo-system/dynamo-operator: forbidden: cannot tell (missing permission: list pods in namespace dynamo-system)',
+      message: 'operator dynamo-system/dynamo-operator: forbidden: cannot check (missing permission: list pods in namespace dynamo-system)',
+      forbidden: { permission: 'list pods in namespace dynamo-system' },
     });
   });
 

@@ -3,11 +3,11 @@
 // test double); the same calls against a real kube-apiserver are in test/integration.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MESSAGES, ModelstackError, RecordingIoHost, type StackManifest, Toolkit } from '../../src/toolkit/index.js';
+import { ListForbiddenError, MESSAGES, ModelstackError, RecordingIoHost, type StackManifest, Toolkit } from '../../src/toolkit/index.js';
 import { RayModel, Testing } from '../../index.js';
 import { toYaml } from '../../src/synth/render-yaml.js';
 import type { KubeObject } from '../../src/model/kube-object.js';
-import { FakeKube } from '../support/fake-kube.js';
+import { FakeKube, forbidden } from '../support/fake-kube.js';
 import { removeTempDirs, tempDir } from '../support/paths.js';
 import { rejection } from '../support/thrown.js';
 
@@ -84,6 +84,20 @@ describe('Toolkit against a KubeApi', () => {
     expect(r.notes).toHaveLength(2);
     const all = await toolkit().list({ kube: new FakeKube().serveBuiltins(), allNamespaces: true });
     expect(all.namespace).toBeUndefined();
+  });
+
+  test('list: a kind that may not be listed is a ListForbiddenError carrying what was listed, not a shorter list', async () => {
+    const io = new RecordingIoHost();
+    const kube = new FakeKube().serveBuiltins().serve('ray.io/v1', 'RayService');
+    kube.fail = (call) => (call.kind === 'RayService' ? forbidden('list', 'rayservices.ray.io', call.namespace) : undefined);
+    const e = await rejection(toolkit(io).list({ kube, namespace: 'llm' }));
+    expect(e).toBeInstanceOf(ListForbiddenError);
+    expect([e.code, e.exitCode, e.message]).toEqual(['FORBIDDEN', 2, 'cannot list RayService in namespace llm: forbidden']);
+    expect(e.details).toEqual(['KubeRay: missing permission: list rayservices.ray.io in namespace llm']);
+    expect(e.hint).toBe('ask for RBAC permission to list rayservices.ray.io in namespace llm');
+    expect((e as ListForbiddenError).partial).toMatchObject({ namespace: 'llm', models: [], listed: [] });
+    // The runtime that is not served is still said, as before.
+    expect(io.data(MESSAGES.LIST_NOTE).map((d) => d.note)).toEqual(['NVIDIA Dynamo: not installed (DynamoGraphDeployment nvidia.com/v1beta1 is not served)']);
   });
 
   test('status: one row per runtime', async () => {

@@ -1,4 +1,4 @@
-import type { ListResult } from '../../toolkit/index.js';
+import { ListForbiddenError, type ListModelsResult, type ListResult } from '../../toolkit/index.js';
 import { choice, type Command, parseCommandArgs } from '../command.js';
 import { formatTable } from '../format-table.js';
 import { clusterFlags, KUBE_FLAGS, KUBE_FLAGS_USAGE } from '../kube-flags.js';
@@ -18,13 +18,20 @@ ${KUBE_FLAGS_USAGE} (default: the context's namespace)
       output: { type: 'string', short: 'o' },
     });
     const output = choice('-o', values.output as string | undefined, ['table', 'json'] as const, 'table');
-    const result = await ctx.toolkit.list({
-      ...clusterFlags(values),
-      namespace: values.namespace as string | undefined,
-      allNamespaces: values['all-namespaces'] === true,
-    });
-    const json = { models: result.models, notes: result.notes };
-    return { stdout: output === 'json' ? `${JSON.stringify(json, null, 2)}\n` : listTable(result, result.namespace === undefined), exitCode: 0 };
+    const render = (r: ListModelsResult): string =>
+      output === 'json' ? `${JSON.stringify({ models: r.models, notes: r.notes }, null, 2)}\n` : listTable(r, r.namespace === undefined);
+    try {
+      const result = await ctx.toolkit.list({
+        ...clusterFlags(values),
+        namespace: values.namespace as string | undefined,
+        allNamespaces: values['all-namespaces'] === true,
+      });
+      return { stdout: render(result), exitCode: 0 };
+    } catch (e) {
+      // One kind forbidden, the other listed: show what was listed, then the error (exit 2).
+      if (e instanceof ListForbiddenError && e.partial.models.length > 0) ctx.write?.(render(e.partial));
+      throw e;
+    }
   },
 };
 

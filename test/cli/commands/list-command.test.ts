@@ -37,6 +37,8 @@ describe('listTable', () => {
       }),
     ],
     notes: [],
+    listed: ['dynamo', 'kuberay'],
+    forbidden: [],
   };
 
   test('one namespace: no NAMESPACE column; ready/desired; - for no stack', () => {
@@ -57,7 +59,7 @@ describe('listTable', () => {
   });
 
   test('nothing found says so', () => {
-    expect(listTable({ models: [], notes: ['x'] }, true)).toBe('no model deployments found\n');
+    expect(listTable({ models: [], notes: ['x'], listed: [], forbidden: [] }, true)).toBe('no model deployments found\n');
   });
 });
 

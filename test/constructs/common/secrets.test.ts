@@ -29,6 +29,10 @@ describe('secretLiteralIssues', () => {
       TLS_PRIVATE_KEY: 'x',
       LOG_LEVEL: 'debug',
       HF_HOME: '/models',
+      // The words inside longer words are settings, not credentials.
+      TOKENIZERS_PARALLELISM: 'false',
+      MAX_NUM_BATCHED_TOKENS: '8192',
+      SECRETARY: 'x',
     };
     expect(secretLiteralIssues(env, {}).map((i) => i.prop)).toEqual([
       'env.HF_TOKEN',
@@ -67,16 +71,26 @@ describe('hfTokenIssues', () => {
     expect(hfTokenIssues(secretKey('a', 'b'))).toEqual([]);
   });
 
-  test('strings are refused; a token value is hidden', () => {
+  test('anything else is refused and never echoed: only its type and size are said', () => {
+    const fix = 'create a Secret holding the token and pass hfTokenSecret: secretKey("<secret-name>", "<key>")';
     expect(hfTokenIssues('my-secret')).toEqual([
-      {
-        prop: 'hfTokenSecret',
-        value: 'my-secret',
-        problem: 'is not a Secret reference',
-        fix: 'create a Secret holding the token and pass hfTokenSecret: secretKey("<secret-name>", "<key>")',
-      },
+      { prop: 'hfTokenSecret', value: '(a string of 9 characters, not shown)', problem: 'is not a Secret reference', fix },
     ]);
-    expect(hfTokenIssues(TOKEN)[0]).toMatchObject({ value: '(literal token hidden)', problem: 'is a token value, not a Secret reference' });
-    expect(hfTokenIssues(42)[0]).toMatchObject({ value: 42, problem: 'is not a Secret reference' });
+    expect(hfTokenIssues(TOKEN)).toEqual([
+      { prop: 'hfTokenSecret', value: `(a string of ${TOKEN.length} characters, not shown)`, problem: 'is a Hugging Face token, not a Secret reference', fix },
+    ]);
+    const described = (v: unknown): unknown => hfTokenIssues(v)[0]?.value;
+    expect(described(42)).toBe('(a number, not shown)');
+    expect(described(null)).toBe('(null, not shown)');
+    expect(described([TOKEN])).toBe('(an array of 1 item, not shown)');
+    expect(described({ secretKeyRef: secretKey('a', 'b') })).toBe('(an object with key secretKeyRef, not shown)');
+    expect(described({ name: 'hf', key: 'token', value: TOKEN })).toBe('(an object with keys name, key, value, not shown)');
+    expect(described({ name: 'hf', key: 7 })).toBe('(an object with keys name, key, not shown)');
+    expect(JSON.stringify([TOKEN, [TOKEN], { value: TOKEN }].map((v) => hfTokenIssues(v)))).not.toContain(TOKEN);
+  });
+
+  test('an object of the right shape is left to the schema (a Secret name and key may be shown)', () => {
+    expect(hfTokenIssues({ name: 'hf' })).toEqual([]);
+    expect(hfTokenIssues({ name: 'Not_A_Name', key: 'token' })).toEqual([]);
   });
 });

@@ -27,7 +27,22 @@ export function describeWithCluster(name: string, fn: (kubeconfig: string) => vo
   describe(name, () => fn(c.kubeconfig));
 }
 
-export function clientFor(kubeconfig: string, context = 'admin'): KubeClient {
+/**
+ * The user of the test cluster's `restricted` context. The kube-apiserver runs with
+ * --authorization-mode=RBAC and client-certificate authentication (test/cluster/apiserver.go,
+ * pki.go); its kubeconfig has two contexts:
+ * - `admin`: modelstack-admin in group system:masters, allowed everything;
+ * - `restricted`: this user, in no group beyond system:authenticated and bound to no role, so
+ *   every request past discovery is refused with 403, the way a user without permissions is.
+ * A test that needs some permissions grants them with a Role and RoleBinding in its own
+ * namespace (subject: kind User, this name) and polls briefly (RBAC changes reach the authorizer
+ * asynchronously). Never bind it cluster-wide on the shared cluster: other suites rely on it
+ * having no permission; use privateCluster() for cluster-wide grants.
+ */
+export const RESTRICTED_USER = 'modelstack-restricted';
+
+/** A client of the test cluster as the user of `context` (`admin` or `restricted`, see RESTRICTED_USER). */
+export function clientFor(kubeconfig: string, context: 'admin' | 'restricted' = 'admin'): KubeClient {
   return new KubeClient(loadKubeConfig({ kubeconfig, context }));
 }
 
