@@ -29,5 +29,5 @@ export type { ComposeFile, ComposeFlavor } from '../local/compose/compose-types.
 export type { ContainerInfo, LogLine } from '../local/container-engine/container-engine.js';
 export { ENGINE_CHOICES, ENGINE_ENV, ENGINE_ENV_ALIAS, ENGINE_FLAG, ENGINE_FLAG_ALIAS } from '../local/container-engine/detect.js';
 export { type ImageOverrides, parseImageOverrides } from '../local/run/image-overrides.js';
-export type { DownResult } from '../local/run/down.js';
+export type { DownResult, KeptObject } from '../local/run/down.js';
 export type { UpResult, UpService } from '../local/run/up.js';

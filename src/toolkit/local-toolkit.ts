@@ -58,6 +58,8 @@ export interface LocalUpOptions extends LocalProjectOptions, ContainerEngineOpti
   readonly timeoutMs?: number;
   /** Remove containers of this project whose service is gone. @default false */
   readonly removeOrphans?: boolean;
+  /** Keep what a failed or interrupted up created, for "local logs"; `down` removes it. @default false */
+  readonly keepOnFailure?: boolean;
   /** Aborting stops waiting and removes what this `up` started. */
   readonly signal?: AbortSignal;
 }
@@ -102,7 +104,10 @@ export class LocalToolkit {
     return { compose, text, path };
   }
 
-  /** Starts the services in dependency order and waits until each is ready. */
+  /**
+   * Starts the services in dependency order and waits until each is ready. A failed or
+   * interrupted up removes what it created (unless `keepOnFailure`).
+   */
   public async up(opts: LocalUpOptions = {}): Promise<UpResult> {
     const project = await loadProject(this.source(opts));
     const detection = await this.detect(opts);
@@ -113,13 +118,14 @@ export class LocalToolkit {
       services: opts.services ?? [],
       timeoutMs: opts.timeoutMs ?? 600_000,
       removeOrphans: opts.removeOrphans ?? false,
+      keepOnFailure: opts.keepOnFailure ?? false,
       stateDir: defaultStateDir(this.toolkit.env),
       ...(opts.signal ? { signal: opts.signal } : {}),
       io: this.toolkit.ioHost,
     });
   }
 
-  /** Removes the project's containers, network and tmpfs volumes. */
+  /** Removes the project's containers, network and tmpfs volumes: only objects labelled as the project's. */
   public async down(opts: LocalProjectOptions & ContainerEngineOptions = {}): Promise<DownResult> {
     const name = await resolveProjectName(this.source(opts));
     const detection = await this.detect(opts);

@@ -37,11 +37,13 @@ export const localCommand: Command = {
 
   compose [--out FILE] [--app CMD] [--flavor runtime|engine] [--project NAME]
       write the stack as a compose file (to stdout without --out)
-  up [--image NAME=IMAGE]... [--no-gpu] [--timeout SECONDS] [--remove-orphans] [SERVICE...]
+  up [--image NAME=IMAGE]... [--no-gpu] [--timeout SECONDS] [--remove-orphans] [--keep-on-failure] [SERVICE...]
       start the services (and what they depend on) in dependency order and wait until each
       answers its health check on its published port; running containers whose configuration
-      did not change are left alone. Ctrl-C removes what this up started.
-  down                 remove the project's containers, its network and its tmpfs volumes
+      did not change are left alone. A failed up, and Ctrl-C, remove the containers, volumes
+      and network this up created (--keep-on-failure keeps them for "local logs").
+  down                 remove the project's containers, its network and its tmpfs volumes: only
+                       what carries the project's label; anything else is left, with a note
   ps [-o table|json] [SERVICE...]
   logs [--tail N] [-f|--follow] [SERVICE...]
 
@@ -99,6 +101,7 @@ async function upSub(argv: readonly string[], ctx: CommandContext): Promise<Comm
       'no-gpu': { type: 'boolean' },
       timeout: { type: 'string' },
       'remove-orphans': { type: 'boolean' },
+      'keep-on-failure': { type: 'boolean' },
     },
     true,
   );
@@ -113,6 +116,7 @@ async function upSub(argv: readonly string[], ctx: CommandContext): Promise<Comm
       services: positionals,
       timeoutMs: timeout * 1000,
       removeOrphans: values['remove-orphans'] === true,
+      keepOnFailure: values['keep-on-failure'] === true,
       signal,
     }),
   );
@@ -224,7 +228,8 @@ export function formatDown(r: DownResult): string {
   const parts = [`${r.removed.length} container(s) removed`];
   if (r.network) parts.push(`network ${r.network} removed`);
   if (r.volumes.length) parts.push(`${r.volumes.length} tmpfs volume(s) removed`);
-  return `project ${r.project}: ${parts.join(', ')}\n`;
+  const notes = r.kept.map((k) => `left ${k.kind} ${k.name}: ${k.reason}\n`);
+  return `project ${r.project}: ${parts.join(', ')}\n${notes.join('')}`;
 }
 
 export function formatPs(project: string, containers: readonly ContainerInfo[]): string {

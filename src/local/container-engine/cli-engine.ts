@@ -9,6 +9,7 @@ import type {
   GpuSupport,
   Labels,
   LogsOptions,
+  NetworkRemoval,
   PortMapping,
   ProbeResult,
   RunSpec,
@@ -20,9 +21,12 @@ import { parseNames, parsePs } from './parse-ps.js';
 import {
   cliFailure,
   daemonHint,
+  ImageUnavailableError,
+  imageFailureKind,
   INSTALL_HINTS,
   isDaemonUnreachable,
   isNameConflict,
+  isNetworkInUse,
   isNoSuchContainer,
   isNoSuchNetwork,
   isNoSuchVolume,
@@ -81,6 +85,11 @@ export abstract class CliEngine implements ContainerEngine {
   public abstract gpuArgs(gpus: GpuRequest): string[];
   /** [client, server] versions from `version --format '{{json .}}'`. */
   protected abstract versions(version: Record<string, unknown>): { client?: string; server?: string };
+  /**
+   * When a failed `run` printed that its image is not on the machine and could not be pulled:
+   * the engine's reason (its last error line), else undefined.
+   */
+  public abstract imagePullFailure(stderr: string): string | undefined;
 
   /** `rm` flags that kill at once (docker and nerdctl `rm -f` do; podman needs `-t 0`). */
   public removeArgs(name: string): string[] {
@@ -171,17 +180,33 @@ export abstract class CliEngine implements ContainerEngine {
     throw this.failure(['network', 'create', name], r);
   }
 
-  public async removeNetwork(name: string): Promise<void> {
+  public async removeNetwork(name: string): Promise<NetworkRemoval> {
     const r = await this.exec(['network', 'rm', name]);
-    if (r.exitCode === 0 || isNoSuchNetwork(r.stderr)) return;
+    if (r.exitCode === 0) return 'removed';
+    if (isNoSuchNetwork(r.stderr)) return 'absent';
+    if (isNetworkInUse(r.stderr)) return 'in-use';
     throw this.failure(['network', 'rm', name], r);
   }
 
   public async networkExists(name: string): Promise<boolean> {
+    return (await this.networkLabels(name)) !== undefined;
+  }
+
+  public async networkLabels(name: string): Promise<Labels | undefined> {
     const r = await this.exec(['network', 'inspect', name]);
-    if (r.exitCode === 0) return true;
-    if (isNoSuchNetwork(r.stderr)) return false;
-    throw this.failure(['network', 'inspect', name], r);
+    if (r.exitCode !== 0) {
+      if (isNoSuchNetwork(r.stderr)) return undefined;
+      throw this.failure(['network', 'inspect', name], r);
+    }
+    const parsed = JSON.parse(r.stdout.trim() || '[]') as unknown;
+    const first = (Array.isArray(parsed) ? parsed[0] : parsed) as Record<string, unknown> | undefined;
+    if (!first) return undefined;
+    return stringRecord(this.networkLabelsOf(first));
+  }
+
+  /** Where `network inspect` keeps the labels (docker and nerdctl: "Labels"). */
+  protected networkLabelsOf(inspected: Record<string, unknown>): unknown {
+    return inspected.Labels;
   }
 
   public readonly volumeOptions: boolean = true;
@@ -253,12 +278,15 @@ export abstract class CliEngine implements ContainerEngine {
         hint: `remove it with "${this.cli} ${this.removeArgs(spec.name).join(' ')}" if it is not needed`,
       });
     }
+    const clash = r.canceled ? undefined : portConflict(r.stderr);
+    // Checked before "daemon unreachable": a refused registry connection is not the daemon's.
+    const imageReason = r.canceled || clash ? undefined : this.imagePullFailure(r.stderr);
     // docker creates the container before it fails to publish a port, and a killed CLI may
     // leave one: remove it, but only if it is the one this spec describes (its labels).
-    if (!r.notFound && !isDaemonUnreachable(r.stderr)) await this.removeIfOurs(spec);
+    if (!r.notFound && imageReason === undefined && !isDaemonUnreachable(r.stderr)) await this.removeIfOurs(spec);
     if (r.canceled) throw opts.signal?.reason ?? new Error('canceled');
-    const clash = portConflict(r.stderr);
     if (clash) throw portInUseError(clash.hostIp, clash.hostPort, `container "${spec.name}"`);
+    if (imageReason !== undefined) throw new ImageUnavailableError(spec.image, imageFailureKind(imageReason), imageReason, this.name, this.cli);
     throw this.failure(args, r);
   }
 
@@ -374,6 +402,12 @@ export function gpusFlagValue(gpus: GpuRequest): string {
   if ('all' in gpus) return 'all';
   if ('count' in gpus) return String(gpus.count);
   return gpus.deviceIds.length === 1 ? `device=${gpus.deviceIds[0]}` : `"device=${gpus.deviceIds.join(',')}"`;
+}
+
+/** The string entries of a JSON object (labels); {} for null or anything else. */
+function stringRecord(v: unknown): Labels {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return {};
+  return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 function hasLabels(have: Readonly<Record<string, string>>, want: Labels): boolean {

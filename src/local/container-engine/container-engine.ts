@@ -36,6 +36,9 @@ export interface ProbeResult {
 
 export type Labels = Readonly<Record<string, string>>;
 
+/** What `removeNetwork` did. */
+export type NetworkRemoval = 'removed' | 'absent' | 'in-use';
+
 /** `-p [hostIp:][hostPort:]containerPort[/protocol]`; no hostPort picks a free one. */
 export interface PortMapping {
   readonly hostIp?: string;
@@ -128,9 +131,14 @@ export interface ContainerEngine {
   /** Runs the CLI (`version`, `info`) and reports whether it really works. Never throws. */
   probe(): Promise<ProbeResult>;
   createNetwork(name: string, labels?: Labels): Promise<void>;
-  /** Removes a network; a missing one is not an error. */
-  removeNetwork(name: string): Promise<void>;
+  /**
+   * Removes a network: "removed", "absent" (a missing one is not an error), or "in-use" when
+   * containers are still attached (then it is left as it is).
+   */
+  removeNetwork(name: string): Promise<NetworkRemoval>;
   networkExists(name: string): Promise<boolean>;
+  /** The labels of a network (empty when it has none); undefined when there is no such network. */
+  networkLabels(name: string): Promise<Labels | undefined>;
   /** Whether createVolume can pass driver options (`type=tmpfs`…); nerdctl cannot. */
   readonly volumeOptions: boolean;
   createVolume(name: string, opts?: { readonly labels?: Labels; readonly options?: Readonly<Record<string, string>> }): Promise<void>;

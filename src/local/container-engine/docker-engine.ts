@@ -1,4 +1,5 @@
 import { CliEngine, type CliEngineOptions, gpusFlagValue } from './cli-engine.js';
+import { errorLines } from './cli-exec.js';
 import type { GpuRequest } from './container-engine.js';
 
 /** docker, talking to the daemon DOCKER_HOST names (default /var/run/docker.sock). */
@@ -19,6 +20,20 @@ export class DockerEngine extends CliEngine {
 
   public gpuArgs(gpus: GpuRequest): string[] {
     return ['--gpus', gpusFlagValue(gpus)];
+  }
+
+  /**
+   * docker prints "Unable to find image 'X' locally", then the daemon's pull error
+   * ("docker: Error response from daemon: manifest for X not found: manifest unknown", or the
+   * registry's connection error); "Status: Downloaded" means the pull worked and something else failed.
+   */
+  public imagePullFailure(stderr: string): string | undefined {
+    const missing = /Unable to find image '[^']*' locally/.test(stderr) && !/^Status: Downloaded/m.test(stderr);
+    if (!missing && !/pull access denied|manifest unknown/i.test(stderr)) return undefined;
+    return errorLines(stderr)
+      .filter((l) => !/^Unable to find image/.test(l))
+      .map((l) => l.replace(/^docker: /, '').replace(/^Error response from daemon: /, ''))
+      .at(-1);
   }
 
   protected versions(v: Record<string, unknown>): { client?: string; server?: string } {

@@ -37,15 +37,70 @@ export function isNoSuchVolume(stderr: string): boolean {
   return /no such volume|volume .*not found|does not exist|could not be (inspected|removed)/i.test(stderr);
 }
 
+/** `network rm` of a network that containers are still attached to (docker, podman, nerdctl). */
+export function isNetworkInUse(stderr: string): boolean {
+  return /has active endpoints|is in use by container|network is being used|has associated containers/i.test(stderr);
+}
+
 export function isNoSuchNetwork(stderr: string): boolean {
   return /network .*not found|unable to find network|no network found|no such network/i.test(stderr);
 }
 
-/** A CLI that cannot reach its daemon, by the messages docker, podman and nerdctl print. */
+/**
+ * A CLI that cannot reach its daemon, by the messages docker, podman and nerdctl print. Only
+ * failures to reach the daemon's own socket count: a registry that refuses a pull is an image
+ * problem (see imageFailureKind), not an unreachable daemon.
+ */
 export function isDaemonUnreachable(stderr: string): boolean {
-  return /cannot connect to the (docker|podman)|is the docker daemon running|error during connect|cannot access containerd socket|failed to dial|connection refused|connect: no such file or directory|context deadline exceeded/i.test(
+  return /cannot connect to the (docker|podman)|is the docker daemon running|error during connect|cannot access containerd socket|failed to dial "|dial unix \S+: connect: (connection refused|no such file or directory)/i.test(
     stderr,
   );
+}
+
+/** Why an image could not be had: no registry has it, or no registry could be asked. */
+export type ImageFailureKind = 'not-found' | 'pull-failed';
+
+/**
+ * Classifies the engine's reason for an image it could not pull. A network failure (refused,
+ * unresolvable, timed out, TLS) means the registry was never asked, so it wins over "not found".
+ */
+export function imageFailureKind(reason: string): ImageFailureKind {
+  if (
+    /dial tcp|connection refused|connection reset|no such host|i\/o timeout|network is unreachable|tls handshake|server misbehaving|name resolution|context deadline exceeded|gave http response to https client|does not seem to support https|x509|certificate/i.test(
+      reason,
+    )
+  )
+    return 'pull-failed';
+  if (
+    /not found|manifest unknown|pull access denied|repository does not exist|image not known|name unknown|short-name|access to the resource is denied|unauthorized/i.test(
+      reason,
+    )
+  )
+    return 'not-found';
+  return 'pull-failed';
+}
+
+/** `run` failed because the image is not on the machine and could not be pulled. */
+export class ImageUnavailableError extends ModelstackError {
+  public constructor(
+    public readonly image: string,
+    public readonly kind: ImageFailureKind,
+    /** The engine's own words (its last error line). */
+    public readonly reason: string,
+    engine: ContainerEngineName,
+    cli: string,
+  ) {
+    super(
+      'CONTAINER_RUNTIME',
+      kind === 'not-found' ? `image "${image}" was not found: ${reason}` : `image "${image}" is not on this machine and could not be pulled: ${reason}`,
+      {
+        hint:
+          kind === 'not-found'
+            ? `build it or load it into ${engine} (e.g. "${cli} build -t ${image} DIR" or "${cli} load -i FILE"), or check its name and tag ("${cli} login" first for a private registry)`
+            : `its registry could not be reached (network, proxy or TLS settings): build it or load it into ${engine} ("${cli} load -i FILE"), or pull it once the registry is reachable`,
+      },
+    );
+  }
 }
 
 /** The ModelstackError for a failed CLI call that has no more specific meaning. */

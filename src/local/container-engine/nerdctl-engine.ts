@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CliEngine, type CliEngineOptions, gpusFlagValue } from './cli-engine.js';
+import { errorLines } from './cli-exec.js';
 import type { GpuRequest } from './container-engine.js';
 
 /** nerdctl on containerd: CONTAINERD_ADDRESS, or `address` in NERDCTL_TOML, names the socket. */
@@ -26,6 +27,15 @@ export class NerdctlEngine extends CliEngine {
 
   public gpuArgs(gpus: GpuRequest): string[] {
     return ['--gpus', gpusFlagValue(gpus)];
+  }
+
+  /**
+   * nerdctl pulls in the CLI and ends with a logrus fatal line: "failed to resolve reference
+   * \"X\": X: not found", or the registry's connection error under the same words.
+   */
+  public imagePullFailure(stderr: string): string | undefined {
+    if (!/failed to resolve reference|pull access denied|failed to (pull|fetch|copy)/i.test(stderr)) return undefined;
+    return errorLines(stderr).at(-1);
   }
 
   protected versions(v: Record<string, unknown>): { client?: string; server?: string } {

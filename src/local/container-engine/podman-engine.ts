@@ -1,4 +1,5 @@
 import { CliEngine, type CliEngineOptions } from './cli-engine.js';
+import { errorLines } from './cli-exec.js';
 import type { GpuRequest } from './container-engine.js';
 
 /** podman: no daemon; CONTAINERS_CONF (and CONTAINER_HOST for a remote one) select what it uses. */
@@ -28,6 +29,26 @@ export class PodmanEngine extends CliEngine {
   /** Plain `rm -f` first waits the stop timeout (10 s); `-t 0` kills at once like the others. */
   public override removeArgs(name: string): string[] {
     return ['rm', '-f', '-t', '0', name];
+  }
+
+  /**
+   * podman prints "Trying to pull X..." (retry warnings are dropped), then "Error: initializing
+   * source docker://X: …" (or "reading manifest …: manifest unknown"); an unqualified name no
+   * registry is searched for is "short-name … did not resolve"; a pull that worked goes on
+   * with "Writing manifest".
+   */
+  public imagePullFailure(stderr: string): string | undefined {
+    const shortName = /short-name .* did not resolve/i.test(stderr);
+    const pulling = /^Trying to pull /m.test(stderr) && !/^Writing manifest/m.test(stderr);
+    if (!shortName && !pulling && !/image not known/i.test(stderr)) return undefined;
+    return errorLines(stderr)
+      .filter((l) => !/^Trying to pull /.test(l))
+      .at(-1);
+  }
+
+  /** podman 4 (netavark) prints its own network JSON, with lowercase keys. */
+  protected override networkLabelsOf(inspected: Record<string, unknown>): unknown {
+    return inspected.labels;
   }
 
   protected versions(v: Record<string, unknown>): { client?: string; server?: string } {

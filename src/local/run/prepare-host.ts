@@ -9,7 +9,7 @@ import { MESSAGES } from '../../io/messages.js';
 
 /**
  * What the containers need on the host before they start: files for inline configs, host
- * directories for binds, and the declared volumes (ephemeral ones this creates go in the ledger).
+ * directories for binds, and the declared volumes (the ones this creates go in the ledger).
  */
 export async function prepareHost(plan: RunPlan, engine: ContainerEngine, ledger: RollbackLedger, io: IoHost): Promise<void> {
   for (const f of plan.files) {
@@ -31,7 +31,7 @@ export async function prepareHost(plan: RunPlan, engine: ContainerEngine, ledger
       );
     }
     await engine.createVolume(v.name, { labels, ...keep });
-    if (ephemeral) ledger.volumeWasCreated(v.name);
+    ledger.volumeWasCreated(v.name);
     io.notify(MESSAGES.DEBUG.make(`volume ${v.name} created`, {}));
   }
 }

@@ -17,7 +17,15 @@ export interface WaitContext {
   readonly interval: number;
   /** Stops the waits (Ctrl-C, or another service failed). */
   readonly signal: AbortSignal;
+  /** A failed up keeps what it created (else it is removed, and with it the container logs). */
+  readonly keepOnFailure?: boolean;
 }
+
+/** How many of a failed container's last log lines an error carries, and how long each may be. */
+export const LAST_LOG_LINES = 20;
+const LOG_LINE_CHARS = 400;
+/** How long reading those lines may take. */
+const LOGS_TIMEOUT_MS = 10_000;
 
 /** A service that became ready. */
 export interface Readiness {
@@ -36,18 +44,22 @@ export interface Readiness {
 export async function waitReady(ctx: WaitContext, s: ServicePlan): Promise<Readiness> {
   const { engine, io, started, deadline, interval } = ctx;
   let info = await engine.inspect(s.container);
-  const hostPort = s.health?.hostPort ?? info?.ports.find((p) => p.containerPort === s.health?.containerPort)?.hostPort;
-  const host = s.health?.hostIp.includes(':') ? `[${s.health.hostIp}]` : s.health?.hostIp;
-  const url = s.health && hostPort ? `http://${host}:${hostPort}${s.health.path}` : undefined;
-  if (s.health && !url) throw new ModelstackError('LOCAL', `service ${s.service}: port ${s.health.containerPort} was not published by ${engine.name}`);
-  if (url) io.notify(MESSAGES.LOCAL_PROGRESS.make(`${s.service}: waiting for ${url}`, { service: s.service, step: 'waiting' }));
+  let url: string | undefined;
   let last = 'no probe yet';
   let checkedAt = Date.now();
   for (;;) {
     if (!info) throw new ModelstackError('LOCAL', `service ${s.service}: container ${s.container} disappeared`);
+    // Before the ports are read: docker and nerdctl show none for a container that exited.
     if (info.state === 'exited' || info.state === 'dead') {
-      if (!url && info.exitCode === 0) break; // a one-shot service that completed
-      throw await exitedError(engine, s, info);
+      if (!s.health && info.exitCode === 0) break; // a one-shot service that completed
+      throw await exitedError(ctx, s, info);
+    }
+    if (s.health && !url) {
+      const hostPort = s.health.hostPort ?? info.ports.find((p) => p.containerPort === s.health?.containerPort)?.hostPort;
+      if (!hostPort) throw new ModelstackError('LOCAL', `service ${s.service}: port ${s.health.containerPort} was not published by ${engine.name}`);
+      const host = s.health.hostIp.includes(':') ? `[${s.health.hostIp}]` : s.health.hostIp;
+      url = `http://${host}:${hostPort}${s.health.path}`;
+      io.notify(MESSAGES.LOCAL_PROGRESS.make(`${s.service}: waiting for ${url}`, { service: s.service, step: 'waiting' }));
     }
     if (url) {
       const r = await probeHttp(url, Math.max(200, Math.min(2000, deadline - Date.now())), ctx.signal);
@@ -59,8 +71,8 @@ export async function waitReady(ctx: WaitContext, s: ServicePlan): Promise<Readi
     if (Date.now() >= deadline) {
       const secs = Number(((deadline - started) / 1000).toFixed(1));
       throw new ModelstackError('TIMEOUT', `service ${s.service} was not ready within ${secs}s`, {
-        details: url ? [`last probe: GET ${url}: ${last}`] : [`container state: ${info.state}`],
-        hint: `see "modelstack local logs ${s.service}"; a model download can take long: raise --timeout`,
+        details: [url ? `last probe: GET ${url}: ${last}` : `container state: ${info.state}`, ...(await lastLogLines(engine, s.container))],
+        hint: `${logsHint(ctx, s.service)}; a model download can take long: raise --timeout`,
       });
     }
     await sleep(interval, ctx.signal);
@@ -82,12 +94,12 @@ export async function waitCompleted(ctx: WaitContext, s: ServicePlan): Promise<v
     if (!info) throw new ModelstackError('LOCAL', `service ${s.service}: container ${s.container} disappeared`);
     if (info.state === 'exited' || info.state === 'dead') {
       if (info.exitCode === 0) return;
-      throw await exitedError(engine, s, info, 'exited with code ' + info.exitCode);
+      throw await exitedError(ctx, s, info, 'exited with code ' + info.exitCode);
     }
     if (Date.now() >= deadline) {
       throw new ModelstackError('TIMEOUT', `service ${s.service} did not complete within ${Number(((deadline - started) / 1000).toFixed(1))}s`, {
-        details: [`container state: ${info.state}`],
-        hint: `see "modelstack local logs ${s.service}"`,
+        details: [`container state: ${info.state}`, ...(await lastLogLines(engine, s.container))],
+        hint: logsHint(ctx, s.service),
       });
     }
     await sleep(interval, ctx.signal);
@@ -95,15 +107,38 @@ export async function waitCompleted(ctx: WaitContext, s: ServicePlan): Promise<v
 }
 
 async function exitedError(
-  engine: ContainerEngine,
+  ctx: WaitContext,
   s: ServicePlan,
   info: ContainerInfo,
   what = `exited with code ${info.exitCode} before it was ready`,
 ): Promise<ModelstackError> {
-  const lines: string[] = [];
-  await engine.logs(s.container, { tail: 15, onLine: (l) => lines.push(l.text) }).catch(() => {});
   return new ModelstackError('LOCAL', `service ${s.service} ${what}`, {
-    details: lines.length ? ['last log lines:', ...lines.map((l) => `  ${l}`)] : [],
-    hint: `see "modelstack local logs ${s.service}"`,
+    details: await lastLogLines(ctx.engine, s.container),
+    hint: logsHint(ctx, s.service),
   });
+}
+
+/**
+ * The container's last LAST_LOG_LINES log lines (each cut to LOG_LINE_CHARS) as error details:
+ * `up` removes what a failed run created, so the error is where they remain. Reading them is
+ * bounded by LOGS_TIMEOUT_MS; lines that cannot be read are left out.
+ */
+async function lastLogLines(engine: ContainerEngine, container: string): Promise<string[]> {
+  const lines: string[] = [];
+  const signal = AbortSignal.timeout(LOGS_TIMEOUT_MS);
+  await engine
+    .logs(container, {
+      tail: LAST_LOG_LINES,
+      signal,
+      onLine: (l) => lines.push(l.text.length > LOG_LINE_CHARS ? `${l.text.slice(0, LOG_LINE_CHARS)}…` : l.text),
+    })
+    .catch(() => {});
+  const kept = lines.slice(-LAST_LOG_LINES);
+  return kept.length ? ['last log lines:', ...kept.map((l) => `  ${l}`)] : [];
+}
+
+function logsHint(ctx: WaitContext, service: string): string {
+  return ctx.keepOnFailure
+    ? `see "modelstack local logs ${service}"`
+    : `a failed up removes the containers it created: "modelstack local up --keep-on-failure" keeps them for "modelstack local logs ${service}"`;
 }

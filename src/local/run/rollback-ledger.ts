@@ -1,16 +1,16 @@
-import { errorMessage, ModelstackError } from '../../errors.js';
+import { errorMessage, isModelstackError, ModelstackError } from '../../errors.js';
 import type { ContainerEngine } from '../container-engine/container-engine.js';
 
 /**
- * What one `up` changed, so an interrupt (Ctrl-C) can undo exactly that and nothing the
- * project had before: containers it created are removed and ones it started are stopped, the
- * ephemeral volumes and the network it created are removed.
+ * What one `up` changed, so a failure or an interrupt (Ctrl-C) can undo exactly that and
+ * nothing the project had before: containers it created are removed and ones it started are
+ * stopped, the volumes and the network it created are removed.
  */
 export class RollbackLedger {
   private network?: string;
-  /** Ephemeral volumes this up created (removed on interrupt; others hold data and stay). */
+  /** Volumes this up created. */
   private readonly volumes: string[] = [];
-  /** Containers this up created (removed on interrupt) or started (stopped on interrupt). */
+  /** Containers this up created (removed on undo) or started (stopped on undo). */
   private readonly containers: { readonly name: string; readonly undo: 'remove' | 'stop' }[] = [];
 
   public get networkCreated(): boolean {
@@ -33,11 +33,20 @@ export class RollbackLedger {
     this.containers.push({ name, undo: 'stop' });
   }
 
+  /** Everything recorded, for a message (e.g. what a failed up kept). */
+  public describe(): string[] {
+    return [
+      ...this.containers.map((c) => `${c.undo === 'remove' ? 'created' : 'started'} ${c.name}`),
+      ...this.volumes.map((v) => `created volume ${v}`),
+      ...(this.network !== undefined ? [`created network ${this.network}`] : []),
+    ];
+  }
+
   /**
    * Undoes everything recorded, newest container first, then the volumes and the network; a
-   * step that fails is reported and the others still run. Returns the error `up` rejects with.
+   * step that fails is reported and the others still run. Returns what was done, one line each.
    */
-  public async rollback(engine: ContainerEngine): Promise<ModelstackError> {
+  public async undo(engine: ContainerEngine): Promise<string[]> {
     const done: string[] = [];
     for (const c of [...this.containers].reverse()) {
       try {
@@ -58,15 +67,35 @@ export class RollbackLedger {
     }
     if (this.network !== undefined) {
       try {
-        await engine.removeNetwork(this.network);
-        done.push(`removed network ${this.network}`);
+        const outcome = await engine.removeNetwork(this.network);
+        done.push(outcome === 'in-use' ? `could not remove network ${this.network}: containers of others use it` : `removed network ${this.network}`);
       } catch (e) {
         done.push(`could not remove network ${this.network}: ${errorMessage(e)}`);
       }
     }
+    return done;
+  }
+
+  /** Undoes everything after an interrupt; returns the error `up` rejects with (exit code 130). */
+  public async rollback(engine: ContainerEngine): Promise<ModelstackError> {
+    const done = await this.undo(engine);
     return new ModelstackError('LOCAL', done.length ? 'interrupted: undid what this up started' : 'interrupted before anything was started', {
       details: done,
       exitCode: 130,
+    });
+  }
+
+  /** Undoes everything after `up` failed with `error`; returns that error with what was undone added. */
+  public async rollbackAfter(engine: ContainerEngine, error: unknown): Promise<unknown> {
+    const done = await this.undo(engine);
+    if (done.length === 0) return error;
+    const undone = ['undid what this up created:', ...done.map((d) => `  ${d}`)];
+    if (!isModelstackError(error)) return new ModelstackError('LOCAL', errorMessage(error), { details: undone, cause: error });
+    return new ModelstackError(error.code, error.message, {
+      ...(error.hint ? { hint: error.hint } : {}),
+      details: [...error.details, ...undone],
+      exitCode: error.exitCode,
+      cause: error,
     });
   }
 }

@@ -1,7 +1,7 @@
 import { isModelstackError, ModelstackError } from '../../errors.js';
 import { type IoHost, silentIoHost } from '../../io/io-host.js';
 import type { ContainerEngine, ContainerEngineName, ContainerInfo, GpuSupport, PublishedPort } from '../container-engine/container-engine.js';
-import { portInUseError } from '../container-engine/engine-errors.js';
+import { ImageUnavailableError, portInUseError } from '../container-engine/engine-errors.js';
 import { CONFIG_HASH_LABEL, PROJECT_LABEL, SERVICE_LABEL } from '../local-labels.js';
 import type { ComposeProject } from './compose-model.js';
 import { portFree, portFreeWithin } from './port-check.js';
@@ -49,6 +49,11 @@ export interface UpOptions extends PlanOptions {
   readonly removeOrphans?: boolean;
   /** Pause between readiness probes. @default 500 */
   readonly pollIntervalMs?: number;
+  /**
+   * Keep what a failed or interrupted up created (containers, volumes, network) for inspection
+   * ("local logs"); `down` removes it. @default false (a failed up removes what it created)
+   */
+  readonly keepOnFailure?: boolean;
 }
 
 /**
@@ -72,13 +77,22 @@ export async function up(project: ComposeProject, engine: ContainerEngine, opts:
   for (const w of plan.warnings) io.notify(MESSAGES.LOCAL_WARNING.make(w, {}));
 
   const ledger = new RollbackLedger();
-  const waits: WaitContext = { engine, io, started, deadline, interval, signal: waitSignal };
+  const keepOnFailure = opts.keepOnFailure === true;
+  const waits: WaitContext = { engine, io, started, deadline, interval, signal: waitSignal, keepOnFailure };
   try {
     signal.throwIfAborted();
-    if (!(await engine.networkExists(plan.network))) {
+    const networkLabels = await engine.networkLabels(plan.network);
+    if (!networkLabels) {
       await engine.createNetwork(plan.network, { [PROJECT_LABEL]: plan.project });
       ledger.networkWasCreated(plan.network);
       io.notify(MESSAGES.LOCAL_PROGRESS.make(`network ${plan.network} created`, { step: 'network-created' }));
+    } else if (networkLabels[PROJECT_LABEL] !== plan.project) {
+      io.notify(
+        MESSAGES.LOCAL_WARNING.make(
+          `network ${plan.network} exists but was not created by modelstack for project ${plan.project} (no label ${PROJECT_LABEL}=${plan.project}): the containers join it, and "modelstack local down" leaves it`,
+          {},
+        ),
+      );
     }
     await prepareHost(plan, engine, ledger, io);
     const existing = await engine.list({ [PROJECT_LABEL]: plan.project }, SERVICE_LABEL);
@@ -119,8 +133,17 @@ export async function up(project: ComposeProject, engine: ContainerEngine, opts:
       warnings: plan.warnings,
     };
   } catch (e) {
+    if (keepOnFailure && signal.aborted) {
+      throw new ModelstackError('LOCAL', 'interrupted: kept what this up started (keep on failure)', {
+        details: ledger.describe(),
+        hint: '"modelstack local down" removes the project',
+        exitCode: 130,
+      });
+    }
+    if (keepOnFailure) throw e;
     if (signal.aborted) throw await ledger.rollback(engine);
-    throw e;
+    // A failed up leaves nothing it created behind (the error carries the last log lines).
+    throw await ledger.rollbackAfter(engine, e);
   }
 
   async function reconcile(s: ServicePlan, current: ContainerInfo | undefined): Promise<ServiceAction> {
@@ -172,6 +195,13 @@ export async function up(project: ComposeProject, engine: ContainerEngine, opts:
 /** Names the service in an engine error (a port clash the engine found, a failed run). */
 function withService(e: unknown, service: string): unknown {
   if (!isModelstackError(e)) return e;
+  if (e instanceof ImageUnavailableError) {
+    return new ModelstackError(e.code, `service ${service}: ${e.message}`, {
+      hint: `${e.hint ?? ''}; or run service ${service} from another image: --image ${service}=IMAGE`,
+      exitCode: e.exitCode,
+      cause: e,
+    });
+  }
   const message = /^port .* is in use: cannot start container/.test(e.message)
     ? e.message.replace(/cannot start container .*$/, `cannot start service ${service}`)
     : `service ${service}: ${e.message}`;

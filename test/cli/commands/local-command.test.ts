@@ -115,10 +115,22 @@ describe('output', () => {
         'a        demo-a     running       127.0.0.1:18000->8080/tcp  img\n' +
         'b        demo-b     exited (137)  -                          img\n',
     );
-    expect(formatDown({ project: 'demo', removed: ['a', 'b'], network: 'demo_default', volumes: ['demo_disc'] })).toBe(
+    expect(formatDown({ project: 'demo', removed: ['a', 'b'], network: 'demo_default', volumes: ['demo_disc'], kept: [] })).toBe(
       'project demo: 2 container(s) removed, network demo_default removed, 1 tmpfs volume(s) removed\n',
     );
-    expect(formatDown({ project: 'demo', removed: [], volumes: [] })).toBe('project demo: 0 container(s) removed\n');
+    expect(formatDown({ project: 'demo', removed: [], volumes: [], kept: [] })).toBe('project demo: 0 container(s) removed\n');
+    // what down left, one note a line
+    expect(
+      formatDown({
+        project: 'demo',
+        removed: [],
+        volumes: [],
+        kept: [
+          { kind: 'network', name: 'demo_default', reason: 'not ours' },
+          { kind: 'volume', name: 'demo_cache', reason: 'data' },
+        ],
+      }),
+    ).toBe('project demo: 0 container(s) removed\nleft network demo_default: not ours\nleft volume demo_cache: data\n');
   });
 
   test('the usage starts with the command and documents every subcommand', () => {

@@ -17,6 +17,7 @@ import { createContainerEngine } from '../../../src/local/container-engine/detec
 import { removeTempDirs, repoRoot, tempDir } from '../../support/paths.js';
 import { describeWith, gate, type EngineUnderTest, uniqueProject } from './engine-env.js';
 import { rejection } from '../../support/thrown.js';
+import { failureSuite } from './failure-suite.js';
 
 const TOKEN = 'hf_modelstack_test_token';
 
@@ -74,6 +75,7 @@ async function get(url: string): Promise<string> {
 export async function engineSuite(name: ContainerEngineName): Promise<void> {
   const g = await gate(name);
   describeWith(`local run on ${name}`, [g], ([rt]) => suite(rt!));
+  describeWith(`local run failures on ${name}`, [g], ([rt]) => failureSuite(rt!));
 }
 
 function suite(rt: EngineUnderTest): void {
@@ -270,6 +272,6 @@ function suite(rt: EngineUnderTest): void {
     expect(await rt.engine.volumeExists(other)).toBe(true);
     expect(await ps(rt.engine, { project })).toEqual([]);
     expect(await rt.engine.networkExists(`${project}_default`)).toBe(false);
-    expect(await down(rt.engine, { project })).toEqual({ project, removed: [], volumes: [] });
+    expect(await down(rt.engine, { project })).toMatchObject({ project, removed: [], volumes: [], kept: [{ kind: 'volume', name: `${project}_cache` }] });
   });
 }

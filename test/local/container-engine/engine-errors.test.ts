@@ -2,7 +2,7 @@ import { errorLines } from '../../../src/local/container-engine/cli-exec.js';
 import { DockerEngine } from '../../../src/local/container-engine/docker-engine.js';
 import { NerdctlEngine } from '../../../src/local/container-engine/nerdctl-engine.js';
 import { PodmanEngine } from '../../../src/local/container-engine/podman-engine.js';
-import { portConflict } from '../../../src/local/container-engine/engine-errors.js';
+import { ImageUnavailableError, imageFailureKind, isDaemonUnreachable, portConflict } from '../../../src/local/container-engine/engine-errors.js';
 import { fail, fixture, NOT_FOUND, ok, ScriptedCli } from './fixtures.js';
 import { rejection } from '../../support/thrown.js';
 
@@ -115,11 +115,164 @@ describe('run failures', () => {
   test('another failure: the command and the first error line', async () => {
     cli = new ScriptedCli().on(
       ['run'],
-      fail(125, "Unable to find image 'nope:latest' locally\ndocker: Error response from daemon: pull access denied for nope"),
+      fail(
+        126,
+        'docker: Error response from daemon: failed to create task for container: OCI runtime create failed: exec: "nope": executable file not found in $PATH\nsecond line',
+      ),
     );
-    const e = await rejection(new DockerEngine({ exec: cli.exec }).run({ name: 'a', image: 'nope' }));
-    expect(e.message).toBe("docker run a failed: Unable to find image 'nope:latest' locally");
-    expect(e.details).toEqual(['docker: Error response from daemon: pull access denied for nope']);
+    const e = await rejection(new DockerEngine({ exec: cli.exec }).run({ name: 'a', image: 'img' }));
+    expect(e.message).toMatch(/^docker run a failed: docker: Error response from daemon: failed to create task/);
+    expect(e.details).toEqual(['second line']);
+  });
+});
+
+/**
+ * What the three CLIs printed on the project machine for `run` of an image that is not on it:
+ * "missing" from a loopback registry that answers 404 for every manifest, "refused" from
+ * 127.0.0.1:9 where nothing listens (see test/integration/local/failure-suite.ts).
+ */
+const PULL = {
+  docker: {
+    missing:
+      "Unable to find image '127.0.0.1:5999/ms/missing:1' locally\ndocker: Error response from daemon: manifest for 127.0.0.1:5999/ms/missing:1 not found: manifest unknown: manifest unknown\n\nRun 'docker run --help' for more information\n",
+    refused:
+      "Unable to find image '127.0.0.1:9/ms/missing:1' locally\ndocker: Error response from daemon: Get \"http://127.0.0.1:9/v2/\": dial tcp 127.0.0.1:9: connect: connection refused\n\nRun 'docker run --help' for more information\n",
+    noHost:
+      "Unable to find image 'no-such-image-xyz:1' locally\ndocker: Error response from daemon: Get \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host\n\nRun 'docker run --help' for more information\n",
+  },
+  podman: {
+    missing:
+      'Trying to pull 127.0.0.1:5999/ms/missing:1...\nError: initializing source docker://127.0.0.1:5999/ms/missing:1: reading manifest 1 in 127.0.0.1:5999/ms/missing: manifest unknown: manifest unknown\n',
+    refused:
+      'Trying to pull 127.0.0.1:9/ms/missing:1...\ntime="2026-11-29T14:37:52Z" level=warning msg="Failed, retrying in 1s ... (1/3). Error: initializing source docker://127.0.0.1:9/ms/missing:1: pinging container registry 127.0.0.1:9: Get \\"https://127.0.0.1:9/v2/\\": dial tcp 127.0.0.1:9: connect: connection refused"\nError: initializing source docker://127.0.0.1:9/ms/missing:1: pinging container registry 127.0.0.1:9: Get "https://127.0.0.1:9/v2/": dial tcp 127.0.0.1:9: connect: connection refused\n',
+    shortName:
+      'Error: short-name "nosuchshort" did not resolve to an alias and no unqualified-search registries are defined in "/etc/containers/registries.conf"\n',
+  },
+  nerdctl: {
+    missing:
+      'time="2026-11-29T14:37:55Z" level=info msg="fetch failed after status: 404 Not Found" host="127.0.0.1:5999"\ntime="2026-11-29T14:37:55Z" level=fatal msg="failed to resolve reference \\"127.0.0.1:5999/ms/missing:1\\": 127.0.0.1:5999/ms/missing:1: not found"\n',
+    refused:
+      'time="2026-11-29T14:37:56Z" level=info msg="fetch failed" error="failed to do request: Head \\"http://127.0.0.1:9/v2/ms/missing/manifests/1\\": dial tcp 127.0.0.1:9: connect: connection refused" host="127.0.0.1:9"\ntime="2026-11-29T14:37:56Z" level=error msg="server \\"127.0.0.1:9\\" does not seem to support HTTPS" error="failed to resolve reference \\"127.0.0.1:9/ms/missing:1\\": failed to do request: Head \\"http://127.0.0.1:9/v2/ms/missing/manifests/1\\": dial tcp 127.0.0.1:9: connect: connection refused"\ntime="2026-11-29T14:37:56Z" level=fatal msg="failed to resolve reference \\"127.0.0.1:9/ms/missing:1\\": failed to do request: Head \\"http://127.0.0.1:9/v2/ms/missing/manifests/1\\": dial tcp 127.0.0.1:9: connect: connection refused"\n',
+  },
+};
+
+describe('an image that is not on the machine', () => {
+  const engines = {
+    docker: () => new DockerEngine({ exec: cli.exec }),
+    podman: () => new PodmanEngine({ exec: cli.exec }),
+    nerdctl: () => new NerdctlEngine({ exec: cli.exec }),
+  };
+
+  test.each([
+    ['docker', PULL.docker.missing, 'manifest for 127.0.0.1:5999/ms/missing:1 not found: manifest unknown: manifest unknown'],
+    [
+      'podman',
+      PULL.podman.missing,
+      'initializing source docker://127.0.0.1:5999/ms/missing:1: reading manifest 1 in 127.0.0.1:5999/ms/missing: manifest unknown: manifest unknown',
+    ],
+    ['nerdctl', PULL.nerdctl.missing, 'failed to resolve reference "127.0.0.1:5999/ms/missing:1": 127.0.0.1:5999/ms/missing:1: not found'],
+  ] as const)('%s: no registry has it: "not found" with the engine\'s reason and a build/load hint, no container lookup', async (name, stderr, reason) => {
+    cli = new ScriptedCli().on(['run'], fail(125, stderr));
+    const e = await rejection(engines[name]().run({ ...SPEC, image: '127.0.0.1:5999/ms/missing:1' }));
+    expect(e).toBeInstanceOf(ImageUnavailableError);
+    expect(e).toMatchObject({ code: 'CONTAINER_RUNTIME', kind: 'not-found', image: '127.0.0.1:5999/ms/missing:1' });
+    expect(e.message).toBe(`image "127.0.0.1:5999/ms/missing:1" was not found: ${reason}`);
+    expect(e.hint).toBe(
+      `build it or load it into ${name} (e.g. "${name} build -t 127.0.0.1:5999/ms/missing:1 DIR" or "${name} load -i FILE"), or check its name and tag ("${name} login" first for a private registry)`,
+    );
+    expect(cli.commands()).toHaveLength(1);
+  });
+
+  test.each([
+    ['docker', PULL.docker.refused, 'Get "http://127.0.0.1:9/v2/": dial tcp 127.0.0.1:9: connect: connection refused'],
+    ['docker', PULL.docker.noHost, 'Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host'],
+    [
+      'podman',
+      PULL.podman.refused,
+      'initializing source docker://127.0.0.1:9/ms/missing:1: pinging container registry 127.0.0.1:9: Get "https://127.0.0.1:9/v2/": dial tcp 127.0.0.1:9: connect: connection refused',
+    ],
+    [
+      'nerdctl',
+      PULL.nerdctl.refused,
+      'failed to resolve reference "127.0.0.1:9/ms/missing:1": failed to do request: Head "http://127.0.0.1:9/v2/ms/missing/manifests/1": dial tcp 127.0.0.1:9: connect: connection refused',
+    ],
+  ] as const)('%s: its registry cannot be reached: "could not be pulled", never "cannot reach its daemon"', async (name, stderr, reason) => {
+    cli = new ScriptedCli().on(['run'], fail(125, stderr));
+    const e = await rejection(engines[name]().run({ ...SPEC, image: 'img:1' }));
+    expect(e).toMatchObject({ kind: 'pull-failed', message: `image "img:1" is not on this machine and could not be pulled: ${reason}` });
+    expect(e.hint).toMatch(/^its registry could not be reached/);
+    expect(e.message + (e.hint ?? '')).not.toMatch(/daemon|start containerd/);
+  });
+
+  test('podman: an unqualified name no registry is searched for is "not found"', async () => {
+    cli = new ScriptedCli().on(['run'], fail(125, PULL.podman.shortName));
+    const e = await rejection(new PodmanEngine({ exec: cli.exec }).run({ ...SPEC, image: 'nosuchshort' }));
+    expect(e).toMatchObject({ kind: 'not-found' });
+    expect(e.message).toMatch(/^image "nosuchshort" was not found: short-name "nosuchshort" did not resolve/);
+  });
+
+  test('a pull that worked followed by another failure is not an image problem', async () => {
+    cli = new ScriptedCli()
+      .on(['run'], fail(125, `Unable to find image 'img:1' locally\n1: Pulling from img\nStatus: Downloaded newer image for img:1\n${CLASH.docker}`))
+      .on(['container', 'inspect'], fail(1, 'Error: No such container: p-web'));
+    const e = await rejection(new DockerEngine({ exec: cli.exec }).run({ ...SPEC, image: 'img:1' }));
+    expect(e.message).toBe('port 127.0.0.1:18182 is in use: cannot start container "p-web"');
+  });
+
+  test('the classification: a network failure wins over "not found" (the registry was never asked)', () => {
+    expect(imageFailureKind('manifest unknown')).toBe('not-found');
+    expect(imageFailureKind("pull access denied for x, repository does not exist or may require 'docker login'")).toBe('not-found');
+    expect(imageFailureKind('lookup registry: no such host')).toBe('pull-failed');
+    expect(imageFailureKind('x509: certificate signed by unknown authority')).toBe('pull-failed');
+    expect(imageFailureKind('something else')).toBe('pull-failed');
+  });
+
+  test('the daemon messages are still "cannot reach its daemon"; a registry refusing is not', () => {
+    expect(isDaemonUnreachable('Cannot connect to the Docker daemon at unix:///run/d.sock. Is the docker daemon running?')).toBe(true);
+    expect(isDaemonUnreachable('cannot access containerd socket "/tmp/nope.sock": no such file or directory')).toBe(true);
+    expect(
+      isDaemonUnreachable(
+        'failed to dial "/run/containerd/containerd.sock": context deadline exceeded: connection error: desc = "transport: error while dialing: dial unix /run/containerd/containerd.sock: connect: connection refused"',
+      ),
+    ).toBe(true);
+    for (const stderr of [PULL.docker.refused, PULL.podman.refused, PULL.nerdctl.refused]) expect(isDaemonUnreachable(stderr)).toBe(false);
+  });
+});
+
+/** `network inspect` and `network rm` of a network with a running container, as the CLIs printed them. */
+describe('networks: labels and removal', () => {
+  test.each([
+    ['docker', () => new DockerEngine({ exec: cli.exec }), [{ Name: 'n', Labels: { a: 'b' }, Containers: {} }]],
+    ['nerdctl', () => new NerdctlEngine({ exec: cli.exec }), [{ Name: 'n', Labels: { a: 'b' }, Containers: {} }]],
+    ['podman', () => new PodmanEngine({ exec: cli.exec }), [{ name: 'n', driver: 'bridge', labels: { a: 'b' } }]],
+  ])('%s: networkLabels reads where the engine keeps them', async (_name, make, inspected) => {
+    cli = new ScriptedCli().on(['network', 'inspect'], ok(JSON.stringify(inspected, null, 4)));
+    expect(await make().networkLabels('n')).toEqual({ a: 'b' });
+    cli = new ScriptedCli().on(['network', 'inspect'], ok(JSON.stringify([{ Name: 'n', Labels: null, labels: null }])));
+    expect(await make().networkLabels('n')).toEqual({});
+    cli = new ScriptedCli().on(['network', 'inspect'], fail(1, 'Error response from daemon: network n not found'));
+    expect(await make().networkLabels('n')).toBeUndefined();
+  });
+
+  test.each([
+    [
+      'docker',
+      () => new DockerEngine({ exec: cli.exec }),
+      'Error response from daemon: error while removing network: network msx-n1 id 3bf4da38 has active endpoints\nexit status 1',
+    ],
+    [
+      'podman',
+      () => new PodmanEngine({ exec: cli.exec }),
+      'Error: "msx-n1" has associated containers with it. Use -f to forcibly delete containers and pods: network is being used',
+    ],
+    [
+      'nerdctl',
+      () => new NerdctlEngine({ exec: cli.exec }),
+      'time="x" level=error msg="network \\"msx-n1\\" is in use by container [\\"ceae59be\\"]"\ntime="x" level=fatal msg="no network could be removed"',
+    ],
+  ])('%s: a network containers still use is "in-use", not an error', async (_name, make, stderr) => {
+    cli = new ScriptedCli().on(['network', 'rm'], fail(1, stderr));
+    expect(await make().removeNetwork('msx-n1')).toBe('in-use');
   });
 });
 

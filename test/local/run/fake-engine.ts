@@ -2,7 +2,15 @@
 // readiness endpoints are real HTTP servers in the test process (see HealthServers).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ContainerInfo, ContainerEngine, Labels, LogsOptions, ProbeResult, RunSpec } from '../../../src/local/container-engine/container-engine.js';
+import type {
+  ContainerInfo,
+  ContainerEngine,
+  Labels,
+  LogsOptions,
+  NetworkRemoval,
+  ProbeResult,
+  RunSpec,
+} from '../../../src/local/container-engine/container-engine.js';
 
 interface FakeContainer {
   id: string;
@@ -34,12 +42,18 @@ export class FakeEngine implements ContainerEngine {
     this.calls.push(`network create ${name}`);
     this.networks.set(name, labels);
   }
-  public async removeNetwork(name: string): Promise<void> {
+  public async removeNetwork(name: string): Promise<NetworkRemoval> {
     this.calls.push(`network rm ${name}`);
+    if (!this.networks.has(name)) return 'absent';
+    if ([...this.containers.values()].some((c) => c.spec.network === name)) return 'in-use';
     this.networks.delete(name);
+    return 'removed';
   }
   public async networkExists(name: string): Promise<boolean> {
     return this.networks.has(name);
+  }
+  public async networkLabels(name: string): Promise<Labels | undefined> {
+    return this.networks.get(name);
   }
   public async createVolume(name: string, opts: { labels?: Labels } = {}): Promise<void> {
     this.calls.push(`volume create ${name}`);

@@ -1,3 +1,4 @@
+import { ModelstackError } from '../../../src/errors.js';
 import type { ContainerEngine } from '../../../src/local/container-engine/container-engine.js';
 import { RollbackLedger } from '../../../src/local/run/rollback-ledger.js';
 import { FakeEngine } from './fake-engine.js';
@@ -28,6 +29,21 @@ describe('RollbackLedger', () => {
     ledger.networkWasCreated('p_default');
     const e = await ledger.rollback(engine as ContainerEngine);
     expect(e.details).toEqual(['could not undo p-a: no such container', 'removed network p_default']);
+  });
+
+  test('after a failure: the same undo, added to the error (its message, code, hint and details kept)', async () => {
+    const engine = new FakeEngine();
+    const ledger = new RollbackLedger();
+    ledger.networkWasCreated('p_default');
+    ledger.volumeWasCreated('p_cache');
+    ledger.containerWasCreated('p-a');
+    const failure = new ModelstackError('TIMEOUT', 'service a was not ready within 1s', { hint: 'raise --timeout', details: ['last probe: x'] });
+    const e = (await ledger.rollbackAfter(engine, failure)) as ModelstackError;
+    expect(engine.calls).toEqual(['rm p-a', 'volume rm p_cache', 'network rm p_default']);
+    expect(e).toMatchObject({ code: 'TIMEOUT', message: 'service a was not ready within 1s', hint: 'raise --timeout', exitCode: 2 });
+    expect(e.details).toEqual(['last probe: x', 'undid what this up created:', '  removed p-a', '  removed volume p_cache', '  removed network p_default']);
+    // nothing recorded: the error as it was
+    expect(await new RollbackLedger().rollbackAfter(engine, failure)).toBe(failure);
   });
 
   test('nothing recorded', async () => {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { RecordingIoHost } from '../../../src/io/io-host.js';
+import { ImageUnavailableError } from '../../../src/local/container-engine/engine-errors.js';
 import { loadComposeText } from '../../../src/local/run/compose-model.js';
 import { down } from '../../../src/local/run/down.js';
 import { parseImageOverrides } from '../../../src/local/run/image-overrides.js';
@@ -116,10 +117,22 @@ describe('up', () => {
     expect(e.message).toBe('service a was not ready within 0.3s');
     expect(e.details[0]).toMatch(/^last probe: GET http:\/\/127\.0\.0\.1:\d+\/healthz: HTTP 503 Service Unavailable$/);
     expect(e.details[1]).toBe('service b was not started: a did not become ready');
-    expect(e.hint).toMatch(/modelstack local logs a/);
+    expect(e.hint).toMatch(/--keep-on-failure.*modelstack local logs a/);
     expect(engine.containers.has('demo-b')).toBe(false);
-    // what did start is left for inspection
-    expect(engine.containers.has('demo-a')).toBe(true);
+    // a failed up removes what it created, and says so
+    expect(e.details.slice(2)).toEqual(['undid what this up created:', '  removed demo-a', '  removed network demo_default']);
+    expect(engine.containers.size).toBe(0);
+    expect(engine.networks.size).toBe(0);
+  });
+
+  test('keepOnFailure: a failed up leaves what it created for inspection', async () => {
+    const { engine } = await setup({ a: () => ({ status: 503 }), b: () => ({ status: 200 }) });
+    const e = await rejection(up(loadComposeText(twoServices()), engine, { ...fast, timeoutMs: 300, keepOnFailure: true }));
+    expect(e.code).toBe('TIMEOUT');
+    expect(e.hint).toMatch(/^see "modelstack local logs a"/);
+    expect(e.details.join('\n')).not.toMatch(/undid/);
+    expect([...engine.containers.keys()]).toEqual(['demo-a']);
+    expect(engine.networks.has('demo_default')).toBe(true);
   });
 
   test('a JSON body whose status is not healthy is not ready yet', async () => {
@@ -142,7 +155,46 @@ describe('up', () => {
     };
     const e = await rejection(up(loadComposeText(twoServices()), engine, { ...fast, timeoutMs: 20_000 }));
     expect(e.message).toBe('service a exited with code 3 before it was ready');
-    expect(e.details).toEqual(['last log lines:', '  loading model', '  CUDA error: no device', 'service b was not started: a did not become ready']);
+    expect(e.details).toEqual([
+      'last log lines:',
+      '  loading model',
+      '  CUDA error: no device',
+      'service b was not started: a did not become ready',
+      'undid what this up created:',
+      '  removed demo-a',
+      '  removed network demo_default',
+    ]);
+  });
+
+  test('a container that exited before its ports were read (docker and nerdctl then show none): its exit code, not "not published"', async () => {
+    const engine = new FakeEngine();
+    engine.logLines.set(
+      'demo-a',
+      Array.from({ length: 30 }, (_, i) => `line ${i + 1}`),
+    );
+    const run = engine.run.bind(engine);
+    engine.run = async (spec) => {
+      const id = await run(spec);
+      if (spec.name === 'demo-a') engine.exit('demo-a', 1);
+      return id;
+    };
+    const e = await rejection(up(loadComposeText(twoServices()), engine, fast));
+    expect(e.message).toBe('service a exited with code 1 before it was ready');
+    // the last 20 lines, no more
+    expect(e.details.slice(0, 21)).toEqual(['last log lines:', ...Array.from({ length: 20 }, (_, i) => `  line ${i + 11}`)]);
+  });
+
+  test('long log lines are cut', async () => {
+    const engine = new FakeEngine();
+    engine.logLines.set('demo-a', ['x'.repeat(5000)]);
+    const run = engine.run.bind(engine);
+    engine.run = async (spec) => {
+      const id = await run(spec);
+      if (spec.name === 'demo-a') engine.exit('demo-a', 1);
+      return id;
+    };
+    const e = await rejection(up(loadComposeText(twoServices()), engine, fast));
+    expect(e.details[1]).toBe(`  ${'x'.repeat(400)}…`);
   });
 
   test('Ctrl-C (abort) removes what this up created, and only that', async () => {
@@ -236,7 +288,12 @@ describe('up', () => {
     };
     const e = await rejection(up(loadComposeText(yaml, { projectDir: '/p/p' }), failing, fast));
     expect(e.message).toBe('service init exited with code 1');
-    expect(e.details).toEqual(['service app was not started: init did not complete successfully']);
+    expect(e.details).toEqual([
+      'service app was not started: init did not complete successfully',
+      'undid what this up created:',
+      '  removed p-init',
+      '  removed network p_default',
+    ]);
     expect(failing.containers.has('p-app')).toBe(false);
   });
 
@@ -299,7 +356,13 @@ configs:
 
     // down: the project's containers, network and ephemeral volumes; the cache stays
     const d = await down(engine, { project: 'v', stateDir });
-    expect(d).toEqual({ project: 'v', removed: ['v-a'], network: 'v_default', volumes: ['v_disc'] });
+    expect(d).toEqual({
+      project: 'v',
+      removed: ['v-a'],
+      network: 'v_default',
+      volumes: ['v_disc'],
+      kept: [{ kind: 'volume', name: 'v_cache', reason: 'it may hold downloaded models (remove it with "docker volume rm v_cache")' }],
+    });
     expect(existsSync(`${stateDir}/v`)).toBe(false);
     expect([...engine.volumes.keys()]).toEqual(['v_cache']);
   });
@@ -327,6 +390,80 @@ describe('ps, logs and down only see the project', () => {
     expect([...d.removed].sort()).toEqual(['one-a', 'one-b']);
     expect([...engine.containers.keys()]).toEqual(['two-a']);
     expect([...engine.networks.keys()]).toEqual(['two_default']);
-    expect(await down(engine, { project: 'one' })).toEqual({ project: 'one', removed: [], volumes: [] });
+    expect(await down(engine, { project: 'one' })).toEqual({ project: 'one', removed: [], volumes: [], kept: [] });
+  });
+});
+
+describe('a failed up cleans up; down removes only what is labelled as the project', () => {
+  const withVolumes = `
+services:
+  a:
+    image: missing-image
+    volumes: [{type: volume, source: cache, target: /c}, {type: volume, source: disc, target: /d}]
+volumes:
+  cache: {}
+  disc: {driver: local, driver_opts: {type: tmpfs, device: tmpfs}}
+`;
+
+  test('an image that cannot be had: the service, the image error and its hint with --image; network and volumes it created are removed', async () => {
+    const engine = new FakeEngine();
+    engine.run = async (spec) => {
+      throw new ImageUnavailableError(spec.image, 'not-found', 'manifest unknown', 'docker', 'docker');
+    };
+    const e = await rejection(up(loadComposeText(withVolumes, { projectDir: '/p/f' }), engine, fast));
+    expect(e.message).toBe('service a: image "missing-image" was not found: manifest unknown');
+    expect(e.hint).toMatch(/load -i FILE.*; or run service a from another image: --image a=IMAGE$/);
+    expect(e.details).toEqual(['undid what this up created:', '  removed volume f_cache', '  removed volume f_disc', '  removed network f_default']);
+    expect(engine.volumes.size).toBe(0);
+    expect(engine.networks.size).toBe(0);
+  });
+
+  test('what existed before the failed up stays: the network and volumes of an earlier up, its running containers', async () => {
+    const engine = new FakeEngine();
+    const project = loadComposeText('{services: {a: {image: x, volumes: [{type: volume, source: cache, target: /c}]}, b: {image: y}}, volumes: {cache: {}}}', {
+      projectDir: '/p/k',
+    });
+    await up(project, engine, { ...fast, services: ['a'] });
+    engine.run = async (spec) => {
+      throw new ImageUnavailableError(spec.image, 'pull-failed', 'dial tcp: connection refused', 'docker', 'docker');
+    };
+    engine.calls.length = 0;
+    const e = await rejection(up(project, engine, fast));
+    expect(e.message).toBe('service b: image "y" is not on this machine and could not be pulled: dial tcp: connection refused');
+    expect(e.details).toEqual([]);
+    expect(engine.calls).toEqual([]);
+    expect([...engine.containers.keys()]).toEqual(['k-a']);
+    expect([...engine.volumes.keys()]).toEqual(['k_cache']);
+    expect([...engine.networks.keys()]).toEqual(['k_default']);
+  });
+
+  test("up joins a network of the project's name that another tool made, with a warning; down leaves it and says why", async () => {
+    const engine = new FakeEngine();
+    engine.networks.set('n_default', { 'org.example.tool': 'other' });
+    const io = new RecordingIoHost();
+    const r = await up(loadComposeText('services: {a: {image: x}}', { projectDir: '/p/n' }), engine, { ...fast, io });
+    expect(r.networkCreated).toBe(false);
+    expect(io.text('warn')).toEqual([
+      'network n_default exists but was not created by modelstack for project n (no label modelstack.io/project=n): the containers join it, and "modelstack local down" leaves it',
+    ]);
+    const d = await down(engine, { project: 'n' });
+    expect(d).toEqual({
+      project: 'n',
+      removed: ['n-a'],
+      volumes: [],
+      kept: [{ kind: 'network', name: 'n_default', reason: 'not created by modelstack for project n (no label modelstack.io/project=n)' }],
+    });
+    expect(engine.calls).not.toContain('network rm n_default');
+    expect(engine.networks.has('n_default')).toBe(true);
+  });
+
+  test('a network of the project that others still use is left, with a note', async () => {
+    const engine = new FakeEngine();
+    await up(loadComposeText('services: {a: {image: x}}', { projectDir: '/p/u' }), engine, fast);
+    await engine.run({ name: 'someone-else', image: 'z', network: 'u_default' });
+    const d = await down(engine, { project: 'u' });
+    expect(d.kept).toEqual([{ kind: 'network', name: 'u_default', reason: 'containers of other projects or tools are still attached to it' }]);
+    expect(d.network).toBeUndefined();
+    expect([...engine.containers.keys()]).toEqual(['someone-else']);
   });
 });
