@@ -118,6 +118,15 @@ async function applyStack(kube: KubeApi, r: ResolvedStack, lock: StackLock | und
     );
   }
 
+  if (search && search.unsearchable.length > 0 && opts.prune) {
+    io.notify(
+      MESSAGES.OWNERSHIP_NOTE.make(
+        `stack ${stack}: could not search ${search.unsearchable.join(', ')} for objects marked as the stack's (listing them was refused); the stack never recorded those kinds, so prune only looks where it did`,
+        { stack, parent: parentRef },
+      ),
+    );
+  }
+
   // Widen the parent's record before writing members, so a crash leaves nothing unfindable.
   if (!opts.dryRun) {
     const kinds = new Set([...currentKinds, ...recordedKinds, ...(search?.unrecorded ?? [])]);
@@ -185,7 +194,7 @@ async function applyStack(kube: KubeApi, r: ResolvedStack, lock: StackLock | und
       }
     }
     for (const { object, reason } of plan.releases) {
-      const { keptFields } = await release(kube, object, fieldManager, parent.id, opts.dryRun);
+      const { keptFields } = await release(kube, object, fieldManager, parent.id, stackId, opts.dryRun);
       io.notify(
         MESSAGES.RELEASE.make(
           `${opts.dryRun ? 'would release' : 'released'} ${objectRef(object)} instead of deleting it: ${reason}${keptFields ? " (the stack's field values stay: removing them would make it invalid)" : ''}`,

@@ -119,7 +119,7 @@ async function execute(kube: KubeApi, p: StackPlan, lock: StackLock | undefined,
   }
   for (const { object, reason } of plan.releases) {
     lock?.assertHeld();
-    const { keptFields } = await release(kube, object, fieldManagerFor(stack), r.parent.id, opts.dryRun);
+    const { keptFields } = await release(kube, object, fieldManagerFor(stack), r.parent.id, r.stackId, opts.dryRun);
     io.notify(
       MESSAGES.RELEASE.make(`${opts.dryRun ? 'would release' : 'released'} ${objectRef(object)} instead of deleting it: ${reason}`, {
         ...objectData(object, stack),

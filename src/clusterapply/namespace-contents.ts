@@ -9,6 +9,8 @@ export interface NamespaceContents {
   readonly counts: Readonly<Record<string, number>>;
   /** Objects that keep the namespace from being deleted: nothing the deletion is meant to remove. */
   readonly holders: readonly KubeObject[];
+  /** Kinds that could not be listed in it (no permission, an aggregated API down): what they hold is unknown. */
+  readonly unlisted: readonly string[];
 }
 
 export interface GoingAway {
@@ -38,6 +40,7 @@ const EVENT_KINDS = new Set(['Event']);
 export async function namespaceContents(kube: KubeApi, namespace: string, going: GoingAway, resources?: readonly ResourceInfo[]): Promise<NamespaceContents> {
   const served = (resources ?? (await kube.servedResources())).filter((r) => r.namespaced && !EVENT_KINDS.has(r.kind));
   const seenKinds = new Set<string>();
+  const unlisted: string[] = [];
   const lists = await Promise.all(
     served
       .filter((r) => {
@@ -46,9 +49,18 @@ export async function namespaceContents(kube: KubeApi, namespace: string, going:
         seenKinds.add(gk);
         return true;
       })
-      .map(async (r) =>
-        ((await kube.list<KubeObject>(apiVersionOf(r), r.kind, { namespace })) ?? []).map((o) => ({ ...o, apiVersion: apiVersionOf(r), kind: r.kind })),
-      ),
+      .map(async (r) => {
+        try {
+          return ((await kube.list<KubeObject>(apiVersionOf(r), r.kind, { namespace })) ?? []).map((o) => ({
+            ...o,
+            apiVersion: apiVersionOf(r),
+            kind: r.kind,
+          }));
+        } catch {
+          unlisted.push(r.group === '' ? r.kind : `${r.kind}.${r.group}`);
+          return [];
+        }
+      }),
   );
   const all: KubeObject[] = lists.flat();
   const uids = new Set(going.uids);
@@ -80,7 +92,7 @@ export async function namespaceContents(kube: KubeApi, namespace: string, going:
     holders.push(o);
   }
   holders.sort((a, b) => objectRef(a).localeCompare(objectRef(b)));
-  return { namespace, counts, holders };
+  return { namespace, counts, holders, unlisted: unlisted.sort() };
 }
 
 export function uidOf(o: KubeObject): string | undefined {

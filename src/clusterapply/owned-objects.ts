@@ -28,6 +28,11 @@ export interface OwnedSearch {
    * parent was deleted or hand-edited): without a search everywhere they would be unfindable.
    */
   readonly unrecorded: string[];
+  /**
+   * Kinds the search everywhere could not list (no permission, an aggregated API down), beyond
+   * the recorded and desired ones (which must be listable): objects there, if any, stay unseen.
+   */
+  readonly unsearchable: string[];
 }
 
 export interface FindOwnedOptions {
@@ -51,6 +56,7 @@ export async function findOwned(
   const selector = `${APPLYSET_PART_OF}=${parent.id}`;
   const out: KubeObject[] = [];
   const unrecorded = new Set<string>();
+  let unreadable: string[] = [];
   const collect = (gk: string, apiVersion: string, kind: string, items: KubeObject[] | undefined): void => {
     for (const item of items ?? []) {
       // Objects already being deleted (e.g. a namespace finalizing) are gone as far as we are concerned.
@@ -61,9 +67,19 @@ export async function findOwned(
   };
   if (opts.everywhere) {
     const resources = dedupeKinds(await kube.servedResources());
+    const unsearchable: string[] = [];
     const lists = await Promise.all(
-      resources.map(async (r) => ({ r, items: await kube.list<KubeObject>(apiVersionOf(r), r.kind, { labelSelector: selector }) })),
+      resources.map(async (r) => {
+        try {
+          return { r, items: await kube.list<KubeObject>(apiVersionOf(r), r.kind, { labelSelector: selector }) };
+        } catch (e) {
+          if (wanted.has(gkOf(r))) throw e;
+          unsearchable.push(gkOf(r));
+          return { r, items: [] };
+        }
+      }),
     );
+    unreadable = unsearchable.sort();
     for (const { r, items } of lists.sort((a, b) => gkOf(a.r).localeCompare(gkOf(b.r)))) collect(gkOf(r), apiVersionOf(r), r.kind, items);
   } else {
     for (const gk of [...wanted].sort()) {
@@ -75,7 +91,7 @@ export async function findOwned(
       collect(gk, apiVersion, kind, await kube.list<KubeObject>(apiVersion, kind, { labelSelector: selector }));
     }
   }
-  return { objects: out, unrecorded: [...unrecorded].sort() };
+  return { objects: out, unrecorded: [...unrecorded].sort(), unsearchable: unreadable };
 }
 
 export function apiVersionOf(r: ResourceInfo): string {

@@ -21,7 +21,7 @@ export interface ReleaseResult {
  * mark only the stack set; values another manager also set stay. When that would leave the
  * object invalid, only the marks are removed.
  */
-export async function release(kube: KubeApi, o: KubeObject, fieldManager: string, partOf: string, dryRun = false): Promise<ReleaseResult> {
+export async function release(kube: KubeApi, o: KubeObject, fieldManager: string, partOf: string, stackId: string, dryRun = false): Promise<ReleaseResult> {
   const identity: KubeObject = {
     apiVersion: o.apiVersion,
     kind: o.kind,
@@ -41,16 +41,19 @@ export async function release(kube: KubeApi, o: KubeObject, fieldManager: string
     }
   }
   const current = after ?? o;
-  const stillMarked = current.metadata.labels?.[APPLYSET_PART_OF] === partOf || current.metadata.annotations?.[CREATED_BY] !== undefined;
-  if (stillMarked && !dryRun) {
-    after = await kube.mergePatch<KubeObject>(
-      identity,
-      { metadata: { labels: { [APPLYSET_PART_OF]: null }, annotations: { [CREATED_BY]: null } } },
-      fieldManager,
-    );
-  } else if (stillMarked) {
-    const { [APPLYSET_PART_OF]: _p, ...labels } = current.metadata.labels ?? {};
-    const { [CREATED_BY]: _c, ...annotations } = current.metadata.annotations ?? {};
+  // Marks another manager co-owns survive the apply above: remove ours (never another stack's record).
+  const ourLabel = current.metadata.labels?.[APPLYSET_PART_OF] === partOf;
+  const ourRecord = current.metadata.annotations?.[CREATED_BY] === stackId;
+  if ((ourLabel || ourRecord) && !dryRun) {
+    const patch = {
+      metadata: { ...(ourLabel ? { labels: { [APPLYSET_PART_OF]: null } } : {}), ...(ourRecord ? { annotations: { [CREATED_BY]: null } } : {}) },
+    };
+    after = await kube.mergePatch<KubeObject>(identity, patch, fieldManager);
+  } else if (ourLabel || ourRecord) {
+    const labels = { ...current.metadata.labels };
+    const annotations = { ...current.metadata.annotations };
+    if (ourLabel) delete labels[APPLYSET_PART_OF];
+    if (ourRecord) delete annotations[CREATED_BY];
     after = { ...current, metadata: { ...current.metadata, labels, annotations } };
   }
   return { after, keptFields };

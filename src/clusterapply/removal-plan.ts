@@ -59,6 +59,10 @@ export async function planRemoval(kube: KubeApi, leaving: readonly KubeObject[],
     };
     for (const ns of namespaces) {
       const c = await namespaceContents(kube, ns.metadata.name ?? '', going, resources);
+      if (c.unlisted.length > 0) {
+        releases.push({ object: ns, reason: `cannot tell what else it holds: listing ${c.unlisted.join(', ')} in it was refused` });
+        continue;
+      }
       if (c.holders.length === 0) {
         deletes.push(ns);
         contents.push(c);

@@ -72,10 +72,11 @@ export async function liveDiff(kube: KubeApi, stacks: readonly StackManifest[], 
     const releases: Array<{ before: KubeObject; after: KubeObject }> = [];
     if (opts.prune) {
       const found = await findOwned(kube, parent, await readParent(kube, parent), desired.map(groupKind), { everywhere: true });
-      const plan = await planRemoval(kube, pruneCandidates(found.objects, desired), { stackId: requireStackId(s, stack, 'diff --prune') });
+      const stackId = requireStackId(s, stack, 'diff --prune');
+      const plan = await planRemoval(kube, pruneCandidates(found.objects, desired), { stackId });
       deletes = [...plan.deletes];
       for (const x of plan.releases) {
-        const { after } = await release(kube, x.object, fieldManager, parent.id, true);
+        const { after } = await release(kube, x.object, fieldManager, parent.id, stackId, true);
         releases.push({ before: x.object, after: after ?? x.object });
       }
     }
