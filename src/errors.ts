@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'GIT'
   | 'CONTAINER_RUNTIME'
   | 'LOCAL'
+  | 'INTERRUPTED'
   | 'INTERNAL';
 
 export interface ModelstackErrorOptions {

@@ -5,6 +5,9 @@ import { ModelstackError, errorMessage } from '../errors.js';
 import { apiError } from './api-error.js';
 import type { ApplyOptions, KubeApi, KubeObjectLike, ListOptions, PropagationPolicy, ResourceInfo } from './kube-api.js';
 
+/** How long one API request may take from connecting to the end of its answer. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
 export interface RequestSpec {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly path: string;
@@ -29,7 +32,8 @@ export class KubeClient implements KubeApi {
 
   public constructor(
     public readonly kubeConfig: KubeConfig,
-    private readonly timeoutMs = 30_000,
+    /** Deadline of each whole request (connect, send, headers and body). @default 30000 (DEFAULT_REQUEST_TIMEOUT_MS) */
+    private readonly timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
   ) {
     const cluster = kubeConfig.getCurrentCluster();
     if (!cluster) throw new ModelstackError('KUBECONFIG', 'the kubeconfig has no current cluster');
@@ -61,7 +65,8 @@ export class KubeClient implements KubeApi {
         hint: 'check the current context of your kubeconfig (--context), or pass --kubeconfig FILE',
       });
     }
-    const { status, text } = await this.send(url.protocol, opts, body);
+    // The path names the request in errors; the query (selectors, continue tokens) is left out.
+    const { status, text } = await this.send(url.protocol, opts, body, `${spec.method} ${url.pathname}`);
     const parsed = parseJson(text);
     if (status >= 200 && status < 300) return parsed as T;
     throw apiError(
@@ -72,33 +77,48 @@ export class KubeClient implements KubeApi {
     );
   }
 
-  private send(protocol: string, opts: RequestOptions, body: string | undefined): Promise<{ status: number; text: string }> {
+  /**
+   * One HTTP exchange under a whole-request deadline: connecting, sending, the answer's headers
+   * and reading its body to the end must all finish within `timeoutMs` (a server that answers a
+   * byte at a time does not keep it waiting). There are no retries, so the deadline is the
+   * request's whole budget. The timer is cleared on every outcome.
+   */
+  private send(protocol: string, opts: RequestOptions, body: string | undefined, what: string): Promise<{ status: number; text: string }> {
     const doRequest = protocol === 'http:' ? httpRequest : httpsRequest;
     return new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = (fn: () => void): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        fn();
+      };
+      const timer = setTimeout(() => {
+        settle(() =>
+          reject(
+            new ModelstackError('TIMEOUT', `${what}: no complete answer from the API server at ${this.server.origin} within ${seconds(this.timeoutMs)}s`, {
+              hint: 'check that the cluster is up and reachable, then retry',
+            }),
+          ),
+        );
+        req.destroy();
+      }, this.timeoutMs);
       const req = doRequest(opts, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
+        res.on('end', () => settle(() => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') })));
+        res.on('error', (e) => settle(() => reject(this.unreachable(e))));
       });
-      req.setTimeout(this.timeoutMs, () => {
-        req.destroy(
-          new ModelstackError('TIMEOUT', `no answer from the API server at ${this.server.origin} within ${this.timeoutMs / 1000}s`, {
-            hint: 'check the cluster is up and reachable, then retry',
-          }),
-        );
-      });
-      req.on('error', (e) => {
-        if (e instanceof ModelstackError) return reject(e);
-        reject(
-          new ModelstackError('UNREACHABLE', `cannot reach the API server at ${this.server.origin}: ${errorMessage(e)}`, {
-            hint: 'check that the cluster is running and that the kubeconfig context (--context) points at it',
-            cause: e,
-          }),
-        );
-      });
+      req.on('error', (e) => settle(() => reject(this.unreachable(e))));
       if (body !== undefined) req.write(body);
       req.end();
+    });
+  }
+
+  private unreachable(e: Error): ModelstackError {
+    return new ModelstackError('UNREACHABLE', `cannot reach the API server at ${this.server.origin}: ${errorMessage(e)}`, {
+      hint: 'check that the cluster is running and that the kubeconfig context (--context) points at it',
+      cause: e,
     });
   }
 
@@ -249,6 +269,11 @@ export class KubeClient implements KubeApi {
       throw e;
     }
   }
+}
+
+/** Milliseconds as seconds for messages: 30000 -> "30", 150 -> "0.15". */
+function seconds(ms: number): string {
+  return String(Number((ms / 1000).toFixed(3)));
 }
 
 function parseJson(text: string): unknown {

@@ -8,7 +8,7 @@ describe('destroy command', () => {
   test('usage: what it deletes and its flags', () => {
     expect(destroyCommand.name).toBe('destroy');
     expect(destroyCommand.usage).toContain("Only objects carrying the stack's ownership mark are deleted.");
-    for (const flag of ['--app CMD', '--dry-run', '--applyset-namespace NS', '--kubeconfig FILE', '--context NAME'])
+    for (const flag of ['--app CMD', '--app-timeout SECONDS', '--dry-run', '--applyset-namespace NS', '--kubeconfig FILE', '--context NAME'])
       expect(destroyCommand.usage).toContain(flag);
   });
 
