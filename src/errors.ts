@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'GIT'
   | 'CONTAINER_RUNTIME'
   | 'LOCAL'
+  | 'INTERRUPTED'
   | 'INTERNAL';
 
 export interface ModelstackErrorOptions {

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ModelstackError, type Toolkit } from '../toolkit/index.js';
+import { DEFAULT_APP_TIMEOUT_MS, ModelstackError, type Toolkit } from '../toolkit/index.js';
 
 /** What a command hands back to the CLI entry: the text for stdout and the exit code. */
 export interface CommandOutput {
@@ -59,4 +59,21 @@ export function positiveNumber(flag: string, value: string | undefined, fallback
   if (!Number.isFinite(n) || n <= 0)
     throw new ModelstackError('USAGE', `${flag} ${JSON.stringify(value)} is not a positive number`, { hint: `e.g. ${flag} ${fallback}` });
   return n;
+}
+
+/** `--app-timeout SECONDS`, on every command that runs the app. */
+export const APP_TIMEOUT_FLAG = { 'app-timeout': { type: 'string' } } as const;
+
+/** Its lines in a usage text whose descriptions start at `column`. */
+export function appTimeoutUsage(column: number): string {
+  const label = '  --app-timeout SECONDS';
+  const text = `how long the app may run (default ${DEFAULT_APP_TIMEOUT_MS / 1000}); then it is stopped with every process it started`;
+  return label.length < column ? `${label.padEnd(column)}${text}` : `${label}\n${' '.repeat(column)}${text}`;
+}
+
+/** --app-timeout as the toolkit's appTimeoutMs (absent: the toolkit's default). */
+export function appTimeoutOption(values: Record<string, unknown>): { appTimeoutMs?: number } {
+  const value = values['app-timeout'] as string | undefined;
+  if (value === undefined) return {};
+  return { appTimeoutMs: positiveNumber('--app-timeout', value, DEFAULT_APP_TIMEOUT_MS / 1000) * 1000 };
 }

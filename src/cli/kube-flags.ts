@@ -1,4 +1,5 @@
 import { type ClusterOptions, ModelstackError } from '../toolkit/index.js';
+import { APP_TIMEOUT_FLAG } from './command.js';
 
 /** The kubectl-style connection flags every cluster command takes. */
 export const KUBE_FLAGS = {
@@ -12,6 +13,7 @@ export const STACK_CLUSTER_FLAGS = {
   kubeconfig: KUBE_FLAGS.kubeconfig,
   context: KUBE_FLAGS.context,
   app: { type: 'string' },
+  ...APP_TIMEOUT_FLAG,
   'applyset-namespace': { type: 'string' },
   'dry-run': { type: 'boolean' },
 } as const;

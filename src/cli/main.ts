@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { errorMessage, isModelstackError, Toolkit } from '../toolkit/index.js';
 import type { Command } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { installInterruptHandlers } from './interrupts.js';
 import { type Prompt, TerminalIoHost, terminalPrompt } from './terminal-io-host.js';
 
 export interface CliStreams {
@@ -82,14 +83,20 @@ function isMain(): boolean {
   }
 }
 
-if (isMain()) {
-  runCli(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`internal error: ${errorMessage(e)}\n`);
-      process.exitCode = 2;
-    },
-  );
+/**
+ * The process entry (bin/modelstack.js, and src/cli/main.ts run directly): the CLI with Ctrl-C
+ * and SIGTERM handling (clean up, then exit 130 / 143), setting the process exit code.
+ */
+export async function main(argv: readonly string[]): Promise<void> {
+  const interrupts = installInterruptHandlers({ stderr: processStreams.stderr, exit: (code) => process.exit(code) });
+  const work = runCli(argv).catch((e: unknown) => {
+    processStreams.stderr(`internal error: ${errorMessage(e)}\n`);
+    return 2;
+  });
+  interrupts.track(work);
+  const code = await work;
+  if (interrupts.exitCode === undefined) interrupts.uninstall();
+  process.exitCode = interrupts.exitCode ?? code;
 }
+
+if (isMain()) void main(process.argv.slice(2));

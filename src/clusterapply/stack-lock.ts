@@ -2,6 +2,7 @@ import { hostname, userInfo } from 'node:os';
 import { ModelstackError } from '../errors.js';
 import type { KubeApi } from '../kube/kube-api.js';
 import type { KubeObject } from '../model/kube-object.js';
+import { type Cleanup, registerCleanup } from '../util/cleanup.js';
 import type { ApplySetParent } from './applyset.js';
 
 /**
@@ -64,6 +65,8 @@ export class StackLock {
   private timer?: NodeJS.Timeout;
   private lease: LeaseObject;
   private renewing?: Promise<void>;
+  /** Ctrl-C frees the lease too (the CLI runs registered cleanups before it exits). */
+  private readonly cleanup: Cleanup;
 
   private constructor(
     private readonly kube: KubeApi,
@@ -75,6 +78,7 @@ export class StackLock {
     const seconds = opts.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
     this.timer = setInterval(() => void this.renew(), (seconds * 1000) / 3);
     this.timer.unref();
+    this.cleanup = registerCleanup(() => this.free());
   }
 
   /** Takes the stack's lease, waiting for it up to `waitMs`. */
@@ -175,6 +179,10 @@ export class StackLock {
 
   /** Stops renewing and frees the lease (only if this run still holds it). Never throws. */
   public async release(): Promise<void> {
+    await this.cleanup.run();
+  }
+
+  private async free(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.renewing;

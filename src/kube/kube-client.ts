@@ -5,6 +5,9 @@ import { ModelstackError, errorMessage } from '../errors.js';
 import { apiError } from './api-error.js';
 import type { ApplyOptions, KubeApi, KubeObjectLike, ListOptions, PropagationPolicy, ResourceInfo } from './kube-api.js';
 
+/** How long one API request may take from connecting to the end of its answer. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
 export interface RequestSpec {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly path: string;
@@ -31,7 +34,8 @@ export class KubeClient implements KubeApi {
 
   public constructor(
     public readonly kubeConfig: KubeConfig,
-    private readonly timeoutMs = 30_000,
+    /** Deadline of each whole request (connect, send, headers and body). @default 30000 (DEFAULT_REQUEST_TIMEOUT_MS) */
+    private readonly timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
   ) {
     const cluster = kubeConfig.getCurrentCluster();
     if (!cluster) throw new ModelstackError('KUBECONFIG', 'the kubeconfig has no current cluster');
@@ -63,11 +67,17 @@ export class KubeClient implements KubeApi {
         hint: 'check the current context of your kubeconfig (--context), or pass --kubeconfig FILE',
       });
     }
-    let { status, text, retryAfter } = await this.send(url.protocol, opts, body);
-    // 429: the server asks to come back (a CRD's storage initializing, priority and fairness): a few short retries.
+    // The path names the request in errors; the query (selectors, continue tokens) is left out.
+    const what = `${spec.method} ${url.pathname}`;
+    const deadline = Date.now() + this.timeoutMs;
+    let { status, text, retryAfter } = await this.send(url.protocol, opts, body, what, this.timeoutMs);
+    // 429: the server asks to come back (a CRD's storage initializing, priority and fairness):
+    // short retries, all within the request's one deadline.
     for (let attempt = 1; status === 429 && attempt <= 4; attempt++) {
-      await new Promise((r) => setTimeout(r, Math.min(2_000, Math.max(200, (retryAfter ?? 0) * 1000)) * attempt));
-      ({ status, text, retryAfter } = await this.send(url.protocol, opts, body));
+      const wait = Math.min(2_000, Math.max(200, (retryAfter ?? 0) * 1000)) * attempt;
+      if (Date.now() + wait >= deadline) break;
+      await new Promise((r) => setTimeout(r, wait));
+      ({ status, text, retryAfter } = await this.send(url.protocol, opts, body, what, deadline - Date.now()));
     }
     const parsed = parseJson(text);
     if (status >= 200 && status < 300) return parsed as T;
@@ -79,36 +89,58 @@ export class KubeClient implements KubeApi {
     );
   }
 
-  private send(protocol: string, opts: RequestOptions, body: string | undefined): Promise<{ status: number; text: string; retryAfter?: number }> {
+  /**
+   * One HTTP exchange under a whole-request deadline: connecting, sending, the answer's headers
+   * and reading its body to the end must all finish within `budgetMs` (a server that answers a
+   * byte at a time does not keep it waiting). The timer is cleared on every outcome.
+   */
+  private send(
+    protocol: string,
+    opts: RequestOptions,
+    body: string | undefined,
+    what: string,
+    budgetMs: number,
+  ): Promise<{ status: number; text: string; retryAfter?: number }> {
     const doRequest = protocol === 'http:' ? httpRequest : httpsRequest;
     return new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = (fn: () => void): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        fn();
+      };
+      const timer = setTimeout(() => {
+        settle(() =>
+          reject(
+            new ModelstackError('TIMEOUT', `${what}: no complete answer from the API server at ${this.server.origin} within ${seconds(this.timeoutMs)}s`, {
+              hint: 'check that the cluster is up and reachable, then retry',
+            }),
+          ),
+        );
+        req.destroy();
+      }, budgetMs);
       const req = doRequest(opts, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         const retryAfter = Number(res.headers['retry-after']);
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ...(Number.isFinite(retryAfter) ? { retryAfter } : {}) }),
+          settle(() =>
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ...(Number.isFinite(retryAfter) ? { retryAfter } : {}) }),
+          ),
         );
-        res.on('error', reject);
+        res.on('error', (e) => settle(() => reject(this.unreachable(e))));
       });
-      req.setTimeout(this.timeoutMs, () => {
-        req.destroy(
-          new ModelstackError('TIMEOUT', `no answer from the API server at ${this.server.origin} within ${this.timeoutMs / 1000}s`, {
-            hint: 'check the cluster is up and reachable, then retry',
-          }),
-        );
-      });
-      req.on('error', (e) => {
-        if (e instanceof ModelstackError) return reject(e);
-        reject(
-          new ModelstackError('UNREACHABLE', `cannot reach the API server at ${this.server.origin}: ${errorMessage(e)}`, {
-            hint: 'check that the cluster is running and that the kubeconfig context (--context) points at it',
-            cause: e,
-          }),
-        );
-      });
+      req.on('error', (e) => settle(() => reject(this.unreachable(e))));
       if (body !== undefined) req.write(body);
       req.end();
+    });
+  }
+
+  private unreachable(e: Error): ModelstackError {
+    return new ModelstackError('UNREACHABLE', `cannot reach the API server at ${this.server.origin}: ${errorMessage(e)}`, {
+      hint: 'check that the cluster is running and that the kubeconfig context (--context) points at it',
+      cause: e,
     });
   }
 
@@ -348,6 +380,11 @@ interface AggregatedDiscovery {
       }>;
     }>;
   }>;
+}
+
+/** Milliseconds as seconds for messages: 30000 -> "30", 150 -> "0.15". */
+function seconds(ms: number): string {
+  return String(Number((ms / 1000).toFixed(3)));
 }
 
 function parseJson(text: string): unknown {

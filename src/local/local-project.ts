@@ -19,6 +19,8 @@ export interface ProjectSource {
   readonly app?: string;
   /** Stacks already synthesized; the app is then not run. */
   readonly stacks?: readonly StackManifest[];
+  /** How long the app may run. @default 120000 (DEFAULT_APP_TIMEOUT_MS) */
+  readonly appTimeoutMs?: number;
   /** How the stack becomes a compose file. @default 'runtime' */
   readonly flavor?: ComposeFlavor;
   /** The project name (default: the file's name, else the stack's). */
@@ -32,7 +34,7 @@ export interface ProjectSource {
 
 /** Synthesizes the stack and builds it into a compose file. */
 export async function composeFromStacks(src: Omit<ProjectSource, 'file'>): Promise<ComposeFile> {
-  const stacks = src.stacks ?? (await synthStacks({ app: src.app, cwd: src.cwd }, src.io));
+  const stacks = src.stacks ?? (await synthStacks({ app: src.app, cwd: src.cwd, appTimeoutMs: src.appTimeoutMs }, src.io));
   return buildCompose(stacks, { flavor: src.flavor ?? 'runtime', ...(src.project ? { project: src.project } : {}) });
 }
 

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { execa, type Result } from 'execa';
 import { SYNTH_REPORT_ENV, type SynthReport } from '../model/synth-report.js';
 import { ModelstackError } from '../errors.js';
 import type { IoHost } from '../io/io-host.js';
@@ -9,6 +9,10 @@ import { MESSAGES } from '../io/messages.js';
 import { splitCommand } from './app-command.js';
 import type { StackManifest } from '../model/kube-object.js';
 import { parseManifests } from './render-yaml.js';
+import { interrupted, registerCleanup } from '../util/cleanup.js';
+
+/** How long the app command may run before it is stopped. */
+export const DEFAULT_APP_TIMEOUT_MS = 120_000;
 
 export interface RunAppOptions {
   readonly command: string;
@@ -16,6 +20,8 @@ export interface RunAppOptions {
   readonly io: IoHost;
   /** Extra environment for the app. */
   readonly env?: Readonly<Record<string, string>>;
+  /** How long the app may run; then it is stopped with everything it started. @default 120000 (DEFAULT_APP_TIMEOUT_MS) */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -24,19 +30,35 @@ export interface RunAppOptions {
  * Validation errors become one ModelstackError listing all of them.
  */
 export async function runApp(opts: RunAppOptions): Promise<StackManifest[]> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_APP_TIMEOUT_MS;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new ModelstackError('USAGE', `the app timeout must be a positive number of milliseconds, not ${String(timeoutMs)}`, {
+      hint: 'pass a positive --app-timeout SECONDS (toolkit: appTimeoutMs, in milliseconds)',
+    });
+  }
+  const [file, ...args] = splitCommand(opts.command);
   const work = await mkdtemp(join(tmpdir(), 'modelstack-synth-'));
+  let app: AppProcess | undefined;
+  // Run by runCleanups when interrupted (Ctrl-C in the CLI), else in the finally below once the
+  // app has ended: stop the app and everything it started, remove its files.
+  const cleanup = registerCleanup(async () => {
+    app?.stop('interrupted');
+    await rm(work, { recursive: true, force: true });
+  });
   try {
     const reportPath = join(work, 'report.json');
     const outdir = join(work, 'out');
-    const [file, ...args] = splitCommand(opts.command);
     opts.io.notify(MESSAGES.APP_RUN.make(`running app: ${opts.command}`, { command: opts.command }));
-    const result = await execa(file!, args, {
-      cwd: opts.cwd,
-      env: { ...opts.env, [SYNTH_REPORT_ENV]: reportPath, CDK8S_OUTDIR: outdir },
-      reject: false,
-      all: true,
-      stdin: 'ignore',
-    });
+    if (cleanup.started) throw interrupted(`the app was not started (interrupted): ${opts.command}`);
+    app = startApp(file!, args, { cwd: opts.cwd, env: { ...opts.env, [SYNTH_REPORT_ENV]: reportPath, CDK8S_OUTDIR: outdir } });
+    const result = await app.finished(timeoutMs);
+    if (app.stopped === 'timeout') {
+      throw new ModelstackError('TIMEOUT', `the app did not finish within ${seconds(timeoutMs)}s: ${opts.command}`, {
+        details: tail(result?.all ?? ''),
+        hint: 'it was stopped with every process it started; if it needs longer, raise the limit with --app-timeout SECONDS (toolkit: appTimeoutMs)',
+      });
+    }
+    if (app.stopped === 'interrupted' || result === undefined) throw interrupted(`the app was stopped (interrupted): ${opts.command}`);
     const report = await readReport(reportPath);
     if (report && !report.ok) {
       const details = report.errors.map((e) => `[${e.path}] ${e.message}`);
@@ -48,7 +70,12 @@ export async function runApp(opts: RunAppOptions): Promise<StackManifest[]> {
       });
     }
     if (result.failed) {
-      const reason = result.code === 'ENOENT' ? `command not found: ${file}` : `exit code ${String(result.exitCode)}`;
+      const reason =
+        result.code === 'ENOENT'
+          ? `command not found: ${file}`
+          : result.signal !== undefined
+            ? `ended by ${result.signal}`
+            : `exit code ${String(result.exitCode)}`;
       throw new ModelstackError('APP_FAILED', `the app failed (${reason}): ${opts.command}`, {
         details: tail(result.all ?? ''),
         hint: 'run the app command yourself to see the whole output, or pass --app "<command>"',
@@ -65,8 +92,86 @@ export async function runApp(opts: RunAppOptions): Promise<StackManifest[]> {
     }
     return await readPlainOutput(outdir);
   } finally {
-    await rm(work, { recursive: true, force: true });
+    // Also on success: nothing the app started outlives it.
+    app?.stop();
+    await cleanup.run();
   }
+}
+
+type AppResult = Result<{ all: true; reject: false }>;
+
+/** A running app, in a process group of its own so that stopping it reaches everything it started. */
+interface AppProcess {
+  /** Why it was stopped, if it was. */
+  readonly stopped: 'timeout' | 'interrupted' | undefined;
+  /**
+   * Its result once it has ended; when `timeoutMs` passes first it is stopped, and the result
+   * is undefined if its output pipes are still held open a moment later.
+   */
+  finished(timeoutMs: number): Promise<AppResult | undefined>;
+  /** Kills the whole process group (no-op once it is gone). */
+  stop(reason?: 'timeout' | 'interrupted'): void;
+}
+
+/** After stopping, how long to wait for the app's output pipes to close before giving up on them. */
+const STOP_GRACE_MS = 2_000;
+
+function startApp(file: string, args: readonly string[], opts: { cwd: string; env: Record<string, string> }): AppProcess {
+  // detached: its own process group (`npx tsx` starts node, which may start more); a terminal's
+  // Ctrl-C then reaches only modelstack, whose cleanup stops the group.
+  const child = execa(file, args, { cwd: opts.cwd, env: opts.env, reject: false, all: true, stdin: 'ignore', detached: true });
+  let stopped: 'timeout' | 'interrupted' | undefined;
+  let ended = false;
+  const result = child.then((r) => {
+    ended = true;
+    return r;
+  });
+  const stop = (reason?: 'timeout' | 'interrupted'): void => {
+    if (reason && !stopped && !ended) stopped = reason;
+    killGroup(child.pid);
+  };
+  return {
+    get stopped() {
+      return stopped;
+    },
+    stop,
+    async finished(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<'expired'>((resolve) => {
+        timer = setTimeout(() => resolve('expired'), timeoutMs);
+      });
+      try {
+        const first = await Promise.race([result, expired]);
+        if (first !== 'expired') return first;
+      } finally {
+        clearTimeout(timer);
+      }
+      stop('timeout');
+      // A process that left the group may still hold the output pipes: do not wait for it forever.
+      let grace: NodeJS.Timeout | undefined;
+      const late = new Promise<undefined>((resolve) => {
+        grace = setTimeout(() => resolve(undefined), STOP_GRACE_MS);
+      });
+      const r = await Promise.race([result, late]);
+      clearTimeout(grace);
+      if (!r) child.all?.destroy();
+      return r;
+    },
+  };
+}
+
+/** SIGKILL to the process group led by `pid`; a group that is gone already is fine. */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(process.platform === 'win32' ? pid : -pid, 'SIGKILL');
+  } catch {
+    // ESRCH: nothing left to stop.
+  }
+}
+
+function seconds(ms: number): string {
+  return String(Number((ms / 1000).toFixed(3)));
 }
 
 async function readReport(path: string): Promise<SynthReport | undefined> {
@@ -96,5 +201,6 @@ async function readPlainOutput(outdir: string): Promise<StackManifest[]> {
 }
 
 function tail(text: string, lines = 20): string[] {
+  if (text.trim() === '') return [];
   return text.trimEnd().split('\n').slice(-lines);
 }

@@ -17,6 +17,18 @@ export interface SynthOptions {
   readonly layout?: Layout;
   /** Also write kustomization.yaml. @default false */
   readonly kustomization?: boolean;
+  /** How long the app may run. @default 120000 (DEFAULT_APP_TIMEOUT_MS) */
+  readonly appTimeoutMs?: number;
+}
+
+/** Which app to run, where, and for how long at most. */
+export interface AppSource {
+  /** The app command. @default `app` of cdk8s.yaml, else "npx tsx stacks/main.ts" */
+  readonly app?: string;
+  /** @default process.cwd() */
+  readonly cwd?: string;
+  /** @default 120000 (DEFAULT_APP_TIMEOUT_MS) */
+  readonly appTimeoutMs?: number;
 }
 
 export interface SynthResult {
@@ -29,7 +41,7 @@ export interface SynthResult {
 /** Runs the app and writes its stacks, deterministically, into the output directory. */
 export async function synth(opts: SynthOptions, io: IoHost): Promise<SynthResult> {
   const cwd = resolve(opts.cwd ?? process.cwd());
-  const stacks = await synthStacks({ app: opts.app, cwd }, io);
+  const stacks = await synthStacks({ app: opts.app, cwd, appTimeoutMs: opts.appTimeoutMs }, io);
   const files = layoutFiles(stacks, { layout: opts.layout ?? 'file-per-chart', kustomization: opts.kustomization ?? false });
   const outdir = resolve(cwd, opts.out ?? 'dist');
   const written = await writeOutput(outdir, files);
@@ -37,7 +49,7 @@ export async function synth(opts: SynthOptions, io: IoHost): Promise<SynthResult
 }
 
 /** Runs the app and returns its stacks without writing anything (diff and apply start here). */
-export async function synthStacks(opts: { readonly app?: string; readonly cwd?: string }, io: IoHost): Promise<StackManifest[]> {
+export async function synthStacks(opts: AppSource, io: IoHost): Promise<StackManifest[]> {
   const cwd = resolve(opts.cwd ?? process.cwd());
-  return runApp({ command: resolveAppCommand(opts.app, cwd), cwd, io });
+  return runApp({ command: resolveAppCommand(opts.app, cwd), cwd, io, ...(opts.appTimeoutMs !== undefined ? { timeoutMs: opts.appTimeoutMs } : {}) });
 }

@@ -20,6 +20,8 @@ export interface LocalProjectOptions {
   readonly file?: string;
   readonly app?: string;
   readonly stacks?: readonly StackManifest[];
+  /** How long the app may run (see StackSource.appTimeoutMs). @default 120000 (DEFAULT_APP_TIMEOUT_MS) */
+  readonly appTimeoutMs?: number;
   /** "runtime": the models as deployed; "engine": one engine server per model. @default "runtime" */
   readonly flavor?: ComposeFlavor;
   /** @default the file's name, else the stack's */
@@ -157,6 +159,7 @@ export class LocalToolkit {
     return {
       ...(opts.file !== undefined ? { file: opts.file } : {}),
       ...(opts.app !== undefined ? { app: opts.app } : {}),
+      ...(opts.appTimeoutMs !== undefined ? { appTimeoutMs: opts.appTimeoutMs } : {}),
       ...(opts.stacks !== undefined ? { stacks: opts.stacks } : {}),
       ...(opts.flavor !== undefined ? { flavor: opts.flavor } : {}),
       ...(opts.project !== undefined ? { project: opts.project } : {}),

@@ -36,10 +36,18 @@ export interface StackSource {
   readonly app?: string;
   /** Stacks already synthesized (e.g. by `Testing`); the app is then not run. */
   readonly stacks?: readonly StackManifest[];
+  /**
+   * How long the app may run; then it is stopped with every process it started (its process
+   * group) and its temporary files are removed, and the call fails with a TIMEOUT error.
+   * @default 120000 (DEFAULT_APP_TIMEOUT_MS)
+   */
+  readonly appTimeoutMs?: number;
 }
 
 export interface SynthOptions {
   readonly app?: string;
+  /** How long the app may run (see StackSource.appTimeoutMs). @default 120000 (DEFAULT_APP_TIMEOUT_MS) */
+  readonly appTimeoutMs?: number;
   /** Output directory, relative to cwd. @default "dist" */
   readonly out?: string;
   /** @default "file-per-chart" */
@@ -114,6 +122,11 @@ export interface ListModelsResult extends ListResult {
  * const toolkit = new Toolkit({ ioHost: myHost });
  * const { changes } = await toolkit.diff({ base: 'origin/main' });
  * ```
+ *
+ * Every child process and request has a deadline (appTimeoutMs for the app). The toolkit
+ * installs no signal handler: a process that handles SIGINT/SIGTERM itself should await
+ * runCleanups() before it exits, which stops running apps (with every process they started)
+ * and removes temporary worktrees and directories. The CLI does so.
  */
 export class Toolkit {
   public readonly ioHost: IoHost;
@@ -132,7 +145,7 @@ export class Toolkit {
   /** Runs the app and returns its stacks without writing anything. */
   public async stacks(source: StackSource = {}): Promise<readonly StackManifest[]> {
     if (source.stacks) return source.stacks;
-    return synthStacks({ app: source.app, cwd: this.cwd }, this.ioHost);
+    return synthStacks({ app: source.app, cwd: this.cwd, appTimeoutMs: source.appTimeoutMs }, this.ioHost);
   }
 
   /** Runs the app and writes deterministic YAML, removing files an earlier synth wrote and this one did not. */
@@ -166,7 +179,7 @@ export class Toolkit {
       before = readManifestDir(resolve(this.cwd, opts.against));
       against = { kind: 'dir', label: opts.against };
     } else {
-      before = synthAtGitRef({ ref: opts.base!, cwd: this.cwd, app: opts.app }, this.ioHost);
+      before = synthAtGitRef({ ref: opts.base!, cwd: this.cwd, app: opts.app, appTimeoutMs: opts.appTimeoutMs }, this.ioHost);
       against = { kind: 'git', label: `git ${opts.base}` };
     }
     const [b, a] = await both(before, this.stacks(opts));

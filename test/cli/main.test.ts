@@ -47,7 +47,9 @@ describe('help and usage', () => {
   test('<command> --help prints the command usage', async () => {
     const r = await cli(['synth', '--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^usage: modelstack synth \[--app CMD\] \[--out DIR\] \[--layout file-per-chart\|file-per-resource\] \[--kustomization\]\n/);
+    expect(r.stdout).toMatch(
+      /^usage: modelstack synth \[--app CMD\] \[--app-timeout SECONDS\] \[--out DIR\] \[--layout file-per-chart\|file-per-resource\] \[--kustomization\]\n/,
+    );
     expect(r.stdout).toContain('--kustomization');
   });
 

@@ -2,6 +2,7 @@ import { applySetParent } from '../../src/clusterapply/applyset.js';
 import { type LockNote, StackLock } from '../../src/clusterapply/stack-lock.js';
 import { ModelstackError } from '../../src/errors.js';
 import type { KubeObject } from '../../src/model/kube-object.js';
+import { pendingCleanups, runCleanups } from '../../src/util/cleanup.js';
 import { FakeKube } from '../support/fake-kube.js';
 
 const parent = applySetParent('demo', 'default');
@@ -62,6 +63,18 @@ describe('StackLock', () => {
     expect(notes).toEqual(['waiting']);
     expect(lease(c)!.metadata.annotations).toEqual({ 'modelstack.io/lock-description': 'second' });
     await second.release();
+  });
+
+  test('an interruption (runCleanups, what Ctrl-C runs) frees a held lease; a later release does nothing more', async () => {
+    const c = new FakeKube().serveBuiltins();
+    const lock = await StackLock.acquire(c, parent, { description: 'interrupted apply' });
+    expect(pendingCleanups()).toBe(1);
+    await runCleanups(5_000);
+    expect(lease(c)!.spec.holderIdentity).toBeUndefined();
+    expect(pendingCleanups()).toBe(0);
+    const writes = c.writes().length;
+    await lock.release();
+    expect(c.writes()).toHaveLength(writes);
   });
 
   test('renewal moves renewTime forward', async () => {

@@ -135,7 +135,7 @@ describe('KubeClient', () => {
       const started = Date.now();
       const e = await rejection(slow.request({ method: 'GET', path: '/slow', verb: 'get', resource: 'x' }));
       expect(e.code).toBe('TIMEOUT');
-      expect(e.message).toBe(`no answer from the API server at ${fake.url} within 0.15s`);
+      expect(e.message).toBe(`GET /slow: no complete answer from the API server at ${fake.url} within 0.15s`);
       expect(Date.now() - started).toBeLessThan(1_500);
     });
   });

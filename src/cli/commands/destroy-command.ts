@@ -1,15 +1,16 @@
 import type { DestroyResult } from '../../toolkit/index.js';
-import { type Command, parseCommandArgs } from '../command.js';
+import { appTimeoutUsage, appTimeoutOption, type Command, parseCommandArgs } from '../command.js';
 import { clusterFlags, LOCK_FLAGS, LOCK_FLAGS_USAGE, lockFlags, STACK_CLUSTER_FLAGS } from '../kube-flags.js';
 
 export const destroyCommand: Command = {
   name: 'destroy',
   summary: 'delete what the stack created in the cluster (after showing it and asking), release what it adopted',
-  usage: `modelstack destroy [--app CMD] [--yes] [--dry-run] [--applyset-namespace NS] [--wait-for-lock SECONDS] [--break-lock] [--kubeconfig FILE] [--context NAME]
+  usage: `modelstack destroy [--app CMD] [--app-timeout SECONDS] [--yes] [--dry-run] [--applyset-namespace NS] [--wait-for-lock SECONDS] [--break-lock] [--kubeconfig FILE] [--context NAME]
 
   -y, --yes     delete without asking (scripts, CI); without it destroy lists everything it
                 will delete and release and asks on the terminal, and refuses when it cannot ask
   --dry-run     list what would be deleted and released, change nothing
+${appTimeoutUsage(24)}
 ${LOCK_FLAGS_USAGE}
 
 Only objects carrying the stack's ownership mark are considered, found in every kind the
@@ -24,6 +25,7 @@ everything in it.`,
       ...lockFlags(values),
       yes: values.yes === true,
       app: values.app as string | undefined,
+      ...appTimeoutOption(values),
       dryRun: values['dry-run'] === true,
       applySetNamespace: values['applyset-namespace'] as string | undefined,
     });

@@ -14,7 +14,17 @@ import {
   parseImageOverrides,
   type UpResult,
 } from '../../toolkit/index.js';
-import { choice, type Command, type CommandContext, type CommandOutput, parseCommandArgs, positiveNumber } from '../command.js';
+import {
+  APP_TIMEOUT_FLAG,
+  appTimeoutUsage,
+  appTimeoutOption,
+  choice,
+  type Command,
+  type CommandContext,
+  type CommandOutput,
+  parseCommandArgs,
+  positiveNumber,
+} from '../command.js';
 import { formatTable } from '../format-table.js';
 
 const FLAVORS = ['runtime', 'engine'] as const satisfies readonly ComposeFlavor[];
@@ -24,6 +34,7 @@ const SUBCOMMANDS = ['compose', 'up', 'down', 'ps', 'logs'] as const;
 const SOURCE_FLAGS = {
   file: { type: 'string' },
   app: { type: 'string' },
+  ...APP_TIMEOUT_FLAG,
   flavor: { type: 'string' },
   project: { type: 'string', short: 'p' },
 } as const;
@@ -49,6 +60,7 @@ export const localCommand: Command = {
 
   --file FILE          a compose file (default: synthesize the stack and build one in memory)
   --app CMD            app command (default: "app" in cdk8s.yaml, else "npx tsx stacks/main.ts")
+${appTimeoutUsage(23)}
   --flavor F           runtime (default: the models as deployed) or engine (one engine server per model)
   -p, --project NAME   project name (default: the file's name, else the stack's)
   --engine E           container engine: ${ENGINE_CHOICES.join('|')} (default: $${ENGINE_ENV}, else auto:
@@ -172,6 +184,7 @@ function projectSource(values: Values): LocalProjectOptions {
   return {
     ...(values.file !== undefined ? { file: values.file as string } : {}),
     ...(values.app !== undefined ? { app: values.app as string } : {}),
+    ...appTimeoutOption(values),
     ...(flavor ? { flavor } : {}),
     ...(typeof values.project === 'string' ? { project: values.project } : {}),
   };

@@ -8,6 +8,7 @@ import type { IoHost } from '../../io/io-host.js';
 import type { KubeObject } from '../../model/kube-object.js';
 import { synthObjects } from './synth-objects.js';
 import { MESSAGES } from '../../io/messages.js';
+import { interrupted, registerCleanup } from '../../util/cleanup.js';
 
 export interface GitBaseOptions {
   /** A commit, branch, tag or any revision git understands (HEAD~1, origin/main). */
@@ -16,7 +17,12 @@ export interface GitBaseOptions {
   readonly cwd: string;
   /** The app command. @default `app` of cdk8s.yaml at `ref`, else the default app */
   readonly app?: string;
+  /** How long the app may run. @default 120000 (DEFAULT_APP_TIMEOUT_MS) */
+  readonly appTimeoutMs?: number;
 }
+
+/** How long one git command (rev-parse, worktree add/remove/prune) may run. */
+const GIT_TIMEOUT_MS = 120_000;
 
 /** Variables that would point git somewhere else than `-C` says (set inside git hooks). */
 const GIT_LOCATION_ENV = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_COMMON_DIR', 'GIT_PREFIX'];
@@ -24,8 +30,9 @@ const GIT_LOCATION_ENV = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJ
 /**
  * The objects the app synthesized at a git revision: the revision is checked out into a
  * temporary worktree, the checkout's node_modules directories are linked into it (no install),
- * and the app runs in the same subdirectory there. The worktree is always removed afterwards.
- * When the app's directory did not exist at the revision, the before side is empty.
+ * and the app runs in the same subdirectory there. The worktree is always removed afterwards,
+ * and by runCleanups when the process is interrupted. When the app's directory did not exist
+ * at the revision, the before side is empty.
  */
 export async function synthAtGitRef(opts: GitBaseOptions, io: IoHost): Promise<KubeObject[]> {
   if (opts.ref.trim() === '' || opts.ref.startsWith('-')) {
@@ -40,10 +47,18 @@ export async function synthAtGitRef(opts: GitBaseOptions, io: IoHost): Promise<K
   const tmp = await mkdtemp(join(tmpdir(), 'modelstack-base-'));
   const tree = join(tmp, 'tree');
   const links: string[] = [];
+  let adding: Promise<GitResult> | undefined;
+  const cleanup = registerCleanup(async () => {
+    // Interrupted while git adds the worktree: let it finish (it is bounded), then remove it.
+    await adding?.catch(() => undefined);
+    await removeWorktree(top, tree, tmp, links, io);
+  });
   try {
     io.notify(MESSAGES.GIT_CHECKOUT.make(`checking out ${opts.ref} (${commit.slice(0, 12)}) into ${tree}`, { ref: opts.ref, commit, worktree: tree }));
     // Hooks of the repository (post-checkout) have no business in a throwaway worktree.
-    const add = await git(top, ['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--detach', tree, commit]);
+    if (cleanup.started) throw interrupted(`interrupted before checking out ${opts.ref}`);
+    adding = git(top, ['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--detach', tree, commit]);
+    const add = await adding;
     if (add.failed) {
       throw new ModelstackError('GIT', `cannot check out ${opts.ref} into a temporary worktree`, {
         details: lines(add.stderr),
@@ -56,7 +71,8 @@ export async function synthAtGitRef(opts: GitBaseOptions, io: IoHost): Promise<K
       return [];
     }
     links.push(...(await linkNodeModules(top, tree, sub)));
-    return await synthObjects({ app: opts.app, cwd: appDir }, io);
+    if (cleanup.started) throw interrupted(`interrupted before running the app at ${opts.ref}`);
+    return await synthObjects({ app: opts.app, cwd: appDir, appTimeoutMs: opts.appTimeoutMs }, io);
   } catch (e) {
     if (isModelstackError(e) && e.code !== 'GIT') {
       // Say which side failed: the same error at the current revision would read alike.
@@ -64,7 +80,7 @@ export async function synthAtGitRef(opts: GitBaseOptions, io: IoHost): Promise<K
     }
     throw e;
   } finally {
-    await removeWorktree(top, tree, tmp, links, io);
+    await cleanup.run();
   }
 }
 
@@ -140,9 +156,15 @@ async function git(dir: string, args: readonly string[]): Promise<GitResult> {
     stdin: 'ignore',
     extendEnv: false,
     env: { ...env, GIT_TERMINAL_PROMPT: '0' },
+    timeout: GIT_TIMEOUT_MS,
   });
   if (r.code === 'ENOENT') {
     throw new ModelstackError('GIT', 'git is not installed (or not on PATH)', { hint: 'install git, or compare with a directory: --against DIR' });
+  }
+  if (r.timedOut) {
+    throw new ModelstackError('GIT', `git ${args.join(' ')} did not finish within ${GIT_TIMEOUT_MS / 1000}s`, {
+      hint: 'check the repository (a lock left by another git process?), then retry',
+    });
   }
   return { failed: r.failed, stdout: String(r.stdout), stderr: String(r.stderr) };
 }

@@ -1,6 +1,6 @@
 import type { IoHost } from '../../io/io-host.js';
 import type { KubeObject, StackManifest } from '../../model/kube-object.js';
-import { synthStacks } from '../../synth/synth.js';
+import { type AppSource, synthStacks } from '../../synth/synth.js';
 
 /** Every object of the stacks, in stack order then apply order. */
 export function objectsOf(stacks: readonly StackManifest[]): KubeObject[] {
@@ -8,6 +8,6 @@ export function objectsOf(stacks: readonly StackManifest[]): KubeObject[] {
 }
 
 /** The after side of every diff: the app as it is now, synthesized without writing anything. */
-export async function synthObjects(opts: { readonly app?: string; readonly cwd: string }, io: IoHost): Promise<KubeObject[]> {
-  return objectsOf(await synthStacks({ app: opts.app, cwd: opts.cwd }, io));
+export async function synthObjects(opts: AppSource & { readonly cwd: string }, io: IoHost): Promise<KubeObject[]> {
+  return objectsOf(await synthStacks(opts, io));
 }

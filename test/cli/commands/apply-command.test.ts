@@ -62,9 +62,10 @@ describe('formatApply', () => {
 
 describe('apply command', () => {
   test('the flags it shares with destroy, and every flag in its usage', () => {
-    expect(Object.keys(STACK_CLUSTER_FLAGS)).toEqual(['kubeconfig', 'context', 'app', 'applyset-namespace', 'dry-run']);
+    expect(Object.keys(STACK_CLUSTER_FLAGS)).toEqual(['kubeconfig', 'context', 'app', 'app-timeout', 'applyset-namespace', 'dry-run']);
     for (const flag of [
       '--app CMD',
+      '--app-timeout SECONDS',
       '--dry-run',
       '--prune',
       '--force-conflicts',

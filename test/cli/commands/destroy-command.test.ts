@@ -10,6 +10,7 @@ describe('destroy command', () => {
     expect(destroyCommand.usage).toContain('only objects the stack created are deleted');
     for (const flag of [
       '--app CMD',
+      '--app-timeout SECONDS',
       '--yes',
       '--wait-for-lock SECONDS',
       '--break-lock',

@@ -14,7 +14,7 @@ describe('synth command', () => {
   test('name, summary and the flags in its usage', () => {
     expect(synthCommand.name).toBe('synth');
     expect(synthCommand.summary).not.toBe('');
-    for (const flag of ['--app CMD', '--out DIR', '--layout', '--kustomization']) expect(synthCommand.usage).toContain(flag);
+    for (const flag of ['--app CMD', '--app-timeout SECONDS', '--out DIR', '--layout', '--kustomization']) expect(synthCommand.usage).toContain(flag);
   });
 
   test('formatSynth: counts, and each removed file', () => {

@@ -1,0 +1,71 @@
+import { constants as osConstants } from 'node:os';
+import { runCleanups } from '../toolkit/index.js';
+
+/** After the first Ctrl-C (or SIGTERM): how long cleanups and the command's own wind-down may take. */
+export const INTERRUPT_DEADLINE_MS = 30_000;
+
+export interface InterruptOptions {
+  readonly stderr: (text: string) => void;
+  /** Ends the process (process.exit). */
+  readonly exit: (code: number) => void;
+  /** @default INTERRUPT_DEADLINE_MS */
+  readonly deadlineMs?: number;
+}
+
+export interface InterruptHandlers {
+  /** 128 + the signal's number once a signal arrived (130 for SIGINT, 143 for SIGTERM). */
+  readonly exitCode: number | undefined;
+  /** The running command: after a signal the process ends once it has settled, or at the deadline. */
+  track(work: Promise<unknown>): void;
+  /** Removes the handlers (when the command ended without a signal). */
+  uninstall(): void;
+}
+
+/**
+ * The CLI's SIGINT/SIGTERM handling. The first signal runs the registered cleanups (running apps
+ * are stopped, temporary worktrees and directories removed), lets the command wind down (local
+ * up removes what it started), then ends the process with 128 + the signal number; all of it
+ * within the deadline. A second signal ends the process at once. Only the CLI installs this:
+ * the toolkit never handles signals itself.
+ */
+export function installInterruptHandlers(opts: InterruptOptions): InterruptHandlers {
+  const deadlineMs = opts.deadlineMs ?? INTERRUPT_DEADLINE_MS;
+  let exitCode: number | undefined;
+  let work: Promise<unknown> = new Promise(() => undefined);
+
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (exitCode !== undefined) return opts.exit(exitCode);
+    const code = 128 + (osConstants.signals[sig] ?? 0);
+    exitCode = code;
+    opts.stderr(`\n${sig}: cleaning up (up to ${deadlineMs / 1000}s; again to exit at once)\n`);
+    const end = Date.now() + deadlineMs;
+    void (async () => {
+      const { unfinished } = await runCleanups(deadlineMs);
+      if (unfinished > 0) opts.stderr(`warning: ${unfinished} cleanup(s) did not finish within ${deadlineMs / 1000}s\n`);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, Math.max(0, end - Date.now()));
+      });
+      await Promise.race([work.then(noop, noop), late]);
+      clearTimeout(timer);
+      opts.exit(code);
+    })();
+  };
+
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    get exitCode() {
+      return exitCode;
+    },
+    track(w) {
+      work = w;
+    },
+    uninstall() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+function noop(): void {}
