@@ -3,6 +3,7 @@ import type { IoHost } from '../io/io-host.js';
 import type { KubeApi } from '../kube/kube-api.js';
 import { objectKey, objectRef, type KubeObject, type StackManifest } from '../model/kube-object.js';
 import { applyObserved } from '../clusterapply/apply-object.js';
+import { readLive } from '../clusterapply/live-objects.js';
 import { APPLYSET_GROUP_KINDS, APPLYSET_PART_OF, groupKind, parentObject, parseGroupKinds } from '../clusterapply/applyset.js';
 import { deepEqual } from '../clusterapply/deep-equal.js';
 import { fieldManagerFor, LEGACY_FIELD_MANAGER } from '../clusterapply/field-manager.js';
@@ -136,7 +137,8 @@ async function applyStack(kube: KubeApi, r: ResolvedStack, lock: StackLock | und
   const outcomes: ObjectOutcome[] = [];
   for (const stage of applyStages(desired)) {
     lock?.assertHeld();
-    const settled = await mapBounded(stage.objects, opts.concurrency ?? 4, (o) => applyOne(kube, o, r, opts, io));
+    const live = await readLive(kube, stage.objects);
+    const settled = await mapBounded(stage.objects, opts.concurrency ?? 4, (o) => applyOne(kube, o, r, { before: live.get(objectKey(o)) }, opts, io));
     const conflicts: FieldConflict[] = [];
     const errors: unknown[] = [];
     settled.forEach((res, i) => {
@@ -208,11 +210,18 @@ async function applyStack(kube: KubeApi, r: ResolvedStack, lock: StackLock | und
   return { stack, outcomes };
 }
 
-async function applyOne(kube: KubeApi, o: KubeObject, r: ResolvedStack, opts: ApplyOptions, io: IoHost): Promise<ObjectOutcome> {
+async function applyOne(
+  kube: KubeApi,
+  o: KubeObject,
+  r: ResolvedStack,
+  live: { readonly before?: KubeObject },
+  opts: ApplyOptions,
+  io: IoHost,
+): Promise<ObjectOutcome> {
   const fieldManager = fieldManagerFor(r.stack);
   let observed;
   try {
-    observed = await applyObserved(kube, o, { fieldManager, force: opts.forceConflicts, dryRun: opts.dryRun, stackId: r.stackId });
+    observed = await applyObserved(kube, o, { fieldManager, force: opts.forceConflicts, dryRun: opts.dryRun, stackId: r.stackId, live });
   } catch (e) {
     // Fields held only by modelstack 0.1's shared manager are this stack's own: take them over.
     const c = conflictsOf(e, objectRef(o));

@@ -21,9 +21,18 @@ export interface CommandContext {
 
 export interface Command {
   readonly name: string;
-  readonly summary: string;
   readonly usage: string;
   run(argv: readonly string[], ctx: CommandContext): Promise<CommandOutput>;
+}
+
+/**
+ * A command as `modelstack --help` lists it: its name and summary, and how to load it. Commands
+ * are loaded only when run, so `--help` and `--version` load none of the engine.
+ */
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  load(): Promise<Command>;
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;

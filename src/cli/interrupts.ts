@@ -1,5 +1,4 @@
 import { constants as osConstants } from 'node:os';
-import { runCleanups } from '../toolkit/index.js';
 
 /** After the first Ctrl-C (or SIGTERM): how long cleanups and the command's own wind-down may take. */
 export const INTERRUPT_DEADLINE_MS = 30_000;
@@ -28,6 +27,19 @@ export interface InterruptHandlers {
  * within the deadline. A second signal ends the process at once. Only the CLI installs this:
  * the toolkit never handles signals itself.
  */
+let normalEnd = false;
+
+/**
+ * Marks Ctrl-C as the normal way the running command ends (`local logs --follow`): cleanups
+ * still run, but the process exits with the command's own exit code, not 130. Returns the undo.
+ */
+export function interruptEndsCommand(): () => void {
+  normalEnd = true;
+  return () => {
+    normalEnd = false;
+  };
+}
+
 export function installInterruptHandlers(opts: InterruptOptions): InterruptHandlers {
   const deadlineMs = opts.deadlineMs ?? INTERRUPT_DEADLINE_MS;
   let exitCode: number | undefined;
@@ -36,19 +48,29 @@ export function installInterruptHandlers(opts: InterruptOptions): InterruptHandl
   const onSignal = (sig: NodeJS.Signals): void => {
     if (exitCode !== undefined) return opts.exit(exitCode);
     const code = 128 + (osConstants.signals[sig] ?? 0);
+    // Read now: the command may already have ended (and undone its mark) when the cleanups are done.
+    const ownEnd = normalEnd && sig === 'SIGINT';
     exitCode = code;
     opts.stderr(`\n${sig}: cleaning up (up to ${deadlineMs / 1000}s; again to exit at once)\n`);
     const end = Date.now() + deadlineMs;
     void (async () => {
+      // Loaded here, not up front: a signal arrives while a command runs, when the toolkit is loaded anyway.
+      const { runCleanups } = await import('../toolkit/index.js');
       const { unfinished } = await runCleanups(deadlineMs);
       if (unfinished > 0) opts.stderr(`warning: ${unfinished} cleanup(s) did not finish within ${deadlineMs / 1000}s\n`);
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, Math.max(0, end - Date.now()));
       });
-      await Promise.race([work.then(noop, noop), late]);
+      const finished = await Promise.race([
+        work.then(
+          (c) => (typeof c === 'number' ? c : code),
+          () => code,
+        ),
+        late.then(() => code),
+      ]);
       clearTimeout(timer);
-      opts.exit(code);
+      opts.exit(ownEnd ? finished : code);
     })();
   };
 
@@ -67,5 +89,3 @@ export function installInterruptHandlers(opts: InterruptOptions): InterruptHandl
     },
   };
 }
-
-function noop(): void {}

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { errorMessage, isModelstackError, Toolkit } from '../toolkit/index.js';
-import type { Command } from './command.js';
+import { errorMessage, isModelstackError } from '../errors.js';
+import type { CommandEntry } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { installInterruptHandlers } from './interrupts.js';
 import { type Prompt, TerminalIoHost, terminalPrompt } from './terminal-io-host.js';
@@ -41,16 +41,18 @@ export async function runCli(argv: readonly string[], streams: CliStreams = proc
     streams.stdout('modelstack 0.1.0\n');
     return 0;
   }
-  const command: Command | undefined = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry: CommandEntry | undefined = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     streams.stderr(`error: unknown command "${name}"\nhint: one of ${COMMANDS.map((c) => c.name).join(', ')}\n`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     streams.stdout(`usage: ${command.usage}\n`);
     return 0;
   }
   try {
+    const { Toolkit } = await import('../toolkit/index.js');
     const toolkit = new Toolkit({ ioHost: new TerminalIoHost(debug, streams.stderr, streams.prompt ?? terminalPrompt()), cwd, env: process.env });
     const out = await command.run(rest, { toolkit, cwd, env: process.env, write: streams.stdout });
     if (out.stdout) streams.stdout(out.stdout);

@@ -18,9 +18,17 @@ export interface ObservedApply {
  * carries the stack's created-by record when this apply creates it (see ownership.ts). `apply` uses it to say
  * created/configured/unchanged, and the live diff (as a dry run) for its two sides.
  */
-export async function applyObserved(kube: KubeApi, o: KubeObject, opts: KubeApplyOptions & { readonly stackId?: string }): Promise<ObservedApply> {
+export async function applyObserved(
+  kube: KubeApi,
+  o: KubeObject,
+  opts: KubeApplyOptions & {
+    readonly stackId?: string;
+    /** The live object read beforehand (readLive), so no GET is needed; `{ before: undefined }` when absent. */
+    readonly live?: { readonly before?: KubeObject };
+  },
+): Promise<ObservedApply> {
   if (opts.dryRun && !(await kube.resourceFor(o.apiVersion, o.kind))) return {};
-  const before = await kube.get<KubeObject>(o);
+  const before = opts.live ? opts.live.before : await kube.get<KubeObject>(o);
   const body = opts.stackId ? withOwnershipRecord(o, before, opts.stackId) : o;
   try {
     return { before, after: await kube.apply<KubeObject>(body, { fieldManager: opts.fieldManager, force: opts.force, dryRun: opts.dryRun }) };

@@ -1,12 +1,18 @@
-import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
 import { request as httpRequest } from 'node:http';
-import { type KubeConfig, PatchStrategy } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { ModelstackError, errorMessage } from '../errors.js';
 import { apiError } from './api-error.js';
 import type { ApplyOptions, KubeApi, KubeObjectLike, ListOptions, PropagationPolicy, ResourceInfo } from './kube-api.js';
 
 /** How long one API request may take from connecting to the end of its answer. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** The content type of a server-side apply patch (as client-node's PatchStrategy.ServerSideApply names it). */
+const SERVER_SIDE_APPLY = 'application/apply-patch+yaml';
+
+/** Connections to the API server at once, per client (requests beyond it queue for a free one). */
+const MAX_SOCKETS = 16;
 
 export interface RequestSpec {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -31,6 +37,10 @@ export interface RequestSpec {
 export class KubeClient implements KubeApi {
   private readonly server: URL;
   private readonly discovery = new Map<string, Promise<ResourceInfo[] | undefined>>();
+  /** Keep-alive agents by TLS identity: one connection pool per client, not a TLS handshake per request. */
+  private readonly agents = new Map<string, HttpsAgent>();
+  /** Requests sent and connections opened (a request on a reused keep-alive connection opens none). */
+  public readonly stats = { requests: 0, connections: 0 };
 
   public constructor(
     public readonly kubeConfig: KubeConfig,
@@ -67,6 +77,7 @@ export class KubeClient implements KubeApi {
         hint: 'check the current context of your kubeconfig (--context), or pass --kubeconfig FILE',
       });
     }
+    opts.agent = this.pooled(opts.agent);
     // The path names the request in errors; the query (selectors, continue tokens) is left out.
     const what = `${spec.method} ${url.pathname}`;
     const deadline = Date.now() + this.timeoutMs;
@@ -120,6 +131,7 @@ export class KubeClient implements KubeApi {
         );
         req.destroy();
       }, budgetMs);
+      this.stats.requests++;
       const req = doRequest(opts, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -131,10 +143,30 @@ export class KubeClient implements KubeApi {
         );
         res.on('error', (e) => settle(() => reject(this.unreachable(e))));
       });
+      req.on('socket', () => {
+        if (!req.reusedSocket) this.stats.connections++;
+      });
       req.on('error', (e) => settle(() => reject(this.unreachable(e))));
       if (body !== undefined) req.write(body);
       req.end();
     });
+  }
+
+  /**
+   * client-node makes a new https.Agent (so a new connection and TLS handshake) for every
+   * request; this swaps it for one keep-alive agent per TLS identity (CA, client certificate,
+   * verification settings), so requests reuse connections. Proxy agents are kept as they are.
+   */
+  private pooled(agent: RequestOptions['agent']): RequestOptions['agent'] {
+    if (!(agent instanceof HttpsAgent) || agent.constructor !== HttpsAgent) return agent;
+    const o = agent.options;
+    const id = JSON.stringify([o.ca, o.cert, o.key, o.pfx, o.passphrase, o.rejectUnauthorized, o.servername, o.ciphers]);
+    let pooled = this.agents.get(id);
+    if (!pooled) {
+      pooled = new HttpsAgent({ ...o, keepAlive: true, maxSockets: MAX_SOCKETS });
+      this.agents.set(id, pooled);
+    }
+    return pooled;
   }
 
   private unreachable(e: Error): ModelstackError {
@@ -266,7 +298,7 @@ export class KubeClient implements KubeApi {
       path,
       query: { fieldManager: opts.fieldManager, force: opts.force ? 'true' : undefined, dryRun: opts.dryRun ? 'All' : undefined },
       body: o,
-      contentType: PatchStrategy.ServerSideApply,
+      contentType: SERVER_SIDE_APPLY,
       verb: 'patch',
       resource: KubeClient.resourceName(r),
       namespace,

@@ -1,6 +1,4 @@
 import type { KubeApi } from '../kube/kube-api.js';
-import { KubeClient } from '../kube/kube-client.js';
-import { contextNamespace, loadKubeConfig } from '../kube/kube-config.js';
 
 /**
  * How a toolkit call reaches the cluster: a ready KubeApi (tests, library users with their own
@@ -21,9 +19,14 @@ export interface Connection {
   readonly defaultNamespace: string;
 }
 
-/** Connects as the options say; nothing is requested from the server yet. */
-export function connect(opts: ClusterOptions, env: NodeJS.ProcessEnv): Connection {
+/**
+ * Connects as the options say; nothing is requested from the server yet. The Kubernetes client
+ * library is loaded here, on first use, so commands that never reach a cluster (synth, validate,
+ * local runs, --help) do not pay for it.
+ */
+export async function connect(opts: ClusterOptions, env: NodeJS.ProcessEnv): Promise<Connection> {
   if (opts.kube) return { kube: opts.kube, defaultNamespace: 'default' };
+  const [{ KubeClient }, { contextNamespace, loadKubeConfig }] = await Promise.all([import('../kube/kube-client.js'), import('../kube/kube-config.js')]);
   // KubeConfig.loadFromDefault reads process.env.KUBECONFIG; pass ours explicitly when set.
   const fromEnv = env.KUBECONFIG && !env.KUBECONFIG.includes(':') ? env.KUBECONFIG : undefined;
   const kubeConfig = loadKubeConfig({ kubeconfig: opts.kubeconfig ?? fromEnv, context: opts.context });

@@ -156,7 +156,7 @@ export class Toolkit {
   /** Checks the custom resources in a directory against the CRD schemas (defaults applied first). */
   public async validate(opts: ValidateOptions = {}): Promise<ValidateResult> {
     const dir = resolve(this.cwd, opts.dir ?? 'dist');
-    if (opts.live) return validateManifests(dir, await crdsFromCluster(connect(opts, this.env).kube));
+    if (opts.live) return validateManifests(dir, await crdsFromCluster((await connect(opts, this.env)).kube));
     return validateManifests(dir, (groups) => crdsFromDir(opts.crdsDir, groups));
   }
 
@@ -169,7 +169,7 @@ export class Toolkit {
       throw new ModelstackError('USAGE', 'diff: --base and --against cannot be used together', { hint: 'compare with one of them' });
     }
     if (opts.base === undefined && opts.against === undefined) {
-      const kube = connect(opts, this.env).kube;
+      const kube = (await connect(opts, this.env)).kube;
       const changes = await liveDiff(kube, await this.stacks(opts), { prune: opts.prune, applySetNamespace: opts.applySetNamespace });
       return { against: { kind: 'live', label: 'the live cluster' }, changes, hasChanges: hasChanges(changes) };
     }
@@ -193,7 +193,7 @@ export class Toolkit {
    * it adopted released, mass deletion refused) and wait.
    */
   public async apply(opts: ApplyOptions = {}): Promise<ApplyResult> {
-    const kube = connect(opts, this.env).kube;
+    const kube = (await connect(opts, this.env)).kube;
     const stacks = await this.stacks(opts);
     return applyStacks(kube, stacks, { ...opts, lockDescription: opts.lockDescription ?? (await runDescription('apply', this.cwd)) }, this.ioHost);
   }
@@ -204,7 +204,7 @@ export class Toolkit {
    * (DESTROY_CONFIRM) unless `yes`; a host that cannot answer refuses.
    */
   public async destroy(opts: DestroyOptions = {}): Promise<DestroyResult> {
-    const kube = connect(opts, this.env).kube;
+    const kube = (await connect(opts, this.env)).kube;
     const stacks = await this.stacks(opts);
     const results = await destroyStacks(
       kube,
@@ -224,7 +224,7 @@ export class Toolkit {
 
   /** Per runtime: CRDs Established, operator available, version. */
   public async status(opts: StatusOptions = {}): Promise<StatusResult> {
-    const kube = connect(opts, this.env).kube;
+    const kube = (await connect(opts, this.env)).kube;
     return { runtimes: await runtimeStatus(kube, { namespace: opts.namespace }) };
   }
 
@@ -236,7 +236,7 @@ export class Toolkit {
     if (opts.allNamespaces && opts.namespace) {
       throw new ModelstackError('USAGE', 'list: -n and -A cannot be used together', { hint: 'pick one' });
     }
-    const { kube, defaultNamespace } = connect(opts, this.env);
+    const { kube, defaultNamespace } = await connect(opts, this.env);
     const namespace = opts.allNamespaces ? undefined : (opts.namespace ?? defaultNamespace);
     const listed = await listModels(kube, { namespace });
     for (const note of listed.notes) this.ioHost.notify(MESSAGES.LIST_NOTE.make(note, { note }));

@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appTimeoutOption, appTimeoutUsage } from '../../src/cli/command.js';
+import type { Command } from '../../src/cli/command.js';
 import { COMMANDS } from '../../src/cli/commands/index.js';
 import { DEFAULT_APP_TIMEOUT_MS, type ModelstackError } from '../../src/toolkit/index.js';
 import { cliContext } from '../support/cli-context.js';
@@ -25,14 +26,14 @@ const RUNS_THE_APP: readonly (readonly [string, readonly string[]])[] = [
   ['local', ['logs']],
 ];
 
-const command = (name: string) => COMMANDS.find((c) => c.name === name)!;
+const command = (name: string): Promise<Command> => COMMANDS.find((c) => c.name === name)!.load();
 
 describe('--app-timeout', () => {
-  test('the default is 120 seconds, and every command that runs the app documents the flag with it', () => {
+  test('the default is 120 seconds, and every command that runs the app documents the flag with it', async () => {
     expect(DEFAULT_APP_TIMEOUT_MS).toBe(120_000);
     for (const name of new Set(RUNS_THE_APP.map(([n]) => n))) {
-      expect(command(name).usage).toContain('--app-timeout SECONDS');
-      expect(command(name).usage).toContain('how long the app may run (default 120)');
+      expect((await command(name)).usage).toContain('--app-timeout SECONDS');
+      expect((await command(name)).usage).toContain('how long the app may run (default 120)');
     }
   });
 
@@ -62,12 +63,10 @@ describe('--app-timeout', () => {
     const outcomes = await Promise.all(
       RUNS_THE_APP.map(async ([name, argv]) => {
         const started = Date.now();
-        const e = await command(name)
-          .run([...argv, '--app', app, '--app-timeout', '1'], ctx)
-          .then(
-            () => undefined,
-            (err: unknown) => err as ModelstackError,
-          );
+        const e = await (await command(name)).run([...argv, '--app', app, '--app-timeout', '1'], ctx).then(
+          () => undefined,
+          (err: unknown) => err as ModelstackError,
+        );
         return { what: [name, ...argv].join(' '), code: e?.code, message: e?.message, ms: Date.now() - started };
       }),
     );

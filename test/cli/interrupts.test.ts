@@ -1,6 +1,6 @@
 // The CLI's signal handling in-process: the handlers are called as node calls them on a signal
 // (process.emit), with `exit` recorded instead of ending the test process.
-import { installInterruptHandlers, type InterruptHandlers } from '../../src/cli/interrupts.js';
+import { installInterruptHandlers, interruptEndsCommand, type InterruptHandlers } from '../../src/cli/interrupts.js';
 import { pendingCleanups, registerCleanup } from '../../src/util/cleanup.js';
 
 function setup(deadlineMs = 5_000): { handlers: InterruptHandlers; exits: number[]; stderr: string[]; exited: Promise<void> } {
@@ -51,6 +51,29 @@ describe('installInterruptHandlers', () => {
     expect(s.exits).toEqual([130]);
     expect(s.stderr[0]).toBe('\nSIGINT: cleaning up (up to 5s; again to exit at once)\n');
     expect(pendingCleanups()).toBe(0);
+  });
+
+  test('a command Ctrl-C ends normally (logs --follow) exits with its own code, even when it undoes the mark before the cleanups finish; SIGTERM still exits 143', async () => {
+    const s = setup();
+    current = s.handlers;
+    const undo = interruptEndsCommand();
+    let finish: (code: number) => void = () => undefined;
+    s.handlers.track(new Promise<number>((r) => (finish = r)));
+    process.emit('SIGINT', 'SIGINT');
+    undo();
+    finish(0);
+    await s.exited;
+    expect(s.exits).toEqual([0]);
+    s.handlers.uninstall();
+
+    const t = setup();
+    current = t.handlers;
+    const undo2 = interruptEndsCommand();
+    t.handlers.track(Promise.resolve(0));
+    process.emit('SIGTERM', 'SIGTERM');
+    await t.exited;
+    undo2();
+    expect(t.exits).toEqual([143]);
   });
 
   test('SIGTERM exits 143; a command that does not wind down is cut off at the deadline', async () => {

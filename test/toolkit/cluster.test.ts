@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { KUBE_FLAGS, KUBE_FLAGS_USAGE } from '../../src/cli/kube-flags.js';
 import { connect } from '../../src/toolkit/cluster.js';
 
-const kubeClientFrom = (flags: { kubeconfig?: string; context?: string }, env: NodeJS.ProcessEnv): { serverUrl: string } => connect(flags, env).kube;
+const kubeClientFrom = async (flags: { kubeconfig?: string; context?: string }, env: NodeJS.ProcessEnv): Promise<{ serverUrl: string }> =>
+  (await connect(flags, env)).kube;
 import { writeKubeconfig } from '../support/fake-apiserver.js';
 
 describe('KUBE_FLAGS', () => {
@@ -35,24 +36,24 @@ describe("connect (the toolkit's kubeconfig loading)", () => {
     else process.env.KUBECONFIG = saved;
   });
 
-  test('--kubeconfig and --context pick the server', () => {
-    expect(kubeClientFrom({ kubeconfig: a }, {}).serverUrl).toBe('https://a1.example:6443');
-    expect(kubeClientFrom({ kubeconfig: a, context: 'a2' }, {}).serverUrl).toBe('https://a2.example:6443');
+  test('--kubeconfig and --context pick the server', async () => {
+    expect((await kubeClientFrom({ kubeconfig: a }, {})).serverUrl).toBe('https://a1.example:6443');
+    expect((await kubeClientFrom({ kubeconfig: a, context: 'a2' }, {})).serverUrl).toBe('https://a2.example:6443');
   });
 
-  test("KUBECONFIG of the command's environment is used; --kubeconfig wins over it", () => {
-    expect(kubeClientFrom({}, { KUBECONFIG: b }).serverUrl).toBe('https://b1.example:6443');
-    expect(kubeClientFrom({ kubeconfig: a }, { KUBECONFIG: b }).serverUrl).toBe('https://a1.example:6443');
+  test("KUBECONFIG of the command's environment is used; --kubeconfig wins over it", async () => {
+    expect((await kubeClientFrom({}, { KUBECONFIG: b })).serverUrl).toBe('https://b1.example:6443');
+    expect((await kubeClientFrom({ kubeconfig: a }, { KUBECONFIG: b })).serverUrl).toBe('https://a1.example:6443');
   });
 
-  test('a KUBECONFIG list (a:b) is left to client-node, which merges the files', () => {
+  test('a KUBECONFIG list (a:b) is left to client-node, which merges the files', async () => {
     process.env.KUBECONFIG = `${a}:${b}`;
-    expect(kubeClientFrom({ context: 'b1' }, { KUBECONFIG: `${a}:${b}` }).serverUrl).toBe('https://b1.example:6443');
-    expect(kubeClientFrom({ context: 'a2' }, { KUBECONFIG: `${a}:${b}` }).serverUrl).toBe('https://a2.example:6443');
+    expect((await kubeClientFrom({ context: 'b1' }, { KUBECONFIG: `${a}:${b}` })).serverUrl).toBe('https://b1.example:6443');
+    expect((await kubeClientFrom({ context: 'a2' }, { KUBECONFIG: `${a}:${b}` })).serverUrl).toBe('https://a2.example:6443');
   });
 
-  test('kubeconfig errors come through as they are', () => {
-    expect(() => kubeClientFrom({ kubeconfig: join(tmp, 'missing') }, {})).toThrow(`kubeconfig ${join(tmp, 'missing')} does not exist`);
-    expect(() => kubeClientFrom({ kubeconfig: a, context: 'zz' }, {})).toThrow('context "zz" is not in the kubeconfig');
+  test('kubeconfig errors come through as they are', async () => {
+    await expect(kubeClientFrom({ kubeconfig: join(tmp, 'missing') }, {})).rejects.toThrow(`kubeconfig ${join(tmp, 'missing')} does not exist`);
+    await expect(kubeClientFrom({ kubeconfig: a, context: 'zz' }, {})).rejects.toThrow('context "zz" is not in the kubeconfig');
   });
 });

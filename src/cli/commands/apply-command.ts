@@ -4,7 +4,6 @@ import { clusterFlags, LOCK_FLAGS, LOCK_FLAGS_USAGE, lockFlags, STACK_CLUSTER_FL
 
 export const applyCommand: Command = {
   name: 'apply',
-  summary: 'apply the stack to the cluster with server-side apply (after a preflight check)',
   usage: `modelstack apply [--app CMD] [--app-timeout SECONDS] [--dry-run] [--prune] [--allow-mass-delete] [--force-conflicts] [--skip-preflight] [--wait] [--timeout SECONDS] [--concurrency N]
 
   --app CMD             app command (default: "app" in cdk8s.yaml, else "npx tsx stacks/main.ts")

@@ -4,7 +4,6 @@ import { clusterFlags, LOCK_FLAGS, LOCK_FLAGS_USAGE, lockFlags, STACK_CLUSTER_FL
 
 export const destroyCommand: Command = {
   name: 'destroy',
-  summary: 'delete what the stack created in the cluster (after showing it and asking), release what it adopted',
   usage: `modelstack destroy [--app CMD] [--app-timeout SECONDS] [--yes] [--dry-run] [--applyset-namespace NS] [--wait-for-lock SECONDS] [--break-lock] [--kubeconfig FILE] [--context NAME]
 
   -y, --yes     delete without asking (scripts, CI); without it destroy lists everything it

@@ -7,7 +7,6 @@ type DiffOutput = (typeof OUTPUTS)[number];
 
 export const diffCommand: Command = {
   name: 'diff',
-  summary: 'show what would change: against the live cluster, a git revision or a directory',
   usage: `modelstack diff [--base REF | --against DIR] [--app CMD] [--app-timeout SECONDS] [-o text|markdown|json]
 
   (neither)      compare with the live cluster: each object as the cluster has it against a

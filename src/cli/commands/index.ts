@@ -1,21 +1,48 @@
-import type { Command } from '../command.js';
-import { applyCommand } from './apply-command.js';
-import { destroyCommand } from './destroy-command.js';
-import { diffCommand } from './diff-command.js';
-import { listCommand } from './list-command.js';
-import { localCommand } from './local-command.js';
-import { statusCommand } from './status-command.js';
-import { synthCommand } from './synth-command.js';
-import { validateCommand } from './validate-command.js';
+import type { CommandEntry } from '../command.js';
 
-/** Every CLI command, in the order `modelstack --help` lists them. */
-export const COMMANDS: readonly Command[] = [
-  synthCommand,
-  validateCommand,
-  diffCommand,
-  statusCommand,
-  listCommand,
-  applyCommand,
-  destroyCommand,
-  localCommand,
+/**
+ * Every CLI command, in the order `modelstack --help` lists them: name and summary here, the
+ * command itself loaded only when it runs (so `--help` and `--version` stay fast).
+ */
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'synth',
+    summary: 'run the app and write its manifests (deterministic YAML) to a directory',
+    load: async () => (await import('./synth-command.js')).synthCommand,
+  },
+  {
+    name: 'validate',
+    summary: 'check synthesized custom resources against the CRD schemas',
+    load: async () => (await import('./validate-command.js')).validateCommand,
+  },
+  {
+    name: 'diff',
+    summary: 'show what would change: against the live cluster, a git revision or a directory',
+    load: async () => (await import('./diff-command.js')).diffCommand,
+  },
+  {
+    name: 'status',
+    summary: 'show whether each runtime is installed and healthy in the cluster',
+    load: async () => (await import('./status-command.js')).statusCommand,
+  },
+  {
+    name: 'list',
+    summary: 'list model deployments of both runtimes with their phase and replicas',
+    load: async () => (await import('./list-command.js')).listCommand,
+  },
+  {
+    name: 'apply',
+    summary: 'apply the stack to the cluster with server-side apply (after a preflight check)',
+    load: async () => (await import('./apply-command.js')).applyCommand,
+  },
+  {
+    name: 'destroy',
+    summary: 'delete what the stack created in the cluster (after showing it and asking), release what it adopted',
+    load: async () => (await import('./destroy-command.js')).destroyCommand,
+  },
+  {
+    name: 'local',
+    summary: 'run the stack on this machine with docker, podman or nerdctl (compose, up, down, ps, logs)',
+    load: async () => (await import('./local-command.js')).localCommand,
+  },
 ];

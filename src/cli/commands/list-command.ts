@@ -5,7 +5,6 @@ import { clusterFlags, KUBE_FLAGS, KUBE_FLAGS_USAGE } from '../kube-flags.js';
 
 export const listCommand: Command = {
   name: 'list',
-  summary: 'list model deployments of both runtimes with their phase and replicas',
   usage: `modelstack list [-n NS | -A] [-o table|json] [--kubeconfig FILE] [--context NAME]
 
 ${KUBE_FLAGS_USAGE} (default: the context's namespace)

@@ -26,6 +26,7 @@ import {
   positiveNumber,
 } from '../command.js';
 import { formatTable } from '../format-table.js';
+import { interruptEndsCommand } from '../interrupts.js';
 
 const FLAVORS = ['runtime', 'engine'] as const satisfies readonly ComposeFlavor[];
 const SUBCOMMANDS = ['compose', 'up', 'down', 'ps', 'logs'] as const;
@@ -43,7 +44,6 @@ const ENGINE_FLAGS = { engine: { type: 'string' }, runtime: { type: 'string' } }
 
 export const localCommand: Command = {
   name: 'local',
-  summary: 'run the stack on this machine with docker, podman or nerdctl (compose, up, down, ps, logs)',
   usage: `modelstack local compose|up|down|ps|logs [options] [SERVICE...]
 
   compose [--out FILE] [--app CMD] [--flavor runtime|engine] [--project NAME]
@@ -212,12 +212,15 @@ async function interruptible<T>(fn: (signal: AbortSignal) => Promise<T>, opts: {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // For a quiet command (logs --follow) Ctrl-C is how it ends: exit with its own code, not 130.
+  const undo = opts.quiet ? interruptEndsCommand() : undefined;
   try {
     return await fn(controller.signal);
   } catch (e) {
     if (opts.quiet && controller.signal.aborted) return undefined as T;
     throw e;
   } finally {
+    undo?.();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

@@ -5,7 +5,6 @@ import { clusterFlags, KUBE_FLAGS, KUBE_FLAGS_USAGE } from '../kube-flags.js';
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: 'show whether each runtime is installed and healthy in the cluster',
   usage: `modelstack status [-o table|json] [--kubeconfig FILE] [--context NAME] [-n NS]
 
 ${KUBE_FLAGS_USAGE} (where to look for operators; default: all namespaces)

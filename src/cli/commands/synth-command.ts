@@ -3,7 +3,6 @@ import { APP_TIMEOUT_FLAG, appTimeoutUsage, appTimeoutOption, choice, type Comma
 
 export const synthCommand: Command = {
   name: 'synth',
-  summary: 'run the app and write its manifests (deterministic YAML) to a directory',
   usage: `modelstack synth [--app CMD] [--app-timeout SECONDS] [--out DIR] [--layout file-per-chart|file-per-resource] [--kustomization]
 
   --app CMD         app command (default: "app" in cdk8s.yaml, else "npx tsx stacks/main.ts")

@@ -4,7 +4,6 @@ import { clusterFlags, KUBE_FLAGS } from '../kube-flags.js';
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'check synthesized custom resources against the CRD schemas',
   usage: `modelstack validate [DIR] [--crds DIR | --live] [-o text|json]
 
   DIR          manifests to check (default: dist)

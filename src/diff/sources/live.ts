@@ -1,4 +1,5 @@
 import { applyObserved } from '../../clusterapply/apply-object.js';
+import { readLive } from '../../clusterapply/live-objects.js';
 import { groupKind, stackApplySet } from '../../clusterapply/applyset.js';
 import { fieldManagerFor } from '../../clusterapply/field-manager.js';
 import { requireStackId } from '../../clusterapply/ownership.js';
@@ -7,7 +8,7 @@ import { planRemoval } from '../../clusterapply/removal-plan.js';
 import { normalizeLive } from '../../clusterapply/normalize.js';
 import { findOwned, pruneCandidates, readParent } from '../../clusterapply/owned-objects.js';
 import type { KubeApi } from '../../kube/kube-api.js';
-import type { KubeObject, StackManifest } from '../../model/kube-object.js';
+import { type KubeObject, objectKey, type StackManifest } from '../../model/kube-object.js';
 import { type ChangeSet, diffObjects } from '../change-set.js';
 
 export interface LiveSides {
@@ -34,10 +35,17 @@ export interface LiveSidesOptions {
 export async function liveSides(kube: KubeApi, desired: readonly KubeObject[], opts: LiveSidesOptions): Promise<LiveSides> {
   const before: KubeObject[] = [];
   const after: KubeObject[] = [];
+  const live = await readLive(kube, desired);
   for (const o of desired) {
     // Forced in the dry run only, so a conflict with another manager still shows the change;
     // `apply` itself refuses conflicts unless --force-conflicts.
-    const r = await applyObserved(kube, o, { fieldManager: opts.fieldManager, dryRun: true, force: true, stackId: opts.stackId });
+    const r = await applyObserved(kube, o, {
+      fieldManager: opts.fieldManager,
+      dryRun: true,
+      force: true,
+      stackId: opts.stackId,
+      live: { before: live.get(objectKey(o)) },
+    });
     if (r.before) before.push(normalizeLive(r.before));
     after.push(r.after ? normalizeLive(r.after) : o);
   }

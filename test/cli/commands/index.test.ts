@@ -14,11 +14,13 @@ describe('COMMANDS', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  test('each has a one-line summary and a usage that starts with its own invocation', () => {
+  test('each has a one-line summary, and loads the command of its name, whose usage starts with its own invocation', async () => {
     for (const c of COMMANDS) {
       expect(c.summary).toMatch(/^\S.*\S$/);
       expect(c.summary).not.toContain('\n');
-      expect(c.usage.startsWith(`modelstack ${c.name}`)).toBe(true);
+      const command = await c.load();
+      expect(command.name).toBe(c.name);
+      expect(command.usage.startsWith(`modelstack ${c.name}`)).toBe(true);
     }
   });
 });

@@ -1,0 +1,37 @@
+// What a no-op apply and a live diff cost in requests and connections against a real
+// kube-apiserver (issue 13): connections are reused (not a TLS handshake per request), and the
+// live state is read with a LIST per kind and namespace, not a GET per object. Counts, not times:
+// the timing targets live in the benchmark (npm run bench).
+import { DynamoModel } from '../../index.js';
+import { apply } from '../../src/apply/apply.js';
+import { liveDiff } from '../../src/diff/sources/live.js';
+import { RecordingIoHost } from '../../src/io/io-host.js';
+import { clientFor, describeWithCluster, uniqueNamespace } from './support/cluster.js';
+import { stackManifest } from './support/stack-manifest.js';
+
+describeWithCluster('API requests and connections of apply and diff', (kubeconfig) => {
+  test('a no-op apply of 30 models: one PATCH per object plus a constant few, over at most as many connections as requests in flight', async () => {
+    const ns = uniqueNamespace('reqs');
+    const s = stackManifest(
+      `reqs-${ns.slice(-6)}`,
+      (stack) => {
+        for (let i = 0; i < 30; i++) new DynamoModel(stack, `m${i}`, { model: 'Qwen/Qwen3-0.6B' });
+      },
+      { namespace: ns },
+    );
+    await apply(clientFor(kubeconfig), [s], { skipPreflight: true }, new RecordingIoHost());
+
+    const kube = clientFor(kubeconfig);
+    const again = await apply(kube, [s], { skipPreflight: true }, new RecordingIoHost());
+    expect(new Set(again.stacks[0]!.outcomes.map((o) => o.action))).toEqual(new Set(['unchanged']));
+    const objects = s.objects.length;
+    // Per object: its PATCH. Constant: discovery, the lock (get, create, release), the parent (get, apply), a LIST per kind.
+    expect(kube.stats.requests).toBeLessThanOrEqual(objects + 15);
+    expect(kube.stats.connections).toBeLessThanOrEqual(4 + 1);
+
+    const diffClient = clientFor(kubeconfig);
+    expect((await liveDiff(diffClient, [s])).changes).toEqual([]);
+    expect(diffClient.stats.requests).toBeLessThanOrEqual(objects + 10);
+    expect(diffClient.stats.connections).toBeLessThanOrEqual(2);
+  }, 120_000);
+});
