@@ -9,6 +9,7 @@ export * from './constructs/operator-install.js';
 export * from './constructs/testing.js';
 export { secretKey, type SecretKeyRef, type EnvValue } from './constructs/common/secrets.js';
 export type { PodTemplatePatch } from './constructs/common/pod-template.js';
+export type { DynamoFrontendSettings, DynamoPodSettings, DynamoRoles, DynamoWorkerSettings, TrtllmEngineConfig } from './constructs/dynamo/role-settings.js';
 export type { RouterMode, ServingMode } from './constructs/common/capabilities.js';
 export * from './src/runtimes/registry.js';
 export * from './src/model/labels.js';

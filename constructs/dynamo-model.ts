@@ -1,5 +1,7 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { z } from 'zod';
+import { RUNTIME_LABEL } from '../src/model/labels.js';
 import { type Engine, ENGINES, runtimeInfo } from '../src/runtimes/registry.js';
 import { capabilityIssues, type RouterMode, type ServingMode } from './common/capabilities.js';
 import { imageIssues } from './common/image.js';
@@ -11,6 +13,18 @@ import { allValid, parseProps, reportIssues } from './common/validation.js';
 import { derivedEnvIssues, reservedLabelIssues } from './common/reserved.js';
 import { ModelConstruct, type RenderedModel } from './common/model-construct.js';
 import { renderEnv, type ContainerEnv } from './common/env.js';
+import { modelIdIssues } from './common/model-id.js';
+import { ModelStack } from './model-stack.js';
+import { argCollisionIssues, type OwnedFlag, podTemplateCollisionIssues } from './dynamo/collisions.js';
+import {
+  ENGINE_CONFIG_DIR,
+  ENGINE_CONFIG_FILE,
+  ENGINE_CONFIG_VOLUME,
+  resolveTrtllmConfig,
+  trtllmConfigIssues,
+  trtllmConfigYaml,
+} from './dynamo/engine-config.js';
+import { type DynamoPodSettings, type DynamoRoles, type DynamoWorkerSettings, rolesSchema, type TrtllmEngineConfig } from './dynamo/role-settings.js';
 import type { WorkerRole } from '../src/engines/engine.js';
 import { engineFor } from '../src/engines/index.js';
 import type {
@@ -73,11 +87,39 @@ export interface DynamoModelProps {
    */
   readonly tensorParallelSize?: number;
   /**
-   * GPUs per worker pod (`nvidia.com/gpu` limit on the `main` container). Must be at least
-   * tensorParallelSize.
-   * @default tensorParallelSize
+   * Pipeline parallel size of each worker (stages of the model's layers, one per group of
+   * tensor-parallel ranks).
+   * @default 1
+   */
+  readonly pipelineParallelSize?: number;
+  /**
+   * GPUs per worker pod (`nvidia.com/gpu` limit on the `main` container); with `multinode`, GPUs
+   * per node. On one node it must be at least tensorParallelSize × pipelineParallelSize; with
+   * multinode, gpusPerWorker × multinode.nodeCount must equal it. 0 runs CPU-only workers
+   * (vLLM and SGLang images built for CPUs; TensorRT-LLM needs GPUs).
+   * @default tensorParallelSize × pipelineParallelSize, divided by multinode.nodeCount
    */
   readonly gpusPerWorker?: number;
+  /**
+   * Spread each worker over several nodes (the components' `multinode.nodeCount`): one leader
+   * pod and nodeCount - 1 worker pods per replica, each with gpusPerWorker GPUs. The Dynamo
+   * operator adds the engine's distributed flags itself (Ray for vLLM, --dist-init-addr /
+   * --nnodes / --node-rank for SGLang, mpirun for TensorRT-LLM).
+   * @default none (each worker is one pod)
+   */
+  readonly multinode?: { readonly nodeCount: number };
+  /**
+   * Settings per role: extra args, env, TensorRT-LLM engine config, node placement, volumes,
+   * shared memory and probe budgets. Roles the mode does not have may not be set.
+   * @default none
+   */
+  readonly roles?: DynamoRoles;
+  /**
+   * A Secret whose every key becomes an environment variable of every component (`envFrom`),
+   * e.g. a Secret holding HF_TOKEN: an alternative to hfTokenSecret.
+   * @default none
+   */
+  readonly envFromSecret?: string;
   /**
    * Dynamo runtime version; selects the default image tag.
    * @default the runtime registry's pinned Dynamo version ("1.4.0")
@@ -89,19 +131,27 @@ export interface DynamoModelProps {
    */
   readonly image?: string;
   /**
-   * Secret key holding the Hugging Face token, exposed to workers as HF_TOKEN.
+   * Secret key holding the Hugging Face token, exposed to the workers and the frontend (which
+   * loads the model's tokenizer) as HF_TOKEN.
    * @default none (public models only)
    */
   readonly hfTokenSecret?: SecretKeyRef;
   /** Extra environment for every component. @default none */
   readonly env?: Readonly<Record<string, EnvValue>>;
-  /** Extra arguments appended to every worker's command line. @default none */
+  /**
+   * Extra arguments appended to every worker's command line (before roles.<role>.args). A flag
+   * modelstack writes (the model, the parallel sizes, the mode's and router's flags) is refused:
+   * set its prop instead.
+   * @default none
+   */
   readonly workerArgs?: readonly string[];
-  /** Extra arguments appended to the frontend's command line. @default none */
+  /** Extra arguments appended to the frontend's command line (before roles.frontend.args). @default none */
   readonly frontendArgs?: readonly string[];
   /**
    * Pod template patches per role ("all" applies to every component first), for fields
-   * modelstack does not model. See PodTemplatePatch for the merge rules.
+   * modelstack does not model. See PodTemplatePatch for the merge rules. A patch may not set the
+   * main container's command or args, an env variable or GPU count modelstack writes, nor a pod
+   * field a roles setting sets too.
    * @default none
    */
   readonly podTemplate?: Partial<Record<DynamoComponentRole | 'all', PodTemplatePatch>>;
@@ -127,7 +177,20 @@ const schema = z.strictObject({
     })
     .optional(),
   tensorParallelSize: s.positiveInt.optional(),
+  pipelineParallelSize: s.positiveInt.optional(),
   gpusPerWorker: s.nonNegativeInt.optional(),
+  multinode: z
+    .strictObject({
+      nodeCount: z
+        .number()
+        .int()
+        .refine((n) => n >= 2, {
+          message: 'is below 2, and the DGD CRD (1.4.0) requires multinode.nodeCount >= 2. Fix: remove multinode to run each worker on one node',
+        }),
+    })
+    .optional(),
+  roles: rolesSchema.optional(),
+  envFromSecret: s.dnsLabel.or(z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/)).optional(),
   runtimeVersion: z
     .string()
     .regex(/^\d+\.\d+\.\d+([-.][0-9A-Za-z.]+)?$/, { message: 'Fix: use a version like "1.4.0"' })
@@ -161,8 +224,12 @@ interface Resolved {
   readonly router: RouterMode;
   readonly replicas: Required<DynamoReplicas>;
   readonly tensorParallelSize: number;
+  readonly pipelineParallelSize: number;
   readonly gpusPerWorker: number;
+  readonly nodeCount: number;
   readonly image: string;
+  /** Each worker role's TensorRT-LLM config, defaults merged in. */
+  readonly trtllmConfigs: Partial<Record<WorkerRole, TrtllmEngineConfig>>;
   readonly props: DynamoModelProps;
 }
 
@@ -170,17 +237,26 @@ export const DYNAMO_FRONTEND_PORT = 8000;
 
 /**
  * A model served by NVIDIA Dynamo: one DynamoGraphDeployment (nvidia.com/v1beta1) with a
- * frontend and aggregated workers, or prefill and decode workers.
+ * frontend and aggregated workers, or prefill and decode workers; plus one ConfigMap per worker
+ * role that has an engine config file (TensorRT-LLM).
  */
 export class DynamoModel extends ModelConstruct<DynamoGraphDeploymentSpec> {
   declare public readonly runtime: 'dynamo';
 
   public constructor(scope: Construct, id: string, props: DynamoModelProps) {
+    let resolved: Resolved | undefined;
     super(scope, id, 'dynamo', props, (self, name, namespace) => {
-      const resolved = resolve(self, props, name, namespace);
+      resolved = resolve(self, props, name, namespace);
       return resolved && render(resolved);
     });
+    if (resolved && this.apiObject) renderEngineConfigMaps(this, this.apiObject, resolved);
   }
+}
+
+const WORKER_ROLES: readonly WorkerRole[] = ['worker', 'prefill', 'decode'];
+
+function rolesOf(mode: ServingMode): WorkerRole[] {
+  return mode === 'aggregated' ? ['worker'] : ['prefill', 'decode'];
 }
 
 function resolve(scope: Construct, props: DynamoModelProps, name: string, namespace: string): Resolved | undefined {
@@ -190,39 +266,106 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
   const ok = (...props: string[]): boolean => allValid(parsed, ...props);
   const c = parsed.value ?? parsed.partial;
   if (c) {
-    const tp = c.tensorParallelSize ?? 1;
-    const gpus = c.gpusPerWorker ?? tp;
-    if (ok('engine', 'router', 'mode')) issues.push(...capabilityIssues('dynamo', { engine: c.engine ?? 'vllm', router: c.router, mode: c.mode }));
-    // gpusPerWorker 0 runs CPU-only workers (one rank); otherwise every rank needs its own GPU.
-    if (ok('tensorParallelSize', 'gpusPerWorker') && tp > Math.max(gpus, 1)) {
+    const engine = c.engine ?? 'vllm';
+    const mode = c.mode ?? 'aggregated';
+    const roles = c.roles as DynamoRoles | undefined;
+    if (ok('model')) issues.push(...modelIdIssues('model', c.model, [], 'workerArgs'));
+    if (ok('engine', 'router', 'mode')) issues.push(...capabilityIssues('dynamo', { engine, router: c.router, mode: c.mode }));
+    if (ok('engine', 'tensorParallelSize', 'pipelineParallelSize', 'gpusPerWorker', 'multinode')) {
+      issues.push(...gpuIssues(engine, c.tensorParallelSize ?? 1, c.pipelineParallelSize ?? 1, c.gpusPerWorker, c.multinode?.nodeCount));
+    }
+    if (ok('replicas') && c.replicas?.frontend === 0) {
       issues.push({
-        prop: 'tensorParallelSize',
-        value: tp,
-        problem: `is larger than gpusPerWorker (${gpus}); each tensor-parallel rank needs its own GPU`,
-        fix: `set gpusPerWorker to at least ${tp}, or lower tensorParallelSize`,
+        prop: 'replicas.frontend',
+        value: 0,
+        problem: 'leaves the model without a frontend, so nothing serves its OpenAI endpoint',
+        fix: 'use at least 1 frontend replica (scale workers to 0 to pause the model)',
       });
     }
     if (ok('image')) issues.push(...imageIssues('image', c.image));
-    if (ok('env', 'workerArgs', 'frontendArgs')) issues.push(...secretLiteralIssues(c.env, { workerArgs: c.workerArgs, frontendArgs: c.frontendArgs }));
-    if (ok('env', 'hfTokenSecret'))
-      issues.push(...derivedEnvIssues(c.env, { ...(c.hfTokenSecret ? { HF_TOKEN: 'hfTokenSecret' } : {}), DYN_ROUTER_MODE: 'router' }));
+    if (ok('env', 'workerArgs', 'frontendArgs', 'roles')) {
+      const args: Record<string, readonly string[] | undefined> = { workerArgs: c.workerArgs, frontendArgs: c.frontendArgs };
+      for (const role of ['frontend', ...WORKER_ROLES] as const) args[`roles.${role}.args`] = roles?.[role]?.args;
+      issues.push(...secretLiteralIssues(c.env, args));
+      for (const role of ['frontend', ...WORKER_ROLES] as const) {
+        issues.push(...secretLiteralIssues(roles?.[role]?.env, {}).map((i) => ({ ...i, prop: `roles.${role}.${i.prop}` })));
+      }
+    }
+    const derived = { ...(c.hfTokenSecret ? { HF_TOKEN: 'hfTokenSecret' } : {}), DYN_ROUTER_MODE: 'router' };
+    if (ok('env', 'hfTokenSecret')) issues.push(...derivedEnvIssues(c.env, derived));
+    if (ok('roles', 'hfTokenSecret')) {
+      for (const role of ['frontend', ...WORKER_ROLES] as const) {
+        issues.push(...derivedEnvIssues(roles?.[role]?.env, derived).map((i) => ({ ...i, prop: `roles.${role}.${i.prop}` })));
+      }
+    }
+    if (ok('hfTokenSecret', 'envFromSecret') && c.hfTokenSecret && c.envFromSecret !== undefined) {
+      issues.push({
+        prop: 'envFromSecret',
+        value: c.envFromSecret,
+        problem: 'is set next to hfTokenSecret; HF_TOKEN would come from two Secrets and the env entry would silently win',
+        fix: 'use one of them: hfTokenSecret for one key, or envFromSecret for a whole Secret',
+      });
+    }
     if (ok('labels')) issues.push(...reservedLabelIssues(c.labels));
-    if (ok('mode', 'replicas', 'podTemplate')) issues.push(...roleIssues(c.mode ?? 'aggregated', c.replicas, c.podTemplate));
+    if (ok('mode', 'replicas', 'podTemplate', 'roles')) issues.push(...roleIssues(mode, c.replicas, c.podTemplate, roles));
+    if (ok('engine', 'mode', 'router', 'multinode', 'workerArgs', 'frontendArgs', 'roles', 'pipelineParallelSize')) {
+      const workerFlags = ownedWorkerFlags(engine, c.router ?? 'round-robin', mode, c.multinode !== undefined);
+      issues.push(...argCollisionIssues('workerArgs', c.workerArgs, workerFlags));
+      for (const role of WORKER_ROLES) issues.push(...argCollisionIssues(`roles.${role}.args`, roles?.[role]?.args, workerFlags));
+      issues.push(...argCollisionIssues('frontendArgs', c.frontendArgs, FRONTEND_FLAGS));
+      issues.push(...argCollisionIssues('roles.frontend.args', roles?.frontend?.args, FRONTEND_FLAGS));
+    }
+    if (ok('engine', 'mode', 'roles', 'tensorParallelSize', 'pipelineParallelSize')) {
+      issues.push(...roleSettingIssues(engine, mode, roles, (c.tensorParallelSize ?? 1) * (c.pipelineParallelSize ?? 1)));
+    }
+    if (ok('podTemplate', 'roles', 'hfTokenSecret', 'router', 'gpusPerWorker')) {
+      const env = { ...(c.hfTokenSecret ? { HF_TOKEN: 'hfTokenSecret' } : {}), ...(c.router === 'kv' ? { DYN_ROUTER_MODE: 'router' } : {}) };
+      for (const key of ['all', 'frontend', ...WORKER_ROLES] as const) {
+        const isWorker = key !== 'frontend' && key !== 'all';
+        const typed = (field: keyof DynamoPodSettings): string | undefined => {
+          const targets = key === 'all' ? (['frontend', ...WORKER_ROLES] as const) : [key];
+          const hit = targets.find((r) => roles?.[r]?.[field] !== undefined);
+          return hit ? `roles.${hit}.${field}` : undefined;
+        };
+        issues.push(
+          ...podTemplateCollisionIssues(
+            `podTemplate.${key}`,
+            c.podTemplate?.[key],
+            {
+              argsProp: key === 'frontend' ? 'frontendArgs' : key === 'all' ? 'workerArgs / frontendArgs' : 'workerArgs',
+              env,
+              gpus: isWorker || key === 'all',
+            },
+            { nodeSelector: typed('nodeSelector'), tolerations: typed('tolerations'), affinity: typed('affinity') },
+          ),
+        );
+      }
+    }
   }
   const p = parsed.value;
   reportIssues(scope, issues);
   if (!p || issues.length > 0) return undefined;
 
   const engine = p.engine ?? 'vllm';
+  const mode = p.mode ?? 'aggregated';
   const tensorParallelSize = p.tensorParallelSize ?? 1;
+  const pipelineParallelSize = p.pipelineParallelSize ?? 1;
+  const nodeCount = p.multinode?.nodeCount ?? 1;
   const version = p.runtimeVersion ?? runtimeInfo('dynamo').defaultOperatorVersion;
+  const trtllmConfigs: Partial<Record<WorkerRole, TrtllmEngineConfig>> = {};
+  if (engine === 'trtllm') {
+    for (const role of rolesOf(mode)) {
+      const config = resolveTrtllmConfig(role, (p.roles as DynamoRoles | undefined)?.[role]?.trtllmConfig);
+      if (config) trtllmConfigs[role] = config;
+    }
+  }
   return {
     name,
     namespace,
     model: p.model,
     servedModelName: p.servedModelName ?? p.model,
     engine,
-    mode: p.mode ?? 'aggregated',
+    mode,
     router: p.router ?? 'round-robin',
     replicas: {
       frontend: p.replicas?.frontend ?? 1,
@@ -231,14 +374,214 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
       decode: p.replicas?.decode ?? 1,
     },
     tensorParallelSize,
-    gpusPerWorker: p.gpusPerWorker ?? tensorParallelSize,
+    pipelineParallelSize,
+    gpusPerWorker: p.gpusPerWorker ?? (tensorParallelSize * pipelineParallelSize) / nodeCount,
+    nodeCount,
     image: p.image ?? defaultDynamoImage(engine, version),
+    trtllmConfigs,
     props,
   };
 }
 
-/** Replica counts or pod patches for roles the chosen mode does not have are mistakes. */
-function roleIssues(mode: ServingMode, replicas: DynamoReplicas | undefined, podTemplate: Record<string, unknown> | undefined): PropIssue[] {
+/**
+ * The GPU rules: every rank (tensorParallelSize × pipelineParallelSize of them) needs its own
+ * GPU. On one node the pod needs at least that many; spread over nodes, the nodes' GPUs must
+ * add up to exactly that (the Dynamo multinode guide: the parallel sizes must match
+ * multinode.nodeCount × GPUs per node). gpusPerWorker 0 runs one CPU rank (vLLM, SGLang only).
+ */
+function gpuIssues(engine: Engine, tp: number, pp: number, gpusGiven: number | undefined, nodeCount: number | undefined): PropIssue[] {
+  const ranks = tp * pp;
+  const ranksText = pp === 1 ? `tensorParallelSize (${tp})` : `tensorParallelSize × pipelineParallelSize (${tp} × ${pp} = ${ranks})`;
+  if (gpusGiven === 0 && engine === 'trtllm') {
+    return [
+      {
+        prop: 'gpusPerWorker',
+        value: 0,
+        problem: 'leaves TensorRT-LLM workers without a GPU; TensorRT-LLM runs on NVIDIA GPUs only',
+        fix: `give each worker GPUs (gpusPerWorker: ${ranks}), or use engine: "vllm" or "sglang" with a CPU image`,
+      },
+    ];
+  }
+  if (nodeCount === undefined) {
+    const gpus = gpusGiven ?? ranks;
+    if (ranks <= Math.max(gpus, 1)) return [];
+    if (pp === 1) {
+      return [
+        {
+          prop: 'tensorParallelSize',
+          value: tp,
+          problem: `is larger than gpusPerWorker (${gpus}); each tensor-parallel rank needs its own GPU`,
+          fix: `set gpusPerWorker to at least ${tp}, or lower tensorParallelSize`,
+        },
+      ];
+    }
+    return [
+      {
+        prop: 'pipelineParallelSize',
+        value: pp,
+        problem: `makes ${ranksText} ranks, more than gpusPerWorker (${gpus}); each rank needs its own GPU`,
+        fix: `set gpusPerWorker to at least ${ranks}, lower the parallel sizes, or spread the worker over nodes with multinode`,
+      },
+    ];
+  }
+  if (gpusGiven === 0) {
+    return [
+      {
+        prop: 'gpusPerWorker',
+        value: 0,
+        problem: "leaves a multinode worker without GPUs; a worker spread over nodes runs its ranks on the nodes' GPUs",
+        fix: 'set gpusPerWorker to the GPUs of each node, or remove multinode',
+      },
+    ];
+  }
+  if (gpusGiven === undefined) {
+    if (ranks % nodeCount === 0) return [];
+    return [
+      {
+        prop: 'multinode.nodeCount',
+        value: nodeCount,
+        problem: `does not divide ${ranksText} ranks evenly across nodes`,
+        fix: `use a nodeCount that divides ${ranks}, or set the parallel sizes to nodeCount × GPUs per node`,
+      },
+    ];
+  }
+  if (ranks === gpusGiven * nodeCount) return [];
+  return [
+    {
+      prop: 'multinode.nodeCount',
+      value: nodeCount,
+      problem: `× gpusPerWorker (${gpusGiven}) gives ${gpusGiven * nodeCount} GPUs, but ${ranksText} needs exactly ${ranks}`,
+      fix: `make tensorParallelSize × pipelineParallelSize equal gpusPerWorker × multinode.nodeCount (e.g. tensorParallelSize: ${gpusGiven * nodeCount})`,
+    },
+  ];
+}
+
+/** The frontend flag modelstack writes (its port is what the frontend Service and local runs use). */
+const FRONTEND_FLAGS: readonly OwnedFlag[] = [
+  { spellings: ['--http-port'], owner: `the frontend port (${DYNAMO_FRONTEND_PORT})`, fix: 'remove it; the frontend listens on the port modelstack exposes' },
+];
+
+/** Which prop each worker flag comes from, by the flag an engine writes. */
+const FLAG_OWNERS: Readonly<Record<string, string>> = {
+  '--model': 'model',
+  '--model-path': 'model',
+  '--served-model-name': 'servedModelName',
+  '--tensor-parallel-size': 'tensorParallelSize',
+  '--tp': 'tensorParallelSize',
+  '--pipeline-parallel-size': 'pipelineParallelSize',
+  '--pp-size': 'pipelineParallelSize',
+  '--disaggregation-mode': 'mode',
+  '--kv-transfer-config': 'mode',
+  '--disaggregation-transfer-backend': 'mode',
+  '--disaggregation-bootstrap-port': 'mode',
+  '--kv-events-config': 'router',
+  '--publish-events-and-metrics': 'router',
+  '--extra-engine-args': 'roles.<role>.trtllmConfig',
+};
+
+/**
+ * The worker flags user args may not set: those the engine writes for this model (whatever their
+ * values) and, for multinode, those the Dynamo operator adds.
+ */
+function ownedWorkerFlags(engine: Engine, router: RouterMode, mode: ServingMode, multinode: boolean): OwnedFlag[] {
+  const impl = engineFor(engine);
+  const written = new Set<string>();
+  for (const role of rolesOf(mode)) {
+    const cmd = impl.workerCommand({
+      role,
+      model: 'm',
+      servedModelName: 'm',
+      tensorParallelSize: 1,
+      pipelineParallelSize: 2,
+      kvEvents: router === 'kv',
+      ...(impl.engineConfigFlag ? { engineConfigPath: 'f' } : {}),
+    });
+    for (const arg of cmd.args) if (arg.startsWith('--')) written.add(arg);
+  }
+  const owned: OwnedFlag[] = [];
+  for (const flag of written) {
+    const owner = FLAG_OWNERS[flag] ?? 'its props';
+    const fix =
+      owner === 'roles.<role>.trtllmConfig'
+        ? 'remove it; set the engine options with roles.<role>.trtllmConfig'
+        : `remove it and set ${owner}${owner === 'pipelineParallelSize' ? ' (the flag is written when it is above 1)' : ''}`;
+    owned.push({ spellings: impl.workerFlagSpellings[flag] ?? [flag], owner, fix });
+  }
+  if (multinode) {
+    for (const flag of impl.multinodeOperatorFlags) {
+      owned.push({ spellings: [flag], owner: 'the Dynamo operator (multinode)', fix: 'remove it; the operator sets it on every node of a multinode worker' });
+    }
+  }
+  return owned;
+}
+
+/** Rules of the per-role settings that involve the engine, the mode and the parallel sizes. */
+function roleSettingIssues(engine: Engine, mode: ServingMode, roles: DynamoRoles | undefined, ranks: number): PropIssue[] {
+  const issues: PropIssue[] = [];
+  for (const role of ['frontend', ...WORKER_ROLES] as const) {
+    const settings = roles?.[role];
+    if (!settings) continue;
+    const prefix = `roles.${role}`;
+    if (role !== 'frontend' && settings.sharedMemorySize !== undefined && ranks > 1 && /^0*(\.0*)?[A-Za-z]*$/.test(settings.sharedMemorySize)) {
+      issues.push({
+        prop: `${prefix}.sharedMemorySize`,
+        value: settings.sharedMemorySize,
+        problem: `removes /dev/shm from workers with ${ranks} ranks; NCCL exchanges data between ranks through it`,
+        fix: 'remove it (the operator mounts 8Gi), or set a size like "16Gi"',
+      });
+    }
+    const volumes = settings.volumes ?? [];
+    volumes.forEach((v, i) => {
+      if (v.name === ENGINE_CONFIG_VOLUME) {
+        issues.push({
+          prop: `${prefix}.volumes[${i}].name`,
+          value: v.name,
+          problem: 'is the volume modelstack mounts the engine config from',
+          fix: 'use another name',
+        });
+      } else if (volumes.findIndex((w) => w.name === v.name) !== i) {
+        issues.push({
+          prop: `${prefix}.volumes[${i}].name`,
+          value: v.name,
+          problem: 'is the name of an earlier volume of the role',
+          fix: 'give every volume its own name',
+        });
+      }
+    });
+    (settings.volumeMounts ?? []).forEach((m, i) => {
+      if (m.mountPath === ENGINE_CONFIG_DIR || m.name === ENGINE_CONFIG_VOLUME) {
+        issues.push({
+          prop: `${prefix}.volumeMounts[${i}]`,
+          value: { name: m.name, mountPath: m.mountPath },
+          problem: `collides with the engine config modelstack mounts (${ENGINE_CONFIG_VOLUME} at ${ENGINE_CONFIG_DIR})`,
+          fix: 'use another volume name and mount path',
+        });
+      }
+    });
+    if (role === 'frontend') continue;
+    const worker = settings as DynamoWorkerSettings;
+    if (worker.trtllmConfig !== undefined && engine !== 'trtllm') {
+      issues.push({
+        prop: `${prefix}.trtllmConfig`,
+        value: worker.trtllmConfig,
+        problem: `applies to engine "trtllm" only (engine is "${engine}")`,
+        fix: `remove it and pass ${engine} options with ${prefix}.args, or set engine: "trtllm"`,
+      });
+    } else if (engine === 'trtllm' && rolesOf(mode).includes(role)) {
+      const resolved = resolveTrtllmConfig(role, worker.trtllmConfig);
+      if (resolved) issues.push(...trtllmConfigIssues(`${prefix}.trtllmConfig`, role, resolved));
+    }
+  }
+  return issues;
+}
+
+/** Replica counts, pod patches or role settings for roles the chosen mode does not have are mistakes. */
+function roleIssues(
+  mode: ServingMode,
+  replicas: DynamoReplicas | undefined,
+  podTemplate: Record<string, unknown> | undefined,
+  roles: DynamoRoles | undefined,
+): PropIssue[] {
   const absent = mode === 'aggregated' ? ['prefill', 'decode'] : ['worker'];
   const issues: PropIssue[] = [];
   for (const role of absent) {
@@ -251,6 +594,9 @@ function roleIssues(mode: ServingMode, replicas: DynamoReplicas | undefined, pod
     }
     if (podTemplate && podTemplate[role] !== undefined) {
       issues.push({ prop: `podTemplate.${role}`, value: podTemplate[role], problem: `has no effect in mode "${mode}"`, fix });
+    }
+    if (roles && (roles as Record<string, unknown>)[role] !== undefined) {
+      issues.push({ prop: `roles.${role}`, value: (roles as Record<string, unknown>)[role], problem: `has no effect in mode "${mode}"`, fix });
     }
   }
   return issues;
@@ -268,60 +614,114 @@ function render(r: Resolved): RenderedModel<DynamoGraphDeploymentSpec> {
       model: r.model,
       servedModelName: r.servedModelName,
       tensorParallelSize: r.tensorParallelSize,
-      gpusPerEngine: r.gpusPerWorker,
+      gpusPerEngine: r.gpusPerWorker * r.nodeCount,
     },
   };
 }
 
 function renderSpec(r: Resolved): DynamoGraphDeploymentSpec {
-  const roles: WorkerRole[] = r.mode === 'aggregated' ? ['worker'] : ['prefill', 'decode'];
   return {
     backendFramework: r.engine,
-    components: [renderFrontend(r), ...roles.map((role) => renderWorker(r, role))],
+    components: [renderFrontend(r), ...rolesOf(r.mode).map((role) => renderWorker(r, role))],
   };
 }
 
+/** HF_TOKEN from hfTokenSecret, the model's env, then the role's env (the role's value wins). */
+function componentEnv(r: Resolved, settings: DynamoPodSettings | undefined, first: readonly ContainerEnv[]): ContainerEnv[] {
+  const env: ContainerEnv[] = [...first];
+  if (r.props.hfTokenSecret) {
+    env.push({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: r.props.hfTokenSecret.name, key: r.props.hfTokenSecret.key } } });
+  }
+  const roleEnv = settings?.env ?? {};
+  env.push(...renderEnv(r.props.env).filter((e) => !(e.name in roleEnv)));
+  env.push(...renderEnv(roleEnv));
+  return env;
+}
+
+/** The main container's fields and the pod's fields of a role's typed settings. */
+function podSettings(r: Resolved, settings: DynamoPodSettings | undefined): { container: Partial<DynamoContainer>; pod: Record<string, unknown> } {
+  const container: Partial<DynamoContainer> = {
+    ...(r.props.envFromSecret ? { envFrom: [{ secretRef: { name: r.props.envFromSecret } }] } : {}),
+    ...(settings?.volumeMounts?.length ? { volumeMounts: [...settings.volumeMounts] } : {}),
+  };
+  const pod: Record<string, unknown> = {
+    ...(settings?.nodeSelector ? { nodeSelector: { ...settings.nodeSelector } } : {}),
+    ...(settings?.tolerations ? { tolerations: [...settings.tolerations] } : {}),
+    ...(settings?.affinity ? { affinity: settings.affinity } : {}),
+    ...(settings?.volumes?.length ? { volumes: [...settings.volumes] } : {}),
+  };
+  return { container, pod };
+}
+
 function renderFrontend(r: Resolved): DynamoComponent {
-  const env: ContainerEnv[] = [];
-  if (r.router === 'kv') env.push({ name: 'DYN_ROUTER_MODE', value: 'kv' });
-  env.push(...renderEnv(r.props.env));
+  const settings = r.props.roles?.frontend;
+  const env = componentEnv(r, settings, r.router === 'kv' ? [{ name: 'DYN_ROUTER_MODE', value: 'kv' }] : []);
+  const { container, pod } = podSettings(r, settings);
   const main: DynamoContainer = {
     name: 'main',
     image: r.image,
     command: ['python3', '-m', 'dynamo.frontend'],
-    args: ['--http-port', String(DYNAMO_FRONTEND_PORT), ...(r.props.frontendArgs ?? [])],
+    args: ['--http-port', String(DYNAMO_FRONTEND_PORT), ...(r.props.frontendArgs ?? []), ...(settings?.args ?? [])],
     ...(env.length ? { env } : {}),
+    ...container,
     ports: [{ name: 'http', containerPort: DYNAMO_FRONTEND_PORT, protocol: 'TCP' }],
   };
   return {
     name: 'Frontend',
     type: 'frontend',
     replicas: r.replicas.frontend,
-    podTemplate: patched(r, 'frontend', { spec: { containers: [main] } }),
+    ...(settings?.sharedMemorySize !== undefined ? { sharedMemorySize: settings.sharedMemorySize } : {}),
+    podTemplate: patched(r, 'frontend', { spec: { ...pod, containers: [main] } }),
+  };
+}
+
+/**
+ * Worker probes, when a budget is set: the Dynamo operator's own probe of the kind (documented in
+ * the operator's default-values guide, Dynamo 1.x: startup GET /live and readiness GET /health on
+ * the `system` port, every 10s) with its failure threshold sized to the budget.
+ */
+const PROBE_PERIOD_SECONDS = 10;
+function probes(settings: DynamoWorkerSettings | undefined): Partial<DynamoContainer> {
+  const probe = (path: string, seconds: number, timeoutSeconds: number) => ({
+    httpGet: { path, port: 'system' },
+    periodSeconds: PROBE_PERIOD_SECONDS,
+    timeoutSeconds,
+    failureThreshold: Math.ceil(seconds / PROBE_PERIOD_SECONDS),
+  });
+  return {
+    ...(settings?.startupTimeoutSeconds !== undefined ? { startupProbe: probe('/live', settings.startupTimeoutSeconds, 5) } : {}),
+    ...(settings?.readinessTimeoutSeconds !== undefined ? { readinessProbe: probe('/health', settings.readinessTimeoutSeconds, 30) } : {}),
   };
 }
 
 function renderWorker(r: Resolved, role: WorkerRole): DynamoComponent {
   const engine = engineFor(r.engine);
+  const settings = r.props.roles?.[role];
+  const config = r.trtllmConfigs[role];
   const cmd = engine.workerCommand({
     role,
     model: r.model,
     servedModelName: r.servedModelName,
     tensorParallelSize: r.tensorParallelSize,
+    pipelineParallelSize: r.pipelineParallelSize,
     kvEvents: r.router === 'kv',
+    ...(config ? { engineConfigPath: `${ENGINE_CONFIG_DIR}/${ENGINE_CONFIG_FILE}` } : {}),
   });
-  const env: ContainerEnv[] = [];
-  if (r.props.hfTokenSecret) {
-    env.push({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: r.props.hfTokenSecret.name, key: r.props.hfTokenSecret.key } } });
+  const env = componentEnv(r, settings, []);
+  const { container, pod } = podSettings(r, settings);
+  if (config) {
+    container.volumeMounts = [{ name: ENGINE_CONFIG_VOLUME, mountPath: ENGINE_CONFIG_DIR, readOnly: true }, ...(container.volumeMounts ?? [])];
+    pod.volumes = [{ name: ENGINE_CONFIG_VOLUME, configMap: { name: engineConfigMapName(r.name, role) } }, ...((pod.volumes as unknown[]) ?? [])];
   }
-  env.push(...renderEnv(r.props.env));
   const gpus = String(r.gpusPerWorker);
   const main: DynamoContainer = {
     name: 'main',
     image: r.image,
     command: [...cmd.command],
-    args: [...cmd.args, ...(r.props.workerArgs ?? [])],
+    args: [...cmd.args, ...(r.props.workerArgs ?? []), ...(settings?.args ?? [])],
     ...(env.length ? { env } : {}),
+    ...container,
+    ...probes(settings),
     ...(r.gpusPerWorker > 0 ? { resources: { limits: { 'nvidia.com/gpu': gpus }, requests: { 'nvidia.com/gpu': gpus } } } : {}),
   };
   const suffix = role === 'worker' ? 'Worker' : role === 'prefill' ? 'PrefillWorker' : 'DecodeWorker';
@@ -329,10 +729,35 @@ function renderWorker(r: Resolved, role: WorkerRole): DynamoComponent {
     name: `${engine.dynamoComponentPrefix}${suffix}`,
     type: role,
     replicas: r.replicas[role],
-    podTemplate: patched(r, role, { spec: { containers: [main] } }),
+    ...(r.nodeCount > 1 ? { multinode: { nodeCount: r.nodeCount } } : {}),
+    ...(settings?.sharedMemorySize !== undefined ? { sharedMemorySize: settings.sharedMemorySize } : {}),
+    podTemplate: patched(r, role, { spec: { ...pod, containers: [main] } }),
   };
 }
 
 function patched(r: Resolved, role: DynamoComponentRole, base: DynamoPodTemplate): DynamoPodTemplate {
   return patchTemplate(base, r.props.podTemplate?.all, r.props.podTemplate?.[role]);
+}
+
+/** Name of the ConfigMap holding a role's engine config file. */
+export function engineConfigMapName(model: string, role: WorkerRole): string {
+  return `${model}-${role}-engine-config`;
+}
+
+/** One ConfigMap per role with an engine config file, applied before the graph that mounts it. */
+function renderEngineConfigMaps(scope: Construct, graph: ApiObject, r: Resolved): void {
+  const stack = ModelStack.of(scope);
+  for (const role of rolesOf(r.mode)) {
+    const config = r.trtllmConfigs[role];
+    if (!config) continue;
+    const cm = new ApiObject(scope, `EngineConfig-${role}`, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: engineConfigMapName(r.name, role), namespace: r.namespace, labels: { [RUNTIME_LABEL]: 'dynamo' } },
+      data: { [ENGINE_CONFIG_FILE]: trtllmConfigYaml(config) },
+    });
+    const ns = stack.namespaceObject(r.namespace, 'dynamo');
+    if (ns) cm.node.addDependency(ns);
+    graph.node.addDependency(cm);
+  }
 }

@@ -14,7 +14,20 @@ type CommonProps = Pick<
   'model' | 'name' | 'namespace' | 'engine' | 'tensorParallelSize' | 'image' | 'hfTokenSecret' | 'env' | 'labels' | 'annotations'
 >;
 /** Props only DynamoModel has. */
-type DynamoOnly = Pick<DynamoModelProps, 'mode' | 'router' | 'replicas' | 'runtimeVersion' | 'workerArgs' | 'frontendArgs' | 'podTemplate'>;
+type DynamoOnly = Pick<
+  DynamoModelProps,
+  | 'mode'
+  | 'router'
+  | 'replicas'
+  | 'runtimeVersion'
+  | 'workerArgs'
+  | 'frontendArgs'
+  | 'podTemplate'
+  | 'pipelineParallelSize'
+  | 'multinode'
+  | 'roles'
+  | 'envFromSecret'
+>;
 /** Props only RayModel has. */
 type RayOnly = Pick<RayModelProps, 'autoscaling' | 'workerGroups' | 'head' | 'rayVersion' | 'engineKwargs'>;
 
@@ -33,7 +46,19 @@ export interface ModelProps extends CommonProps, DynamoOnly, RayOnly {
   readonly gpusPerWorker?: number;
 }
 
-const DYNAMO_ONLY: readonly (keyof DynamoOnly)[] = ['mode', 'router', 'replicas', 'runtimeVersion', 'workerArgs', 'frontendArgs', 'podTemplate'];
+const DYNAMO_ONLY: readonly (keyof DynamoOnly)[] = [
+  'mode',
+  'router',
+  'replicas',
+  'runtimeVersion',
+  'workerArgs',
+  'frontendArgs',
+  'podTemplate',
+  'pipelineParallelSize',
+  'multinode',
+  'roles',
+  'envFromSecret',
+];
 const RAY_ONLY: readonly (keyof RayOnly)[] = ['autoscaling', 'workerGroups', 'head', 'rayVersion', 'engineKwargs'];
 /** Props whose misuse on KubeRay the capability rules explain better than "Dynamo only". */
 const CAPABILITY_PROPS = new Set(['mode', 'router']);

@@ -17,6 +17,10 @@ export interface WorkerSpec extends ServerLaunch {
   readonly role: WorkerRole;
   /** Publish KV cache events for the frontend's KV-aware router. */
   readonly kvEvents: boolean;
+  /** Pipeline parallel size; the flag is written only when it is above 1. @default 1 */
+  readonly pipelineParallelSize?: number;
+  /** Path of an engine config file inside the container, passed with the engine's config flag. */
+  readonly engineConfigPath?: string;
 }
 
 export interface WorkerCommand {
@@ -44,6 +48,18 @@ export interface InferenceEngine {
   readonly dynamoComponentPrefix: string;
   /** The command line of a Dynamo worker for one role. */
   workerCommand(w: WorkerSpec): WorkerCommand;
+  /**
+   * Every spelling the worker's parser accepts for a flag workerCommand writes (the written
+   * spelling first), keyed by the written spelling: what user args must not set again.
+   */
+  readonly workerFlagSpellings: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Flags the Dynamo operator adds to a multinode worker's command line itself (so user args
+   * must not set them), per its multinode guide.
+   */
+  readonly multinodeOperatorFlags: readonly string[];
+  /** The flag that passes an engine config file to the worker, when the engine takes one. */
+  readonly engineConfigFlag?: string;
 
   /**
    * Pinned image of the plain engine server. The versions are the backend versions Dynamo

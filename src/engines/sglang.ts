@@ -10,6 +10,21 @@ export const sglang: InferenceEngine = {
   dynamoImageRepo: 'nvcr.io/nvidia/ai-dynamo/sglang-runtime',
   dynamoComponentPrefix: 'Sglang',
   workerCommand: (w) => ({ command: ['python3', '-m', 'dynamo.sglang'], args: workerArgs(w) }),
+  // SGLang's ServerArgs (sglang/srt/server_args.py): "--model-path"/"--model",
+  // "--tensor-parallel-size"/"--tp-size" ("--tp" as argparse's prefix), "--pipeline-parallel-size"/"--pp-size".
+  workerFlagSpellings: {
+    '--model-path': ['--model-path', '--model'],
+    '--served-model-name': ['--served-model-name'],
+    '--tp': ['--tp', '--tp-size', '--tensor-parallel-size'],
+    '--pp-size': ['--pp-size', '--pipeline-parallel-size'],
+    '--disaggregation-mode': ['--disaggregation-mode'],
+    '--disaggregation-transfer-backend': ['--disaggregation-transfer-backend'],
+    '--disaggregation-bootstrap-port': ['--disaggregation-bootstrap-port'],
+    '--kv-events-config': ['--kv-events-config'],
+  },
+  // Dynamo multinode guide (docs/kubernetes/deployment/multinode-deployment.md, 1.x): the operator
+  // injects the distributed-init address, node count and node rank on every node.
+  multinodeOperatorFlags: ['--dist-init-addr', '--nnodes', '--node-rank'],
   serverImage: 'lmsysorg/sglang:v0.5.14',
   serverPort: 30000,
   serverHealthPath: '/health',
@@ -18,6 +33,7 @@ export const sglang: InferenceEngine = {
 
 function workerArgs(w: WorkerSpec): string[] {
   const args = ['--model-path', w.model, '--served-model-name', w.servedModelName, '--tp', String(w.tensorParallelSize)];
+  if ((w.pipelineParallelSize ?? 1) > 1) args.push('--pp-size', String(w.pipelineParallelSize));
   if (w.role !== 'worker') {
     args.push('--disaggregation-mode', w.role);
     args.push('--disaggregation-transfer-backend', 'nixl');

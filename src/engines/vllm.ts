@@ -7,6 +7,26 @@ export const vllm: InferenceEngine = {
   dynamoImageRepo: 'nvcr.io/nvidia/ai-dynamo/vllm-runtime',
   dynamoComponentPrefix: 'Vllm',
   workerCommand: (w) => ({ command: ['python3', '-m', 'dynamo.vllm'], args: workerArgs(w) }),
+  // vLLM's engine args (vllm/engine/arg_utils.py: "-tp" and "-pp" short forms; its parser also
+  // reads "_" for "-"), as dynamo.vllm (Dynamo 1.4.0) parses them.
+  workerFlagSpellings: {
+    '--model': ['--model'],
+    '--served-model-name': ['--served-model-name'],
+    '--tensor-parallel-size': ['--tensor-parallel-size', '-tp'],
+    '--pipeline-parallel-size': ['--pipeline-parallel-size', '-pp'],
+    '--disaggregation-mode': ['--disaggregation-mode'],
+    '--kv-transfer-config': ['--kv-transfer-config'],
+    '--kv-events-config': ['--kv-events-config'],
+  },
+  // Dynamo multinode guide (docs/kubernetes/deployment/multinode-deployment.md, 1.x): the operator
+  // appends the Ray executor for multinode TP/PP, and the data-parallel flags in DP mode.
+  multinodeOperatorFlags: [
+    '--distributed-executor-backend',
+    '--data-parallel-address',
+    '--data-parallel-size-local',
+    '--data-parallel-rpc-port',
+    '--data-parallel-start-rank',
+  ],
   serverImage: 'vllm/vllm-openai:v0.23.0',
   serverPort: 8000,
   // vLLM, SGLang and trtllm-serve all serve GET /health.
@@ -16,6 +36,7 @@ export const vllm: InferenceEngine = {
 
 function workerArgs(w: WorkerSpec): string[] {
   const args = ['--model', w.model, '--served-model-name', w.servedModelName, '--tensor-parallel-size', String(w.tensorParallelSize)];
+  if ((w.pipelineParallelSize ?? 1) > 1) args.push('--pipeline-parallel-size', String(w.pipelineParallelSize));
   if (w.role !== 'worker') {
     args.push('--disaggregation-mode', w.role);
     args.push('--kv-transfer-config', JSON.stringify({ kv_connector: 'NixlConnector', kv_role: 'kv_both' }));

@@ -7,7 +7,7 @@ import { resolveCrdsDir } from '../../src/schema/crds-dir.js';
 import { validateObject } from '../../src/schema/validate.js';
 import type { KubeObject } from '../../src/model/kube-object.js';
 import { synthStacks } from '../../src/synth/synth.js';
-import { DYNAMO_MATRIX, fullDynamoProps, RAY_FULL, RAY_ONE_GROUP } from '../support/construct-matrix.js';
+import { DYNAMO_MATRIX, DYNAMO_PRODUCTION, fullDynamoProps, RAY_FULL, RAY_ONE_GROUP } from '../support/construct-matrix.js';
 import { repoRoot } from '../support/paths.js';
 import { type Json, objectsOf } from '../support/stacks.js';
 
@@ -57,11 +57,18 @@ describe('CRD schemas', () => {
       (s) => {
         new DynamoModel(s, 'minimal', { model: 'Qwen/Qwen3-0.6B', ...p });
         new DynamoModel(s, 'full', full);
-        new DynamoModel(s, 'cpu', { model: 'Qwen/Qwen3-0.6B', ...p, gpusPerWorker: 0 });
+        // TensorRT-LLM has no CPU workers (gpusPerWorker 0 is refused for it).
+        if (p.engine !== 'trtllm') new DynamoModel(s, 'cpu', { model: 'Qwen/Qwen3-0.6B', ...p, gpusPerWorker: 0 });
       },
       { namespace: 'llm' },
     );
-    expect(models(objects)).toHaveLength(3);
+    expect(models(objects)).toHaveLength(p.engine === 'trtllm' ? 2 : 3);
+    expect(schemaIssues(objects)).toEqual([]);
+  });
+
+  test.each(Object.entries(DYNAMO_PRODUCTION))('DynamoGraphDeployment production shape %s conforms', (id, props) => {
+    const objects = objectsOf((s) => new DynamoModel(s, id, props), { namespace: 'llm' });
+    expect(models(objects)).toHaveLength(1);
     expect(schemaIssues(objects)).toEqual([]);
   });
 

@@ -132,7 +132,8 @@ describe.each(ENGINES)('engine %s', (engine) => {
       const extra: Record<Engine, string[]> = {
         vllm: ['--disaggregation-mode', role, '--kv-transfer-config', '{"kv_connector":"NixlConnector","kv_role":"kv_both"}'],
         sglang: ['--disaggregation-mode', role, '--disaggregation-transfer-backend', 'nixl', '--disaggregation-bootstrap-port', '12345'],
-        trtllm: ['--disaggregation-mode', role],
+        // The role's TensorRT-LLM engine config (a ConfigMap mounted into the role).
+        trtllm: ['--disaggregation-mode', role, '--extra-engine-args', '/etc/modelstack/engine-config/config.yaml'],
       };
       expect(args).toEqual([...base, ...extra[engine]]);
     }
@@ -176,11 +177,11 @@ describe('DynamoModel options', () => {
     expect(d.spec.components.map((c: Json) => c.replicas)).toEqual([2, 3]);
   });
 
-  test('replicas per component, disaggregated (0 is allowed)', () => {
-    const d = dgd({ mode: 'disaggregated', replicas: { frontend: 0, prefill: 2, decode: 4 } });
+  test('replicas per component, disaggregated (0 workers is allowed)', () => {
+    const d = dgd({ mode: 'disaggregated', replicas: { frontend: 1, prefill: 0, decode: 4 } });
     expect(d.spec.components.map((c: Json) => [c.type, c.replicas])).toEqual([
-      ['frontend', 0],
-      ['prefill', 2],
+      ['frontend', 1],
+      ['prefill', 0],
       ['decode', 4],
     ]);
   });
@@ -225,10 +226,9 @@ describe('DynamoModel options', () => {
     expect(main(component(dgd({ image }), 'worker')).image).toBe(image);
   });
 
-  test('hfTokenSecret becomes HF_TOKEN from the Secret on workers only', () => {
+  test('hfTokenSecret becomes HF_TOKEN from the Secret on workers and the frontend (it loads the tokenizer)', () => {
     const d = dgd({ mode: 'disaggregated', hfTokenSecret: secretKey('hf-token', 'token') });
-    expect(main(component(d, 'frontend')).env).toBeUndefined();
-    for (const role of ['prefill', 'decode']) {
+    for (const role of ['frontend', 'prefill', 'decode']) {
       expect(main(component(d, role)).env).toEqual([{ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf-token', key: 'token' } } }]);
     }
   });
@@ -244,7 +244,11 @@ describe('DynamoModel options', () => {
       { name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'openai', key: 'key' } } },
       { name: 'ZED', value: 'z' },
     ];
-    expect(main(component(d, 'frontend')).env).toEqual([{ name: 'DYN_ROUTER_MODE', value: 'kv' }, ...userEnv]);
+    expect(main(component(d, 'frontend')).env).toEqual([
+      { name: 'DYN_ROUTER_MODE', value: 'kv' },
+      { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'tok' } } },
+      ...userEnv,
+    ]);
     expect(main(component(d, 'worker')).env).toEqual([{ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'tok' } } }, ...userEnv]);
   });
 
@@ -314,7 +318,7 @@ describe('DynamoModel podTemplate', () => {
                   { name: 'A', value: 'patched' },
                   { name: 'B', value: '2' },
                 ],
-                args: ['--only-this'],
+                image: 'registry.example/vllm:patched',
               },
               { name: 'sidecar', image: 'busybox:1.36' },
             ],
@@ -328,8 +332,9 @@ describe('DynamoModel podTemplate', () => {
       { name: 'A', value: 'patched' },
       { name: 'B', value: '2' },
     ]);
-    expect(containers[0]!.args).toEqual(['--only-this']);
-    expect(containers[0]!.image).toBe('nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.4.0');
+    // A scalar replaces; the rendered args are kept (a patch may not set them).
+    expect(containers[0]!.image).toBe('registry.example/vllm:patched');
+    expect(containers[0]!.args.slice(0, 2)).toEqual(['--model', MODEL]);
     expect(containers[1]).toEqual({ name: 'sidecar', image: 'busybox:1.36' });
     // The frontend is untouched.
     expect(main(component(d, 'frontend')).env).toEqual([{ name: 'A', value: '1' }]);
@@ -504,8 +509,8 @@ describe('DynamoModel invalid props', () => {
   test('unknown props name every known prop', () => {
     expect(errors({ replica: 2 })).toEqual([
       '[test/m] replica: 2 is not a known prop. Fix: remove it (known props: model, servedModelName, name, namespace, engine, mode, ' +
-        'router, replicas, tensorParallelSize, gpusPerWorker, runtimeVersion, image, hfTokenSecret, env, workerArgs, frontendArgs, ' +
-        'podTemplate, labels, annotations)',
+        'router, replicas, tensorParallelSize, pipelineParallelSize, gpusPerWorker, multinode, roles, envFromSecret, runtimeVersion, ' +
+        'image, hfTokenSecret, env, workerArgs, frontendArgs, podTemplate, labels, annotations)',
     ]);
     expect(errors({ replicas: { workers: 2 } })).toEqual(['[test/m] replicas.workers: 2 is not a known prop. Fix: remove it']);
     expect(errors({ podTemplate: { worker: { spec: {}, tolerations: [] } } })).toEqual([

@@ -10,7 +10,7 @@ import { renderCompose } from '../../src/local/compose/render-compose.js';
 import { layoutFiles } from '../../src/synth/layout.js';
 import { toYaml } from '../../src/synth/render-yaml.js';
 import { synthStacks } from '../../src/synth/synth.js';
-import { DYNAMO_MATRIX, fullDynamoProps, RAY_FULL, RAY_ONE_GROUP } from '../support/construct-matrix.js';
+import { DYNAMO_MATRIX, DYNAMO_PRODUCTION, fullDynamoProps, RAY_FULL, RAY_ONE_GROUP } from '../support/construct-matrix.js';
 import { repoRoot } from '../support/paths.js';
 import { objectsOf } from '../support/stacks.js';
 
@@ -57,6 +57,16 @@ describe('golden output', () => {
       { namespace: 'llm' },
     );
     golden('matrix.dynamo.yaml', toYaml(objects));
+  });
+
+  test('the Dynamo production shapes (multinode, per-role settings, engine configs, pod settings)', () => {
+    const objects = objectsOf(
+      (s) => {
+        for (const [id, props] of Object.entries(DYNAMO_PRODUCTION)) new DynamoModel(s, id, props);
+      },
+      { namespace: 'llm' },
+    );
+    golden('matrix.dynamo-production.yaml', toYaml(objects));
   });
 
   test('the Ray construct matrix', () => {

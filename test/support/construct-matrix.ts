@@ -56,3 +56,57 @@ export const RAY_FULL: Partial<RayModelProps> = {
   labels: { team: 'ml' },
   annotations: { owner: 'bob' },
 };
+
+/**
+ * The production shapes of DynamoModel (issue 10), by name: multinode workers, per-role
+ * settings with TensorRT-LLM engine configs, pod settings, whole-Secret env.
+ */
+export const DYNAMO_PRODUCTION: Readonly<Record<string, DynamoModelProps>> = {
+  'multinode-vllm': { model: 'Qwen/Qwen3-235B-A22B', tensorParallelSize: 8, pipelineParallelSize: 2, multinode: { nodeCount: 2 } },
+  'multinode-sglang-disagg': {
+    model: 'deepseek-ai/DeepSeek-R1',
+    engine: 'sglang',
+    mode: 'disaggregated',
+    tensorParallelSize: 16,
+    gpusPerWorker: 8,
+    multinode: { nodeCount: 2 },
+  },
+  'multinode-trtllm': { model: 'Qwen/Qwen3-235B-A22B', engine: 'trtllm', tensorParallelSize: 16, multinode: { nodeCount: 4 } },
+  'trtllm-disagg-roles': {
+    model: 'Qwen/Qwen3-0.6B',
+    engine: 'trtllm',
+    mode: 'disaggregated',
+    router: 'kv',
+    roles: {
+      prefill: {
+        args: ['--max-seq-len', '8192'],
+        env: { TLLM_LOG_LEVEL: 'info' },
+        trtllmConfig: { maxNumTokens: 8192, kvCache: { freeGpuMemoryFraction: 0.5 } },
+      },
+      decode: { trtllmConfig: { cacheTransceiver: { backend: 'NIXL' }, extra: { cuda_graph_config: { max_batch_size: 16 } } } },
+    },
+  },
+  'pod-settings': {
+    model: 'meta-llama/Llama-3.1-8B-Instruct',
+    mode: 'disaggregated',
+    tensorParallelSize: 2,
+    envFromSecret: 'hf-secrets',
+    roles: {
+      frontend: { args: ['--router-temperature', '0.5'], nodeSelector: { pool: 'cpu' } },
+      prefill: { sharedMemorySize: '16Gi', startupTimeoutSeconds: 3600, readinessTimeoutSeconds: 300 },
+      decode: {
+        nodeSelector: { 'nvidia.com/gpu.product': 'H100' },
+        tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['a'] }] }],
+            },
+          },
+        },
+        volumes: [{ name: 'models', persistentVolumeClaim: { claimName: 'model-cache' } }],
+        volumeMounts: [{ name: 'models', mountPath: '/models', readOnly: true }],
+      },
+    },
+  },
+};
