@@ -16,7 +16,10 @@ type CommonProps = Pick<
 /** Props only DynamoModel has. */
 type DynamoOnly = Pick<DynamoModelProps, 'mode' | 'router' | 'replicas' | 'runtimeVersion' | 'workerArgs' | 'frontendArgs' | 'podTemplate'>;
 /** Props only RayModel has. */
-type RayOnly = Pick<RayModelProps, 'autoscaling' | 'workerGroups' | 'head' | 'rayVersion' | 'engineKwargs'>;
+type RayOnly = Pick<
+  RayModelProps,
+  'autoscaling' | 'workerGroups' | 'head' | 'rayVersion' | 'engineKwargs' | 'pipelineParallelSize' | 'serve' | 'upgradeStrategy'
+>;
 
 export interface ModelProps extends CommonProps, DynamoOnly, RayOnly {
   /** Which runtime serves the model: "dynamo" (DynamoGraphDeployment) or "kuberay" (RayService). */
@@ -34,7 +37,16 @@ export interface ModelProps extends CommonProps, DynamoOnly, RayOnly {
 }
 
 const DYNAMO_ONLY: readonly (keyof DynamoOnly)[] = ['mode', 'router', 'replicas', 'runtimeVersion', 'workerArgs', 'frontendArgs', 'podTemplate'];
-const RAY_ONLY: readonly (keyof RayOnly)[] = ['autoscaling', 'workerGroups', 'head', 'rayVersion', 'engineKwargs'];
+const RAY_ONLY: readonly (keyof RayOnly)[] = [
+  'autoscaling',
+  'workerGroups',
+  'head',
+  'rayVersion',
+  'engineKwargs',
+  'pipelineParallelSize',
+  'serve',
+  'upgradeStrategy',
+];
 /** Props whose misuse on KubeRay the capability rules explain better than "Dynamo only". */
 const CAPABILITY_PROPS = new Set(['mode', 'router']);
 
