@@ -173,7 +173,8 @@ const MISPLACED_PROPS: Readonly<Record<string, string>> = {
 export function misplacedPropIssue(issue: PropIssue): PropIssue {
   const home = MISPLACED_PROPS[issue.prop];
   if (!home || issue.problem !== 'is not a known prop') return issue;
-  return { ...issue, problem: `is misplaced: it is not a ${issue.prop.split('.')[0]} setting`, fix: `move it to ${home}` };
+  const group = issue.prop.split('.')[0]!;
+  return { ...issue, problem: `is misplaced: it is not ${/^[aeiou]/.test(group) ? 'an' : 'a'} ${group} setting`, fix: `move it to ${home}` };
 }
 
 /** Problems of engineKwargs: keys a prop writes, LLMConfig keys, and names that are not vLLM's. */

@@ -106,7 +106,7 @@ describe('typed Serve LLM config', () => {
 
   test('misplaced and unknown keys of autoscaling and serve', () => {
     expect(errors({ autoscaling: { maxOngoingRequests: 8 }, serve: { minReplicas: 1, accelerator: 'H100' } })).toEqual([
-      '[test/r] autoscaling.maxOngoingRequests: 8 is misplaced: it is not a autoscaling setting. Fix: move it to serve.maxOngoingRequests',
+      '[test/r] autoscaling.maxOngoingRequests: 8 is misplaced: it is not an autoscaling setting. Fix: move it to serve.maxOngoingRequests',
       '[test/r] serve.minReplicas: 1 is misplaced: it is not a serve setting. Fix: move it to autoscaling.minReplicas',
       '[test/r] serve.accelerator: "H100" is not a known prop. Fix: remove it',
     ]);
