@@ -11,25 +11,15 @@ import { RayModel, type RayModelProps } from './ray-model.js';
 /** Props that mean the same on both runtimes. */
 type CommonProps = Pick<
   DynamoModelProps,
-  'model' | 'name' | 'namespace' | 'engine' | 'tensorParallelSize' | 'image' | 'hfTokenSecret' | 'env' | 'labels' | 'annotations'
+  'model' | 'name' | 'namespace' | 'engine' | 'tensorParallelSize' | 'pipelineParallelSize' | 'image' | 'hfTokenSecret' | 'env' | 'labels' | 'annotations'
 >;
 /** Props only DynamoModel has. */
 type DynamoOnly = Pick<
   DynamoModelProps,
-  | 'mode'
-  | 'router'
-  | 'replicas'
-  | 'runtimeVersion'
-  | 'workerArgs'
-  | 'frontendArgs'
-  | 'podTemplate'
-  | 'pipelineParallelSize'
-  | 'multinode'
-  | 'roles'
-  | 'envFromSecret'
+  'mode' | 'router' | 'replicas' | 'runtimeVersion' | 'workerArgs' | 'frontendArgs' | 'podTemplate' | 'multinode' | 'roles' | 'envFromSecret'
 >;
 /** Props only RayModel has. */
-type RayOnly = Pick<RayModelProps, 'autoscaling' | 'workerGroups' | 'head' | 'rayVersion' | 'engineKwargs'>;
+type RayOnly = Pick<RayModelProps, 'autoscaling' | 'workerGroups' | 'head' | 'rayVersion' | 'engineKwargs' | 'serve' | 'upgradeStrategy'>;
 
 export interface ModelProps extends CommonProps, DynamoOnly, RayOnly {
   /** Which runtime serves the model: "dynamo" (DynamoGraphDeployment) or "kuberay" (RayService). */
@@ -54,12 +44,11 @@ const DYNAMO_ONLY: readonly (keyof DynamoOnly)[] = [
   'workerArgs',
   'frontendArgs',
   'podTemplate',
-  'pipelineParallelSize',
   'multinode',
   'roles',
   'envFromSecret',
 ];
-const RAY_ONLY: readonly (keyof RayOnly)[] = ['autoscaling', 'workerGroups', 'head', 'rayVersion', 'engineKwargs'];
+const RAY_ONLY: readonly (keyof RayOnly)[] = ['autoscaling', 'workerGroups', 'head', 'rayVersion', 'engineKwargs', 'serve', 'upgradeStrategy'];
 /** Props whose misuse on KubeRay the capability rules explain better than "Dynamo only". */
 const CAPABILITY_PROPS = new Set(['mode', 'router']);
 

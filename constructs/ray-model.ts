@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import { z } from 'zod';
 import { type Engine, ENGINES } from '../src/runtimes/registry.js';
 import { capabilityIssues } from './common/capabilities.js';
@@ -18,6 +17,37 @@ import type {
   RayServiceSpecRayClusterConfigWorkerGroupSpecs as RayWorkerGroupSpec,
   RayServiceSpecRayClusterConfigWorkerGroupSpecsTemplateSpecContainers as RayWorkerContainer,
 } from '../imports/ray.io.js';
+import {
+  DEFAULT_METRICS_PORT,
+  groupRayResources,
+  groupSettingsShape,
+  headStartParams,
+  metricsPortIssues,
+  quantity,
+  rayStartParamsIssues,
+  type RayToleration,
+  schedulingSpec,
+  sharedMemory,
+  workerSettingsShape,
+} from './ray/cluster-settings.js';
+import {
+  autoscalingSchema,
+  engineKwargsIssues,
+  misplacedPropIssue,
+  type RayAcceleratorType,
+  type RayAutoscaling,
+  type RayServeOptions,
+  ranksOf,
+  serveConfig,
+  serveOptionsIssues,
+  serveOptionsSchema,
+} from './ray/serve-llm-config.js';
+import { type RayUpgradeStrategy, renderUpgradeStrategy, upgradeStrategyIssues, upgradeStrategySchema } from './ray/upgrade-strategy.js';
+
+export { RAY_ACCELERATOR_TYPES, RAY_PLACEMENT_STRATEGIES, serveConfig } from './ray/serve-llm-config.js';
+export type { RayAcceleratorType, RayAutoscaling, RayPlacement, RayPlacementStrategy, RayServeOptions } from './ray/serve-llm-config.js';
+export type { RayToleration } from './ray/cluster-settings.js';
+export type { RayUpgradeStrategy } from './ray/upgrade-strategy.js';
 
 export interface RayWorkerGroup {
   /** Worker group name (`groupName`). */
@@ -34,6 +64,27 @@ export interface RayWorkerGroup {
   readonly cpu?: string;
   /** Memory request and limit per worker pod. @default "32Gi" */
   readonly memory?: string;
+  /**
+   * Pods per replica of the group (`numOfHosts`): a multi-host group, for a model larger than one
+   * node. Each replica of the group is this many pods of `gpus` GPUs each. @default 1
+   */
+  readonly numOfHosts?: number;
+  /**
+   * GPU type of the group's nodes: offered to Ray as the resource `accelerator_type:<type>`, so
+   * replicas with serve.acceleratorType land on this group. @default unset
+   */
+  readonly acceleratorType?: RayAcceleratorType;
+  /** Extra Ray start parameters (without "--"); num-gpus, num-cpus and memory come from gpus, cpu and memory. @default none */
+  readonly rayStartParams?: Readonly<Record<string, string>>;
+  /** Node labels the group's pods must run on. @default none */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** Taints the group's pods tolerate (e.g. nvidia.com/gpu). @default none */
+  readonly tolerations?: readonly RayToleration[];
+  /**
+   * Size of a memory-backed /dev/shm (tensor parallelism inside a pod shares data through it), or
+   * false for none. @default a memory-backed /dev/shm, bounded by the pod's memory, on pods with more than one GPU
+   */
+  readonly sharedMemory?: string | false;
   /** Patch merged into this group's pod template. @default none */
   readonly podTemplate?: PodTemplatePatch;
 }
@@ -43,15 +94,20 @@ export interface RayHead {
   readonly cpu?: string;
   /** Memory request and limit of the head pod. @default "8Gi" */
   readonly memory?: string;
+  /** Port of Ray's Prometheus metrics on the head (`metrics-export-port`, container port "metrics"). @default 8080 */
+  readonly metricsPort?: number;
+  /**
+   * Ray start parameters of the head (without "--"), over the defaults.
+   * @default { "dashboard-host": "0.0.0.0", "metrics-export-port": "<metricsPort>", "num-cpus": "0", "num-gpus": "0" }:
+   * the head offers Ray no CPUs or GPUs, so Serve replicas and engine workers run on worker groups
+   */
+  readonly rayStartParams?: Readonly<Record<string, string>>;
+  /** Node labels the head pod must run on. @default none */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** Taints the head pod tolerates. @default none */
+  readonly tolerations?: readonly RayToleration[];
   /** Patch merged into the head pod template. @default none */
   readonly podTemplate?: PodTemplatePatch;
-}
-
-export interface RayAutoscaling {
-  /** @default 1 */
-  readonly minReplicas?: number;
-  /** @default minReplicas */
-  readonly maxReplicas?: number;
 }
 
 export interface RayModelProps {
@@ -70,10 +126,25 @@ export interface RayModelProps {
   readonly engine?: Engine;
   /** vLLM tensor parallel size (`engine_kwargs.tensor_parallel_size`). @default 1 */
   readonly tensorParallelSize?: number;
-  /** Extra vLLM engine arguments (`engine_kwargs`). @default none */
+  /** vLLM pipeline parallel size (`engine_kwargs.pipeline_parallel_size`), to span pods. @default unset (1) */
+  readonly pipelineParallelSize?: number;
+  /**
+   * Extra vLLM engine arguments (`engine_kwargs`), snake_case. Keys a prop writes
+   * (tensor_parallel_size, pipeline_parallel_size, model, served_model_name) and Ray Serve LLM
+   * settings (accelerator_type, autoscaling_config, ...) are errors naming the prop to use.
+   * @default none
+   */
   readonly engineKwargs?: Readonly<Record<string, unknown>>;
-  /** Serve replica autoscaling of the model deployment. @default { minReplicas: 1, maxReplicas: 1 } */
+  /** Serve replica autoscaling of the model deployment (`deployment_config.autoscaling_config`). @default { minReplicas: 1, maxReplicas: 1 } */
   readonly autoscaling?: RayAutoscaling;
+  /** Ray Serve LLM settings: request limits, accelerator type, runtime env vars, placement. @default none */
+  readonly serve?: RayServeOptions;
+  /**
+   * How KubeRay rolls out a change of the cluster (`spec.upgradeStrategy`).
+   * @default unset: KubeRay's NewCluster, a second cluster of the same size then a switch, which
+   * needs twice the GPUs during the upgrade
+   */
+  readonly upgradeStrategy?: RayUpgradeStrategy;
   /**
    * GPU worker groups.
    * @default one group "gpu" with tensorParallelSize GPUs per pod and min/max replicas of `autoscaling`
@@ -100,8 +171,6 @@ export interface RayModelProps {
 export const DEFAULT_RAY_VERSION = '2.52.0';
 export const RAY_SERVE_PORT = 8000;
 
-const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, { message: 'Fix: use a quantity like "8", "500m" or "32Gi"' });
-
 const workerGroup = z.strictObject({
   name: s.dnsLabel,
   minReplicas: s.nonNegativeInt,
@@ -110,6 +179,7 @@ const workerGroup = z.strictObject({
   gpus: s.nonNegativeInt.optional(),
   cpu: quantity.optional(),
   memory: quantity.optional(),
+  ...workerSettingsShape,
   podTemplate: s.podTemplatePatch.optional(),
 });
 
@@ -120,10 +190,21 @@ const schema = z.strictObject({
   namespace: s.dnsLabel.optional(),
   engine: z.enum(ENGINES as [Engine, ...Engine[]]).optional(),
   tensorParallelSize: s.positiveInt.optional(),
+  pipelineParallelSize: s.positiveInt.optional(),
   engineKwargs: z.record(z.string(), z.unknown()).optional(),
-  autoscaling: z.strictObject({ minReplicas: s.nonNegativeInt.optional(), maxReplicas: s.positiveInt.optional() }).optional(),
+  autoscaling: autoscalingSchema.optional(),
+  serve: serveOptionsSchema.optional(),
+  upgradeStrategy: upgradeStrategySchema.optional(),
   workerGroups: z.array(workerGroup).min(1).optional(),
-  head: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional(), podTemplate: s.podTemplatePatch.optional() }).optional(),
+  head: z
+    .strictObject({
+      cpu: quantity.optional(),
+      memory: quantity.optional(),
+      metricsPort: z.number().int().min(1).max(65535).optional(),
+      ...groupSettingsShape,
+      podTemplate: s.podTemplatePatch.optional(),
+    })
+    .optional(),
   rayVersion: z
     .string()
     .regex(/^\d+\.\d+\.\d+$/, { message: 'Fix: use a Ray version like "2.52.0"' })
@@ -137,15 +218,14 @@ const schema = z.strictObject({
 
 type ParsedProps = z.infer<typeof schema>;
 
-interface ResolvedGroup {
-  readonly name: string;
-  readonly minReplicas: number;
-  readonly maxReplicas: number;
+type ParsedGroup = z.infer<typeof workerGroup>;
+
+interface ResolvedGroup extends Omit<ParsedGroup, 'replicas' | 'gpus' | 'cpu' | 'memory' | 'numOfHosts'> {
   readonly replicas: number;
   readonly gpus: number;
   readonly cpu: string;
   readonly memory: string;
-  readonly podTemplate?: PodTemplatePatch;
+  readonly numOfHosts: number;
 }
 
 interface Resolved {
@@ -154,6 +234,7 @@ interface Resolved {
   readonly model: string;
   readonly modelId: string;
   readonly tensorParallelSize: number;
+  readonly pipelineParallelSize?: number;
   readonly minReplicas: number;
   readonly maxReplicas: number;
   readonly groups: readonly ResolvedGroup[];
@@ -181,7 +262,7 @@ export class RayModel extends ModelConstruct<RayServiceSpec> {
 function resolve(scope: Construct, props: RayModelProps, name: string, namespace: string): Resolved | undefined {
   const pre: PropIssue[] = [...hfTokenIssues(props?.hfTokenSecret)];
   const parsed = parseProps(schema, { ...props, name, namespace }, pre);
-  const issues = [...pre, ...parsed.issues];
+  const issues = [...pre, ...parsed.issues.map(misplacedPropIssue)];
   const ok = (...props: string[]): boolean => allValid(parsed, ...props);
   // With problems found by zod, `p` is the props without the invalid ones: rules over valid
   // props still run (and still report), but nothing is rendered.
@@ -196,6 +277,16 @@ function resolve(scope: Construct, props: RayModelProps, name: string, namespace
     const tp = p.tensorParallelSize ?? 1;
     const minReplicas = p.autoscaling?.minReplicas ?? 1;
     const maxReplicas = p.autoscaling?.maxReplicas ?? Math.max(minReplicas, 1);
+    if (ok('engineKwargs', 'tensorParallelSize', 'pipelineParallelSize', 'model', 'modelId')) {
+      issues.push(
+        ...engineKwargsIssues(p.engineKwargs, {
+          tensorParallelSize: tp,
+          pipelineParallelSize: p.pipelineParallelSize ?? 1,
+          model: p.model,
+          modelId: p.modelId ?? p.model,
+        }),
+      );
+    }
     if (ok('autoscaling') && minReplicas > maxReplicas) {
       issues.push({
         prop: 'autoscaling.minReplicas',
@@ -204,18 +295,36 @@ function resolve(scope: Construct, props: RayModelProps, name: string, namespace
         fix: 'make minReplicas at most maxReplicas',
       });
     }
+    if (ok('autoscaling', 'serve', 'env')) issues.push(...serveOptionsIssues(p.autoscaling, p.serve, { minReplicas, maxReplicas }, p.env));
     const groups = (p.workerGroups ?? [{ name: 'gpu', minReplicas, maxReplicas }]).map((g): ResolvedGroup => ({
-      name: g.name,
-      minReplicas: g.minReplicas,
-      maxReplicas: g.maxReplicas,
+      ...g,
       replicas: g.replicas ?? g.minReplicas,
       gpus: g.gpus ?? tp,
       cpu: g.cpu ?? '8',
       memory: g.memory ?? '32Gi',
-      podTemplate: g.podTemplate,
+      numOfHosts: g.numOfHosts ?? 1,
     }));
     // The default group copies autoscaling, whose problems are reported above under their own name.
-    if (p.workerGroups && ok('workerGroups', 'tensorParallelSize')) issues.push(...groupIssues(groups, tp));
+    if (p.workerGroups && ok('workerGroups', 'tensorParallelSize', 'pipelineParallelSize', 'serve')) {
+      issues.push(...groupIssues(groups, { tensorParallelSize: tp, pipelineParallelSize: p.pipelineParallelSize }, p.serve));
+    }
+    if (ok('head')) {
+      issues.push(...metricsPortIssues(p.head?.metricsPort));
+      issues.push(
+        ...rayStartParamsIssues(p.head?.rayStartParams, 'head', {
+          'metrics-export-port': { prop: 'head.metricsPort', value: p.head?.metricsPort ?? DEFAULT_METRICS_PORT },
+          memory: { prop: 'head.memory', value: p.head?.memory ?? '8Gi' },
+        }),
+      );
+    }
+    if (ok('upgradeStrategy', 'workerGroups', 'autoscaling')) {
+      issues.push(
+        ...upgradeStrategyIssues(
+          p.upgradeStrategy,
+          groups.some((g) => g.minReplicas !== g.maxReplicas),
+        ),
+      );
+    }
     const rayVersion = p.rayVersion ?? DEFAULT_RAY_VERSION;
     resolved = {
       name,
@@ -223,6 +332,7 @@ function resolve(scope: Construct, props: RayModelProps, name: string, namespace
       model: p.model,
       modelId: p.modelId ?? p.model,
       tensorParallelSize: tp,
+      ...(p.pipelineParallelSize !== undefined ? { pipelineParallelSize: p.pipelineParallelSize } : {}),
       minReplicas,
       maxReplicas,
       groups,
@@ -235,7 +345,11 @@ function resolve(scope: Construct, props: RayModelProps, name: string, namespace
   return issues.length === 0 && parsed.value ? resolved : undefined;
 }
 
-function groupIssues(groups: readonly ResolvedGroup[], tp: number): PropIssue[] {
+function groupIssues(
+  groups: readonly ResolvedGroup[],
+  parallel: { readonly tensorParallelSize: number; readonly pipelineParallelSize?: number },
+  serve: ParsedProps['serve'],
+): PropIssue[] {
   const issues: PropIssue[] = [];
   const seen = new Set<string>();
   groups.forEach((g, i) => {
@@ -259,47 +373,59 @@ function groupIssues(groups: readonly ResolvedGroup[], tp: number): PropIssue[] 
         fix: 'choose a value between minReplicas and maxReplicas, or leave it unset',
       });
     }
+    issues.push(
+      ...rayStartParamsIssues(g.rayStartParams, at, {
+        'num-gpus': { prop: `${at}.gpus`, value: g.gpus },
+        'num-cpus': { prop: `${at}.cpu`, value: g.cpu },
+        memory: { prop: `${at}.memory`, value: g.memory },
+      }),
+    );
   });
+  const tp = parallel.tensorParallelSize;
+  const ranks = ranksOf(parallel);
   const maxGpus = Math.max(...groups.map((g) => g.gpus));
-  // Groups without GPUs run CPU-only workers (one rank); otherwise every rank needs its own GPU.
-  if (tp > Math.max(maxGpus, 1)) {
+  const multiHost = parallel.pipelineParallelSize !== undefined || groups.some((g) => g.numOfHosts > 1);
+  if (!multiHost) {
+    // Groups without GPUs run CPU-only workers (one rank); otherwise every rank needs its own GPU.
+    if (tp > Math.max(maxGpus, 1)) {
+      issues.push({
+        prop: 'tensorParallelSize',
+        value: tp,
+        problem: `is larger than the GPUs of any worker group (at most ${maxGpus} per pod); each tensor-parallel rank needs its own GPU`,
+        fix: `give a worker group gpus: ${tp} or more, or lower tensorParallelSize`,
+      });
+    }
+  } else {
+    // A replica's ranks may span the pods of one multi-host replica (numOfHosts pods of gpus each).
+    const maxReplicaGpus = Math.max(...groups.map((g) => g.gpus * g.numOfHosts));
+    if (ranks > Math.max(maxReplicaGpus, 1)) {
+      issues.push({
+        prop: 'tensorParallelSize',
+        value: tp,
+        problem: `times pipelineParallelSize (${parallel.pipelineParallelSize ?? 1}) is ${ranks} GPUs per replica, more than any worker group's replica has (at most ${maxReplicaGpus}: gpus × numOfHosts)`,
+        fix: `give a worker group gpus × numOfHosts of ${ranks} or more, or lower the parallel sizes`,
+      });
+    }
+  }
+  if (serve?.placement?.strategy === 'STRICT_PACK' && ranks > Math.max(maxGpus, 1)) {
     issues.push({
-      prop: 'tensorParallelSize',
-      value: tp,
-      problem: `is larger than the GPUs of any worker group (at most ${maxGpus} per pod); each tensor-parallel rank needs its own GPU`,
-      fix: `give a worker group gpus: ${tp} or more, or lower tensorParallelSize`,
+      prop: 'serve.placement.strategy',
+      value: 'STRICT_PACK',
+      problem: `puts all ${ranks} engine workers of a replica on one pod, but no worker group has more than ${maxGpus} GPUs per pod`,
+      fix: 'use strategy "PACK" or "SPREAD" to let a replica span pods, or give a worker group more GPUs per pod',
+    });
+  }
+  const wanted = serve?.acceleratorType;
+  const declared = groups.filter((g) => g.acceleratorType !== undefined);
+  if (wanted && declared.length > 0 && !declared.some((g) => g.acceleratorType === wanted && g.gpus > 0)) {
+    issues.push({
+      prop: 'serve.acceleratorType',
+      value: wanted,
+      problem: `is offered by no worker group (they declare ${[...new Set(declared.map((g) => g.acceleratorType))].join(', ')}); the replicas would never be scheduled`,
+      fix: `set acceleratorType: "${wanted}" on the GPU worker group that has it, or change serve.acceleratorType`,
     });
   }
   return issues;
-}
-
-/** The Ray Serve LLM application, as the YAML string RayService's serveConfigV2 holds. */
-export function serveConfig(
-  r: Pick<Resolved, 'modelId' | 'model' | 'tensorParallelSize' | 'minReplicas' | 'maxReplicas'> & {
-    readonly engineKwargs?: Readonly<Record<string, unknown>>;
-  },
-): string {
-  const config = {
-    applications: [
-      {
-        name: 'llm',
-        import_path: 'ray.serve.llm:build_openai_app',
-        route_prefix: '/',
-        args: {
-          llm_configs: [
-            {
-              model_loading_config: { model_id: r.modelId, model_source: r.model },
-              engine_kwargs: { ...r.engineKwargs, tensor_parallel_size: r.tensorParallelSize },
-              deployment_config: {
-                autoscaling_config: { min_replicas: r.minReplicas, max_replicas: r.maxReplicas },
-              },
-            },
-          ],
-        },
-      },
-    ],
-  };
-  return stringify(config, { lineWidth: 0 });
 }
 
 function containerEnv(r: Resolved): ContainerEnv[] {
@@ -331,8 +457,8 @@ function render(r: Resolved): RenderedModel<RayServiceSpec> {
       model: r.model,
       servedModelName: r.modelId,
       tensorParallelSize: r.tensorParallelSize,
-      // One Ray replica's engine spans tensorParallelSize GPUs when the workers have GPUs.
-      gpusPerEngine: r.groups.some((g) => g.gpus > 0) ? r.tensorParallelSize : 0,
+      // One Ray replica's engine spans tensor × pipeline parallel GPUs when the workers have GPUs.
+      gpusPerEngine: r.groups.some((g) => g.gpus > 0) ? ranksOf(r) : 0,
     },
   };
 }
@@ -340,6 +466,7 @@ function render(r: Resolved): RenderedModel<RayServiceSpec> {
 function renderSpec(r: Resolved): RayServiceSpec {
   const env = containerEnv(r);
   const head = r.p.head ?? {};
+  const metricsPort = head.metricsPort ?? DEFAULT_METRICS_PORT;
   const headContainer: RayHeadContainer = {
     name: 'ray-head',
     image: r.image,
@@ -349,38 +476,54 @@ function renderSpec(r: Resolved): RayServiceSpec {
       { name: 'dashboard', containerPort: 8265 },
       { name: 'client', containerPort: 10001 },
       { name: 'serve', containerPort: RAY_SERVE_PORT },
+      { name: 'metrics', containerPort: metricsPort },
     ],
     resources: resources(head.cpu ?? '2', head.memory ?? '8Gi', 0),
   };
   const autoscale = r.groups.some((g) => g.minReplicas !== g.maxReplicas);
+  const upgradeStrategy = renderUpgradeStrategy(r.p.upgradeStrategy);
   return {
-    serveConfigV2: serveConfig({ ...r, engineKwargs: r.p.engineKwargs }),
+    serveConfigV2: serveConfig({ ...r, engineKwargs: r.p.engineKwargs, autoscaling: r.p.autoscaling, serve: r.p.serve }),
     rayClusterConfig: {
       rayVersion: r.rayVersion,
       ...(autoscale ? { enableInTreeAutoscaling: true } : {}),
       headGroupSpec: {
-        rayStartParams: { 'dashboard-host': '0.0.0.0' },
-        template: patchTemplate({ spec: { containers: [headContainer] } }, head.podTemplate),
+        rayStartParams: headStartParams(metricsPort, head.rayStartParams),
+        template: patchTemplate({ spec: { containers: [headContainer], ...schedulingSpec(head) } }, head.podTemplate),
       },
-      workerGroupSpecs: r.groups.map((g): RayWorkerGroupSpec => ({
-        groupName: g.name,
-        replicas: g.replicas,
-        minReplicas: g.minReplicas,
-        maxReplicas: g.maxReplicas,
-        rayStartParams: {},
-        template: patchTemplate(
-          {
-            spec: {
-              containers: [workerContainer(r, env, g)],
-            },
-          },
-          g.podTemplate,
-        ),
-      })),
+      workerGroupSpecs: r.groups.map((g): RayWorkerGroupSpec => workerGroupSpec(r, env, g)),
     },
+    ...(upgradeStrategy ? { upgradeStrategy } : {}),
   };
 }
 
-function workerContainer(r: Resolved, env: readonly ContainerEnv[], g: ResolvedGroup): RayWorkerContainer {
-  return { name: 'ray-worker', image: r.image, ...(env.length ? { env: [...env] } : {}), resources: resources(g.cpu, g.memory, g.gpus) };
+function workerGroupSpec(r: Resolved, env: readonly ContainerEnv[], g: ResolvedGroup): RayWorkerGroupSpec {
+  const shm = sharedMemory(g.sharedMemory, g.gpus);
+  const container: RayWorkerContainer = {
+    name: 'ray-worker',
+    image: r.image,
+    ...(env.length ? { env: [...env] } : {}),
+    resources: resources(g.cpu, g.memory, g.gpus),
+    ...(shm ? { volumeMounts: [{ name: 'shm', mountPath: '/dev/shm' }] } : {}),
+  };
+  const rayResources = groupRayResources(g.acceleratorType);
+  return {
+    groupName: g.name,
+    replicas: g.replicas,
+    minReplicas: g.minReplicas,
+    maxReplicas: g.maxReplicas,
+    ...(g.numOfHosts > 1 ? { numOfHosts: g.numOfHosts } : {}),
+    rayStartParams: { ...g.rayStartParams },
+    ...(rayResources ? { resources: rayResources } : {}),
+    template: patchTemplate(
+      {
+        spec: {
+          containers: [container],
+          ...(shm ? { volumes: [{ name: 'shm', emptyDir: { medium: 'Memory', ...shm } }] } : {}),
+          ...schedulingSpec(g),
+        },
+      },
+      g.podTemplate,
+    ),
+  };
 }

@@ -7,7 +7,15 @@ import { resolveCrdsDir } from '../../src/schema/crds-dir.js';
 import { validateObject } from '../../src/schema/validate.js';
 import type { KubeObject } from '../../src/model/kube-object.js';
 import { synthStacks } from '../../src/synth/synth.js';
-import { DYNAMO_MATRIX, DYNAMO_PRODUCTION, fullDynamoProps, RAY_FULL, RAY_ONE_GROUP } from '../support/construct-matrix.js';
+import {
+  DYNAMO_MATRIX,
+  DYNAMO_PRODUCTION,
+  fullDynamoProps,
+  RAY_FULL,
+  RAY_INCREMENTAL_UPGRADE,
+  RAY_ONE_GROUP,
+  RAY_PRODUCTION,
+} from '../support/construct-matrix.js';
 import { repoRoot } from '../support/paths.js';
 import { type Json, objectsOf } from '../support/stacks.js';
 
@@ -76,6 +84,9 @@ describe('CRD schemas', () => {
     ['default worker group', {}],
     ['one worker group', RAY_ONE_GROUP],
     ['several worker groups with autoscaling', RAY_FULL],
+    ['the production shape (typed Serve LLM config, multi-host group, scheduling, upgrade None)', RAY_PRODUCTION],
+    ['an incremental upgrade', RAY_INCREMENTAL_UPGRADE],
+    ['upgrade NewCluster', { upgradeStrategy: { type: 'NewCluster' } }],
   ];
 
   test.each(rayCases)('RayService with %s conforms', (_name, props) => {

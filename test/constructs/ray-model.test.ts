@@ -85,7 +85,13 @@ describe('RayModel defaults', () => {
     const cluster = rs.spec.rayClusterConfig;
     expect(cluster.rayVersion).toBe(DEFAULT_RAY_VERSION);
     expect(cluster).not.toHaveProperty('enableInTreeAutoscaling');
-    expect(cluster.headGroupSpec.rayStartParams).toEqual({ 'dashboard-host': '0.0.0.0' });
+    // The head offers Ray no CPUs or GPUs, so Serve replicas and engine workers land on workers.
+    expect(cluster.headGroupSpec.rayStartParams).toEqual({
+      'dashboard-host': '0.0.0.0',
+      'metrics-export-port': '8080',
+      'num-cpus': '0',
+      'num-gpus': '0',
+    });
     expect(head(rs)).toEqual({
       name: 'ray-head',
       image: `rayproject/ray-llm:${DEFAULT_RAY_VERSION}-py311-cu128`,
@@ -94,6 +100,7 @@ describe('RayModel defaults', () => {
         { name: 'dashboard', containerPort: 8265 },
         { name: 'client', containerPort: 10001 },
         { name: 'serve', containerPort: 8000 },
+        { name: 'metrics', containerPort: 8080 },
       ],
       resources: { limits: { cpu: '2', memory: '8Gi' }, requests: { cpu: '2', memory: '8Gi' } },
     });
@@ -141,7 +148,7 @@ describe('RayModel options', () => {
   });
 
   test('engineKwargs go to engine_kwargs; tensorParallelSize sets tensor_parallel_size', () => {
-    const cfg = llmConfig(rayService({ tensorParallelSize: 2, engineKwargs: { max_model_len: 8192, tensor_parallel_size: 8 } }));
+    const cfg = llmConfig(rayService({ tensorParallelSize: 2, engineKwargs: { max_model_len: 8192 } }));
     expect(cfg.engine_kwargs).toEqual({ max_model_len: 8192, tensor_parallel_size: 2 });
   });
 
@@ -334,6 +341,13 @@ describe('RayModel credentials set around the props (podTemplate, addJsonPatch)'
 });
 
 describe('RayModel invalid props', () => {
+  test('engine kwargs that a prop sets are errors naming both places, never silently rewritten', () => {
+    expect(errors({ tensorParallelSize: 2, engineKwargs: { max_model_len: 8192, tensor_parallel_size: 8 } })).toEqual([
+      '[test/r] engineKwargs.tensor_parallel_size: 8 collides with tensorParallelSize (2), which writes engine_kwargs.tensor_parallel_size. ' +
+        'Fix: remove engineKwargs.tensor_parallel_size and set tensorParallelSize: 8',
+    ]);
+  });
+
   test('engines other than vLLM', () => {
     for (const engine of ['sglang', 'trtllm']) {
       expect(errors({ engine })).toEqual([
@@ -345,8 +359,8 @@ describe('RayModel invalid props', () => {
 
   test('KV routing and disaggregation are not RayModel props', () => {
     const known =
-      'known props: model, modelId, name, namespace, engine, tensorParallelSize, engineKwargs, autoscaling, workerGroups, head, ' +
-      'rayVersion, image, hfTokenSecret, env, labels, annotations';
+      'known props: model, modelId, name, namespace, engine, tensorParallelSize, pipelineParallelSize, engineKwargs, autoscaling, ' +
+      'serve, upgradeStrategy, workerGroups, head, rayVersion, image, hfTokenSecret, env, labels, annotations';
     expect(errors({ router: 'kv', mode: 'disaggregated' })).toEqual([
       `[test/r] router: "kv" is not a known prop. Fix: remove it (${known})`,
       `[test/r] mode: "disaggregated" is not a known prop. Fix: remove it (${known})`,

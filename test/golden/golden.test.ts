@@ -10,7 +10,15 @@ import { renderCompose } from '../../src/local/compose/render-compose.js';
 import { layoutFiles } from '../../src/synth/layout.js';
 import { toYaml } from '../../src/synth/render-yaml.js';
 import { synthStacks } from '../../src/synth/synth.js';
-import { DYNAMO_MATRIX, DYNAMO_PRODUCTION, fullDynamoProps, RAY_FULL, RAY_ONE_GROUP } from '../support/construct-matrix.js';
+import {
+  DYNAMO_MATRIX,
+  DYNAMO_PRODUCTION,
+  fullDynamoProps,
+  RAY_FULL,
+  RAY_INCREMENTAL_UPGRADE,
+  RAY_ONE_GROUP,
+  RAY_PRODUCTION,
+} from '../support/construct-matrix.js';
 import { repoRoot } from '../support/paths.js';
 import { objectsOf } from '../support/stacks.js';
 
@@ -88,6 +96,18 @@ describe('golden output', () => {
       { namespace: 'llm' },
     );
     golden('matrix.ray.yaml', toYaml(objects));
+  });
+
+  test('the Ray production shapes (typed Serve LLM config, multi-host, upgrade strategies)', () => {
+    const model = 'Qwen/Qwen2.5-72B-Instruct';
+    const objects = objectsOf(
+      (s) => {
+        new RayModel(s, 'production', { model, modelId: 'qwen-72b', ...RAY_PRODUCTION });
+        new RayModel(s, 'incremental', { model: 'Qwen/Qwen2.5-7B-Instruct', ...RAY_INCREMENTAL_UPGRADE });
+      },
+      { namespace: 'llm' },
+    );
+    golden('matrix.ray-production.yaml', toYaml(objects));
   });
 
   test('Model and RuntimeOperator (every install kind)', () => {

@@ -1,5 +1,6 @@
 import { JsonPatch } from 'cdk8s';
 import { DynamoModel, type Engine, RayModel } from '../../index.js';
+import { RAY_INCREMENTAL_UPGRADE, RAY_PRODUCTION } from '../support/construct-matrix.js';
 import { apply } from '../../src/apply/apply.js';
 import { destroy } from '../../src/apply/destroy.js';
 import { liveDiff } from '../../src/diff/sources/live.js';
@@ -89,6 +90,24 @@ describeWithCluster('apply and diff against a real kube-apiserver', (kubeconfig)
     const second = await apply(admin, [s], {}, io);
     expect(second.stacks[0]!.outcomes.map((o) => o.action)).toEqual(s.objects.map(() => 'unchanged'));
   }, 120_000);
+
+  test('the Ray production shapes (typed Serve LLM config, multi-host, scheduling, upgrade strategies) are accepted and idempotent', async () => {
+    const ns = uniqueNamespace('rayprod');
+    const s = stackManifest(
+      `rayprod-${ns.slice(-6)}`,
+      (stack) => {
+        new RayModel(stack, 'production', { model: 'Qwen/Qwen2.5-72B-Instruct', ...RAY_PRODUCTION });
+        new RayModel(stack, 'incremental', { model: 'Qwen/Qwen2.5-7B-Instruct', ...RAY_INCREMENTAL_UPGRADE });
+        new RayModel(stack, 'new-cluster', { model: 'Qwen/Qwen2.5-7B-Instruct', upgradeStrategy: { type: 'NewCluster' } });
+      },
+      { namespace: ns },
+    );
+    const io = new RecordingIoHost();
+    const first = await apply(admin, [s], {}, io);
+    expect(first.stacks[0]!.outcomes.filter((o) => o.action === 'created')).toHaveLength(s.objects.length);
+    const cs = await liveDiff(admin, [s]);
+    expect(cs.changes.map((c) => `${c.action} ${c.ref}\n${c.diff}`)).toEqual([]);
+  }, 60_000);
 
   test('live diff shows a create for a missing namespace and CRD-less objects, and a change after an edit', async () => {
     const ns = uniqueNamespace('diff');

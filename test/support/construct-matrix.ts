@@ -110,3 +110,44 @@ export const DYNAMO_PRODUCTION: Readonly<Record<string, DynamoModelProps>> = {
     },
   },
 };
+
+/**
+ * Production Ray Serve LLM shape (issue 11): typed Serve LLM settings, a multi-host GPU group
+ * with accelerator type, scheduling and shared memory, head settings, an in-place upgrade strategy.
+ */
+export const RAY_PRODUCTION: Partial<RayModelProps> = {
+  tensorParallelSize: 8,
+  pipelineParallelSize: 2,
+  engineKwargs: { max_model_len: 32768, gpu_memory_utilization: 0.92 },
+  autoscaling: { minReplicas: 1, maxReplicas: 2, targetOngoingRequests: 32 },
+  serve: {
+    maxOngoingRequests: 64,
+    acceleratorType: 'H100',
+    envVars: { VLLM_LOGGING_LEVEL: 'INFO' },
+    placement: { strategy: 'PACK' },
+  },
+  workerGroups: [
+    {
+      name: 'h100',
+      minReplicas: 1,
+      maxReplicas: 2,
+      gpus: 8,
+      cpu: '64',
+      memory: '512Gi',
+      numOfHosts: 2,
+      acceleratorType: 'H100',
+      nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' },
+      tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+      sharedMemory: '64Gi',
+    },
+  ],
+  head: { metricsPort: 8080, rayStartParams: { 'disable-usage-stats': 'true' }, nodeSelector: { pool: 'cpu' } },
+  upgradeStrategy: { type: 'None' },
+  hfTokenSecret: secretKey('hf-token', 'token'),
+};
+
+/** An autoscaling model with KubeRay's incremental (Gateway API) upgrade. */
+export const RAY_INCREMENTAL_UPGRADE: Partial<RayModelProps> = {
+  autoscaling: { minReplicas: 1, maxReplicas: 3 },
+  upgradeStrategy: { type: 'NewClusterWithIncrementalUpgrade', gatewayClassName: 'istio', stepSizePercent: 10, intervalSeconds: 30, maxSurgePercent: 50 },
+};

@@ -39,7 +39,9 @@ export function rayRuntimeServices(m: ModelObject): ModelDraft {
   const workerGpus = asArray(cluster?.workerGroupSpecs).reduce<number>((sum, raw) => {
     const g = asObject(raw);
     const replicas = [g?.replicas, g?.minReplicas].find((n): n is number => typeof n === 'number') ?? 1;
-    return sum + replicas * (mainContainer(g?.template, 'ray-worker')?.gpus ?? 0);
+    // A replica of a multi-host group is numOfHosts pods.
+    const hosts = typeof g?.numOfHosts === 'number' ? g.numOfHosts : 1;
+    return sum + replicas * hosts * (mainContainer(g?.template, 'ray-worker')?.gpus ?? 0);
   }, 0);
   const configName = resourceName(m.name, 'serve-config');
   return {
@@ -103,8 +105,30 @@ function parseServeConfig(m: ModelObject, spec: Json): Json {
 
 function localServeConfig(m: ModelObject, spec: Json): { content: string; port: number } {
   const config = parseServeConfig(m, spec);
+  strictSpreadIssue(m, config);
   const http = asObject(config.http_options) ?? {};
   const port = typeof http.port === 'number' ? http.port : DEFAULT_SERVE_PORT;
   const local = { ...config, http_options: { ...http, host: '0.0.0.0', port } };
   return { content: stringify(local, { lineWidth: 0, aliasDuplicateObjects: false }), port };
+}
+
+/**
+ * A local run is one Ray node: a placement group with strategy STRICT_SPREAD (one engine worker
+ * per node) can never be placed there, and Serve would wait for it forever.
+ */
+function strictSpreadIssue(m: ModelObject, config: Json): void {
+  for (const app of asArray(config.applications)) {
+    for (const llm of asArray(asObject(asObject(app)?.args)?.llm_configs)) {
+      const placement = asObject(asObject(llm)?.placement_group_config);
+      if (placement?.strategy === 'STRICT_SPREAD' && asArray(placement.bundles).length > 1) {
+        throw new ModelstackError(
+          'LOCAL',
+          `RayService ${m.name}: placement strategy STRICT_SPREAD needs one Ray node per engine worker; a local run has one node`,
+          {
+            hint: 'use serve.placement.strategy "PACK" or "SPREAD" for a local run, or run the model on a cluster',
+          },
+        );
+      }
+    }
+  }
 }

@@ -8,13 +8,17 @@ interface AppStatus {
 
 interface RayServiceObj {
   readonly spec?: {
-    readonly rayClusterConfig?: { readonly workerGroupSpecs?: ReadonlyArray<{ readonly replicas?: number; readonly minReplicas?: number }> };
+    readonly rayClusterConfig?: {
+      readonly workerGroupSpecs?: ReadonlyArray<{ readonly replicas?: number; readonly minReplicas?: number; readonly numOfHosts?: number }>;
+    };
   };
   readonly status?: {
     readonly activeServiceStatus?: {
       readonly applicationStatuses?: Readonly<Record<string, AppStatus>>;
       readonly rayClusterStatus?: { readonly readyWorkerReplicas?: number; readonly desiredWorkerReplicas?: number };
     };
+    /** Set during a NewClusterWithIncrementalUpgrade (KubeRay 1.5+): how far the new cluster has come. */
+    readonly pendingServiceStatus?: { readonly targetCapacity?: number; readonly trafficRoutedPercent?: number };
   };
 }
 
@@ -23,11 +27,13 @@ const UNHEALTHY_APP = new Set(['UNHEALTHY']);
 
 /**
  * Phase of a RayService from its Ready and UpgradeInProgress conditions and the Serve
- * application statuses; replicas are the active cluster's worker replicas.
+ * application statuses; replicas are the active cluster's worker pods. KubeRay counts ready
+ * worker pods (utils.CalculateReadyReplicas), and a replica of a multi-host group is numOfHosts
+ * pods, so the desired count read from the spec is replicas × numOfHosts.
  */
 export function rayServiceState(obj: unknown): ModelState {
   const rs = obj as RayServiceObj;
-  const specDesired = (rs.spec?.rayClusterConfig?.workerGroupSpecs ?? []).reduce((n, g) => n + (g.replicas ?? g.minReplicas ?? 0), 0);
+  const specDesired = (rs.spec?.rayClusterConfig?.workerGroupSpecs ?? []).reduce((n, g) => n + (g.replicas ?? g.minReplicas ?? 0) * (g.numOfHosts ?? 1), 0);
   const cluster = rs.status?.activeServiceStatus?.rayClusterStatus;
   const desired = cluster?.desiredWorkerReplicas ?? specDesired;
   const ready = cluster?.readyWorkerReplicas ?? 0;
@@ -44,7 +50,7 @@ export function rayServiceState(obj: unknown): ModelState {
     message = `application ${failed[0]}: ${failed[1].status}${failed[1].message ? `: ${failed[1].message}` : ''}`;
   } else if (upgrading?.status === 'True') {
     phase = 'Upgrading';
-    message = describeCondition(upgrading) || 'upgrade in progress';
+    message = (describeCondition(upgrading) || 'upgrade in progress') + incrementalProgress(rs.status?.pendingServiceStatus);
   } else if (unhealthy) {
     phase = 'Unhealthy';
     message = `application ${unhealthy[0]}: ${unhealthy[1].status}${unhealthy[1].message ? `: ${unhealthy[1].message}` : ''}`;
@@ -57,4 +63,14 @@ export function rayServiceState(obj: unknown): ModelState {
     phase = 'Deploying';
   }
   return { phase, ready, desired, message };
+}
+
+/**
+ * Progress of an incremental upgrade: the share of traffic the new cluster takes and the capacity
+ * it is scaled to (status.pendingServiceStatus.trafficRoutedPercent and targetCapacity, KubeRay
+ * 1.7.0 CRD; see the Ray docs "RayService Zero-Downtime Incremental Upgrades", Monitoring).
+ */
+function incrementalProgress(pending: { readonly targetCapacity?: number; readonly trafficRoutedPercent?: number } | undefined): string {
+  if (pending?.trafficRoutedPercent === undefined && pending?.targetCapacity === undefined) return '';
+  return `; new cluster: ${pending.trafficRoutedPercent ?? 0}% of traffic, target capacity ${pending.targetCapacity ?? 0}%`;
 }

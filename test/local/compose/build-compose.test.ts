@@ -157,6 +157,17 @@ describe('buildCompose: GPUs', () => {
     expect(devices(file, 'llama-ray')).toEqual([{ driver: 'nvidia', count: 8, capabilities: ['gpu'] }]);
   });
 
+  test('Ray multi-host groups reserve the GPUs of every host of every replica', () => {
+    const file = buildCompose(
+      ray({
+        tensorParallelSize: 2,
+        pipelineParallelSize: 2,
+        workerGroups: [{ name: 'a', minReplicas: 1, maxReplicas: 2, replicas: 2, gpus: 2, numOfHosts: 2 }],
+      }),
+    );
+    expect(devices(file, 'llama-ray')).toEqual([{ driver: 'nvidia', count: 8, capabilities: ['gpu'] }]);
+  });
+
   test("engine flavor: one worker's GPUs (Dynamo), tensor_parallel_size GPUs (Ray)", () => {
     expect(devices(buildCompose(dynamo({ tensorParallelSize: 2, gpusPerWorker: 2 }), { flavor: 'engine' }), 'qwen-engine')).toEqual([
       { driver: 'nvidia', count: 2, capabilities: ['gpu'] },
@@ -434,6 +445,36 @@ describe('buildCompose: Ray runtime flavor', () => {
     const written = parse(file.configs!['llama-serve-config']!.content) as Record<string, unknown>;
     // The RayService's applications unchanged, Serve listening on all interfaces of the container.
     expect(written).toEqual({ ...original, http_options: { host: '0.0.0.0', port: 8000 } });
+  });
+});
+
+describe('buildCompose: Ray production shapes', () => {
+  test('the typed Serve LLM settings reach serve run unchanged', () => {
+    const stacks = ray({
+      autoscaling: { minReplicas: 1, maxReplicas: 2, targetOngoingRequests: 8 },
+      serve: { maxOngoingRequests: 16, envVars: { VLLM_LOGGING_LEVEL: 'INFO' }, placement: { strategy: 'SPREAD' } },
+    });
+    const llm = (
+      parse(buildCompose(stacks).configs!['llama-serve-config']!.content) as { applications: { args: { llm_configs: Record<string, unknown>[] } }[] }
+    ).applications[0]!.args.llm_configs[0]!;
+    expect(llm.runtime_env).toEqual({ env_vars: { VLLM_LOGGING_LEVEL: 'INFO' } });
+    expect(llm.deployment_config).toEqual({ autoscaling_config: { min_replicas: 1, max_replicas: 2, target_ongoing_requests: 8 }, max_ongoing_requests: 16 });
+  });
+
+  test('STRICT_SPREAD placement cannot run on one local node: a LOCAL error with a hint', () => {
+    const err = catchError(() =>
+      buildCompose(
+        ray({
+          pipelineParallelSize: 2,
+          serve: { placement: { strategy: 'STRICT_SPREAD' } },
+          workerGroups: [{ name: 'a', minReplicas: 1, maxReplicas: 1, gpus: 1, numOfHosts: 2 }],
+        }),
+      ),
+    );
+    expect(err).toBeInstanceOf(ModelstackError);
+    expect(err.code).toBe('LOCAL');
+    expect(err.message).toBe('RayService llama: placement strategy STRICT_SPREAD needs one Ray node per engine worker; a local run has one node');
+    expect(err.hint).toBe('use serve.placement.strategy "PACK" or "SPREAD" for a local run, or run the model on a cluster');
   });
 });
 
