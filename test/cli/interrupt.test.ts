@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { git, repoRoot, worktrees } from '../diff/git-fixture.js';
+import { running, until } from '../support/processes.js';
 
 /** The two ways the CLI starts: the sources through tsx, and the installed bin on the built lib/. */
 const SOURCES = ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts')];
@@ -86,29 +87,6 @@ function startCli(repo: Repo, args: readonly string[], entry: readonly string[] 
     child.on('close', (code, signal) => resolve({ code, signal, stderr, at: Date.now() })),
   );
   return { child, exited };
-}
-
-/** Whether a process runs (a zombie waiting to be reaped does not). */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return process.platform !== 'linux';
-  }
-}
-
-async function until(check: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return true;
 }
 
 /** Kills what a failed test left running, so it does not outlive the test run. */

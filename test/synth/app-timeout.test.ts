@@ -10,6 +10,7 @@ import { pendingCleanups, runCleanups } from '../../src/util/cleanup.js';
 import { fixtureApp, removeTempDirs, tempDir } from '../support/paths.js';
 import { runScript } from '../support/node-script.js';
 import { rejection } from '../support/thrown.js';
+import { running, until } from '../support/processes.js';
 
 afterAll(removeTempDirs);
 
@@ -33,29 +34,6 @@ function hangingApp(): { command: string; cwd: string; marker: string } {
   const cwd = tempDir('modelstack-hang-');
   writeFileSync(join(cwd, 'hang.mjs'), HANGING_APP);
   return { command: `"${process.execPath}" hang.mjs`, cwd, marker: join(cwd, 'marker.json') };
-}
-
-/** Whether a process runs (a zombie waiting to be reaped does not). */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return process.platform !== 'linux';
-  }
-}
-
-async function until(check: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return true;
 }
 
 const readMarker = (path: string): Marker => JSON.parse(readFileSync(path, 'utf8')) as Marker;
@@ -86,7 +64,7 @@ describe('runApp deadline', () => {
     expect(elapsed).toBeGreaterThanOrEqual(1_000);
     expect(elapsed).toBeLessThan(3_000);
     const m = readMarker(app.marker);
-    expect(await until(() => !running(m.pid) && !running(m.child), 2_000)).toBe(true);
+    expect(await until(() => !running(m.pid) && !running(m.child), 2_000, 50)).toBe(true);
     expect(existsSync(dirname(m.outdir))).toBe(false);
     expect(pendingCleanups()).toBe(0);
   });
@@ -97,11 +75,11 @@ describe('runApp deadline', () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(await until(() => existsSync(app.marker), 20_000)).toBe(true);
+    expect(await until(() => existsSync(app.marker), 20_000, 50)).toBe(true);
     const m = readMarker(app.marker);
     expect(pendingCleanups()).toBe(1);
     expect(await runCleanups(5_000)).toEqual({ unfinished: 0 });
-    expect(await until(() => !running(m.pid) && !running(m.child), 2_000)).toBe(true);
+    expect(await until(() => !running(m.pid) && !running(m.child), 2_000, 50)).toBe(true);
     expect(existsSync(dirname(m.outdir))).toBe(false);
     const e = (await outcome) as ModelstackError;
     expect(e).toBeInstanceOf(ModelstackError);
