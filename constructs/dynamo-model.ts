@@ -25,6 +25,8 @@ import {
   trtllmConfigYaml,
 } from './dynamo/engine-config.js';
 import { type DynamoPodSettings, type DynamoRoles, type DynamoWorkerSettings, rolesSchema, type TrtllmEngineConfig } from './dynamo/role-settings.js';
+import { type DynamoEppSettings, eppIssues, eppSchema, renderEppConfig } from './dynamo/epp.js';
+import { defaultPlannerImage, type DynamoPlannerSettings, plannerConfigJson, plannerIssues, plannerSchema } from './dynamo/planner.js';
 import type { WorkerRole } from '../src/engines/engine.js';
 import { engineFor } from '../src/engines/index.js';
 import type {
@@ -115,6 +117,21 @@ export interface DynamoModelProps {
    */
   readonly roles?: DynamoRoles;
   /**
+   * Add the Dynamo Planner (a `type: planner` component) that scales the workers at runtime, with
+   * these settings. It needs Prometheus scraping the frontend (kube-prometheus-stack). The
+   * planner changes the workers' replica counts in the cluster; applying the stack again sets
+   * them back to `replicas` until the planner's next adjustment.
+   * @default no planner
+   */
+  readonly planner?: DynamoPlannerSettings;
+  /**
+   * Add a Gateway API Inference Extension endpoint picker (a `type: epp` component, at most one
+   * per graph), with its image and EndpointPickerConfig. The cluster needs the Inference
+   * Extension's CRDs (the operator creates the InferencePool).
+   * @default no endpoint picker
+   */
+  readonly epp?: DynamoEppSettings;
+  /**
    * A Secret whose every key becomes an environment variable of every component (`envFrom`),
    * e.g. a Secret holding HF_TOKEN: an alternative to hfTokenSecret.
    * @default none
@@ -190,6 +207,8 @@ const schema = z.strictObject({
     })
     .optional(),
   roles: rolesSchema.optional(),
+  planner: plannerSchema.optional(),
+  epp: eppSchema.optional(),
   envFromSecret: s.dnsLabel.or(z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/)).optional(),
   runtimeVersion: z
     .string()
@@ -228,6 +247,8 @@ interface Resolved {
   readonly gpusPerWorker: number;
   readonly nodeCount: number;
   readonly image: string;
+  /** Image of the planner component, when there is one. */
+  readonly plannerImage: string;
   /** Each worker role's TensorRT-LLM config, defaults merged in. */
   readonly trtllmConfigs: Partial<Record<WorkerRole, TrtllmEngineConfig>>;
   readonly props: DynamoModelProps;
@@ -283,6 +304,16 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
       });
     }
     if (ok('image')) issues.push(...imageIssues('image', c.image));
+    if (ok('planner', 'mode') && c.planner) {
+      issues.push(...plannerIssues(c.planner, mode), ...imageIssues('planner.image', c.planner.image));
+    }
+    if (ok('epp', 'hfTokenSecret') && c.epp) {
+      const epp = c.epp as DynamoEppSettings;
+      issues.push(...eppIssues(epp), ...imageIssues('epp.image', epp.image));
+      issues.push(...secretLiteralIssues(epp.env, {}).map((i) => ({ ...i, prop: `epp.${i.prop}` })));
+      const eppDerived = { ...(c.hfTokenSecret ? { HF_TOKEN: 'hfTokenSecret' } : {}), DYN_MODEL_NAME: 'model' };
+      issues.push(...derivedEnvIssues(epp.env, eppDerived).map((i) => ({ ...i, prop: `epp.${i.prop}` })));
+    }
     if (ok('env', 'workerArgs', 'frontendArgs', 'roles')) {
       const args: Record<string, readonly string[] | undefined> = { workerArgs: c.workerArgs, frontendArgs: c.frontendArgs };
       for (const role of ['frontend', ...WORKER_ROLES] as const) args[`roles.${role}.args`] = roles?.[role]?.args;
@@ -378,6 +409,7 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
     gpusPerWorker: p.gpusPerWorker ?? (tensorParallelSize * pipelineParallelSize) / nodeCount,
     nodeCount,
     image: p.image ?? defaultDynamoImage(engine, version),
+    plannerImage: p.planner?.image ?? defaultPlannerImage(version),
     trtllmConfigs,
     props,
   };
@@ -622,7 +654,12 @@ function render(r: Resolved): RenderedModel<DynamoGraphDeploymentSpec> {
 function renderSpec(r: Resolved): DynamoGraphDeploymentSpec {
   return {
     backendFramework: r.engine,
-    components: [renderFrontend(r), ...rolesOf(r.mode).map((role) => renderWorker(r, role))],
+    components: [
+      renderFrontend(r),
+      ...rolesOf(r.mode).map((role) => renderWorker(r, role)),
+      ...(r.props.planner ? [renderPlanner(r, r.props.planner)] : []),
+      ...(r.props.epp ? [renderEpp(r, r.props.epp)] : []),
+    ],
   };
 }
 
@@ -735,8 +772,37 @@ function renderWorker(r: Resolved, role: WorkerRole): DynamoComponent {
   };
 }
 
-function patched(r: Resolved, role: DynamoComponentRole, base: DynamoPodTemplate): DynamoPodTemplate {
-  return patchTemplate(base, r.props.podTemplate?.all, r.props.podTemplate?.[role]);
+/** The planner: `python3 -m dynamo.planner --config <json>` (see constructs/dynamo/planner.ts for the sources). */
+function renderPlanner(r: Resolved, planner: DynamoPlannerSettings): DynamoComponent {
+  const env = componentEnv(r, undefined, planner.prometheusEndpoint ? [{ name: 'PROMETHEUS_ENDPOINT', value: planner.prometheusEndpoint }] : []);
+  const { container } = podSettings(r, undefined);
+  const main: DynamoContainer = {
+    name: 'main',
+    image: r.plannerImage,
+    command: ['python3', '-m', 'dynamo.planner'],
+    args: ['--config', plannerConfigJson(planner, r.engine, r.mode)],
+    ...(env.length ? { env } : {}),
+    ...container,
+  };
+  return { name: 'Planner', type: 'planner', replicas: 1, podTemplate: patched(r, 'planner', { spec: { containers: [main] } }) };
+}
+
+/** The endpoint picker: the operator writes its command, ports and probes (see constructs/dynamo/epp.ts). */
+function renderEpp(r: Resolved, epp: DynamoEppSettings): DynamoComponent {
+  const env = componentEnv(r, epp, [{ name: 'DYN_MODEL_NAME', value: r.model }]);
+  const { container } = podSettings(r, undefined);
+  const main: DynamoContainer = { name: 'main', image: epp.image, env, ...container };
+  return {
+    name: 'Epp',
+    type: 'epp',
+    replicas: epp.replicas ?? 1,
+    eppConfig: renderEppConfig(epp),
+    podTemplate: patched(r, 'epp', { spec: { containers: [main] } }),
+  };
+}
+
+function patched(r: Resolved, role: DynamoComponentRole | 'planner' | 'epp', base: DynamoPodTemplate): DynamoPodTemplate {
+  return patchTemplate(base, r.props.podTemplate?.all, role === 'planner' || role === 'epp' ? undefined : r.props.podTemplate?.[role]);
 }
 
 /** Name of the ConfigMap holding a role's engine config file. */
