@@ -54,6 +54,13 @@ export interface DynamoModelProps {
   /** Model to serve, as a Hugging Face id (e.g. "Qwen/Qwen3-0.6B") or a path inside the image. */
   readonly model: string;
   /**
+   * Hugging Face revision of `model` to load: a commit hash (pins the exact weights), a tag or a
+   * branch. Written with the engine's revision flag (vLLM and SGLang: `--revision`); TensorRT-LLM
+   * workers have none, so a revision with engine "trtllm" is refused. Only for Hugging Face ids.
+   * @default the repository's default branch, as the Hub serves it at start-up
+   */
+  readonly modelRevision?: string;
+  /**
    * Name the model is served under (the OpenAI `model` field).
    * @default the value of `model`
    */
@@ -179,6 +186,12 @@ export interface DynamoModelProps {
 
 const schema = z.strictObject({
   model: z.string().min(1),
+  modelRevision: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$/, {
+      message: 'is not a revision (a commit hash, tag or branch of letters, digits, ".", "_", "-" and "/"). Fix: use a commit hash or a tag',
+    })
+    .optional(),
   servedModelName: z.string().min(1).optional(),
   name: s.dnsLabel.optional(),
   namespace: s.dnsLabel.optional(),
@@ -237,6 +250,7 @@ interface Resolved {
   readonly name: string;
   readonly namespace: string;
   readonly model: string;
+  readonly revision: string | undefined;
   readonly servedModelName: string;
   readonly engine: Engine;
   readonly mode: ServingMode;
@@ -291,6 +305,7 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
     const mode = c.mode ?? 'aggregated';
     const roles = c.roles as DynamoRoles | undefined;
     if (ok('model')) issues.push(...modelIdIssues('model', c.model, [], 'workerArgs'));
+    if (ok('model', 'modelRevision', 'engine')) issues.push(...revisionIssues(c.modelRevision, c.model, engine));
     if (ok('engine', 'router', 'mode')) issues.push(...capabilityIssues('dynamo', { engine, router: c.router, mode: c.mode }));
     if (ok('engine', 'tensorParallelSize', 'pipelineParallelSize', 'gpusPerWorker', 'multinode')) {
       issues.push(...gpuIssues(engine, c.tensorParallelSize ?? 1, c.pipelineParallelSize ?? 1, c.gpusPerWorker, c.multinode?.nodeCount));
@@ -394,6 +409,7 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
     name,
     namespace,
     model: p.model,
+    revision: p.modelRevision,
     servedModelName: p.servedModelName ?? p.model,
     engine,
     mode,
@@ -509,7 +525,32 @@ const FLAG_OWNERS: Readonly<Record<string, string>> = {
   '--kv-events-config': 'router',
   '--publish-events-and-metrics': 'router',
   '--extra-engine-args': 'roles.<role>.trtllmConfig',
+  '--revision': 'modelRevision',
 };
+
+/** A revision needs a Hugging Face id to apply to, and an engine that can select it. */
+function revisionIssues(revision: string | undefined, model: string, engine: Engine): PropIssue[] {
+  if (revision === undefined) return [];
+  if (model.startsWith('/') || model.startsWith('./') || model.startsWith('../')) {
+    return [
+      {
+        prop: 'modelRevision',
+        value: revision,
+        problem: `applies to Hugging Face ids only, and model "${model}" is a path: the files there are what the engine loads`,
+        fix: 'remove it, or set model to the Hugging Face id the revision belongs to',
+      },
+    ];
+  }
+  if (engineFor(engine).revisionFlag !== undefined) return [];
+  return [
+    {
+      prop: 'modelRevision',
+      value: revision,
+      problem: `cannot be passed to engine "${engine}": its Dynamo worker has no revision flag for text models, so the default branch would load silently`,
+      fix: 'remove it and bake the pinned weights into the image or a volume (set model to their path), or use engine "vllm" or "sglang"',
+    },
+  ];
+}
 
 /**
  * The worker flags user args may not set: those the engine writes for this model (whatever their
@@ -527,6 +568,7 @@ function ownedWorkerFlags(engine: Engine, router: RouterMode, mode: ServingMode,
       pipelineParallelSize: 2,
       kvEvents: router === 'kv',
       ...(impl.engineConfigFlag ? { engineConfigPath: 'f' } : {}),
+      ...(impl.revisionFlag ? { revision: 'r' } : {}),
     });
     for (const arg of cmd.args) if (arg.startsWith('--')) written.add(arg);
   }
@@ -644,6 +686,7 @@ function render(r: Resolved): RenderedModel<DynamoGraphDeploymentSpec> {
     facts: {
       engine: r.engine,
       model: r.model,
+      ...(r.revision !== undefined ? { revision: r.revision } : {}),
       servedModelName: r.servedModelName,
       tensorParallelSize: r.tensorParallelSize,
       gpusPerEngine: r.gpusPerWorker * r.nodeCount,
@@ -738,6 +781,7 @@ function renderWorker(r: Resolved, role: WorkerRole): DynamoComponent {
   const cmd = engine.workerCommand({
     role,
     model: r.model,
+    ...(r.revision !== undefined ? { revision: r.revision } : {}),
     servedModelName: r.servedModelName,
     tensorParallelSize: r.tensorParallelSize,
     pipelineParallelSize: r.pipelineParallelSize,

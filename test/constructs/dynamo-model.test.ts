@@ -508,7 +508,7 @@ describe('DynamoModel invalid props', () => {
 
   test('unknown props name every known prop', () => {
     expect(errors({ replica: 2 })).toEqual([
-      '[test/m] replica: 2 is not a known prop. Fix: remove it (known props: model, servedModelName, name, namespace, engine, mode, ' +
+      '[test/m] replica: 2 is not a known prop. Fix: remove it (known props: model, modelRevision, servedModelName, name, namespace, engine, mode, ' +
         'router, replicas, tensorParallelSize, pipelineParallelSize, gpusPerWorker, multinode, roles, planner, epp, envFromSecret, runtimeVersion, ' +
         'image, hfTokenSecret, env, workerArgs, frontendArgs, podTemplate, labels, annotations)',
     ]);

@@ -128,6 +128,7 @@ export const DYNAMO_PRODUCTION: Readonly<Record<string, DynamoModelProps>> = {
   'planner-load-agg': {
     model: 'Qwen/Qwen3-0.6B',
     engine: 'sglang',
+    modelRevision: 'c1899de289a04d12100db370d81485cdf75e47ca',
     planner: { optimizationTarget: 'load', decodeKvUtilizationPercent: { scaleUp: 80, scaleDown: 30 }, minEndpoint: 1 },
   },
   epp: {
