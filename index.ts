@@ -10,6 +10,8 @@ export * from './constructs/testing.js';
 export { secretKey, type SecretKeyRef, type EnvValue } from './constructs/common/secrets.js';
 export type { PodTemplatePatch } from './constructs/common/pod-template.js';
 export type { DynamoFrontendSettings, DynamoPodSettings, DynamoRoles, DynamoWorkerSettings, TrtllmEngineConfig } from './constructs/dynamo/role-settings.js';
+export type { DynamoPlannerSettings, PlannerOptimizationTarget, PlannerThresholds } from './constructs/dynamo/planner.js';
+export type { DynamoEppSettings } from './constructs/dynamo/epp.js';
 export type { RouterMode, ServingMode } from './constructs/common/capabilities.js';
 export * from './src/runtimes/registry.js';
 export * from './src/model/labels.js';

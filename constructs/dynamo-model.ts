@@ -25,6 +25,8 @@ import {
   trtllmConfigYaml,
 } from './dynamo/engine-config.js';
 import { type DynamoPodSettings, type DynamoRoles, type DynamoWorkerSettings, rolesSchema, type TrtllmEngineConfig } from './dynamo/role-settings.js';
+import { type DynamoEppSettings, eppIssues, eppSchema, renderEppConfig } from './dynamo/epp.js';
+import { defaultPlannerImage, type DynamoPlannerSettings, plannerConfigJson, plannerIssues, plannerSchema } from './dynamo/planner.js';
 import type { WorkerRole } from '../src/engines/engine.js';
 import { engineFor } from '../src/engines/index.js';
 import type {
@@ -51,6 +53,13 @@ export interface DynamoReplicas {
 export interface DynamoModelProps {
   /** Model to serve, as a Hugging Face id (e.g. "Qwen/Qwen3-0.6B") or a path inside the image. */
   readonly model: string;
+  /**
+   * Hugging Face revision of `model` to load: a commit hash (pins the exact weights), a tag or a
+   * branch. Written with the engine's revision flag (vLLM and SGLang: `--revision`); TensorRT-LLM
+   * workers have none, so a revision with engine "trtllm" is refused. Only for Hugging Face ids.
+   * @default the repository's default branch, as the Hub serves it at start-up
+   */
+  readonly modelRevision?: string;
   /**
    * Name the model is served under (the OpenAI `model` field).
    * @default the value of `model`
@@ -115,6 +124,21 @@ export interface DynamoModelProps {
    */
   readonly roles?: DynamoRoles;
   /**
+   * Add the Dynamo Planner (a `type: planner` component) that scales the workers at runtime, with
+   * these settings. It needs Prometheus scraping the frontend (kube-prometheus-stack). The
+   * planner changes the workers' replica counts in the cluster; applying the stack again sets
+   * them back to `replicas` until the planner's next adjustment.
+   * @default no planner
+   */
+  readonly planner?: DynamoPlannerSettings;
+  /**
+   * Add a Gateway API Inference Extension endpoint picker (a `type: epp` component, at most one
+   * per graph), with its image and EndpointPickerConfig. The cluster needs the Inference
+   * Extension's CRDs (the operator creates the InferencePool).
+   * @default no endpoint picker
+   */
+  readonly epp?: DynamoEppSettings;
+  /**
    * A Secret whose every key becomes an environment variable of every component (`envFrom`),
    * e.g. a Secret holding HF_TOKEN: an alternative to hfTokenSecret.
    * @default none
@@ -162,6 +186,12 @@ export interface DynamoModelProps {
 
 const schema = z.strictObject({
   model: z.string().min(1),
+  modelRevision: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$/, {
+      message: 'is not a revision (a commit hash, tag or branch of letters, digits, ".", "_", "-" and "/"). Fix: use a commit hash or a tag',
+    })
+    .optional(),
   servedModelName: z.string().min(1).optional(),
   name: s.dnsLabel.optional(),
   namespace: s.dnsLabel.optional(),
@@ -190,6 +220,8 @@ const schema = z.strictObject({
     })
     .optional(),
   roles: rolesSchema.optional(),
+  planner: plannerSchema.optional(),
+  epp: eppSchema.optional(),
   envFromSecret: s.dnsLabel.or(z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/)).optional(),
   runtimeVersion: z
     .string()
@@ -218,6 +250,7 @@ interface Resolved {
   readonly name: string;
   readonly namespace: string;
   readonly model: string;
+  readonly revision: string | undefined;
   readonly servedModelName: string;
   readonly engine: Engine;
   readonly mode: ServingMode;
@@ -228,6 +261,8 @@ interface Resolved {
   readonly gpusPerWorker: number;
   readonly nodeCount: number;
   readonly image: string;
+  /** Image of the planner component, when there is one. */
+  readonly plannerImage: string;
   /** Each worker role's TensorRT-LLM config, defaults merged in. */
   readonly trtllmConfigs: Partial<Record<WorkerRole, TrtllmEngineConfig>>;
   readonly props: DynamoModelProps;
@@ -270,6 +305,7 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
     const mode = c.mode ?? 'aggregated';
     const roles = c.roles as DynamoRoles | undefined;
     if (ok('model')) issues.push(...modelIdIssues('model', c.model, [], 'workerArgs'));
+    if (ok('model', 'modelRevision', 'engine')) issues.push(...revisionIssues(c.modelRevision, c.model, engine));
     if (ok('engine', 'router', 'mode')) issues.push(...capabilityIssues('dynamo', { engine, router: c.router, mode: c.mode }));
     if (ok('engine', 'tensorParallelSize', 'pipelineParallelSize', 'gpusPerWorker', 'multinode')) {
       issues.push(...gpuIssues(engine, c.tensorParallelSize ?? 1, c.pipelineParallelSize ?? 1, c.gpusPerWorker, c.multinode?.nodeCount));
@@ -283,6 +319,16 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
       });
     }
     if (ok('image')) issues.push(...imageIssues('image', c.image));
+    if (ok('planner', 'mode') && c.planner) {
+      issues.push(...plannerIssues(c.planner, mode), ...imageIssues('planner.image', c.planner.image));
+    }
+    if (ok('epp', 'hfTokenSecret') && c.epp) {
+      const epp = c.epp as DynamoEppSettings;
+      issues.push(...eppIssues(epp), ...imageIssues('epp.image', epp.image));
+      issues.push(...secretLiteralIssues(epp.env, {}).map((i) => ({ ...i, prop: `epp.${i.prop}` })));
+      const eppDerived = { ...(c.hfTokenSecret ? { HF_TOKEN: 'hfTokenSecret' } : {}), DYN_MODEL_NAME: 'model' };
+      issues.push(...derivedEnvIssues(epp.env, eppDerived).map((i) => ({ ...i, prop: `epp.${i.prop}` })));
+    }
     if (ok('env', 'workerArgs', 'frontendArgs', 'roles')) {
       const args: Record<string, readonly string[] | undefined> = { workerArgs: c.workerArgs, frontendArgs: c.frontendArgs };
       for (const role of ['frontend', ...WORKER_ROLES] as const) args[`roles.${role}.args`] = roles?.[role]?.args;
@@ -363,6 +409,7 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
     name,
     namespace,
     model: p.model,
+    revision: p.modelRevision,
     servedModelName: p.servedModelName ?? p.model,
     engine,
     mode,
@@ -378,6 +425,7 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
     gpusPerWorker: p.gpusPerWorker ?? (tensorParallelSize * pipelineParallelSize) / nodeCount,
     nodeCount,
     image: p.image ?? defaultDynamoImage(engine, version),
+    plannerImage: p.planner?.image ?? defaultPlannerImage(version),
     trtllmConfigs,
     props,
   };
@@ -477,7 +525,32 @@ const FLAG_OWNERS: Readonly<Record<string, string>> = {
   '--kv-events-config': 'router',
   '--publish-events-and-metrics': 'router',
   '--extra-engine-args': 'roles.<role>.trtllmConfig',
+  '--revision': 'modelRevision',
 };
+
+/** A revision needs a Hugging Face id to apply to, and an engine that can select it. */
+function revisionIssues(revision: string | undefined, model: string, engine: Engine): PropIssue[] {
+  if (revision === undefined) return [];
+  if (model.startsWith('/') || model.startsWith('./') || model.startsWith('../')) {
+    return [
+      {
+        prop: 'modelRevision',
+        value: revision,
+        problem: `applies to Hugging Face ids only, and model "${model}" is a path: the files there are what the engine loads`,
+        fix: 'remove it, or set model to the Hugging Face id the revision belongs to',
+      },
+    ];
+  }
+  if (engineFor(engine).revisionFlag !== undefined) return [];
+  return [
+    {
+      prop: 'modelRevision',
+      value: revision,
+      problem: `cannot be passed to engine "${engine}": its Dynamo worker has no revision flag for text models, so the default branch would load silently`,
+      fix: 'remove it and bake the pinned weights into the image or a volume (set model to their path), or use engine "vllm" or "sglang"',
+    },
+  ];
+}
 
 /**
  * The worker flags user args may not set: those the engine writes for this model (whatever their
@@ -495,6 +568,7 @@ function ownedWorkerFlags(engine: Engine, router: RouterMode, mode: ServingMode,
       pipelineParallelSize: 2,
       kvEvents: router === 'kv',
       ...(impl.engineConfigFlag ? { engineConfigPath: 'f' } : {}),
+      ...(impl.revisionFlag ? { revision: 'r' } : {}),
     });
     for (const arg of cmd.args) if (arg.startsWith('--')) written.add(arg);
   }
@@ -612,6 +686,7 @@ function render(r: Resolved): RenderedModel<DynamoGraphDeploymentSpec> {
     facts: {
       engine: r.engine,
       model: r.model,
+      ...(r.revision !== undefined ? { revision: r.revision } : {}),
       servedModelName: r.servedModelName,
       tensorParallelSize: r.tensorParallelSize,
       gpusPerEngine: r.gpusPerWorker * r.nodeCount,
@@ -622,7 +697,12 @@ function render(r: Resolved): RenderedModel<DynamoGraphDeploymentSpec> {
 function renderSpec(r: Resolved): DynamoGraphDeploymentSpec {
   return {
     backendFramework: r.engine,
-    components: [renderFrontend(r), ...rolesOf(r.mode).map((role) => renderWorker(r, role))],
+    components: [
+      renderFrontend(r),
+      ...rolesOf(r.mode).map((role) => renderWorker(r, role)),
+      ...(r.props.planner ? [renderPlanner(r, r.props.planner)] : []),
+      ...(r.props.epp ? [renderEpp(r, r.props.epp)] : []),
+    ],
   };
 }
 
@@ -701,6 +781,7 @@ function renderWorker(r: Resolved, role: WorkerRole): DynamoComponent {
   const cmd = engine.workerCommand({
     role,
     model: r.model,
+    ...(r.revision !== undefined ? { revision: r.revision } : {}),
     servedModelName: r.servedModelName,
     tensorParallelSize: r.tensorParallelSize,
     pipelineParallelSize: r.pipelineParallelSize,
@@ -735,8 +816,37 @@ function renderWorker(r: Resolved, role: WorkerRole): DynamoComponent {
   };
 }
 
-function patched(r: Resolved, role: DynamoComponentRole, base: DynamoPodTemplate): DynamoPodTemplate {
-  return patchTemplate(base, r.props.podTemplate?.all, r.props.podTemplate?.[role]);
+/** The planner: `python3 -m dynamo.planner --config <json>` (see constructs/dynamo/planner.ts for the sources). */
+function renderPlanner(r: Resolved, planner: DynamoPlannerSettings): DynamoComponent {
+  const env = componentEnv(r, undefined, planner.prometheusEndpoint ? [{ name: 'PROMETHEUS_ENDPOINT', value: planner.prometheusEndpoint }] : []);
+  const { container } = podSettings(r, undefined);
+  const main: DynamoContainer = {
+    name: 'main',
+    image: r.plannerImage,
+    command: ['python3', '-m', 'dynamo.planner'],
+    args: ['--config', plannerConfigJson(planner, r.engine, r.mode)],
+    ...(env.length ? { env } : {}),
+    ...container,
+  };
+  return { name: 'Planner', type: 'planner', replicas: 1, podTemplate: patched(r, 'planner', { spec: { containers: [main] } }) };
+}
+
+/** The endpoint picker: the operator writes its command, ports and probes (see constructs/dynamo/epp.ts). */
+function renderEpp(r: Resolved, epp: DynamoEppSettings): DynamoComponent {
+  const env = componentEnv(r, epp, [{ name: 'DYN_MODEL_NAME', value: r.model }]);
+  const { container } = podSettings(r, undefined);
+  const main: DynamoContainer = { name: 'main', image: epp.image, env, ...container };
+  return {
+    name: 'Epp',
+    type: 'epp',
+    replicas: epp.replicas ?? 1,
+    eppConfig: renderEppConfig(epp),
+    podTemplate: patched(r, 'epp', { spec: { containers: [main] } }),
+  };
+}
+
+function patched(r: Resolved, role: DynamoComponentRole | 'planner' | 'epp', base: DynamoPodTemplate): DynamoPodTemplate {
+  return patchTemplate(base, r.props.podTemplate?.all, role === 'planner' || role === 'epp' ? undefined : r.props.podTemplate?.[role]);
 }
 
 /** Name of the ConfigMap holding a role's engine config file. */

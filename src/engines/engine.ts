@@ -10,6 +10,8 @@ export interface ServerLaunch {
   /** The OpenAI `model` name. */
   readonly servedModelName: string;
   readonly tensorParallelSize: number;
+  /** Hugging Face revision (commit hash, tag or branch) of the model; written with revisionFlag. */
+  readonly revision?: string;
 }
 
 /** What a Dynamo worker runs: the model as a plain server would, plus its role and KV events. */
@@ -58,6 +60,11 @@ export interface InferenceEngine {
    * must not set them), per its multinode guide.
    */
   readonly multinodeOperatorFlags: readonly string[];
+  /**
+   * The flag that selects the model's Hugging Face revision, on the Dynamo worker and the plain
+   * server alike; undefined when the engine has none (a revision is then refused at synth).
+   */
+  readonly revisionFlag?: string;
   /** The flag that passes an engine config file to the worker, when the engine takes one. */
   readonly engineConfigFlag?: string;
 

@@ -21,7 +21,11 @@ export const sglang: InferenceEngine = {
     '--disaggregation-transfer-backend': ['--disaggregation-transfer-backend'],
     '--disaggregation-bootstrap-port': ['--disaggregation-bootstrap-port'],
     '--kv-events-config': ['--kv-events-config'],
+    '--revision': ['--revision'],
   },
+  // SGLang's ServerArgs (sglang/srt/server_args.py, `revision`: "--revision", the branch, tag or
+  // commit of the model), which dynamo.sglang parses as SGLang's own arguments.
+  revisionFlag: '--revision',
   // Dynamo multinode guide (docs/kubernetes/deployment/multinode-deployment.md, 1.x): the operator
   // injects the distributed-init address, node count and node rank on every node.
   multinodeOperatorFlags: ['--dist-init-addr', '--nnodes', '--node-rank'],
@@ -34,6 +38,7 @@ export const sglang: InferenceEngine = {
 function workerArgs(w: WorkerSpec): string[] {
   const args = ['--model-path', w.model, '--served-model-name', w.servedModelName, '--tp', String(w.tensorParallelSize)];
   if ((w.pipelineParallelSize ?? 1) > 1) args.push('--pp-size', String(w.pipelineParallelSize));
+  if (w.revision !== undefined) args.push('--revision', w.revision);
   if (w.role !== 'worker') {
     args.push('--disaggregation-mode', w.role);
     args.push('--disaggregation-transfer-backend', 'nixl');
@@ -54,6 +59,7 @@ function serverCommand(l: ServerLaunch): EngineCommand {
       l.servedModelName,
       '--tp',
       String(l.tensorParallelSize),
+      ...(l.revision !== undefined ? ['--revision', l.revision] : []),
       '--port',
       String(port),
       '--host',

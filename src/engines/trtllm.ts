@@ -21,6 +21,10 @@ export const trtllm: InferenceEngine = {
   // Multinode TensorRT-LLM runs under mpirun, which the operator writes around the command
   // (Dynamo multinode guide); it adds no flags of the worker's own.
   multinodeOperatorFlags: [],
+  // No revisionFlag: in dynamo.trtllm's arguments (components/src/dynamo/trtllm/backend_args.py,
+  // Dynamo 1.4.x) "--revision" belongs to the experimental diffusion options only, not to text
+  // LLM workers. TensorRT-LLM's LlmArgs has a `revision` option, but whether the worker honours
+  // it when it fetches the model itself is not documented, so a revision is refused at synth.
   engineConfigFlag: '--extra-engine-args',
   serverImage: 'nvcr.io/nvidia/tensorrt-llm/release:1.3.0rc19',
   serverPort: 8000,

@@ -17,7 +17,11 @@ export const vllm: InferenceEngine = {
     '--disaggregation-mode': ['--disaggregation-mode'],
     '--kv-transfer-config': ['--kv-transfer-config'],
     '--kv-events-config': ['--kv-events-config'],
+    '--revision': ['--revision'],
   },
+  // vLLM's engine args (vllm/engine/arg_utils.py, EngineArgs.revision: "--revision", a branch,
+  // tag or commit of the Hugging Face repository), which dynamo.vllm (Dynamo 1.4.0) passes on.
+  revisionFlag: '--revision',
   // Dynamo multinode guide (docs/kubernetes/deployment/multinode-deployment.md, 1.x): the operator
   // appends the Ray executor for multinode TP/PP, and the data-parallel flags in DP mode.
   multinodeOperatorFlags: [
@@ -37,6 +41,7 @@ export const vllm: InferenceEngine = {
 function workerArgs(w: WorkerSpec): string[] {
   const args = ['--model', w.model, '--served-model-name', w.servedModelName, '--tensor-parallel-size', String(w.tensorParallelSize)];
   if ((w.pipelineParallelSize ?? 1) > 1) args.push('--pipeline-parallel-size', String(w.pipelineParallelSize));
+  if (w.revision !== undefined) args.push('--revision', w.revision);
   if (w.role !== 'worker') {
     args.push('--disaggregation-mode', w.role);
     args.push('--kv-transfer-config', JSON.stringify({ kv_connector: 'NixlConnector', kv_role: 'kv_both' }));
@@ -55,6 +60,7 @@ function serverCommand(l: ServerLaunch): EngineCommand {
       l.servedModelName,
       '--tensor-parallel-size',
       String(l.tensorParallelSize),
+      ...(l.revision !== undefined ? ['--revision', l.revision] : []),
       '--host',
       '0.0.0.0',
       '--port',

@@ -16,6 +16,11 @@ export interface ModelDescriptor {
   readonly engine: Engine;
   /** Hugging Face id or a path inside the image. */
   readonly model: string;
+  /**
+   * Hugging Face revision (commit hash, tag or branch) the engine loads, when the model names
+   * one; unset means the repository's default branch.
+   */
+  readonly revision?: string;
   /** The OpenAI `model` name the model is served under. */
   readonly servedModelName: string;
   readonly tensorParallelSize: number;

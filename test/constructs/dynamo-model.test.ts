@@ -508,8 +508,8 @@ describe('DynamoModel invalid props', () => {
 
   test('unknown props name every known prop', () => {
     expect(errors({ replica: 2 })).toEqual([
-      '[test/m] replica: 2 is not a known prop. Fix: remove it (known props: model, servedModelName, name, namespace, engine, mode, ' +
-        'router, replicas, tensorParallelSize, pipelineParallelSize, gpusPerWorker, multinode, roles, envFromSecret, runtimeVersion, ' +
+      '[test/m] replica: 2 is not a known prop. Fix: remove it (known props: model, modelRevision, servedModelName, name, namespace, engine, mode, ' +
+        'router, replicas, tensorParallelSize, pipelineParallelSize, gpusPerWorker, multinode, roles, planner, epp, envFromSecret, runtimeVersion, ' +
         'image, hfTokenSecret, env, workerArgs, frontendArgs, podTemplate, labels, annotations)',
     ]);
     expect(errors({ replicas: { workers: 2 } })).toEqual(['[test/m] replicas.workers: 2 is not a known prop. Fix: remove it']);

@@ -109,6 +109,53 @@ export const DYNAMO_PRODUCTION: Readonly<Record<string, DynamoModelProps>> = {
       },
     },
   },
+  'planner-sla': {
+    model: 'Qwen/Qwen3-0.6B',
+    mode: 'disaggregated',
+    router: 'kv',
+    planner: {
+      optimizationTarget: 'sla',
+      ttftMs: 200,
+      itlMs: 20,
+      loadScaling: true,
+      loadAdjustmentIntervalSeconds: 5,
+      throughputAdjustmentIntervalSeconds: 60,
+      maxGpuBudget: 8,
+      prometheusEndpoint: 'http://prometheus.monitoring.svc:9090',
+      extra: { load_predictor: 'kalman' },
+    },
+  },
+  'planner-load-agg': {
+    model: 'Qwen/Qwen3-0.6B',
+    engine: 'sglang',
+    modelRevision: 'c1899de289a04d12100db370d81485cdf75e47ca',
+    planner: { optimizationTarget: 'load', decodeKvUtilizationPercent: { scaleUp: 80, scaleDown: 30 }, minEndpoint: 1 },
+  },
+  epp: {
+    model: 'Qwen/Qwen3-0.6B',
+    router: 'kv',
+    epp: {
+      image: 'nvcr.io/nvidia/ai-dynamo/dynamo-epp:1.4.0',
+      config: {
+        plugins: [
+          { name: 'decode-filter', type: 'label-filter', parameters: { label: 'nvidia.com/dynamo-component-type', validValues: ['worker'] } },
+          { name: 'picker', type: 'max-score-picker' },
+          { type: 'dyn-decode-scorer' },
+        ],
+        schedulingProfiles: [
+          {
+            name: 'decode',
+            plugins: [{ pluginRef: 'decode-filter' }, { pluginRef: 'dyn-decode-scorer', weight: 1 }, { pluginRef: 'picker' }],
+          },
+        ],
+      },
+      env: { DYN_KV_CACHE_BLOCK_SIZE: '128' },
+    },
+  },
+  'epp-configmap': {
+    model: 'Qwen/Qwen3-0.6B',
+    epp: { image: 'nvcr.io/nvidia/ai-dynamo/dynamo-epp:1.4.0', configMapRef: { name: 'epp-config', key: 'config.yaml' }, replicas: 2 },
+  },
 };
 
 /**

@@ -22,7 +22,17 @@ export function engineServices(m: ModelObject): ModelDraft {
   }
   const host = localServicesFor(m.runtime).engineHost(m, d);
   const engine = engineFor(d.engine);
-  const cmd = engine.serverCommand({ model: d.model, servedModelName: d.servedModelName, tensorParallelSize: d.tensorParallelSize });
+  if (d.revision !== undefined && engine.revisionFlag === undefined) {
+    throw new ModelstackError('LOCAL', `${m.object.kind} ${m.name} pins revision ${JSON.stringify(d.revision)}, which the ${d.engine} server cannot select`, {
+      hint: 'run it with the "runtime" flavor, or remove the revision',
+    });
+  }
+  const cmd = engine.serverCommand({
+    model: d.model,
+    servedModelName: d.servedModelName,
+    tensorParallelSize: d.tensorParallelSize,
+    ...(d.revision !== undefined ? { revision: d.revision } : {}),
+  });
   return {
     services: [
       {
