@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { ComposeFile, ComposeFlavor } from '../local/compose/compose-types.js';
+import { type ComposeFile, type ComposeFlavor, NOTES_EXTENSION } from '../local/compose/compose-types.js';
 import { renderCompose } from '../local/compose/render-compose.js';
 import type { ContainerInfo, LogLine } from '../local/container-engine/container-engine.js';
 import { type Detection, detectContainerEngine, ENGINE_FLAG } from '../local/container-engine/detect.js';
@@ -13,6 +13,7 @@ import { up, type UpResult } from '../local/run/up.js';
 import type { StackManifest } from '../model/kube-object.js';
 import { writeFileAtomic } from '../util/write-atomic.js';
 import type { IoHost } from '../io/io-host.js';
+import { MESSAGES } from '../io/messages.js';
 
 /** Where a local project comes from: a compose file, else the stack built into one in memory. */
 export interface LocalProjectOptions {
@@ -99,6 +100,7 @@ export class LocalToolkit {
   /** The stack as a compose file (optionally written to `out`). */
   public async compose(opts: LocalComposeOptions = {}): Promise<LocalComposeResult> {
     const compose = await composeFromStacks(this.source(opts));
+    for (const note of compose[NOTES_EXTENSION] ?? []) this.toolkit.ioHost.notify(MESSAGES.LOCAL_WARNING.make(note, {}));
     const text = renderCompose(compose);
     if (opts.out === undefined) return { compose, text };
     const path = resolve(this.toolkit.cwd, opts.out);

@@ -1,7 +1,7 @@
 import { nameFromId } from '../../model/names.js';
 import { ModelstackError } from '../../errors.js';
 import type { StackManifest } from '../../model/kube-object.js';
-import { type ComposeConfig, type ComposeFile, type ComposeFlavor, type ComposeService, type ComposeVolume } from './compose-types.js';
+import { type ComposeConfig, type ComposeFile, type ComposeFlavor, type ComposeService, type ComposeVolume, NOTES_EXTENSION } from './compose-types.js';
 import { engineServices } from './engine-services.js';
 import { type GpuAssignment, gpuDeploys } from './gpu-devices.js';
 import { httpHealthcheck } from './healthcheck.js';
@@ -73,11 +73,13 @@ export function buildCompose(stacks: readonly StackManifest[], opts: ComposeOpti
     Object.assign(volumes, d.volumes);
     Object.assign(configs, d.configs);
   }
+  const notes = drafts.flatMap((d) => d.notes ?? []);
   return escapeInterpolation({
     name: project,
     services: out,
     ...(Object.keys(volumes).length ? { volumes } : {}),
     ...(Object.keys(configs).length ? { configs } : {}),
+    ...(notes.length ? { [NOTES_EXTENSION]: notes } : {}),
   });
 }
 

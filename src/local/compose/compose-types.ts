@@ -114,7 +114,12 @@ export interface ComposeFile {
   readonly volumes?: Readonly<Record<string, ComposeVolume>>;
   readonly configs?: Readonly<Record<string, ComposeConfig>>;
   readonly networks?: Readonly<Record<string, ComposeNetwork>>;
+  /** What of the stack the file leaves out or runs differently (an extension field: engines ignore it; `local up` warns). */
+  readonly [NOTES_EXTENSION]?: readonly string[];
 }
+
+/** Name of the top-level extension field listing what a local run leaves out. */
+export const NOTES_EXTENSION = 'x-modelstack-notes';
 
 /** Name of the service extension field. */
 export const MODELSTACK_EXTENSION = 'x-modelstack';

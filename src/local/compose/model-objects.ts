@@ -27,7 +27,12 @@ export function modelObjects(stacks: readonly StackManifest[]): ModelObject[] {
       }
       seen.set(name, where);
       const descriptor = stack.models?.find((d) => describes(d, object));
-      found.push({ runtime: runtime.id, name, object, ...(descriptor ? { descriptor } : {}) });
+      const configMaps = new Map(
+        stack.objects
+          .filter((o) => o.kind === 'ConfigMap' && o.apiVersion === 'v1' && (o.metadata.namespace ?? '') === (object.metadata.namespace ?? ''))
+          .map((o) => [o.metadata.name ?? '', (o as { data?: Record<string, string> }).data ?? {}] as const),
+      );
+      found.push({ runtime: runtime.id, name, object, ...(descriptor ? { descriptor } : {}), ...(configMaps.size ? { configMaps } : {}) });
     }
   }
   return found;

@@ -19,6 +19,44 @@ export interface KubeContainer {
   readonly env: readonly KubeEnvVar[];
   /** `nvidia.com/gpu` limit (else request), 0 when absent. */
   readonly gpus: number;
+  readonly volumeMounts: readonly KubeVolumeMount[];
+  /** Secrets and ConfigMaps whose every key becomes an env variable. */
+  readonly envFrom: readonly { readonly secret?: string; readonly configMap?: string }[];
+}
+
+export interface KubeVolumeMount {
+  readonly name: string;
+  readonly mountPath: string;
+  readonly subPath?: string;
+}
+
+/** A pod volume: its name, its source kind (`configMap`, `persistentVolumeClaim`, ...) and, for a ConfigMap, what it projects. */
+export interface KubeVolume {
+  readonly name: string;
+  readonly kind: string;
+  readonly configMap?: { readonly name: string; readonly items?: readonly { readonly key: string; readonly path: string }[] };
+}
+
+/** The volumes of a pod template. */
+export function templateVolumes(template: unknown): KubeVolume[] {
+  const spec = asObject(asObject(template)?.spec);
+  return asArray(spec?.volumes).flatMap((raw): KubeVolume[] => {
+    const v = asObject(raw);
+    if (!v || typeof v.name !== 'string') return [];
+    const kind = Object.keys(v).find((k) => k !== 'name') ?? 'unknown';
+    const cm = asObject(v.configMap);
+    const items = asArray(cm?.items).flatMap((i) => {
+      const o = asObject(i);
+      return o && typeof o.key === 'string' && typeof o.path === 'string' ? [{ key: o.key, path: o.path }] : [];
+    });
+    return [
+      {
+        name: v.name,
+        kind,
+        ...(cm && typeof cm.name === 'string' ? { configMap: { name: cm.name, ...(items.length ? { items } : {}) } } : {}),
+      },
+    ];
+  });
 }
 
 export function asObject(v: unknown): Json | undefined {
@@ -52,6 +90,17 @@ function readContainer(raw: unknown): KubeContainer {
     if (!o || typeof o.name !== 'string') return [];
     return typeof o.value === 'string' && o.valueFrom === undefined ? [{ name: o.name, value: o.value }] : [{ name: o.name }];
   });
+  const volumeMounts = asArray(c.volumeMounts).flatMap((m): KubeVolumeMount[] => {
+    const o = asObject(m);
+    if (!o || typeof o.name !== 'string' || typeof o.mountPath !== 'string') return [];
+    return [{ name: o.name, mountPath: o.mountPath, ...(typeof o.subPath === 'string' ? { subPath: o.subPath } : {}) }];
+  });
+  const envFrom = asArray(c.envFrom).flatMap((e) => {
+    const o = asObject(e);
+    const secret = asObject(o?.secretRef)?.name;
+    const configMap = asObject(o?.configMapRef)?.name;
+    return [{ ...(typeof secret === 'string' ? { secret } : {}), ...(typeof configMap === 'string' ? { configMap } : {}) }];
+  });
   return {
     name: typeof c.name === 'string' ? c.name : undefined,
     image: typeof c.image === 'string' ? c.image : undefined,
@@ -59,6 +108,8 @@ function readContainer(raw: unknown): KubeContainer {
     args: strings(c.args),
     env,
     gpus: gpuCount(c.resources),
+    volumeMounts,
+    envFrom,
   };
 }
 

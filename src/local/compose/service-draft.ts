@@ -12,6 +12,8 @@ export interface ModelObject {
   readonly object: KubeObject;
   /** What the object's model construct said about it; absent for a raw manifest. */
   readonly descriptor?: ModelDescriptor;
+  /** The data of the ConfigMaps its stack renders in its namespace, by name (what its pods may mount). */
+  readonly configMaps?: ReadonlyMap<string, Readonly<Record<string, string>>>;
 }
 
 export interface DraftHealth extends HealthEndpoint {
@@ -43,6 +45,8 @@ export interface ServiceDraft {
 /** What one model contributes to the compose file. */
 export interface ModelDraft {
   readonly services: readonly ServiceDraft[];
+  /** What of the model a local run leaves out or runs differently, said as warnings (never silently). */
+  readonly notes?: readonly string[];
   readonly volumes?: Readonly<Record<string, ComposeVolume>>;
   readonly configs?: Readonly<Record<string, ComposeConfig>>;
 }

@@ -5,6 +5,7 @@ import { ModelstackError } from '../../errors.js';
 import type { EnvVar, GpuRequest, PortMapping, VolumeMount } from '../container-engine/container-engine.js';
 import { interpolate, passThroughName } from './interpolate.js';
 import { splitWords } from './split-words.js';
+import { NOTES_EXTENSION } from '../compose/compose-types.js';
 
 /**
  * The part of a compose file `modelstack local` runs, normalized. It is read from YAML (a file
@@ -153,6 +154,8 @@ export function normalizeCompose(doc: unknown, opts: LoadOptions = {}): ComposeP
   const configs = Object.entries(root.configs === undefined || root.configs === null ? {} : asRecord(root.configs, 'configs')).map(([key, def]) =>
     projectConfig(key, def, projectDir, ctx0(env, warn)),
   );
+  // What the stack's local run leaves out, as buildCompose wrote it (NOTES_EXTENSION).
+  for (const note of asArrayOfStrings(root[NOTES_EXTENSION])) warn(note);
   const ctx: Ctx = { env, warn, projectDir, project: name, volumes, configs };
   const out = Object.entries(services).map(([svc, raw]) => service(svc, raw, ctx));
   const names = new Set(out.map((s) => s.name));
@@ -420,4 +423,8 @@ function portNumber(v: unknown, where: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > 65535) fail(where, `${JSON.stringify(v)} is not a port number`);
   return n;
+}
+
+function asArrayOfStrings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }

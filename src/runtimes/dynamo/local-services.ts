@@ -1,7 +1,7 @@
 import { ModelstackError } from '../../errors.js';
-import type { ComposeServiceVolume, ServiceRole } from '../../local/compose/compose-types.js';
+import type { ComposeConfig, ComposeServiceConfig, ComposeServiceVolume, ServiceRole } from '../../local/compose/compose-types.js';
 import { composeEnvironment, envValue, HF_CACHE_TARGET } from '../../local/compose/compose-env.js';
-import { asArray, asObject, flagValue, type KubeContainer, mainContainer } from '../../local/compose/pod-reading.js';
+import { asArray, asObject, flagValue, type KubeContainer, type KubeVolume, mainContainer, templateVolumes } from '../../local/compose/pod-reading.js';
 import type { EngineHost, LocalServices } from '../../local/compose/local-services.js';
 import type { ModelDraft, ModelObject, ServiceDraft } from '../../local/compose/service-draft.js';
 import { resourceName, serviceName } from '../../local/compose/service-names.js';
@@ -33,7 +33,14 @@ interface Component {
   readonly name: string;
   readonly role: ServiceRole;
   readonly main: KubeContainer;
+  readonly volumes: readonly KubeVolume[];
 }
+
+/** Why component types other than frontend and workers do not run locally (Dynamo 1.4.0 operator docs). */
+const NOT_LOCAL: Readonly<Record<string, string>> = {
+  planner: 'the SLA planner scales the workers through the Kubernetes operator and reads Prometheus',
+  epp: 'the endpoint picker serves a Gateway API InferencePool',
+};
 
 /**
  * A DynamoGraphDeployment as it runs on the cluster: one frontend service and one service per
@@ -54,7 +61,8 @@ export const dynamoLocalServices: LocalServices = {
 };
 
 export function dynamoRuntimeServices(m: ModelObject): ModelDraft {
-  const components = readComponents(m);
+  const notes: string[] = [];
+  const components = readComponents(m, notes);
   const frontend = components.find((c) => c.role === 'frontend');
   const workers = components.filter((c) => WORKER_ROLES.has(c.role));
   if (!frontend || workers.length === 0) {
@@ -65,12 +73,63 @@ export function dynamoRuntimeServices(m: ModelObject): ModelDraft {
   const discovery = resourceName(m.name, 'discovery');
   const mounts: ComposeServiceVolume[] = [{ type: 'volume', source: discovery, target: DYNAMO_DISCOVERY_DIR }];
   const names = uniqueNames(m.name, workers);
-  const workerDrafts = workers.map((w, i) => workerDraft(m, w, names[i]!, mounts));
-  const needsToken = workers.some((w) => w.main.env.some((e) => e.name === 'HF_TOKEN'));
+  const configs: Record<string, ComposeConfig> = {};
+  const workerDrafts = workers.map((w, i) => workerDraft(m, w, names[i]!, mounts, configs, notes));
+  const needsToken = workers.some((w) => tokenFromEnv(w.main, m, w, notes));
   return {
-    services: [frontendDraft(m, frontend, workerDrafts, mounts, needsToken), ...workerDrafts],
+    services: [frontendDraft(m, frontend, workerDrafts, mounts, needsToken, configs, notes), ...workerDrafts],
     volumes: { [discovery]: { driver: 'local', driver_opts: { type: 'tmpfs', device: 'tmpfs' } } },
+    ...(Object.keys(configs).length ? { configs } : {}),
+    ...(notes.length ? { notes: [...new Set(notes)] } : {}),
   };
+}
+
+/**
+ * Whether the component reads HF_TOKEN: from a Secret key (hfTokenSecret) or from a whole
+ * Secret (envFromSecret). A local run passes HF_TOKEN from the caller's environment by name; of
+ * a whole Secret nothing else can be passed, which is said.
+ */
+function tokenFromEnv(main: KubeContainer, m: ModelObject, c: Component, notes: string[]): boolean {
+  const secrets = main.envFrom.flatMap((e) => (e.secret ? [e.secret] : []));
+  for (const s of secrets) {
+    notes.push(`${m.name}: component ${c.name} takes every key of Secret ${s} as env; a local run passes only HF_TOKEN, from your environment`);
+  }
+  return secrets.length > 0 || main.env.some((e) => e.name === 'HF_TOKEN');
+}
+
+/**
+ * The component's volume mounts as a local run can give them: a ConfigMap the stack renders
+ * (a TensorRT-LLM engine config) becomes inline compose configs at the same paths; a ConfigMap
+ * the stack does not render cannot be, and is an error; other volumes (claims, host paths) are
+ * left out and said.
+ */
+function localMounts(m: ModelObject, c: Component, configs: Record<string, ComposeConfig>, notes: string[]): ComposeServiceConfig[] {
+  const out: ComposeServiceConfig[] = [];
+  for (const mount of c.main.volumeMounts) {
+    const volume = c.volumes.find((v) => v.name === mount.name);
+    if (!volume?.configMap) {
+      notes.push(
+        `${m.name}: volume ${mount.name} (${volume?.kind ?? 'undeclared'}) of component ${c.name} is not mounted in a local run (at ${mount.mountPath})`,
+      );
+      continue;
+    }
+    const data = m.configMaps?.get(volume.configMap.name);
+    if (!data) {
+      throw new ModelstackError('LOCAL', `${m.name}: component ${c.name} mounts ConfigMap ${volume.configMap.name}, which the stack does not render`, {
+        hint: 'a local run can only mount ConfigMaps of the same stack and namespace; render it in the stack, or run the "engine" flavor',
+      });
+    }
+    const items = volume.configMap.items ?? Object.keys(data).map((key) => ({ key, path: key }));
+    for (const item of items) {
+      if (mount.subPath !== undefined && mount.subPath !== item.path) continue;
+      const content = data[item.key];
+      if (content === undefined) continue;
+      const name = resourceName(m.name, `${volume.configMap.name}-${item.key}`.replace(/[^a-zA-Z0-9_.-]/g, '-'));
+      configs[name] = { content };
+      out.push({ source: name, target: mount.subPath !== undefined ? mount.mountPath : `${mount.mountPath.replace(/\/$/, '')}/${item.path}` });
+    }
+  }
+  return out;
 }
 
 /** The engine flavor's server runs with the environment and GPUs of one worker (of the first kind found). */
@@ -87,19 +146,24 @@ export function dynamoEngineHost(m: ModelObject): EngineHost {
   return { container: main, gpus: main.gpus };
 }
 
-function readComponents(m: ModelObject): Component[] {
+function readComponents(m: ModelObject, notes: string[]): Component[] {
   const spec = asObject((m.object as Record<string, unknown>).spec);
   return asArray(spec?.components).flatMap((raw): Component[] => {
     const c = asObject(raw);
     const role = typeof c?.type === 'string' ? c.type : '';
-    if (!c || (role !== 'frontend' && !WORKER_ROLES.has(role))) return [];
+    if (c && role !== 'frontend' && !WORKER_ROLES.has(role)) {
+      const why = NOT_LOCAL[role] ?? 'only frontend and worker components run locally';
+      notes.push(`${m.name}: component ${String(c.name)} (type ${role || 'unset'}) does not run in a local run: ${why}`);
+      return [];
+    }
+    if (!c) return [];
     const main = mainContainer(c.podTemplate);
     if (!main?.image) {
       throw new ModelstackError('LOCAL', `DynamoGraphDeployment ${m.name}: component ${String(c.name)} has no container image`, {
         hint: 'every component needs a main container with an image',
       });
     }
-    return [{ name: typeof c.name === 'string' ? c.name : role, role: role as ServiceRole, main }];
+    return [{ name: typeof c.name === 'string' ? c.name : role, role: role as ServiceRole, main, volumes: templateVolumes(c.podTemplate) }];
   });
 }
 
@@ -110,11 +174,20 @@ function uniqueNames(model: string, workers: readonly Component[]): string[] {
   );
 }
 
-function workerDraft(m: ModelObject, w: Component, name: string, mounts: readonly ComposeServiceVolume[]): ServiceDraft {
+function workerDraft(
+  m: ModelObject,
+  w: Component,
+  name: string,
+  mounts: readonly ComposeServiceVolume[],
+  configs: Record<string, ComposeConfig>,
+  notes: string[],
+): ServiceDraft {
   const environment = composeEnvironment(w.main.env, {
     force: DYNAMO_LOCAL_ENV,
     defaults: { DYN_SYSTEM_PORT: String(DYNAMO_SYSTEM_PORT), HF_HOME: HF_CACHE_TARGET },
+    byName: w.main.envFrom.some((e) => e.secret) ? ['HF_TOKEN'] : [],
   });
+  const files = localMounts(m, w, configs, notes);
   const port = positivePort(envValue(environment, 'DYN_SYSTEM_PORT'));
   return {
     name,
@@ -129,6 +202,7 @@ function workerDraft(m: ModelObject, w: Component, name: string, mounts: readonl
     engine: true,
     ...(port ? { health: { port, path: '/health', probe: 'status', startup: 'model' } } : {}),
     volumes: mounts,
+    ...(files.length ? { configs: files } : {}),
   };
 }
 
@@ -138,7 +212,10 @@ function frontendDraft(
   workers: readonly ServiceDraft[],
   mounts: readonly ComposeServiceVolume[],
   needsToken: boolean,
+  configs: Record<string, ComposeConfig>,
+  notes: string[],
 ): ServiceDraft {
+  const files = localMounts(m, f, configs, notes);
   const environment = composeEnvironment(f.main.env, {
     force: DYNAMO_LOCAL_ENV,
     defaults: { HF_HOME: HF_CACHE_TARGET },
@@ -160,6 +237,7 @@ function frontendDraft(
     health: { port, path: '/health', probe: 'dynamo-frontend', startup: 'router' },
     dependsOn: workers.map((w) => w.name),
     volumes: mounts,
+    ...(files.length ? { configs: files } : {}),
   };
 }
 

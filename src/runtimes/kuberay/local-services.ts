@@ -73,7 +73,7 @@ export function rayEngineHost(m: ModelObject, d: ModelDescriptor): EngineHost {
   const cluster = asObject(rayServiceSpec(m).rayClusterConfig);
   const head = mainContainer(asObject(cluster?.headGroupSpec)?.template, 'ray-head');
   const hasGpus = asArray(cluster?.workerGroupSpecs).some((g) => (mainContainer(asObject(g)?.template, 'ray-worker')?.gpus ?? 0) > 0);
-  return { container: head ?? { command: [], args: [], env: [], gpus: 0 }, gpus: hasGpus ? d.tensorParallelSize : 0 };
+  return { container: head ?? { command: [], args: [], env: [], gpus: 0, volumeMounts: [], envFrom: [] }, gpus: hasGpus ? d.tensorParallelSize : 0 };
 }
 
 function rayServiceSpec(m: ModelObject): Json {
