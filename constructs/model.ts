@@ -6,20 +6,34 @@ import type { PropIssue } from './common/issues.js';
 import { nameFromId } from '../src/model/names.js';
 import { reportIssues } from './common/validation.js';
 import { DynamoModel, type DynamoModelProps } from './dynamo-model.js';
-import { RayModel, type RayModelProps } from './ray-model.js';
+import { defaultRayWorkerGroups, RayModel, type RayModelProps } from './ray-model.js';
 
 /** Props that mean the same on both runtimes. */
 type CommonProps = Pick<
   DynamoModelProps,
-  'model' | 'name' | 'namespace' | 'engine' | 'tensorParallelSize' | 'pipelineParallelSize' | 'image' | 'hfTokenSecret' | 'env' | 'labels' | 'annotations'
+  | 'model'
+  | 'name'
+  | 'namespace'
+  | 'engine'
+  | 'mode'
+  | 'tensorParallelSize'
+  | 'pipelineParallelSize'
+  | 'image'
+  | 'hfTokenSecret'
+  | 'env'
+  | 'labels'
+  | 'annotations'
 >;
 /** Props only DynamoModel has. */
 type DynamoOnly = Pick<
   DynamoModelProps,
-  'mode' | 'router' | 'replicas' | 'runtimeVersion' | 'workerArgs' | 'frontendArgs' | 'podTemplate' | 'multinode' | 'roles' | 'envFromSecret'
+  'router' | 'replicas' | 'runtimeVersion' | 'workerArgs' | 'frontendArgs' | 'podTemplate' | 'multinode' | 'roles' | 'envFromSecret'
 >;
 /** Props only RayModel has. */
-type RayOnly = Pick<RayModelProps, 'autoscaling' | 'workerGroups' | 'head' | 'rayVersion' | 'engineKwargs' | 'serve' | 'upgradeStrategy'>;
+type RayOnly = Pick<
+  RayModelProps,
+  'autoscaling' | 'workerGroups' | 'head' | 'rayVersion' | 'engineKwargs' | 'serve' | 'upgradeStrategy' | 'prefill' | 'decode'
+>;
 
 export interface ModelProps extends CommonProps, DynamoOnly, RayOnly {
   /** Which runtime serves the model: "dynamo" (DynamoGraphDeployment) or "kuberay" (RayService). */
@@ -37,7 +51,6 @@ export interface ModelProps extends CommonProps, DynamoOnly, RayOnly {
 }
 
 const DYNAMO_ONLY: readonly (keyof DynamoOnly)[] = [
-  'mode',
   'router',
   'replicas',
   'runtimeVersion',
@@ -48,9 +61,19 @@ const DYNAMO_ONLY: readonly (keyof DynamoOnly)[] = [
   'roles',
   'envFromSecret',
 ];
-const RAY_ONLY: readonly (keyof RayOnly)[] = ['autoscaling', 'workerGroups', 'head', 'rayVersion', 'engineKwargs', 'serve', 'upgradeStrategy'];
+const RAY_ONLY: readonly (keyof RayOnly)[] = [
+  'autoscaling',
+  'workerGroups',
+  'head',
+  'rayVersion',
+  'engineKwargs',
+  'serve',
+  'upgradeStrategy',
+  'prefill',
+  'decode',
+];
 /** Props whose misuse on KubeRay the capability rules explain better than "Dynamo only". */
-const CAPABILITY_PROPS = new Set(['mode', 'router']);
+const CAPABILITY_PROPS = new Set(['router']);
 
 /**
  * A model on the runtime its props name. Writes a DynamoModel or a RayModel as its child
@@ -95,8 +118,9 @@ export class Model extends Construct {
       return;
     }
 
-    // KubeRay: explain capability misses, report Dynamo-only props, and hand the rest on so
-    // the RayModel reports its own problems in the same run.
+    // KubeRay: explain capability misses, report Dynamo-only props, and hand the rest on (mode
+    // included: RayModel serves it, disaggregated as build_pd_openai_app) so the RayModel
+    // reports its own problems in the same run.
     const capability = capabilityIssues('kuberay', { engine: rest.engine, router: rest.router, mode: rest.mode });
     issues.push(...capability);
     for (const key of DYNAMO_ONLY) {
@@ -106,10 +130,8 @@ export class Model extends Construct {
     for (const key of DYNAMO_ONLY) delete rayProps[key];
     if (capability.some((i) => i.prop === 'engine')) delete rayProps.engine;
     if (gpusPerWorker !== undefined && rest.workerGroups === undefined) {
-      // RayModel's default group, with its GPUs set: same replica defaults as RayModel's.
-      const minReplicas = rest.autoscaling?.minReplicas ?? 1;
-      const maxReplicas = rest.autoscaling?.maxReplicas ?? Math.max(minReplicas, 1);
-      rayProps.workerGroups = [{ name: 'gpu', minReplicas, maxReplicas, gpus: gpusPerWorker }];
+      // RayModel's default groups (one per phase when disaggregated), with their GPUs set.
+      rayProps.workerGroups = defaultRayWorkerGroups(rest, gpusPerWorker);
     } else if (gpusPerWorker !== undefined) {
       issues.push({
         prop: 'gpusPerWorker',

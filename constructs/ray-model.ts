@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { type Engine, ENGINES } from '../src/runtimes/registry.js';
-import { capabilityIssues } from './common/capabilities.js';
+import { capabilityIssues, type ServingMode } from './common/capabilities.js';
 import { type ContainerEnv, renderEnv } from './common/env.js';
 import { imageIssues } from './common/image.js';
 import type { PropIssue } from './common/issues.js';
@@ -43,15 +43,32 @@ import {
   serveOptionsSchema,
 } from './ray/serve-llm-config.js';
 import { type RayUpgradeStrategy, renderUpgradeStrategy, upgradeStrategyIssues, upgradeStrategySchema } from './ray/upgrade-strategy.js';
+import {
+  modeIssues,
+  phaseGroupIssues,
+  phaseResource,
+  phaseSchema,
+  RAY_PHASES,
+  type RayPhase,
+  type RayPhaseSettings,
+  resolvePhase,
+} from './ray/disaggregation.js';
+import type { LlmConfigInput } from './ray/serve-llm-config.js';
 
 export { RAY_ACCELERATOR_TYPES, RAY_PLACEMENT_STRATEGIES, serveConfig } from './ray/serve-llm-config.js';
 export type { RayAcceleratorType, RayAutoscaling, RayPlacement, RayPlacementStrategy, RayServeOptions } from './ray/serve-llm-config.js';
 export type { RayToleration } from './ray/cluster-settings.js';
 export type { RayUpgradeStrategy } from './ray/upgrade-strategy.js';
+export type { RayPhase, RayPhaseSettings } from './ray/disaggregation.js';
 
 export interface RayWorkerGroup {
   /** Worker group name (`groupName`). */
   readonly name: string;
+  /**
+   * Which phase's replicas the group runs (mode "disaggregated" only, where every group has
+   * one): the group offers the Ray resource that phase's engine workers ask for. @default unset
+   */
+  readonly phase?: RayPhase;
   /** Fewest worker pods the autoscaler keeps. */
   readonly minReplicas: number;
   /** Most worker pods the autoscaler starts. */
@@ -122,8 +139,20 @@ export interface RayModelProps {
   readonly name?: string;
   /** Namespace of the RayService. @default the stack's namespace */
   readonly namespace?: string;
-  /** Ray Serve LLM runs vLLM only. @default "vllm" */
+  /** Ray Serve LLM runs vLLM only (aggregated or disaggregated). @default "vllm" */
   readonly engine?: Engine;
+  /**
+   * "aggregated": one Serve LLM deployment whose replicas prefill and decode
+   * (`ray.serve.llm:build_openai_app`). "disaggregated": a prefill and a decode deployment
+   * (`ray.serve.llm:build_pd_openai_app`) exchanging KV cache over NIXL, each scaled on its own
+   * and pinned to the worker groups of its phase.
+   * @default "aggregated"
+   */
+  readonly mode?: ServingMode;
+  /** The prefill deployment (mode "disaggregated"). @default the model's settings, 1 replica */
+  readonly prefill?: RayPhaseSettings;
+  /** The decode deployment (mode "disaggregated"). @default the model's settings, 1 replica */
+  readonly decode?: RayPhaseSettings;
   /** vLLM tensor parallel size (`engine_kwargs.tensor_parallel_size`). @default 1 */
   readonly tensorParallelSize?: number;
   /** vLLM pipeline parallel size (`engine_kwargs.pipeline_parallel_size`), to span pods. @default unset (1) */
@@ -135,9 +164,16 @@ export interface RayModelProps {
    * @default none
    */
   readonly engineKwargs?: Readonly<Record<string, unknown>>;
-  /** Serve replica autoscaling of the model deployment (`deployment_config.autoscaling_config`). @default { minReplicas: 1, maxReplicas: 1 } */
+  /**
+   * Serve replica autoscaling of the model deployment (`deployment_config.autoscaling_config`);
+   * mode "aggregated" only (a disaggregated model sets prefill.autoscaling and decode.autoscaling).
+   * @default { minReplicas: 1, maxReplicas: 1 }
+   */
   readonly autoscaling?: RayAutoscaling;
-  /** Ray Serve LLM settings: request limits, accelerator type, runtime env vars, placement. @default none */
+  /**
+   * Ray Serve LLM settings: request limits, accelerator type, runtime env vars, placement. In mode
+   * "disaggregated", the defaults of both phases. @default none
+   */
   readonly serve?: RayServeOptions;
   /**
    * How KubeRay rolls out a change of the cluster (`spec.upgradeStrategy`).
@@ -147,7 +183,9 @@ export interface RayModelProps {
   readonly upgradeStrategy?: RayUpgradeStrategy;
   /**
    * GPU worker groups.
-   * @default one group "gpu" with tensorParallelSize GPUs per pod and min/max replicas of `autoscaling`
+   * @default one group "gpu" with tensorParallelSize GPUs per pod and min/max replicas of
+   * `autoscaling`; in mode "disaggregated", groups "prefill" and "decode", each with its phase's
+   * tensorParallelSize GPUs per pod and min/max replicas of its phase's autoscaling
    */
   readonly workerGroups?: readonly RayWorkerGroup[];
   /** Head pod sizing. @default { cpu: "2", memory: "8Gi" } */
@@ -173,6 +211,7 @@ export const RAY_SERVE_PORT = 8000;
 
 const workerGroup = z.strictObject({
   name: s.dnsLabel,
+  phase: z.enum(RAY_PHASES).optional(),
   minReplicas: s.nonNegativeInt,
   maxReplicas: s.nonNegativeInt,
   replicas: s.nonNegativeInt.optional(),
@@ -189,6 +228,9 @@ const schema = z.strictObject({
   name: s.dnsLabel.optional(),
   namespace: s.dnsLabel.optional(),
   engine: z.enum(ENGINES as [Engine, ...Engine[]]).optional(),
+  mode: z.enum(['aggregated', 'disaggregated']).optional(),
+  prefill: phaseSchema.optional(),
+  decode: phaseSchema.optional(),
   tensorParallelSize: s.positiveInt.optional(),
   pipelineParallelSize: s.positiveInt.optional(),
   engineKwargs: z.record(z.string(), z.unknown()).optional(),
@@ -238,6 +280,8 @@ interface Resolved {
   readonly minReplicas: number;
   readonly maxReplicas: number;
   readonly groups: readonly ResolvedGroup[];
+  /** The LLMConfigs of the prefill and decode deployments (mode "disaggregated"). */
+  readonly phases?: Readonly<Record<RayPhase, LlmConfigInput>>;
   readonly rayVersion: string;
   readonly image: string;
   readonly p: ParsedProps;
@@ -245,8 +289,9 @@ interface Resolved {
 
 /**
  * A model served by Ray Serve LLM on KubeRay: one RayService (ray.io/v1) whose serveConfigV2
- * runs `ray.serve.llm:build_openai_app` (an OpenAI-compatible vLLM app) on a head group and
- * one or more GPU worker groups.
+ * runs `ray.serve.llm:build_openai_app` (an OpenAI-compatible vLLM app), or in mode
+ * "disaggregated" `ray.serve.llm:build_pd_openai_app` (prefill and decode deployments), on a head
+ * group and one or more GPU worker groups.
  */
 export class RayModel extends ModelConstruct<RayServiceSpec> {
   declare public readonly runtime: 'kuberay';
@@ -269,7 +314,9 @@ function resolve(scope: Construct, props: RayModelProps, name: string, namespace
   const p = parsed.value ?? parsed.partial;
   let resolved: Resolved | undefined;
   if (p) {
-    if (ok('engine')) issues.push(...capabilityIssues('kuberay', { engine: p.engine }));
+    const disaggregated = p.mode === 'disaggregated';
+    if (ok('engine', 'mode')) issues.push(...capabilityIssues('kuberay', { engine: p.engine, mode: p.mode }));
+    if (ok('mode', 'prefill', 'decode', 'autoscaling', 'workerGroups')) issues.push(...modeIssues(disaggregated, p));
     if (ok('image')) issues.push(...imageIssues('image', p.image));
     if (ok('env')) issues.push(...secretLiteralIssues(p.env, {}));
     if (ok('env', 'hfTokenSecret')) issues.push(...derivedEnvIssues(p.env, { ...(p.hfTokenSecret ? { HF_TOKEN: 'hfTokenSecret' } : {}) }));
@@ -277,15 +324,27 @@ function resolve(scope: Construct, props: RayModelProps, name: string, namespace
     const tp = p.tensorParallelSize ?? 1;
     const minReplicas = p.autoscaling?.minReplicas ?? 1;
     const maxReplicas = p.autoscaling?.maxReplicas ?? Math.max(minReplicas, 1);
-    if (ok('engineKwargs', 'tensorParallelSize', 'pipelineParallelSize', 'model', 'modelId')) {
+    if (ok('engineKwargs', 'tensorParallelSize', 'pipelineParallelSize', 'model', 'modelId', 'mode')) {
       issues.push(
-        ...engineKwargsIssues(p.engineKwargs, {
-          tensorParallelSize: tp,
-          pipelineParallelSize: p.pipelineParallelSize ?? 1,
-          model: p.model,
-          modelId: p.modelId ?? p.model,
-        }),
+        ...engineKwargsIssues(
+          p.engineKwargs,
+          {
+            tensorParallelSize: tp,
+            pipelineParallelSize: p.pipelineParallelSize ?? 1,
+            model: p.model,
+            modelId: p.modelId ?? p.model,
+          },
+          'engineKwargs',
+          { disaggregated },
+        ),
       );
+    }
+    const modelId = p.modelId ?? p.model;
+    const phases = disaggregated
+      ? (Object.fromEntries(RAY_PHASES.map((ph) => [ph, resolvePhase(ph, p[ph], { ...p, modelId })])) as Record<RayPhase, LlmConfigInput>)
+      : undefined;
+    if (phases && ok('prefill', 'decode', 'engineKwargs', 'tensorParallelSize', 'pipelineParallelSize', 'model', 'modelId', 'serve', 'env')) {
+      for (const ph of RAY_PHASES) issues.push(...phaseIssues(ph, p[ph], phases[ph], p.env));
     }
     if (ok('autoscaling') && minReplicas > maxReplicas) {
       issues.push({
@@ -296,17 +355,27 @@ function resolve(scope: Construct, props: RayModelProps, name: string, namespace
       });
     }
     if (ok('autoscaling', 'serve', 'env')) issues.push(...serveOptionsIssues(p.autoscaling, p.serve, { minReplicas, maxReplicas }, p.env));
-    const groups = (p.workerGroups ?? [{ name: 'gpu', minReplicas, maxReplicas }]).map((g): ResolvedGroup => ({
+    const groups = (p.workerGroups ?? defaultGroups(phases, { name: 'gpu', minReplicas, maxReplicas })).map((g): ResolvedGroup => ({
       ...g,
       replicas: g.replicas ?? g.minReplicas,
-      gpus: g.gpus ?? tp,
+      gpus: g.gpus ?? (g.phase && phases ? phases[g.phase].tensorParallelSize : tp),
       cpu: g.cpu ?? '8',
       memory: g.memory ?? '32Gi',
       numOfHosts: g.numOfHosts ?? 1,
     }));
-    // The default group copies autoscaling, whose problems are reported above under their own name.
-    if (p.workerGroups && ok('workerGroups', 'tensorParallelSize', 'pipelineParallelSize', 'serve')) {
-      issues.push(...groupIssues(groups, { tensorParallelSize: tp, pipelineParallelSize: p.pipelineParallelSize }, p.serve));
+    // The default groups copy autoscaling, whose problems are reported above under their own name.
+    if (p.workerGroups && ok('workerGroups', 'tensorParallelSize', 'pipelineParallelSize', 'serve', 'mode', 'prefill', 'decode')) {
+      issues.push(...groupShapeIssues(groups));
+      if (!phases) {
+        issues.push(...capacityIssues(groups, { tensorParallelSize: tp, pipelineParallelSize: p.pipelineParallelSize }, p.serve));
+      } else {
+        const shape = phaseGroupIssues(groups);
+        issues.push(...shape);
+        for (const ph of RAY_PHASES) {
+          const mine = groups.filter((g) => g.phase === ph);
+          if (mine.some((g) => g.gpus > 0)) issues.push(...capacityIssues(mine, phases[ph], phases[ph].serve, ph));
+        }
+      }
     }
     if (ok('head')) {
       issues.push(...metricsPortIssues(p.head?.metricsPort));
@@ -330,12 +399,13 @@ function resolve(scope: Construct, props: RayModelProps, name: string, namespace
       name,
       namespace,
       model: p.model,
-      modelId: p.modelId ?? p.model,
+      modelId,
       tensorParallelSize: tp,
       ...(p.pipelineParallelSize !== undefined ? { pipelineParallelSize: p.pipelineParallelSize } : {}),
       minReplicas,
       maxReplicas,
       groups,
+      ...(phases ? { phases } : {}),
       rayVersion,
       image: p.image ?? `rayproject/ray-llm:${rayVersion}-py311-cu128`,
       p,
@@ -345,11 +415,51 @@ function resolve(scope: Construct, props: RayModelProps, name: string, namespace
   return issues.length === 0 && parsed.value ? resolved : undefined;
 }
 
-function groupIssues(
-  groups: readonly ResolvedGroup[],
-  parallel: { readonly tensorParallelSize: number; readonly pipelineParallelSize?: number },
-  serve: ParsedProps['serve'],
-): PropIssue[] {
+/** The worker groups a model gets without workerGroups: one "gpu" group, or one per phase. */
+function defaultGroups(phases: Readonly<Record<RayPhase, LlmConfigInput>> | undefined, aggregated: ParsedGroup): ParsedGroup[] {
+  if (!phases) return [aggregated];
+  return RAY_PHASES.map((ph) => ({ name: ph, phase: ph, minReplicas: phases[ph].minReplicas, maxReplicas: phases[ph].maxReplicas }));
+}
+
+/**
+ * The worker groups RayModel writes without workerGroups, with `gpus` GPUs per pod: what Model's
+ * gpusPerWorker sizes. Invalid props give groups RayModel reports on anyway.
+ */
+export function defaultRayWorkerGroups(props: Pick<RayModelProps, 'mode' | 'autoscaling' | 'prefill' | 'decode'>, gpus: number): RayWorkerGroup[] {
+  if (props.mode === 'disaggregated') {
+    return RAY_PHASES.map((ph) => {
+      const minReplicas = props[ph]?.autoscaling?.minReplicas ?? 1;
+      return { name: ph, phase: ph, minReplicas, maxReplicas: props[ph]?.autoscaling?.maxReplicas ?? Math.max(minReplicas, 1), gpus };
+    });
+  }
+  const minReplicas = props.autoscaling?.minReplicas ?? 1;
+  return [{ name: 'gpu', minReplicas, maxReplicas: props.autoscaling?.maxReplicas ?? Math.max(minReplicas, 1), gpus }];
+}
+
+/** Problems of one phase's own settings: engine kwargs, replica range, autoscaling against serve. */
+function phaseIssues(phase: RayPhase, own: ParsedProps['prefill'], c: LlmConfigInput, env: Readonly<Record<string, unknown>> | undefined): PropIssue[] {
+  const issues = engineKwargsIssues(
+    own?.engineKwargs,
+    { tensorParallelSize: c.tensorParallelSize, pipelineParallelSize: c.pipelineParallelSize ?? 1, model: c.model, modelId: c.modelId },
+    `${phase}.engineKwargs`,
+    { phase, disaggregated: true },
+  );
+  if (c.minReplicas > c.maxReplicas) {
+    issues.push({
+      prop: `${phase}.autoscaling.minReplicas`,
+      value: c.minReplicas,
+      problem: `is larger than ${phase}.autoscaling.maxReplicas (${c.maxReplicas})`,
+      fix: 'make minReplicas at most maxReplicas',
+    });
+  }
+  // The model's serve.envVars are checked once, as the model's; the phase's own here.
+  const serve = { ...c.serve, envVars: own?.serve?.envVars };
+  issues.push(...serveOptionsIssues(own?.autoscaling, serve, c, env, phase));
+  return issues;
+}
+
+/** Problems of each worker group on its own: names, replica range, rayStartParams. */
+function groupShapeIssues(groups: readonly ResolvedGroup[]): PropIssue[] {
   const issues: PropIssue[] = [];
   const seen = new Set<string>();
   groups.forEach((g, i) => {
@@ -381,6 +491,22 @@ function groupIssues(
       }),
     );
   });
+  return issues;
+}
+
+/**
+ * Whether the worker groups (all of them, or the groups of one `phase`) can hold a replica: GPUs
+ * for its ranks, room for a STRICT_PACK placement, the accelerator type it asks for.
+ */
+function capacityIssues(
+  groups: readonly ResolvedGroup[],
+  parallel: { readonly tensorParallelSize: number; readonly pipelineParallelSize?: number },
+  serve: ParsedProps['serve'],
+  phase?: RayPhase,
+): PropIssue[] {
+  const issues: PropIssue[] = [];
+  const at = phase ? `${phase}.` : '';
+  const group = phase ? `${phase} worker group` : 'worker group';
   const tp = parallel.tensorParallelSize;
   const ranks = ranksOf(parallel);
   const maxGpus = Math.max(...groups.map((g) => g.gpus));
@@ -389,10 +515,10 @@ function groupIssues(
     // Groups without GPUs run CPU-only workers (one rank); otherwise every rank needs its own GPU.
     if (tp > Math.max(maxGpus, 1)) {
       issues.push({
-        prop: 'tensorParallelSize',
+        prop: `${at}tensorParallelSize`,
         value: tp,
-        problem: `is larger than the GPUs of any worker group (at most ${maxGpus} per pod); each tensor-parallel rank needs its own GPU`,
-        fix: `give a worker group gpus: ${tp} or more, or lower tensorParallelSize`,
+        problem: `is larger than the GPUs of any ${group} (at most ${maxGpus} per pod); each tensor-parallel rank needs its own GPU`,
+        fix: `give a ${group} gpus: ${tp} or more, or lower ${at}tensorParallelSize`,
       });
     }
   } else {
@@ -400,29 +526,29 @@ function groupIssues(
     const maxReplicaGpus = Math.max(...groups.map((g) => g.gpus * g.numOfHosts));
     if (ranks > Math.max(maxReplicaGpus, 1)) {
       issues.push({
-        prop: 'tensorParallelSize',
+        prop: `${at}tensorParallelSize`,
         value: tp,
-        problem: `times pipelineParallelSize (${parallel.pipelineParallelSize ?? 1}) is ${ranks} GPUs per replica, more than any worker group's replica has (at most ${maxReplicaGpus}: gpus × numOfHosts)`,
-        fix: `give a worker group gpus × numOfHosts of ${ranks} or more, or lower the parallel sizes`,
+        problem: `times ${at}pipelineParallelSize (${parallel.pipelineParallelSize ?? 1}) is ${ranks} GPUs per replica, more than any ${group}'s replica has (at most ${maxReplicaGpus}: gpus × numOfHosts)`,
+        fix: `give a ${group} gpus × numOfHosts of ${ranks} or more, or lower the parallel sizes`,
       });
     }
   }
   if (serve?.placement?.strategy === 'STRICT_PACK' && ranks > Math.max(maxGpus, 1)) {
     issues.push({
-      prop: 'serve.placement.strategy',
+      prop: `${at}serve.placement.strategy`,
       value: 'STRICT_PACK',
-      problem: `puts all ${ranks} engine workers of a replica on one pod, but no worker group has more than ${maxGpus} GPUs per pod`,
-      fix: 'use strategy "PACK" or "SPREAD" to let a replica span pods, or give a worker group more GPUs per pod',
+      problem: `puts all ${ranks} engine workers of a replica on one pod, but no ${group} has more than ${maxGpus} GPUs per pod`,
+      fix: `use strategy "PACK" or "SPREAD" to let a replica span pods, or give a ${group} more GPUs per pod`,
     });
   }
   const wanted = serve?.acceleratorType;
   const declared = groups.filter((g) => g.acceleratorType !== undefined);
   if (wanted && declared.length > 0 && !declared.some((g) => g.acceleratorType === wanted && g.gpus > 0)) {
     issues.push({
-      prop: 'serve.acceleratorType',
+      prop: `${at}serve.acceleratorType`,
       value: wanted,
-      problem: `is offered by no worker group (they declare ${[...new Set(declared.map((g) => g.acceleratorType))].join(', ')}); the replicas would never be scheduled`,
-      fix: `set acceleratorType: "${wanted}" on the GPU worker group that has it, or change serve.acceleratorType`,
+      problem: `is offered by no ${group} (they declare ${[...new Set(declared.map((g) => g.acceleratorType))].join(', ')}); the replicas would never be scheduled`,
+      fix: `set acceleratorType: "${wanted}" on the ${phase ? `${phase} ` : 'GPU '}worker group that has it, or change ${at}serve.acceleratorType`,
     });
   }
   return issues;
@@ -456,9 +582,10 @@ function render(r: Resolved): RenderedModel<RayServiceSpec> {
       engine: 'vllm',
       model: r.model,
       servedModelName: r.modelId,
-      tensorParallelSize: r.tensorParallelSize,
+      // Disaggregated, the decode deployment is the engine that answers requests.
+      tensorParallelSize: (r.phases?.decode ?? r).tensorParallelSize,
       // One Ray replica's engine spans tensor × pipeline parallel GPUs when the workers have GPUs.
-      gpusPerEngine: r.groups.some((g) => g.gpus > 0) ? ranksOf(r) : 0,
+      gpusPerEngine: r.groups.some((g) => g.gpus > 0) ? ranksOf(r.phases?.decode ?? r) : 0,
     },
   };
 }
@@ -483,7 +610,7 @@ function renderSpec(r: Resolved): RayServiceSpec {
   const autoscale = r.groups.some((g) => g.minReplicas !== g.maxReplicas);
   const upgradeStrategy = renderUpgradeStrategy(r.p.upgradeStrategy);
   return {
-    serveConfigV2: serveConfig({ ...r, engineKwargs: r.p.engineKwargs, autoscaling: r.p.autoscaling, serve: r.p.serve }),
+    serveConfigV2: serveConfig(r.phases ?? { ...r, engineKwargs: r.p.engineKwargs, autoscaling: r.p.autoscaling, serve: r.p.serve }),
     rayClusterConfig: {
       rayVersion: r.rayVersion,
       ...(autoscale ? { enableInTreeAutoscaling: true } : {}),
@@ -506,7 +633,7 @@ function workerGroupSpec(r: Resolved, env: readonly ContainerEnv[], g: ResolvedG
     resources: resources(g.cpu, g.memory, g.gpus),
     ...(shm ? { volumeMounts: [{ name: 'shm', mountPath: '/dev/shm' }] } : {}),
   };
-  const rayResources = groupRayResources(g.acceleratorType);
+  const rayResources = { ...groupRayResources(g.acceleratorType), ...phaseResource(g.phase, g.gpus) };
   return {
     groupName: g.name,
     replicas: g.replicas,
@@ -514,7 +641,7 @@ function workerGroupSpec(r: Resolved, env: readonly ContainerEnv[], g: ResolvedG
     maxReplicas: g.maxReplicas,
     ...(g.numOfHosts > 1 ? { numOfHosts: g.numOfHosts } : {}),
     rayStartParams: { ...g.rayStartParams },
-    ...(rayResources ? { resources: rayResources } : {}),
+    ...(Object.keys(rayResources).length > 0 ? { resources: rayResources } : {}),
     template: patchTemplate(
       {
         spec: {

@@ -1,4 +1,4 @@
-import { type Engine, type RuntimeId, runtimeInfo } from '../../src/runtimes/registry.js';
+import { allRuntimes, type Engine, type RuntimeId, type RuntimeInfo, runtimeInfo } from '../../src/runtimes/registry.js';
 import type { PropIssue } from './issues.js';
 
 export type RouterMode = 'round-robin' | 'kv';
@@ -10,19 +10,29 @@ export interface CapabilityRequest {
   readonly mode?: ServingMode;
 }
 
+/** `runtime: "a" | "b"` for the runtimes that can do what `can` asks. */
+function runtimesThat(can: (r: RuntimeInfo) => boolean): string {
+  return allRuntimes()
+    .filter(can)
+    .map((r) => JSON.stringify(r.id))
+    .join(' | ');
+}
+
 /**
- * The cross-field rules that depend on what a runtime can do, read from the runtime registry:
- * KubeRay serves vLLM only; KV routing and prefill/decode disaggregation are Dynamo-only.
+ * The cross-field rules that depend on what a runtime can do, read from the runtime registry
+ * (its engines and features): KubeRay serves vLLM only (aggregated or disaggregated); KV routing
+ * is Dynamo-only.
  */
 export function capabilityIssues(runtime: RuntimeId, req: CapabilityRequest): PropIssue[] {
   const info = runtimeInfo(runtime);
   const issues: PropIssue[] = [];
   if (req.engine !== undefined && !info.engines.includes(req.engine)) {
+    const modes = req.mode === 'disaggregated' && info.features.disaggregation ? ', aggregated or disaggregated' : '';
     issues.push({
       prop: 'engine',
       value: req.engine,
-      problem: `is not served by runtime "${runtime}" (${info.displayName} serves ${info.engines.join(', ')} only)`,
-      fix: `use engine: ${info.engines.map((e) => JSON.stringify(e)).join(' | ')}, or runtime: "dynamo"`,
+      problem: `is not served by runtime "${runtime}" (${info.displayName} serves ${info.engines.join(', ')} only${modes})`,
+      fix: `use engine: ${info.engines.map((e) => JSON.stringify(e)).join(' | ')}, or runtime: ${runtimesThat((r) => r.engines.includes(req.engine!))}`,
     });
   }
   if (req.router === 'kv' && !info.features.kvRouting) {
@@ -34,11 +44,12 @@ export function capabilityIssues(runtime: RuntimeId, req: CapabilityRequest): Pr
     });
   }
   if (req.mode === 'disaggregated' && !info.features.disaggregation) {
+    const others = runtimesThat((r) => r.features.disaggregation);
     issues.push({
       prop: 'mode',
       value: req.mode,
-      problem: `is not available on runtime "${runtime}" (prefill/decode disaggregation is Dynamo-only)`,
-      fix: 'use mode: "aggregated", or set runtime: "dynamo"',
+      problem: `is not available on runtime "${runtime}" (prefill/decode disaggregation is offered by runtime ${others} only)`,
+      fix: `use mode: "aggregated", or set runtime: ${others}`,
     });
   }
   return issues;

@@ -16,6 +16,17 @@
 // - Accelerator types: the values LLMConfig.accelerator_type accepts (ray.util.accelerators),
 //   listed in the ray.serve.llm.LLMConfig API page; NVIDIA GPUs only here (KubeRay workers request
 //   nvidia.com/gpu).
+// - Prefill/decode disaggregation (Ray 2.52 ships it): the builder `ray.serve.llm:build_pd_openai_app`
+//   takes `args.prefill_config` and `args.decode_config` (two LLMConfigs that must share one
+//   model_id, PDServingArgs in python/ray/llm/_internal/serve/serving_patterns/prefill_decode/
+//   builder.py) and needs `engine_kwargs.kv_transfer_config` on both; with NIXL that is
+//   { kv_connector: NixlConnector, kv_role: kv_both } on both sides (Serve LLM user guide
+//   "Prefill/decode disaggregation", doc/source/serve/llm/user-guides/prefill-decode.md; Ray sets
+//   the NIXL side channel and a per-replica engine_id itself, kv_transfer_backends/nixl_connector.py).
+// - placement_group_config bundles are Ray placement group bundles (any Ray resource, custom ones
+//   included), used as given with accelerator_type added; a config without `strategy` means PACK
+//   (LLMConfig.placement_group_config field doc and VLLMEngineConfig.placement_bundles /
+//   placement_strategy, vllm_models.py under python/ray/llm/_internal/serve).
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import type { PropIssue } from '../common/issues.js';
@@ -109,6 +120,13 @@ export const serveOptionsSchema = z.strictObject({
   placement: z.strictObject({ strategy: z.enum(RAY_PLACEMENT_STRATEGIES), cpusPerWorker: z.number().positive().optional() }).optional(),
 });
 
+/** The phases of a disaggregated model. */
+export const RAY_PHASES = ['prefill', 'decode'] as const;
+export type RayPhase = (typeof RAY_PHASES)[number];
+
+/** The KV connector modelstack writes on both phases of a disaggregated model (NIXL, both roles). */
+export const PD_KV_TRANSFER_CONFIG = { kv_connector: 'NixlConnector', kv_role: 'kv_both' } as const;
+
 /** What one LLMConfig is made of, resolved from the props. */
 export interface LlmConfigInput {
   readonly modelId: string;
@@ -120,6 +138,13 @@ export interface LlmConfigInput {
   readonly engineKwargs?: Readonly<Record<string, unknown>>;
   readonly autoscaling?: z.infer<typeof autoscalingSchema>;
   readonly serve?: z.infer<typeof serveOptionsSchema>;
+  /**
+   * Ray resource every engine worker bundle asks for (one unit), so the replica lands on the
+   * worker groups that offer it (a disaggregated model's phase). @default none
+   */
+  readonly pin?: string;
+  /** Write PD_KV_TRANSFER_CONFIG (a phase of a disaggregated model). @default false */
+  readonly kvTransfer?: boolean;
 }
 
 /** engine_kwargs keys a prop writes: a second value in engineKwargs is an error, never an override. */
@@ -171,28 +196,55 @@ const MISPLACED_PROPS: Readonly<Record<string, string>> = {
  * are returned as they are.
  */
 export function misplacedPropIssue(issue: PropIssue): PropIssue {
-  const home = MISPLACED_PROPS[issue.prop];
+  // A phase's autoscaling and serve (prefill.serve.minReplicas) are read as the model's.
+  const phase = RAY_PHASES.find((p) => issue.prop.startsWith(`${p}.`));
+  const prop = phase ? issue.prop.slice(phase.length + 1) : issue.prop;
+  const home = MISPLACED_PROPS[prop];
   if (!home || issue.problem !== 'is not a known prop') return issue;
-  const group = issue.prop.split('.')[0]!;
-  return { ...issue, problem: `is misplaced: it is not ${/^[aeiou]/.test(group) ? 'an' : 'a'} ${group} setting`, fix: `move it to ${home}` };
+  const group = prop.split('.')[0]!;
+  return {
+    ...issue,
+    problem: `is misplaced: it is not ${/^[aeiou]/.test(group) ? 'an' : 'a'} ${group} setting`,
+    fix: `move it to ${phase && home !== 'env' ? `${phase}.${home}` : home}`,
+  };
 }
 
-/** Problems of engineKwargs: keys a prop writes, LLMConfig keys, and names that are not vLLM's. */
+/** A prop name inside a phase (`decode.serve.acceleratorType`), or the model's own without one. */
+function inPhase(phase: RayPhase | undefined, text: string): string {
+  return phase ? text.replace(/\b(autoscaling|serve|tensorParallelSize|pipelineParallelSize)\b/g, `${phase}.$1`) : text;
+}
+
+/**
+ * Problems of engineKwargs: keys a prop writes, LLMConfig keys, and names that are not vLLM's.
+ * `phase` names a disaggregated model's phase whose engineKwargs these are (its own parallel
+ * sizes, autoscaling and serve); `disaggregated` makes kv_transfer_config the mode's.
+ */
 export function engineKwargsIssues(
   kwargs: Readonly<Record<string, unknown>> | undefined,
   set: Readonly<Record<string, unknown>>,
   at = 'engineKwargs',
+  opts: { readonly phase?: RayPhase; readonly disaggregated?: boolean } = {},
 ): PropIssue[] {
   const issues: PropIssue[] = [];
   for (const [key, value] of Object.entries(kwargs ?? {})) {
     const prop = `${at}.${key}`;
-    const owned = OWNED_KWARGS[key];
-    if (owned) {
+    if (opts.disaggregated && key === 'kv_transfer_config') {
       issues.push({
         prop,
         value,
-        problem: `collides with ${owned.prop} (${JSON.stringify(set[owned.prop])}), which writes ${owned.writes}`,
-        fix: `remove ${prop} and set ${owned.prop}: ${JSON.stringify(value)}`,
+        problem: `collides with mode ("disaggregated"), which writes engine_kwargs.kv_transfer_config (NixlConnector, kv_both) on prefill and decode`,
+        fix: 'remove it',
+      });
+      continue;
+    }
+    const owned = OWNED_KWARGS[key];
+    if (owned) {
+      const name = inPhase(opts.phase, owned.prop);
+      issues.push({
+        prop,
+        value,
+        problem: `collides with ${name} (${JSON.stringify(set[owned.prop])}), which writes ${owned.writes}`,
+        fix: `remove ${prop} and set ${name}: ${JSON.stringify(value)}`,
       });
       continue;
     }
@@ -202,7 +254,7 @@ export function engineKwargsIssues(
         prop,
         value,
         problem: 'is a Ray Serve LLM setting, not a vLLM engine argument (Ray would pass it to vLLM)',
-        fix: `remove it from ${at} and use ${home}`,
+        fix: `remove it from ${at} and use ${inPhase(opts.phase, home)}`,
       });
       continue;
     }
@@ -218,20 +270,23 @@ export function engineKwargsIssues(
   return issues;
 }
 
-/** Cross-field rules of the autoscaling and serve groups. */
+/** Cross-field rules of the autoscaling and serve groups (of the model, or of one `phase`). */
 export function serveOptionsIssues(
   autoscaling: LlmConfigInput['autoscaling'],
   serve: LlmConfigInput['serve'],
   range: { readonly minReplicas: number; readonly maxReplicas: number },
   env: Readonly<Record<string, unknown>> | undefined,
+  phase?: RayPhase,
 ): PropIssue[] {
   const issues: PropIssue[] = [];
+  const a = inPhase(phase, 'autoscaling');
+  const sv = inPhase(phase, 'serve');
   const initial = autoscaling?.initialReplicas;
   if (initial !== undefined && range.minReplicas <= range.maxReplicas && (initial < range.minReplicas || initial > range.maxReplicas)) {
     issues.push({
-      prop: 'autoscaling.initialReplicas',
+      prop: `${a}.initialReplicas`,
       value: initial,
-      problem: `is outside autoscaling.minReplicas..maxReplicas (${range.minReplicas}..${range.maxReplicas})`,
+      problem: `is outside ${a}.minReplicas..maxReplicas (${range.minReplicas}..${range.maxReplicas})`,
       fix: 'choose a value between minReplicas and maxReplicas, or leave it unset',
     });
   }
@@ -239,23 +294,23 @@ export function serveOptionsIssues(
   const max = serve?.maxOngoingRequests;
   if (target !== undefined && max !== undefined && target > max) {
     issues.push({
-      prop: 'autoscaling.targetOngoingRequests',
+      prop: `${a}.targetOngoingRequests`,
       value: target,
-      problem: `is larger than serve.maxOngoingRequests (${max}); a replica never holds more than maxOngoingRequests, so the target is never reached and the model never scales up`,
-      fix: `lower targetOngoingRequests to at most ${max}, or raise serve.maxOngoingRequests`,
+      problem: `is larger than ${sv}.maxOngoingRequests (${max}); a replica never holds more than maxOngoingRequests, so the target is never reached and the model never scales up`,
+      fix: `lower targetOngoingRequests to at most ${max}, or raise ${sv}.maxOngoingRequests`,
     });
   }
   for (const [name, value] of Object.entries(serve?.envVars ?? {})) {
     if (isCredentialName(name) || looksLikeSecretValue(value)) {
       issues.push({
-        prop: `serve.envVars.${name}`,
+        prop: `${sv}.envVars.${name}`,
         value: '(literal value hidden)',
         problem: 'is a credential written as a literal; serveConfigV2 would hold it in plain text',
         fix: `remove it and take it from a Secret: env: { ${name}: { secretKeyRef: secretKey('<secret-name>', '<key>') } } (hfTokenSecret for HF_TOKEN)`,
       });
     } else if (env && name in env) {
       issues.push({
-        prop: `serve.envVars.${name}`,
+        prop: `${sv}.envVars.${name}`,
         value,
         problem: `is also set by env.${name}; the replica would see this value and the pod another`,
         fix: 'set it in one place: env for the whole pod, serve.envVars for the Serve replica only',
@@ -288,6 +343,7 @@ export function llmConfig(c: LlmConfigInput): Record<string, unknown> {
       ...c.engineKwargs,
       tensor_parallel_size: c.tensorParallelSize,
       ...(c.pipelineParallelSize !== undefined ? { pipeline_parallel_size: c.pipelineParallelSize } : {}),
+      ...(c.kvTransfer ? { kv_transfer_config: { ...PD_KV_TRANSFER_CONFIG } } : {}),
     },
     deployment_config: {
       autoscaling_config: autoscalingConfig,
@@ -295,11 +351,16 @@ export function llmConfig(c: LlmConfigInput): Record<string, unknown> {
       ...(o.maxQueuedRequests !== undefined ? { max_queued_requests: o.maxQueuedRequests } : {}),
     },
     ...(o.acceleratorType ? { accelerator_type: o.acceleratorType } : {}),
-    ...(o.placement
+    ...(o.placement || c.pin
       ? {
           placement_group_config: {
-            bundles: Array.from({ length: ranksOf(c) }, () => ({ CPU: o.placement!.cpusPerWorker ?? 1, GPU: 1 })),
-            strategy: o.placement.strategy,
+            bundles: Array.from({ length: ranksOf(c) }, () => ({
+              ...(o.placement ? { CPU: o.placement.cpusPerWorker ?? 1 } : {}),
+              GPU: 1,
+              ...(c.pin ? { [c.pin]: 1 } : {}),
+            })),
+            // Ray's own default for a placement_group_config without a strategy.
+            strategy: o.placement?.strategy ?? 'PACK',
           },
         }
       : {}),
@@ -307,15 +368,19 @@ export function llmConfig(c: LlmConfigInput): Record<string, unknown> {
   };
 }
 
-/** The Ray Serve LLM application, as the YAML string RayService's serveConfigV2 holds. */
-export function serveConfig(c: LlmConfigInput): string {
+/**
+ * The Ray Serve LLM application, as the YAML string RayService's serveConfigV2 holds: one
+ * LLMConfig (build_openai_app), or a prefill and a decode LLMConfig (build_pd_openai_app).
+ */
+export function serveConfig(c: LlmConfigInput | { readonly prefill: LlmConfigInput; readonly decode: LlmConfigInput }): string {
+  const pd = 'prefill' in c;
   const config = {
     applications: [
       {
         name: 'llm',
-        import_path: 'ray.serve.llm:build_openai_app',
+        import_path: pd ? 'ray.serve.llm:build_pd_openai_app' : 'ray.serve.llm:build_openai_app',
         route_prefix: '/',
-        args: { llm_configs: [llmConfig(c)] },
+        args: pd ? { prefill_config: llmConfig(c.prefill), decode_config: llmConfig(c.decode) } : { llm_configs: [llmConfig(c)] },
       },
     ],
   };

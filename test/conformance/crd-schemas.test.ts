@@ -11,6 +11,7 @@ import {
   DYNAMO_MATRIX,
   DYNAMO_PRODUCTION,
   fullDynamoProps,
+  RAY_DISAGGREGATED,
   RAY_FULL,
   RAY_INCREMENTAL_UPGRADE,
   RAY_ONE_GROUP,
@@ -86,6 +87,7 @@ describe('CRD schemas', () => {
     ['several worker groups with autoscaling', RAY_FULL],
     ['the production shape (typed Serve LLM config, multi-host group, scheduling, upgrade None)', RAY_PRODUCTION],
     ['an incremental upgrade', RAY_INCREMENTAL_UPGRADE],
+    ['prefill/decode disaggregation (phase worker groups with Ray resources)', RAY_DISAGGREGATED],
     ['upgrade NewCluster', { upgradeStrategy: { type: 'NewCluster' } }],
   ];
 

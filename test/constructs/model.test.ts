@@ -133,13 +133,12 @@ describe('Model invalid props', () => {
     expect(errors({ runtime: undefined })).toEqual(['[test/m] runtime: (unset) is not a known runtime. Fix: use runtime: "dynamo" | "kuberay"']);
   });
 
-  test('KubeRay with SGLang or TensorRT-LLM, KV routing, disaggregation: reported once, by the capability rules', () => {
+  test('KubeRay with SGLang or TensorRT-LLM, KV routing: reported once, by the capability rules (disaggregation is served)', () => {
     expect(errors({ runtime: 'kuberay', engine: 'sglang', router: 'kv', mode: 'disaggregated' })).toEqual([
-      '[test/m] engine: "sglang" is not served by runtime "kuberay" (KubeRay serves vllm only). Fix: use engine: "vllm", or runtime: "dynamo"',
+      '[test/m] engine: "sglang" is not served by runtime "kuberay" (KubeRay serves vllm only, aggregated or disaggregated). ' +
+        'Fix: use engine: "vllm", or runtime: "dynamo"',
       '[test/m] router: "kv" is not available on runtime "kuberay" (KV-aware routing is Dynamo-only). ' +
         'Fix: remove router (round-robin is used), or set runtime: "dynamo"',
-      '[test/m] mode: "disaggregated" is not available on runtime "kuberay" (prefill/decode disaggregation is Dynamo-only). ' +
-        'Fix: use mode: "aggregated", or set runtime: "dynamo"',
     ]);
     expect(errors({ runtime: 'kuberay', engine: 'trtllm' })).toEqual([
       '[test/m] engine: "trtllm" is not served by runtime "kuberay" (KubeRay serves vllm only). Fix: use engine: "vllm", or runtime: "dynamo"',

@@ -357,14 +357,11 @@ describe('RayModel invalid props', () => {
     expect(errors({ engine: 'vllm' })).toEqual([]);
   });
 
-  test('KV routing and disaggregation are not RayModel props', () => {
+  test('KV routing is not a RayModel prop (disaggregation is: see ray-disaggregated.test.ts)', () => {
     const known =
-      'known props: model, modelId, name, namespace, engine, tensorParallelSize, pipelineParallelSize, engineKwargs, autoscaling, ' +
+      'known props: model, modelId, name, namespace, engine, mode, prefill, decode, tensorParallelSize, pipelineParallelSize, engineKwargs, autoscaling, ' +
       'serve, upgradeStrategy, workerGroups, head, rayVersion, image, hfTokenSecret, env, labels, annotations';
-    expect(errors({ router: 'kv', mode: 'disaggregated' })).toEqual([
-      `[test/r] router: "kv" is not a known prop. Fix: remove it (${known})`,
-      `[test/r] mode: "disaggregated" is not a known prop. Fix: remove it (${known})`,
-    ]);
+    expect(errors({ router: 'kv', mode: 'disaggregated' })).toEqual([`[test/r] router: "kv" is not a known prop. Fix: remove it (${known})`]);
   });
 
   test('tensorParallelSize larger than the GPUs of every worker group', () => {

@@ -14,6 +14,7 @@ import {
   DYNAMO_MATRIX,
   DYNAMO_PRODUCTION,
   fullDynamoProps,
+  RAY_DISAGGREGATED,
   RAY_FULL,
   RAY_INCREMENTAL_UPGRADE,
   RAY_ONE_GROUP,
@@ -98,12 +99,13 @@ describe('golden output', () => {
     golden('matrix.ray.yaml', toYaml(objects));
   });
 
-  test('the Ray production shapes (typed Serve LLM config, multi-host, upgrade strategies)', () => {
+  test('the Ray production shapes (typed Serve LLM config, multi-host, upgrade strategies, prefill/decode disaggregation)', () => {
     const model = 'Qwen/Qwen2.5-72B-Instruct';
     const objects = objectsOf(
       (s) => {
         new RayModel(s, 'production', { model, modelId: 'qwen-72b', ...RAY_PRODUCTION });
         new RayModel(s, 'incremental', { model: 'Qwen/Qwen2.5-7B-Instruct', ...RAY_INCREMENTAL_UPGRADE });
+        new RayModel(s, 'disaggregated', { model, modelId: 'qwen-72b-pd', ...RAY_DISAGGREGATED });
       },
       { namespace: 'llm' },
     );

@@ -1,6 +1,6 @@
 import { JsonPatch } from 'cdk8s';
 import { DynamoModel, type Engine, RayModel } from '../../index.js';
-import { RAY_INCREMENTAL_UPGRADE, RAY_PRODUCTION } from '../support/construct-matrix.js';
+import { RAY_DISAGGREGATED, RAY_INCREMENTAL_UPGRADE, RAY_PRODUCTION } from '../support/construct-matrix.js';
 import { apply } from '../../src/apply/apply.js';
 import { destroy } from '../../src/apply/destroy.js';
 import { liveDiff } from '../../src/diff/sources/live.js';
@@ -91,7 +91,7 @@ describeWithCluster('apply and diff against a real kube-apiserver', (kubeconfig)
     expect(second.stacks[0]!.outcomes.map((o) => o.action)).toEqual(s.objects.map(() => 'unchanged'));
   }, 120_000);
 
-  test('the Ray production shapes (typed Serve LLM config, multi-host, scheduling, upgrade strategies) are accepted and idempotent', async () => {
+  test('the Ray production shapes (typed Serve LLM config, multi-host, scheduling, upgrade strategies, disaggregation) are accepted and idempotent', async () => {
     const ns = uniqueNamespace('rayprod');
     const s = stackManifest(
       `rayprod-${ns.slice(-6)}`,
@@ -99,6 +99,7 @@ describeWithCluster('apply and diff against a real kube-apiserver', (kubeconfig)
         new RayModel(stack, 'production', { model: 'Qwen/Qwen2.5-72B-Instruct', ...RAY_PRODUCTION });
         new RayModel(stack, 'incremental', { model: 'Qwen/Qwen2.5-7B-Instruct', ...RAY_INCREMENTAL_UPGRADE });
         new RayModel(stack, 'new-cluster', { model: 'Qwen/Qwen2.5-7B-Instruct', upgradeStrategy: { type: 'NewCluster' } });
+        new RayModel(stack, 'disaggregated', { model: 'Qwen/Qwen2.5-72B-Instruct', ...RAY_DISAGGREGATED });
       },
       { namespace: ns },
     );

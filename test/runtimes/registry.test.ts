@@ -18,10 +18,10 @@ describe('runtime registry', () => {
     expect(d.chart).toEqual({ repoName: 'ai-dynamo', repoUrl: 'https://helm.ngc.nvidia.com/nvidia/ai-dynamo', chart: 'dynamo-platform' });
   });
 
-  test('KubeRay: vLLM only, no KV routing, no disaggregation, RayService ray.io/v1', () => {
+  test('KubeRay: vLLM only, no KV routing, prefill/decode disaggregation (Ray Serve LLM), RayService ray.io/v1', () => {
     const r = runtimeInfo('kuberay');
     expect(r.engines).toEqual(['vllm']);
-    expect(r.features).toEqual({ kvRouting: false, disaggregation: false });
+    expect(r.features).toEqual({ kvRouting: false, disaggregation: true });
     expect(r.model).toEqual({ group: 'ray.io', version: 'v1', kind: 'RayService', plural: 'rayservices' });
     expect(r.crdNames).toContain('rayservices.ray.io');
     expect(r.defaultNamespace).toBe('kuberay-system');

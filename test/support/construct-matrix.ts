@@ -193,6 +193,32 @@ export const RAY_PRODUCTION: Partial<RayModelProps> = {
   hfTokenSecret: secretKey('hf-token', 'token'),
 };
 
+/**
+ * Prefill/decode disaggregation on Ray Serve LLM: H100 prefill and L40S decode worker groups,
+ * each phase with its own parallel size, autoscaling and Serve settings over shared ones.
+ */
+export const RAY_DISAGGREGATED: Partial<RayModelProps> = {
+  mode: 'disaggregated',
+  engineKwargs: { max_model_len: 16384 },
+  serve: { maxOngoingRequests: 64 },
+  prefill: {
+    tensorParallelSize: 4,
+    engineKwargs: { max_num_batched_tokens: 32768 },
+    autoscaling: { minReplicas: 1, maxReplicas: 2 },
+    serve: { acceleratorType: 'H100', placement: { strategy: 'STRICT_PACK' } },
+  },
+  decode: {
+    tensorParallelSize: 2,
+    autoscaling: { minReplicas: 2, maxReplicas: 4, targetOngoingRequests: 32 },
+    serve: { acceleratorType: 'L40S' },
+  },
+  workerGroups: [
+    { name: 'prefill-h100', phase: 'prefill', minReplicas: 1, maxReplicas: 2, gpus: 4, acceleratorType: 'H100', sharedMemory: '16Gi' },
+    { name: 'decode-l40s', phase: 'decode', minReplicas: 2, maxReplicas: 4, gpus: 2, acceleratorType: 'L40S' },
+  ],
+  hfTokenSecret: secretKey('hf-token', 'token'),
+};
+
 /** An autoscaling model with KubeRay's incremental (Gateway API) upgrade. */
 export const RAY_INCREMENTAL_UPGRADE: Partial<RayModelProps> = {
   autoscaling: { minReplicas: 1, maxReplicas: 3 },

@@ -1,5 +1,13 @@
 import type { RuntimeInfo } from '../runtime-info.js';
 
+/**
+ * Ray resource a worker group of a disaggregated model offers (one unit per GPU), and each engine
+ * worker of that phase's replicas asks for (one unit per placement bundle), so prefill and decode
+ * replicas land on their own worker groups. Only constructs write it; local runs (one Ray node)
+ * drop it from the Serve config.
+ */
+export const RAY_PHASE_RESOURCES = { prefill: 'modelstack_prefill', decode: 'modelstack_decode' } as const;
+
 /** KubeRay: models are RayServices (Ray Serve with vLLM), run by the KubeRay operator. */
 export const KUBERAY: RuntimeInfo = {
   id: 'kuberay',
@@ -13,7 +21,9 @@ export const KUBERAY: RuntimeInfo = {
   operatorSelectors: ['app.kubernetes.io/name=kuberay-operator', 'app.kubernetes.io/component=kuberay-operator'],
   operatorImageHint: 'kuberay',
   engines: ['vllm'],
-  features: { kvRouting: false, disaggregation: false },
+  // Prefill/decode disaggregation: Ray Serve LLM's ray.serve.llm:build_pd_openai_app (vLLM with a
+  // KV connector); KV-aware routing stays Dynamo's (Ray's own routers are not modelled).
+  features: { kvRouting: false, disaggregation: true },
   chart: {
     repoName: 'kuberay',
     repoUrl: 'https://ray-project.github.io/kuberay-helm/',

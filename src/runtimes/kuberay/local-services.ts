@@ -6,6 +6,7 @@ import type { ModelDescriptor } from '../../model/model-descriptor.js';
 import type { EngineHost, LocalServices } from '../../local/compose/local-services.js';
 import type { ModelDraft, ModelObject } from '../../local/compose/service-draft.js';
 import { resourceName, serviceName } from '../../local/compose/service-names.js';
+import { RAY_PHASE_RESOURCES } from './info.js';
 
 /** Where the Serve config file is mounted in the Ray service. */
 export const RAY_SERVE_CONFIG_TARGET = '/etc/modelstack/serve-config.yaml';
@@ -18,7 +19,9 @@ export const RAY_HEALTH_PATH = '/-/healthz';
  * Ray cluster in the container with the GPUs of the whole RayCluster (head plus every worker
  * group at its initial replicas). The config is written as a compose `configs` entry with inline
  * `content`, with `http_options.host` set to 0.0.0.0 (Serve listens on 127.0.0.1 by default,
- * unreachable through a published port).
+ * unreachable through a published port). A disaggregated model runs both phases on that one node:
+ * the Ray resources that pin each phase to its worker groups are dropped from its placement
+ * bundles (no local node offers them), the rest of the config is served as written.
  */
 export const kuberayLocalServices: LocalServices = {
   runtime: 'kuberay',
@@ -108,8 +111,38 @@ function localServeConfig(m: ModelObject, spec: Json): { content: string; port: 
   strictSpreadIssue(m, config);
   const http = asObject(config.http_options) ?? {};
   const port = typeof http.port === 'number' ? http.port : DEFAULT_SERVE_PORT;
-  const local = { ...config, http_options: { ...http, host: '0.0.0.0', port } };
+  const applications = asArray(config.applications).map(unpinnedApplication);
+  const local = { ...config, applications, http_options: { ...http, host: '0.0.0.0', port } };
   return { content: stringify(local, { lineWidth: 0, aliasDuplicateObjects: false }), port };
+}
+
+/** The LLMConfigs of a Serve LLM application: llm_configs, or a disaggregated app's two phases. */
+function llmConfigsOf(app: unknown): unknown[] {
+  const args = asObject(asObject(app)?.args);
+  return [...asArray(args?.llm_configs), args?.prefill_config, args?.decode_config].filter((c) => c !== undefined);
+}
+
+const PHASE_RESOURCES: ReadonlySet<string> = new Set(Object.values(RAY_PHASE_RESOURCES));
+
+/** An application with the phase pins taken out of its placement bundles; anything else as it is. */
+function unpinnedApplication(app: unknown): unknown {
+  const a = asObject(app);
+  const args = asObject(a?.args);
+  if (!a || !args) return app;
+  const unpin = (c: unknown): unknown => {
+    const llm = asObject(c);
+    const placement = asObject(llm?.placement_group_config);
+    if (!llm || !placement) return c;
+    const bundles = asArray(placement.bundles).map((b) => {
+      const bundle = asObject(b);
+      return bundle ? Object.fromEntries(Object.entries(bundle).filter(([k]) => !PHASE_RESOURCES.has(k))) : b;
+    });
+    return { ...llm, placement_group_config: { ...placement, bundles } };
+  };
+  const out: Json = { ...args };
+  for (const key of ['prefill_config', 'decode_config']) if (args[key] !== undefined) out[key] = unpin(args[key]);
+  if (args.llm_configs !== undefined) out.llm_configs = asArray(args.llm_configs).map(unpin);
+  return { ...a, args: out };
 }
 
 /**
@@ -118,7 +151,7 @@ function localServeConfig(m: ModelObject, spec: Json): { content: string; port: 
  */
 function strictSpreadIssue(m: ModelObject, config: Json): void {
   for (const app of asArray(config.applications)) {
-    for (const llm of asArray(asObject(asObject(app)?.args)?.llm_configs)) {
+    for (const llm of llmConfigsOf(app)) {
       const placement = asObject(asObject(llm)?.placement_group_config);
       if (placement?.strategy === 'STRICT_SPREAD' && asArray(placement.bundles).length > 1) {
         throw new ModelstackError(

@@ -7,10 +7,11 @@ describe('capabilityIssues', () => {
     }
   });
 
-  test('KubeRay: vLLM, round-robin and aggregated only', () => {
+  test('KubeRay: vLLM and round-robin only, aggregated or disaggregated', () => {
     expect(capabilityIssues('kuberay', { engine: 'vllm', router: 'round-robin', mode: 'aggregated' })).toEqual([]);
+    expect(capabilityIssues('kuberay', { engine: 'vllm', mode: 'disaggregated' })).toEqual([]);
     expect(capabilityIssues('kuberay', {})).toEqual([]);
-    expect(capabilityIssues('kuberay', { engine: 'sglang', router: 'kv', mode: 'disaggregated' })).toEqual([
+    expect(capabilityIssues('kuberay', { engine: 'sglang', router: 'kv' })).toEqual([
       {
         prop: 'engine',
         value: 'sglang',
@@ -23,11 +24,13 @@ describe('capabilityIssues', () => {
         problem: 'is not available on runtime "kuberay" (KV-aware routing is Dynamo-only)',
         fix: 'remove router (round-robin is used), or set runtime: "dynamo"',
       },
+    ]);
+    expect(capabilityIssues('kuberay', { engine: 'trtllm', mode: 'disaggregated' })).toEqual([
       {
-        prop: 'mode',
-        value: 'disaggregated',
-        problem: 'is not available on runtime "kuberay" (prefill/decode disaggregation is Dynamo-only)',
-        fix: 'use mode: "aggregated", or set runtime: "dynamo"',
+        prop: 'engine',
+        value: 'trtllm',
+        problem: 'is not served by runtime "kuberay" (KubeRay serves vllm only, aggregated or disaggregated)',
+        fix: 'use engine: "vllm", or runtime: "dynamo"',
       },
     ]);
   });

@@ -476,6 +476,55 @@ describe('buildCompose: Ray production shapes', () => {
     expect(err.message).toBe('RayService llama: placement strategy STRICT_SPREAD needs one Ray node per engine worker; a local run has one node');
     expect(err.hint).toBe('use serve.placement.strategy "PACK" or "SPREAD" for a local run, or run the model on a cluster');
   });
+
+  test('disaggregated: serve run gets both phases with the GPUs of both groups, without the worker-group pins (one local node)', () => {
+    const stacks = ray({
+      mode: 'disaggregated',
+      prefill: { tensorParallelSize: 2, serve: { placement: { strategy: 'SPREAD', cpusPerWorker: 2 } } },
+      decode: { autoscaling: { minReplicas: 2, maxReplicas: 2 } },
+    });
+    const file = buildCompose(stacks);
+    const s = service(file, 'llama-ray');
+    // prefill: 1 pod × 2 GPUs; decode: 2 pods × 1 GPU.
+    expect(s.deploy?.resources?.reservations?.devices?.[0]?.count).toBe(4);
+    const rayService = stacks[0]!.objects.find((o) => o.kind === 'RayService') as unknown as { spec: { serveConfigV2: string } };
+    const original = parse(rayService.spec.serveConfigV2) as { applications: { args: Record<string, Record<string, unknown>> }[] };
+    const written = parse(file.configs!['llama-serve-config']!.content) as typeof original;
+    const [app] = written.applications;
+    expect(app!.args.prefill_config!.placement_group_config).toEqual({
+      bundles: [
+        { CPU: 2, GPU: 1 },
+        { CPU: 2, GPU: 1 },
+      ],
+      strategy: 'SPREAD',
+    });
+    expect(app!.args.decode_config!.placement_group_config).toEqual({ bundles: [{ GPU: 1 }], strategy: 'PACK' });
+    // Everything else as the RayService has it.
+    const strip = (c: Record<string, unknown>): Record<string, unknown> => {
+      const { placement_group_config: _, ...rest } = c;
+      return rest;
+    };
+    for (const phase of ['prefill_config', 'decode_config']) {
+      expect(strip(app!.args[phase]!)).toEqual(strip(original.applications[0]!.args[phase]!));
+    }
+  });
+
+  test('disaggregated with STRICT_SPREAD on a phase: the same LOCAL error', () => {
+    const err = catchError(() =>
+      buildCompose(
+        ray({
+          mode: 'disaggregated',
+          decode: { pipelineParallelSize: 2, serve: { placement: { strategy: 'STRICT_SPREAD' } } },
+          workerGroups: [
+            { name: 'p', phase: 'prefill', minReplicas: 1, maxReplicas: 1, gpus: 1 },
+            { name: 'd', phase: 'decode', minReplicas: 1, maxReplicas: 1, gpus: 1, numOfHosts: 2 },
+          ],
+        }),
+      ),
+    );
+    expect(err).toBeInstanceOf(ModelstackError);
+    expect(err.message).toBe('RayService llama: placement strategy STRICT_SPREAD needs one Ray node per engine worker; a local run has one node');
+  });
 });
 
 describe('buildCompose: determinism and errors', () => {

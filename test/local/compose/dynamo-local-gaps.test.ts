@@ -24,13 +24,14 @@ describe('Dynamo production shapes in a local run', () => {
     const compose = buildCompose(stacks);
     for (const role of ['prefill', 'decode']) {
       const svc = compose.services[`qwen-${role}`]!;
-      const flag = svc.command.indexOf('--extra-engine-args');
+      const command = svc.command ?? [];
+      const flag = command.indexOf('--extra-engine-args');
       expect(flag).toBeGreaterThan(-1);
-      const path = svc.command[flag + 1]!;
+      const path = command[flag + 1]!;
       const mounted = (svc.configs ?? []).find((c) => c.target === path);
       expect(mounted).toBeDefined();
       const cm = configMaps.find((o) => o.metadata.name?.includes(role))!;
-      const data = (cm as { data: Record<string, string> }).data;
+      const data = (cm as unknown as { data: Record<string, string> }).data;
       expect(compose.configs![mounted!.source]!.content).toBe(Object.values(data)[0]);
     }
     expect(compose[NOTES_EXTENSION]).toBeUndefined();
