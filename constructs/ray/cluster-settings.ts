@@ -19,6 +19,15 @@
 // - A memory-backed /dev/shm for tensor parallelism inside one pod: vLLM's deployment docs (PyTorch
 //   shares data between the tensor-parallel processes through shared memory; containers need a
 //   larger /dev/shm than the runtime's 64Mi default).
+// - Probes: modelstack renders none on Ray containers, on purpose. KubeRay adds liveness and
+//   readiness probes to a Ray container that has none (ray-operator v1.6.0, the newest release the
+//   Go module proxy serves: controllers/ray/common/pod.go initLivenessAndReadinessProbe, values in
+//   controllers/ray/utils/constant.go). They check the raylet (and GCS on the head) and, on
+//   RayService workers, the Serve proxy's /-/healthz; liveness starts after 30 s and allows 120
+//   failures 5 s apart. None of them waits on model loading (a Serve replica loading weights
+//   leaves the raylet and the proxy healthy), so a long load never restarts a pod, and readiness of
+//   the model is read from the RayService's Serve application status instead. Rendering our own
+//   probes would switch KubeRay's off, the Serve-proxy check included.
 import { z } from 'zod';
 import type { PropIssue } from '../common/issues.js';
 import * as s from '../common/schemas.js';
