@@ -15,6 +15,8 @@ import { ModelConstruct, type RenderedModel } from './common/model-construct.js'
 import { renderEnv, type ContainerEnv } from './common/env.js';
 import { modelIdIssues } from './common/model-id.js';
 import { ModelStack } from './model-stack.js';
+import { CACHE_ENV, cachePodPatch, cacheSchema, cacheUseIssues, dependOnCache } from './cache/cache-use.js';
+import type { ModelCache } from './cache/model-cache.js';
 import { argCollisionIssues, type OwnedFlag, podTemplateCollisionIssues } from './dynamo/collisions.js';
 import {
   ENGINE_CONFIG_DIR,
@@ -139,6 +141,12 @@ export interface DynamoModelProps {
   /** Extra environment for every component. @default none */
   readonly env?: Readonly<Record<string, EnvValue>>;
   /**
+   * Weights downloaded once into a volume (a ModelCache of this model, in this namespace): every
+   * component mounts it read-only, workers load the pinned revision from it and wait for its download.
+   * @default none (each worker downloads the model itself)
+   */
+  readonly cache?: ModelCache;
+  /**
    * Extra arguments appended to every worker's command line (before roles.<role>.args). A flag
    * modelstack writes (the model, the parallel sizes, the mode's and router's flags) is refused:
    * set its prop instead.
@@ -211,6 +219,7 @@ const schema = z.strictObject({
     .optional(),
   labels: s.stringMap.optional(),
   annotations: s.stringMap.optional(),
+  cache: cacheSchema.optional(),
 });
 
 /** Props with every default resolved: what rendering works from. */
@@ -230,6 +239,7 @@ interface Resolved {
   readonly image: string;
   /** Each worker role's TensorRT-LLM config, defaults merged in. */
   readonly trtllmConfigs: Partial<Record<WorkerRole, TrtllmEngineConfig>>;
+  readonly cache?: ModelCache;
   readonly props: DynamoModelProps;
 }
 
@@ -250,6 +260,7 @@ export class DynamoModel extends ModelConstruct<DynamoGraphDeploymentSpec> {
       return resolved && render(resolved);
     });
     if (resolved && this.apiObject) renderEngineConfigMaps(this, this.apiObject, resolved);
+    dependOnCache(this, resolved?.cache);
   }
 }
 
@@ -265,6 +276,7 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
   const issues = [...pre, ...parsed.issues];
   const ok = (...props: string[]): boolean => allValid(parsed, ...props);
   const c = parsed.value ?? parsed.partial;
+  let cacheBlocked = false;
   if (c) {
     const engine = c.engine ?? 'vllm';
     const mode = c.mode ?? 'aggregated';
@@ -291,7 +303,12 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
         issues.push(...secretLiteralIssues(roles?.[role]?.env, {}).map((i) => ({ ...i, prop: `roles.${role}.${i.prop}` })));
       }
     }
-    const derived = { ...(c.hfTokenSecret ? { HF_TOKEN: 'hfTokenSecret' } : {}), DYN_ROUTER_MODE: 'router' };
+    const derived = { ...(c.hfTokenSecret ? { HF_TOKEN: 'hfTokenSecret' } : {}), DYN_ROUTER_MODE: 'router', ...(c.cache ? CACHE_ENV : {}) };
+    if (ok('cache', 'model', 'engine')) {
+      const use = cacheUseIssues(c.cache, { model: c.model, namespace, engine });
+      issues.push(...use.issues);
+      if (use.blocked) cacheBlocked = true;
+    }
     if (ok('env', 'hfTokenSecret')) issues.push(...derivedEnvIssues(c.env, derived));
     if (ok('roles', 'hfTokenSecret')) {
       for (const role of ['frontend', ...WORKER_ROLES] as const) {
@@ -344,7 +361,7 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
   }
   const p = parsed.value;
   reportIssues(scope, issues);
-  if (!p || issues.length > 0) return undefined;
+  if (!p || issues.length > 0 || cacheBlocked) return undefined;
 
   const engine = p.engine ?? 'vllm';
   const mode = p.mode ?? 'aggregated';
@@ -379,6 +396,7 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
     nodeCount,
     image: p.image ?? defaultDynamoImage(engine, version),
     trtllmConfigs,
+    ...(p.cache ? { cache: p.cache } : {}),
     props,
   };
 }
@@ -700,7 +718,7 @@ function renderWorker(r: Resolved, role: WorkerRole): DynamoComponent {
   const config = r.trtllmConfigs[role];
   const cmd = engine.workerCommand({
     role,
-    model: r.model,
+    model: r.cache?.modelPath ?? r.model,
     servedModelName: r.servedModelName,
     tensorParallelSize: r.tensorParallelSize,
     pipelineParallelSize: r.pipelineParallelSize,
@@ -730,13 +748,16 @@ function renderWorker(r: Resolved, role: WorkerRole): DynamoComponent {
     type: role,
     replicas: r.replicas[role],
     ...(r.nodeCount > 1 ? { multinode: { nodeCount: r.nodeCount } } : {}),
+    // The operator mounts it where the backend keeps its compilation cache (DGD CRD v1beta1, Dynamo 1.4.0).
+    ...(r.cache?.compilationClaimName ? { compilationCache: { pvcName: r.cache.compilationClaimName } } : {}),
     ...(settings?.sharedMemorySize !== undefined ? { sharedMemorySize: settings.sharedMemorySize } : {}),
     podTemplate: patched(r, role, { spec: { ...pod, containers: [main] } }),
   };
 }
 
 function patched(r: Resolved, role: DynamoComponentRole, base: DynamoPodTemplate): DynamoPodTemplate {
-  return patchTemplate(base, r.props.podTemplate?.all, r.props.podTemplate?.[role]);
+  const cache = r.cache && cachePodPatch(r.cache, { container: 'main', image: r.image, waitForWeights: role !== 'frontend', compilationCache: false });
+  return patchTemplate(base, cache, r.props.podTemplate?.all, r.props.podTemplate?.[role]);
 }
 
 /** Name of the ConfigMap holding a role's engine config file. */

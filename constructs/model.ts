@@ -11,7 +11,18 @@ import { RayModel, type RayModelProps } from './ray-model.js';
 /** Props that mean the same on both runtimes. */
 type CommonProps = Pick<
   DynamoModelProps,
-  'model' | 'name' | 'namespace' | 'engine' | 'tensorParallelSize' | 'pipelineParallelSize' | 'image' | 'hfTokenSecret' | 'env' | 'labels' | 'annotations'
+  | 'model'
+  | 'name'
+  | 'namespace'
+  | 'engine'
+  | 'tensorParallelSize'
+  | 'pipelineParallelSize'
+  | 'image'
+  | 'hfTokenSecret'
+  | 'env'
+  | 'cache'
+  | 'labels'
+  | 'annotations'
 >;
 /** Props only DynamoModel has. */
 type DynamoOnly = Pick<
