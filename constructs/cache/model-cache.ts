@@ -216,6 +216,9 @@ export class ModelCache extends Construct {
 
     this.revision = p.revision!;
     this.modelPath = cachedModelDir(p.model, this.revision);
+    // The cache's namespace is created with the stack's others (a cache may be alone in one).
+    const ns = stack.namespaceObject(this.namespace, undefined);
+    if (ns) this.node.addDependency(ns);
     const labels = { ...p.labels, [MODEL_CACHE_LABEL]: this.name };
     const annotations = { [REMOVAL_POLICY_ANNOTATION]: p.removalPolicy ?? 'retain' };
     if (!p.existingClaim) {
