@@ -20,6 +20,7 @@ import { massDeleteGuard } from './mass-delete.js';
 import { applyStages, deleteStages, stageOf } from './order.js';
 import { mapBounded } from './pool.js';
 import { preflight } from './preflight.js';
+import { referencePreflight } from './reference-preflight.js';
 import { waitForModels } from './wait.js';
 import { waitForDownloads } from './wait-downloads.js';
 import { MESSAGES, objectData } from '../io/messages.js';
@@ -73,7 +74,10 @@ export { stackNameOf } from '../clusterapply/applyset.js';
 export async function apply(kube: KubeApi, stacks: readonly StackManifest[], opts: ApplyOptions, io: IoHost): Promise<ApplyResult> {
   const resolved = resolveStacks(stacks, opts.applySetNamespace, 'apply');
   const all = stacks.flatMap((s) => s.objects);
-  if (!opts.skipPreflight) await preflight(kube, all);
+  if (!opts.skipPreflight) {
+    await preflight(kube, all);
+    await referencePreflight(kube, all);
+  }
   const results: StackApplyResult[] = [];
   const locks = opts.dryRun ? new Map<string, StackLock>() : await lockStacks(kube, resolved, opts, 'apply', io);
   try {

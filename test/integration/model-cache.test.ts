@@ -8,7 +8,7 @@ import type { ModelstackError } from '../../src/errors.js';
 import { RecordingIoHost } from '../../src/io/io-host.js';
 import type { KubeClient } from '../../src/kube/kube-client.js';
 import type { KubeObject } from '../../src/model/kube-object.js';
-import { clientFor, describeWithCluster, uniqueNamespace } from './support/cluster.js';
+import { clientFor, createNamespace, describeWithCluster, uniqueNamespace } from './support/cluster.js';
 import { createOperatorDeployment, type OperatorSimOptions, setOperatorReady } from './support/operator-sim.js';
 import { stackManifest } from './support/stack-manifest.js';
 import { applyStatus } from './support/status-writer.js';
@@ -221,5 +221,44 @@ describeWithCluster('ModelCache against a real kube-apiserver', (kubeconfig) => 
       `Job ${ns}/${jobName} (${MODEL}@${REV}): BackoffLimitExceeded: Job has reached the specified backoff limit after 2 failed attempt(s)`,
     );
     expect(e.details[1]).toMatch(/^ {2}\(its log could not be read: /);
+  }, 60_000);
+
+  test('preflight: a Secret without the key and a storage class that does not exist are refused before any write; a refused check is "cannot be checked"', async () => {
+    const ns = uniqueNamespace('cache-pre');
+    await createNamespace(admin, ns);
+    await admin.create({ apiVersion: 'v1', kind: 'Secret', metadata: { namespace: ns, name: 'hf' }, stringData: { other: 'not-the-token' } });
+    let jobName = '';
+    const s = stackManifest(
+      `cache-pre-${ns.slice(-6)}`,
+      (stack) => {
+        const cache = new ModelCache(stack, 'weights', {
+          model: MODEL,
+          revision: REV,
+          size: '1Gi',
+          storageClass: 'no-such-class',
+          hfTokenSecret: { name: 'hf', key: 'token' },
+        });
+        jobName = cache.job!.metadata.name!;
+      },
+      { namespace: ns },
+    );
+    const e = (await apply(admin, [s], {}, new RecordingIoHost()).catch((x: unknown) => x)) as ModelstackError;
+    expect(e.code).toBe('PREFLIGHT');
+    expect(e.message).toBe('preflight failed: 2 referenced object(s) missing; nothing was written');
+    expect(e.details).toEqual([
+      `StorageClass no-such-class, referenced by PersistentVolumeClaim ${ns}/weights: does not exist in the cluster`,
+      "  fix: use one of the cluster's storage classes (kubectl get storageclass), or leave storageClass unset for the default one",
+      `Secret ${ns}/hf (key "token"), referenced by Job ${ns}/${jobName}: has no key "token" (its keys: other)`,
+      '  fix: add the key "token" to the Secret, or reference the key it has',
+    ]);
+    expect(await admin.get({ apiVersion: 'batch/v1', kind: 'Job', metadata: { namespace: ns, name: jobName } })).toBeUndefined();
+
+    const restricted = clientFor(kubeconfig, 'restricted');
+    const denied = (await apply(restricted, [s], {}, new RecordingIoHost()).catch((x: unknown) => x)) as ModelstackError;
+    expect(denied.message).toBe('preflight failed: 2 reference(s) cannot be checked; nothing was written');
+    expect(denied.details).toContain(
+      `Secret ${ns}/hf (key "token"), referenced by Job ${ns}/${jobName}: cannot be checked: reading it was refused (get secrets in namespace ${ns})`,
+    );
+    expect(denied.details.join('\n')).not.toMatch(/does not exist|has no key/);
   }, 60_000);
 });
