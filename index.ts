@@ -4,6 +4,7 @@ export * from './constructs/modelstack-app.js';
 export * from './constructs/dynamo-model.js';
 export * from './constructs/ray-model.js';
 export * from './constructs/model.js';
+export * from './constructs/cache/model-cache.js';
 export * from './constructs/runtime-operator.js';
 export * from './constructs/operator-install.js';
 export * from './constructs/testing.js';

@@ -15,6 +15,8 @@ import { ModelConstruct, type RenderedModel } from './common/model-construct.js'
 import { renderEnv, type ContainerEnv } from './common/env.js';
 import { modelIdIssues } from './common/model-id.js';
 import { ModelStack } from './model-stack.js';
+import { CACHE_ENV, cachePodPatch, cacheSchema, cacheUseIssues, dependOnCache } from './cache/cache-use.js';
+import type { ModelCache } from './cache/model-cache.js';
 import { argCollisionIssues, type OwnedFlag, podTemplateCollisionIssues } from './dynamo/collisions.js';
 import {
   ENGINE_CONFIG_DIR,
@@ -163,6 +165,12 @@ export interface DynamoModelProps {
   /** Extra environment for every component. @default none */
   readonly env?: Readonly<Record<string, EnvValue>>;
   /**
+   * Weights downloaded once into a volume (a ModelCache of this model, in this namespace): every
+   * component mounts it read-only, workers load the pinned revision from it and wait for its download.
+   * @default none (each worker downloads the model itself)
+   */
+  readonly cache?: ModelCache;
+  /**
    * Extra arguments appended to every worker's command line (before roles.<role>.args). A flag
    * modelstack writes (the model, the parallel sizes, the mode's and router's flags) is refused:
    * set its prop instead.
@@ -243,6 +251,7 @@ const schema = z.strictObject({
     .optional(),
   labels: s.stringMap.optional(),
   annotations: s.stringMap.optional(),
+  cache: cacheSchema.optional(),
 });
 
 /** Props with every default resolved: what rendering works from. */
@@ -265,6 +274,7 @@ interface Resolved {
   readonly plannerImage: string;
   /** Each worker role's TensorRT-LLM config, defaults merged in. */
   readonly trtllmConfigs: Partial<Record<WorkerRole, TrtllmEngineConfig>>;
+  readonly cache?: ModelCache;
   readonly props: DynamoModelProps;
 }
 
@@ -285,6 +295,7 @@ export class DynamoModel extends ModelConstruct<DynamoGraphDeploymentSpec> {
       return resolved && render(resolved);
     });
     if (resolved && this.apiObject) renderEngineConfigMaps(this, this.apiObject, resolved);
+    dependOnCache(this, resolved?.cache);
   }
 }
 
@@ -300,6 +311,7 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
   const issues = [...pre, ...parsed.issues];
   const ok = (...props: string[]): boolean => allValid(parsed, ...props);
   const c = parsed.value ?? parsed.partial;
+  let cacheBlocked = false;
   if (c) {
     const engine = c.engine ?? 'vllm';
     const mode = c.mode ?? 'aggregated';
@@ -337,7 +349,12 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
         issues.push(...secretLiteralIssues(roles?.[role]?.env, {}).map((i) => ({ ...i, prop: `roles.${role}.${i.prop}` })));
       }
     }
-    const derived = { ...(c.hfTokenSecret ? { HF_TOKEN: 'hfTokenSecret' } : {}), DYN_ROUTER_MODE: 'router' };
+    const derived = { ...(c.hfTokenSecret ? { HF_TOKEN: 'hfTokenSecret' } : {}), DYN_ROUTER_MODE: 'router', ...(c.cache ? CACHE_ENV : {}) };
+    if (ok('cache', 'model', 'engine')) {
+      const use = cacheUseIssues(c.cache, { model: c.model, namespace, engine, ...(c.modelRevision !== undefined ? { revision: c.modelRevision } : {}) });
+      issues.push(...use.issues);
+      if (use.blocked) cacheBlocked = true;
+    }
     if (ok('env', 'hfTokenSecret')) issues.push(...derivedEnvIssues(c.env, derived));
     if (ok('roles', 'hfTokenSecret')) {
       for (const role of ['frontend', ...WORKER_ROLES] as const) {
@@ -390,7 +407,7 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
   }
   const p = parsed.value;
   reportIssues(scope, issues);
-  if (!p || issues.length > 0) return undefined;
+  if (!p || issues.length > 0 || cacheBlocked) return undefined;
 
   const engine = p.engine ?? 'vllm';
   const mode = p.mode ?? 'aggregated';
@@ -427,6 +444,7 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
     image: p.image ?? defaultDynamoImage(engine, version),
     plannerImage: p.planner?.image ?? defaultPlannerImage(version),
     trtllmConfigs,
+    ...(p.cache ? { cache: p.cache } : {}),
     props,
   };
 }
@@ -780,8 +798,9 @@ function renderWorker(r: Resolved, role: WorkerRole): DynamoComponent {
   const config = r.trtllmConfigs[role];
   const cmd = engine.workerCommand({
     role,
-    model: r.model,
-    ...(r.revision !== undefined ? { revision: r.revision } : {}),
+    // A cached model loads the downloaded revision from its local path: no --revision then.
+    model: r.cache?.modelPath ?? r.model,
+    ...(r.revision !== undefined && !r.cache ? { revision: r.revision } : {}),
     servedModelName: r.servedModelName,
     tensorParallelSize: r.tensorParallelSize,
     pipelineParallelSize: r.pipelineParallelSize,
@@ -811,6 +830,8 @@ function renderWorker(r: Resolved, role: WorkerRole): DynamoComponent {
     type: role,
     replicas: r.replicas[role],
     ...(r.nodeCount > 1 ? { multinode: { nodeCount: r.nodeCount } } : {}),
+    // The operator mounts it where the backend keeps its compilation cache (DGD CRD v1beta1, Dynamo 1.4.0).
+    ...(r.cache?.compilationClaimName ? { compilationCache: { pvcName: r.cache.compilationClaimName } } : {}),
     ...(settings?.sharedMemorySize !== undefined ? { sharedMemorySize: settings.sharedMemorySize } : {}),
     podTemplate: patched(r, role, { spec: { ...pod, containers: [main] } }),
   };
@@ -846,7 +867,11 @@ function renderEpp(r: Resolved, epp: DynamoEppSettings): DynamoComponent {
 }
 
 function patched(r: Resolved, role: DynamoComponentRole | 'planner' | 'epp', base: DynamoPodTemplate): DynamoPodTemplate {
-  return patchTemplate(base, r.props.podTemplate?.all, role === 'planner' || role === 'epp' ? undefined : r.props.podTemplate?.[role]);
+  const extra = role === 'planner' || role === 'epp';
+  // The model cache is mounted where the model is read: the frontend (tokenizer) and the workers.
+  const cache =
+    !extra && r.cache && cachePodPatch(r.cache, { container: 'main', image: r.image, waitForWeights: role !== 'frontend', compilationCache: false });
+  return patchTemplate(base, cache || undefined, r.props.podTemplate?.all, extra ? undefined : r.props.podTemplate?.[role]);
 }
 
 /** Name of the ConfigMap holding a role's engine config file. */

@@ -166,9 +166,9 @@ export class ModelStack extends Chart {
   /**
    * The Namespace object for `namespace`, created on first use (none for built-in namespaces
    * or when createNamespaces is false, unless `always`). One object per namespace, shared by
-   * models and operators. Callers add it as a dependency so it is applied first.
+   * models, operators and model caches (which belong to no runtime: `runtime` undefined). Callers add it as a dependency so it is applied first.
    */
-  public namespaceObject(namespace: string, runtime: RuntimeId, always = false): ApiObject | undefined {
+  public namespaceObject(namespace: string, runtime: RuntimeId | undefined, always = false): ApiObject | undefined {
     if (BUILT_IN_NAMESPACES.has(namespace) || !isDns1123Label(namespace)) return undefined;
     if (!this.createNamespaces && !always && !this.namespaces.has(namespace)) return undefined;
     let ns = this.namespaces.get(namespace);
@@ -176,9 +176,13 @@ export class ModelStack extends Chart {
       ns = new ApiObject(this, `namespace-${namespace}`, {
         apiVersion: 'v1',
         kind: 'Namespace',
-        metadata: { name: namespace, labels: { [RUNTIME_LABEL]: runtime } },
+        metadata: { name: namespace, ...(runtime ? { labels: { [RUNTIME_LABEL]: runtime } } : {}) },
       });
       this.namespaces.set(namespace, ns);
+    } else if (runtime === undefined) {
+      // What belongs to no runtime (a ModelCache) leaves the namespace's label as it is.
+    } else if (ns.metadata.getLabel(RUNTIME_LABEL) === undefined) {
+      ns.metadata.addLabel(RUNTIME_LABEL, runtime);
     } else if (ns.metadata.getLabel(RUNTIME_LABEL) !== runtime) {
       // A namespace shared by models of both runtimes belongs to neither.
       ns.metadata.addLabel(RUNTIME_LABEL, SHARED_RUNTIME_LABEL_VALUE);

@@ -21,6 +21,7 @@ type CommonProps = Pick<
   | 'image'
   | 'hfTokenSecret'
   | 'env'
+  | 'cache'
   | 'labels'
   | 'annotations'
 >;

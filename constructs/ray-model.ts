@@ -11,6 +11,8 @@ import { type EnvValue, hfTokenIssues, type SecretKeyRef, secretLiteralIssues } 
 import { allValid, parseProps, reportIssues } from './common/validation.js';
 import { derivedEnvIssues, reservedLabelIssues } from './common/reserved.js';
 import { ModelConstruct, type RenderedModel } from './common/model-construct.js';
+import { CACHE_ENV, cachePodPatch, cacheSchema, cacheUseIssues, dependOnCache } from './cache/cache-use.js';
+import type { ModelCache } from './cache/model-cache.js';
 import type {
   RayServiceSpec,
   RayServiceSpecRayClusterConfigHeadGroupSpecTemplateSpecContainers as RayHeadContainer,
@@ -201,6 +203,12 @@ export interface RayModelProps {
   readonly hfTokenSecret?: SecretKeyRef;
   /** Extra environment for head and workers. @default none */
   readonly env?: Readonly<Record<string, EnvValue>>;
+  /**
+   * Weights downloaded once into a volume (a ModelCache of this model, in this namespace): head
+   * and workers mount it read-only, vLLM loads the pinned revision from it (`model_source`), and
+   * workers wait for its download. @default none (each replica downloads the model itself)
+   */
+  readonly cache?: ModelCache;
   /** Extra labels and annotations on the RayService. @default none */
   readonly labels?: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
@@ -256,6 +264,7 @@ const schema = z.strictObject({
   env: s.envMap.optional(),
   labels: s.stringMap.optional(),
   annotations: s.stringMap.optional(),
+  cache: cacheSchema.optional(),
 });
 
 type ParsedProps = z.infer<typeof schema>;
@@ -301,6 +310,7 @@ export class RayModel extends ModelConstruct<RayServiceSpec> {
       const resolved = resolve(self, props, name, namespace);
       return resolved && render(resolved);
     });
+    if (this.apiObject) dependOnCache(this, props.cache);
   }
 }
 
@@ -313,13 +323,21 @@ function resolve(scope: Construct, props: RayModelProps, name: string, namespace
   // props still run (and still report), but nothing is rendered.
   const p = parsed.value ?? parsed.partial;
   let resolved: Resolved | undefined;
+  let cacheBlocked = false;
   if (p) {
     const disaggregated = p.mode === 'disaggregated';
     if (ok('engine', 'mode')) issues.push(...capabilityIssues('kuberay', { engine: p.engine, mode: p.mode }));
     if (ok('mode', 'prefill', 'decode', 'autoscaling', 'workerGroups')) issues.push(...modeIssues(disaggregated, p));
     if (ok('image')) issues.push(...imageIssues('image', p.image));
     if (ok('env')) issues.push(...secretLiteralIssues(p.env, {}));
-    if (ok('env', 'hfTokenSecret')) issues.push(...derivedEnvIssues(p.env, { ...(p.hfTokenSecret ? { HF_TOKEN: 'hfTokenSecret' } : {}) }));
+    if (ok('env', 'hfTokenSecret')) {
+      issues.push(...derivedEnvIssues(p.env, { ...(p.hfTokenSecret ? { HF_TOKEN: 'hfTokenSecret' } : {}), ...(p.cache ? CACHE_ENV : {}) }));
+    }
+    if (ok('cache', 'model', 'engine')) {
+      const use = cacheUseIssues(p.cache, { model: p.model, namespace, engine: p.engine ?? 'vllm' });
+      issues.push(...use.issues);
+      if (use.blocked) cacheBlocked = true;
+    }
     if (ok('labels')) issues.push(...reservedLabelIssues(p.labels));
     const tp = p.tensorParallelSize ?? 1;
     const minReplicas = p.autoscaling?.minReplicas ?? 1;
@@ -412,7 +430,7 @@ function resolve(scope: Construct, props: RayModelProps, name: string, namespace
     };
   }
   reportIssues(scope, issues);
-  return issues.length === 0 && parsed.value ? resolved : undefined;
+  return issues.length === 0 && !cacheBlocked && parsed.value ? resolved : undefined;
 }
 
 /** The worker groups a model gets without workerGroups: one "gpu" group, or one per phase. */
@@ -610,13 +628,24 @@ function renderSpec(r: Resolved): RayServiceSpec {
   const autoscale = r.groups.some((g) => g.minReplicas !== g.maxReplicas);
   const upgradeStrategy = renderUpgradeStrategy(r.p.upgradeStrategy);
   return {
-    serveConfigV2: serveConfig(r.phases ?? { ...r, engineKwargs: r.p.engineKwargs, autoscaling: r.p.autoscaling, serve: r.p.serve }),
+    serveConfigV2: serveConfig(
+      r.phases
+        ? {
+            prefill: { ...r.phases.prefill, model: r.p.cache?.modelPath ?? r.phases.prefill.model },
+            decode: { ...r.phases.decode, model: r.p.cache?.modelPath ?? r.phases.decode.model },
+          }
+        : { ...r, model: r.p.cache?.modelPath ?? r.model, engineKwargs: r.p.engineKwargs, autoscaling: r.p.autoscaling, serve: r.p.serve },
+    ),
     rayClusterConfig: {
       rayVersion: r.rayVersion,
       ...(autoscale ? { enableInTreeAutoscaling: true } : {}),
       headGroupSpec: {
         rayStartParams: headStartParams(metricsPort, head.rayStartParams),
-        template: patchTemplate({ spec: { containers: [headContainer], ...schedulingSpec(head) } }, head.podTemplate),
+        template: patchTemplate(
+          { spec: { containers: [headContainer], ...schedulingSpec(head) } },
+          r.p.cache && cachePodPatch(r.p.cache, { container: 'ray-head', image: r.image, waitForWeights: false, compilationCache: false }),
+          head.podTemplate,
+        ),
       },
       workerGroupSpecs: r.groups.map((g): RayWorkerGroupSpec => workerGroupSpec(r, env, g)),
     },
@@ -650,6 +679,7 @@ function workerGroupSpec(r: Resolved, env: readonly ContainerEnv[], g: ResolvedG
           ...schedulingSpec(g),
         },
       },
+      r.p.cache && cachePodPatch(r.p.cache, { container: 'ray-worker', image: r.image, waitForWeights: true, compilationCache: true }),
       g.podTemplate,
     ),
   };

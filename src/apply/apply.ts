@@ -20,7 +20,9 @@ import { massDeleteGuard } from './mass-delete.js';
 import { applyStages, deleteStages, stageOf } from './order.js';
 import { mapBounded } from './pool.js';
 import { preflight } from './preflight.js';
+import { referencePreflight } from './reference-preflight.js';
 import { waitForModels } from './wait.js';
+import { waitForDownloads } from './wait-downloads.js';
 import { MESSAGES, objectData } from '../io/messages.js';
 
 export interface ApplyOptions extends LockingOptions {
@@ -72,7 +74,10 @@ export { stackNameOf } from '../clusterapply/applyset.js';
 export async function apply(kube: KubeApi, stacks: readonly StackManifest[], opts: ApplyOptions, io: IoHost): Promise<ApplyResult> {
   const resolved = resolveStacks(stacks, opts.applySetNamespace, 'apply');
   const all = stacks.flatMap((s) => s.objects);
-  if (!opts.skipPreflight) await preflight(kube, all);
+  if (!opts.skipPreflight) {
+    await preflight(kube, all);
+    await referencePreflight(kube, all);
+  }
   const results: StackApplyResult[] = [];
   const locks = opts.dryRun ? new Map<string, StackLock>() : await lockStacks(kube, resolved, opts, 'apply', io);
   try {
@@ -81,10 +86,13 @@ export async function apply(kube: KubeApi, stacks: readonly StackManifest[], opt
     await unlockAll(locks);
   }
   if (opts.waitMs !== undefined && !opts.dryRun) {
+    // Downloads first: the models that use a cache start only once its weights are in.
+    const deadline = Date.now() + opts.waitMs;
+    await waitForDownloads(kube, all, { timeoutMs: opts.waitMs }, io);
     io.notify(
       MESSAGES.WAIT_START.make('waiting for models to be ready', { models: all.filter((o) => stageOf(o) === 'models').length, timeoutMs: opts.waitMs }),
     );
-    await waitForModels(kube, all, { timeoutMs: opts.waitMs }, io);
+    await waitForModels(kube, all, { timeoutMs: Math.max(0, deadline - Date.now()) }, io);
   }
   return { dryRun: opts.dryRun ?? false, stacks: results };
 }

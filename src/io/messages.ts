@@ -115,6 +115,17 @@ export const MESSAGES = {
     'info',
     "a model's phase or replica count changed while waiting",
   ),
+  DOWNLOAD_PROGRESS: type<{
+    readonly ref: string;
+    readonly cache: string;
+    readonly phase: string;
+    readonly failedAttempts: number;
+    readonly elapsedMs: number;
+  }>(
+    'DOWNLOAD_PROGRESS',
+    'info',
+    "apply --wait: a ModelCache's download Job changed state (pending, running, a retry, complete), or is still running (once a minute)",
+  ),
   LIST_NOTE: type<{ readonly note: string }>('LIST_NOTE', 'warn', 'list could not read something (a runtime not installed, a missing permission)'),
   GIT_CHECKOUT: type<{ readonly ref: string; readonly commit: string; readonly worktree: string }>(
     'GIT_CHECKOUT',

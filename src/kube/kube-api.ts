@@ -77,4 +77,9 @@ export interface KubeApi {
   mergePatch<T = Record<string, unknown>>(o: KubeObjectLike, patch: Record<string, unknown>, fieldManager: string): Promise<T>;
   /** Every listable resource the cluster serves, in each group's preferred version. */
   servedResources(): Promise<ResourceInfo[]>;
+  /**
+   * The last `tailLines` lines of a pod's log (GET pods/{name}/log); optional, for error
+   * reports (a client without it reports no log lines).
+   */
+  podLogs?(namespace: string, pod: string, opts: { readonly tailLines: number; readonly container?: string }): Promise<string>;
 }

@@ -22,6 +22,8 @@ export interface RequestSpec {
   readonly contentType?: string;
   /** Accept header. @default "application/json" */
   readonly accept?: string;
+  /** Answer the body as text instead of parsing it as JSON (pod logs). */
+  readonly text?: boolean;
   /** For error messages: the verb and resource being attempted (e.g. "get", "customresourcedefinitions.apiextensions.k8s.io"). */
   readonly verb: string;
   readonly resource: string;
@@ -90,6 +92,7 @@ export class KubeClient implements KubeApi {
       await new Promise((r) => setTimeout(r, wait));
       ({ status, text, retryAfter } = await this.send(url.protocol, opts, body, what, deadline - Date.now()));
     }
+    if (spec.text && status >= 200 && status < 300) return text as T;
     const parsed = parseJson(text);
     if (status >= 200 && status < 300) return parsed as T;
     throw apiError(
@@ -267,6 +270,20 @@ export class KubeClient implements KubeApi {
       if (e instanceof ModelstackError && e.code === 'NOT_FOUND') return undefined;
       throw e;
     }
+  }
+
+  /** The last lines of a pod's log (core v1 pods/log, `tailLines` and `container` query parameters). */
+  public async podLogs(namespace: string, pod: string, opts: { readonly tailLines: number; readonly container?: string }): Promise<string> {
+    return this.request<string>({
+      method: 'GET',
+      path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`,
+      query: { tailLines: String(opts.tailLines), container: opts.container },
+      accept: 'text/plain',
+      text: true,
+      verb: 'get',
+      resource: 'pods/log',
+      namespace,
+    });
   }
 
   /** Lists objects of a kind; namespace undefined lists across all namespaces. */

@@ -257,6 +257,26 @@ describe('apply', () => {
     expect(io.messages.filter((m) => m.code === 'WAIT_PROGRESS').map((m) => m.message)).toEqual([expect.stringMatching(/^ {2}RayService app\/llm: Ready /)]);
   });
 
+  test('--wait: waits for the cache downloads first, then for the models', async () => {
+    const c = cluster().serve('batch/v1', 'Job');
+    const job: KubeObject = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'weights-download-1', namespace: 'app', labels: { 'modelstack.io/model-cache': 'weights' } },
+      spec: { backoffLimit: 1 },
+    };
+    c.put({ ...job, status: { succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] } });
+    c.put({ ...ray, status: (recorded('rayservice-ready') as { status: unknown }).status });
+    const io = new RecordingIoHost();
+    await apply(c, [stack([ray, job])], { ...NO_PREFLIGHT, waitMs: 0 }, io);
+    expect(c.writes({ lock: false }).filter((w) => /Job|RayService/.test(w))).toEqual(['apply Job app/weights-download-1', 'apply RayService app/llm']);
+    expect(io.messages.filter((m) => ['DOWNLOAD_PROGRESS', 'WAIT_START', 'WAIT_PROGRESS'].includes(m.code ?? '')).map((m) => m.code)).toEqual([
+      'DOWNLOAD_PROGRESS',
+      'WAIT_START',
+      'WAIT_PROGRESS',
+    ]);
+  });
+
   test('--wait is ignored in a dry run', async () => {
     const c = cluster();
     const io = new RecordingIoHost();

@@ -1,6 +1,6 @@
 // Every DynamoGraphDeployment and RayService modelstack synthesizes must pass the upstream CRD
 // schemas (read from the shared CRD directory, never copied into this repository).
-import { DynamoModel, RayModel, type RayModelProps } from '../../index.js';
+import { DynamoModel, ModelCache, RayModel, type RayModelProps } from '../../index.js';
 import { silentIoHost } from '../../src/io/io-host.js';
 import { type CrdStore, loadCrds } from '../../src/schema/crd-store.js';
 import { resolveCrdsDir } from '../../src/schema/crds-dir.js';
@@ -94,6 +94,22 @@ describe('CRD schemas', () => {
   test.each(rayCases)('RayService with %s conforms', (_name, props) => {
     const objects = objectsOf((s) => new RayModel(s, 'ray', { model: 'Qwen/Qwen2.5-7B-Instruct', ...props }));
     expect(models(objects)).toHaveLength(1);
+    expect(schemaIssues(objects)).toEqual([]);
+  });
+
+  test('models that mount a ModelCache (weights and compilation cache) conform, on both runtimes and every Dynamo mode', () => {
+    const objects = objectsOf((s) => {
+      const cache = new ModelCache(s, 'weights', {
+        model: 'Qwen/Qwen3-0.6B',
+        revision: 'c1899de289a04d12100db370d81485cdf75e47ca',
+        size: '20Gi',
+        compilationCache: { size: '5Gi' },
+      });
+      new DynamoModel(s, 'agg', { model: 'Qwen/Qwen3-0.6B', cache });
+      new DynamoModel(s, 'disagg', { model: 'Qwen/Qwen3-0.6B', mode: 'disaggregated', cache });
+      new RayModel(s, 'ray', { model: 'Qwen/Qwen3-0.6B', cache });
+    });
+    expect(models(objects)).toEqual(['DynamoGraphDeployment agg', 'DynamoGraphDeployment disagg', 'RayService ray']);
     expect(schemaIssues(objects)).toEqual([]);
   });
 

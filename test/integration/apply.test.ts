@@ -27,6 +27,12 @@ const DYNAMO = {
   image: 'nvcr.io/nvidia/ai-dynamo/kubernetes-operator:1.4.0',
 };
 
+/**
+ * The shape tests reference Secrets (hf-token, api, hf-secrets) they never create: they test what
+ * the API server accepts, so the reference preflight (test/integration/model-cache) is skipped.
+ */
+const SHAPES_ONLY = { skipPreflight: true } as const;
+
 function dgdRef(namespace: string, name: string): KubeObject {
   return { apiVersion: 'nvidia.com/v1beta1', kind: 'DynamoGraphDeployment', metadata: { namespace, name } };
 }
@@ -79,7 +85,7 @@ describeWithCluster('apply and diff against a real kube-apiserver', (kubeconfig)
     );
 
     const io = new RecordingIoHost();
-    const first = await apply(admin, [s], {}, io);
+    const first = await apply(admin, [s], SHAPES_ONLY, io);
     const created = first.stacks[0]!.outcomes.filter((o) => o.action === 'created').length;
     expect(created).toBe(s.objects.length);
 
@@ -87,7 +93,7 @@ describeWithCluster('apply and diff against a real kube-apiserver', (kubeconfig)
     expect(cs.changes.map((c) => `${c.action} ${c.ref}\n${c.diff}`)).toEqual([]);
     expect(cs.summary.unchanged).toBe(s.objects.length);
 
-    const second = await apply(admin, [s], {}, io);
+    const second = await apply(admin, [s], SHAPES_ONLY, io);
     expect(second.stacks[0]!.outcomes.map((o) => o.action)).toEqual(s.objects.map(() => 'unchanged'));
   }, 120_000);
 
@@ -104,7 +110,7 @@ describeWithCluster('apply and diff against a real kube-apiserver', (kubeconfig)
       { namespace: ns },
     );
     const io = new RecordingIoHost();
-    const first = await apply(admin, [s], {}, io);
+    const first = await apply(admin, [s], SHAPES_ONLY, io);
     expect(first.stacks[0]!.outcomes.filter((o) => o.action === 'created')).toHaveLength(s.objects.length);
     const cs = await liveDiff(admin, [s]);
     expect(cs.changes.map((c) => `${c.action} ${c.ref}\n${c.diff}`)).toEqual([]);
