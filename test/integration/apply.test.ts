@@ -12,7 +12,7 @@ import type { KubeObject, StackManifest } from '../../src/model/kube-object.js';
 import { clientFor, describeWithCluster, privateCluster, uniqueNamespace } from './support/cluster.js';
 import { createOperatorDeployment, setOperatorReady } from './support/operator-sim.js';
 import { stackManifest } from './support/stack-manifest.js';
-import { applyStatus } from './support/status-writer.js';
+import { markDynamoReady } from './support/dynamo-sim.js';
 
 const KUBERAY = {
   namespace: 'kuberay-system',
@@ -292,27 +292,13 @@ describeWithCluster('apply and diff against a real kube-apiserver', (kubeconfig)
       // Play the Dynamo operator: the graph becomes Ready a moment after it appears.
       for (let i = 0; i < 100 && !(await admin.get(dgdRef(ns, 'm'))); i++) await new Promise((r) => setTimeout(r, 100));
       await new Promise((r) => setTimeout(r, 1500));
-      await applyStatus(
-        admin,
-        {
-          ...dgdRef(ns, 'm'),
-          status: {
-            state: 'successful',
-            conditions: [{ type: 'Ready', status: 'True', reason: 'AllComponentsReady', message: 'ready', lastTransitionTime: '2026-11-01T10:00:00Z' }],
-            components: {
-              Frontend: { componentKind: 'Deployment', replicas: 1, updatedReplicas: 1, readyReplicas: 1 },
-              VllmWorker: { componentKind: 'Deployment', replicas: 1, updatedReplicas: 1, readyReplicas: 1 },
-            },
-          },
-        } as KubeObject,
-        'dynamo-operator',
-      );
+      await markDynamoReady(admin, dgdRef(ns, 'm'));
     })();
     await apply(admin, [s], { waitMs: 30_000 }, io);
     await operator;
     const progress = io.messages.filter((m) => m.code === 'WAIT_PROGRESS').map((m) => m.message.trim());
     expect(progress[0]).toMatch(new RegExp(`^DynamoGraphDeployment ${ns}/m: Pending 0/2`));
-    expect(progress.at(-1)).toBe(`DynamoGraphDeployment ${ns}/m: Ready 2/2 (AllComponentsReady: ready)`);
+    expect(progress.at(-1)).toBe(`DynamoGraphDeployment ${ns}/m: Ready 2/2 (AllComponentsReady: All components are ready)`);
 
     const timeout = await apply(
       admin,

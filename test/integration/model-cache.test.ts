@@ -11,6 +11,7 @@ import type { KubeObject } from '../../src/model/kube-object.js';
 import { clientFor, createNamespace, describeWithCluster, uniqueNamespace } from './support/cluster.js';
 import { createOperatorDeployment, type OperatorSimOptions, setOperatorReady } from './support/operator-sim.js';
 import { stackManifest } from './support/stack-manifest.js';
+import { markDynamoReady } from './support/dynamo-sim.js';
 import { applyStatus } from './support/status-writer.js';
 
 const MODEL = 'Qwen/Qwen3-0.6B';
@@ -133,21 +134,7 @@ describeWithCluster('ModelCache against a real kube-apiserver', (kubeconfig) => 
         } as KubeObject,
         'job-controller',
       );
-      await applyStatus(
-        admin,
-        {
-          ...dgd,
-          status: {
-            state: 'successful',
-            conditions: [{ type: 'Ready', status: 'True', reason: 'AllComponentsReady', message: 'ready', lastTransitionTime: '2026-11-01T10:00:00Z' }],
-            components: {
-              Frontend: { componentKind: 'Deployment', replicas: 1, updatedReplicas: 1, readyReplicas: 1 },
-              VllmWorker: { componentKind: 'Deployment', replicas: 1, updatedReplicas: 1, readyReplicas: 1 },
-            },
-          },
-        } as KubeObject,
-        'dynamo-operator',
-      );
+      await markDynamoReady(admin, dgd);
     })();
     await apply(admin, [s], { waitMs: 30_000, skipPreflight: true }, io);
     await controllers;
@@ -161,7 +148,7 @@ describeWithCluster('ModelCache against a real kube-apiserver', (kubeconfig) => 
         .filter((m) => m.code === 'WAIT_PROGRESS')
         .at(-1)!
         .message.trim(),
-    ).toBe(`DynamoGraphDeployment ${ns}/m: Ready 2/2 (AllComponentsReady: ready)`);
+    ).toBe(`DynamoGraphDeployment ${ns}/m: Ready 2/2 (AllComponentsReady: All components are ready)`);
   }, 60_000);
 
   test('apply --wait: a failed download is reported with the Job reason, and the log that could not be read is said', async () => {
