@@ -708,6 +708,7 @@ function render(r: Resolved): RenderedModel<DynamoGraphDeploymentSpec> {
       servedModelName: r.servedModelName,
       tensorParallelSize: r.tensorParallelSize,
       gpusPerEngine: r.gpusPerWorker * r.nodeCount,
+      ...(r.cache?.descriptor ? { cache: r.cache.descriptor } : {}),
     },
   };
 }

@@ -604,6 +604,7 @@ function render(r: Resolved): RenderedModel<RayServiceSpec> {
       tensorParallelSize: (r.phases?.decode ?? r).tensorParallelSize,
       // One Ray replica's engine spans tensor × pipeline parallel GPUs when the workers have GPUs.
       gpusPerEngine: r.groups.some((g) => g.gpus > 0) ? ranksOf(r.phases?.decode ?? r) : 0,
+      ...(r.p.cache?.descriptor ? { cache: r.p.cache.descriptor } : {}),
     },
   };
 }

@@ -285,6 +285,7 @@ export class ModelCache extends Construct {
       revision: this.revision,
       modelPath: this.modelPath,
       download: { image, command, env },
+      ...(this.compilationClaimName ? { compilationClaimName: this.compilationClaimName } : {}),
       ...(p.hfTokenSecret ? { hfTokenSecret: { name: p.hfTokenSecret.name, key: p.hfTokenSecret.key } } : {}),
     };
   }

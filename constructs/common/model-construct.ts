@@ -17,7 +17,7 @@ export interface ModelIdentityProps {
 }
 
 /** What a model says about what it serves; the rest of its ModelDescriptor comes from the construct. */
-export type ModelFacts = Pick<ModelDescriptor, 'engine' | 'model' | 'revision' | 'servedModelName' | 'tensorParallelSize' | 'gpusPerEngine'>;
+export type ModelFacts = Pick<ModelDescriptor, 'engine' | 'model' | 'revision' | 'servedModelName' | 'tensorParallelSize' | 'gpusPerEngine' | 'cache'>;
 
 /** What a model construct renders from valid props: its custom resource's spec, and its facts. */
 export interface RenderedModel<Spec extends object> {

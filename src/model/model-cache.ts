@@ -48,6 +48,8 @@ export interface ModelCacheDescriptor {
   readonly modelPath: string;
   /** Image and shell script of the download, so a local run can run the same download. */
   readonly download: { readonly image: string; readonly command: readonly string[]; readonly env: Readonly<Record<string, string>> };
+  /** The compilation-cache PVC, when the cache has one. */
+  readonly compilationClaimName?: string;
   /** The Secret key the download reads HF_TOKEN from, if any. */
   readonly hfTokenSecret?: { readonly name: string; readonly key: string };
 }

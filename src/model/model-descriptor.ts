@@ -1,4 +1,5 @@
 import type { Engine, RuntimeId } from './ids.js';
+import type { ModelCacheDescriptor } from './model-cache.js';
 
 /**
  * What a model construct says about the model it rendered, in typed values, next to the
@@ -26,4 +27,9 @@ export interface ModelDescriptor {
   readonly tensorParallelSize: number;
   /** GPUs one engine instance uses (a Dynamo worker pod; a Ray replica). */
   readonly gpusPerEngine: number;
+  /**
+   * The ModelCache the model loads its weights from, when it has one: a local run turns it into
+   * a volume and a one-shot download service the model's services wait for.
+   */
+  readonly cache?: ModelCacheDescriptor;
 }

@@ -1,4 +1,4 @@
-import { DynamoModel, Model, type ModelStack, RayModel } from '../../index.js';
+import { DynamoModel, Model, ModelCache, type ModelStack, RayModel, secretKey } from '../../index.js';
 import { modelDescriptors } from '../../constructs/modelstack-app.js';
 import { buildStack } from '../support/stacks.js';
 
@@ -78,6 +78,27 @@ describe('ModelDescriptor of a model construct', () => {
       expect.objectContaining({ runtime: 'dynamo', name: 'a', servedModelName: 'a', gpusPerEngine: 1 }),
       expect.objectContaining({ runtime: 'kuberay', name: 'b', servedModelName: 'b', gpusPerEngine: 0 }),
     ]);
+  });
+
+  test('a model with a ModelCache carries what the cache downloads, for local runs (Dynamo and Ray)', () => {
+    const rev = 'c1899de289a04d12100db370d81485cdf75e47ca';
+    let cache: ModelCache | undefined;
+    const found = descriptorsOf((s) => {
+      cache = new ModelCache(s, 'weights', { model: 'Qwen/Qwen3-0.6B', revision: rev, size: '20Gi', hfTokenSecret: secretKey('hf', 'token') });
+      new DynamoModel(s, 'd', { model: 'Qwen/Qwen3-0.6B', cache });
+      new RayModel(s, 'r', { model: 'Qwen/Qwen3-0.6B', cache });
+      new DynamoModel(s, 'plain', { model: 'Qwen/Qwen3-0.6B' });
+    }) as { cache?: unknown }[];
+    expect(cache!.descriptor).toMatchObject({
+      name: 'weights',
+      claimName: 'weights',
+      model: 'Qwen/Qwen3-0.6B',
+      revision: rev,
+      modelPath: `/model-cache/models/Qwen--Qwen3-0.6B/${rev}`,
+      download: { image: 'python:3.12-slim', env: { MODEL: 'Qwen/Qwen3-0.6B', REVISION: rev } },
+      hfTokenSecret: { name: 'hf', key: 'token' },
+    });
+    expect(found.map((d) => d.cache)).toEqual([cache!.descriptor, cache!.descriptor, undefined]);
   });
 
   test('invalid props: no descriptor', () => {

@@ -1,7 +1,15 @@
 import { nameFromId } from '../../model/names.js';
 import { ModelstackError } from '../../errors.js';
 import type { StackManifest } from '../../model/kube-object.js';
-import { type ComposeConfig, type ComposeFile, type ComposeFlavor, type ComposeService, type ComposeVolume, NOTES_EXTENSION } from './compose-types.js';
+import {
+  type ComposeConfig,
+  type ComposeDependency,
+  type ComposeFile,
+  type ComposeFlavor,
+  type ComposeService,
+  type ComposeVolume,
+  NOTES_EXTENSION,
+} from './compose-types.js';
 import { engineServices } from './engine-services.js';
 import { type GpuAssignment, gpuDeploys } from './gpu-devices.js';
 import { httpHealthcheck } from './healthcheck.js';
@@ -10,6 +18,7 @@ import { allocateHostPorts, publishedPort } from './host-ports.js';
 import { escapeInterpolation } from './interpolation.js';
 import { MODEL_LABEL, PROJECT_LABEL, ROLE_LABEL, RUNTIME_LABEL, SERVICE_LABEL } from '../local-labels.js';
 import { localServicesFor } from './local-services-for.js';
+import { type CacheUse, localModelCaches } from './model-cache-services.js';
 import { modelObjects } from './model-objects.js';
 import type { ModelDraft, ModelObject, ServiceDraft } from './service-draft.js';
 
@@ -48,8 +57,10 @@ export function buildCompose(stacks: readonly StackManifest[], opts: ComposeOpti
   }
   const project = projectName(stacks, opts.project);
   const flavor = opts.flavor ?? 'runtime';
-  const drafts = models.map((m) => modelDraft(m, flavor));
-  const services = drafts.flatMap((d) => d.services);
+  const caches = localModelCaches(models);
+  const drafts = models.map((m) => withCache(modelDraft(m, flavor), caches.use(m)));
+  // Downloads first: every service that loads weights waits for one.
+  const services = [...caches.services, ...drafts.flatMap((d) => d.services)];
   assertUniqueNames(services);
 
   const cache = hfCache(opts.hfCache);
@@ -58,12 +69,12 @@ export function buildCompose(stacks: readonly StackManifest[], opts: ComposeOpti
     services.map((s) => s.gpus),
     opts.gpuAssignment ?? 'count',
   );
-  const withHealth = new Set(services.filter((s) => s.health).map((s) => s.name));
+  const conditions = dependencyConditions(services);
   let nextPort = 0;
   const out: Record<string, ComposeService> = {};
   services.forEach((s, i) => {
     const hostPort = s.health ? hostPorts[nextPort++] : undefined;
-    out[s.name] = composeService(project, s, cache, hostPort, deploys[i], withHealth);
+    out[s.name] = composeService(project, s, cache, hostPort, deploys[i], conditions);
   });
 
   const volumes: Record<string, ComposeVolume> = {};
@@ -73,7 +84,16 @@ export function buildCompose(stacks: readonly StackManifest[], opts: ComposeOpti
     Object.assign(volumes, d.volumes);
     Object.assign(configs, d.configs);
   }
-  const notes = drafts.flatMap((d) => d.notes ?? []);
+  for (const [key, name] of caches.volumes) {
+    if (volumes[key]) {
+      throw new ModelstackError('LOCAL', `model cache "${name}" would use volume "${key}", which the file already declares for something else`, {
+        hint: 'give the ModelCache another name (name prop, or existingClaim), so its local volume has a name of its own',
+      });
+    }
+    // A plain named volume: `local down` keeps it, so the next `up` finds the weights.
+    volumes[key] = {};
+  }
+  const notes = [...drafts.flatMap((d) => d.notes ?? []), ...caches.notes];
   return escapeInterpolation({
     name: project,
     services: out,
@@ -86,6 +106,24 @@ export function buildCompose(stacks: readonly StackManifest[], opts: ComposeOpti
 function modelDraft(m: ModelObject, flavor: ComposeFlavor): ModelDraft {
   if (flavor === 'engine') return engineServices(m);
   return localServicesFor(m.runtime).runtimeServices(m);
+}
+
+/** Every service of a model with a cache mounts its volume and waits for its download. */
+function withCache(d: ModelDraft, use: CacheUse | undefined): ModelDraft {
+  if (!use) return d;
+  return {
+    ...d,
+    services: d.services.map((s) => ({ ...s, volumes: [...(s.volumes ?? []), use.mount], dependsOn: [...(s.dependsOn ?? []), use.download] })),
+  };
+}
+
+type Condition = ComposeDependency['condition'];
+
+/** What a dependent waits for: healthy when the service has a health endpoint, completed when it is one-shot, else started. */
+function dependencyConditions(services: readonly ServiceDraft[]): ReadonlyMap<string, Condition> {
+  return new Map(
+    services.map((s): [string, Condition] => [s.name, s.health ? 'service_healthy' : s.oneShot ? 'service_completed_successfully' : 'service_started']),
+  );
 }
 
 function projectName(stacks: readonly StackManifest[], given: string | undefined): string {
@@ -119,7 +157,7 @@ function composeService(
   cache: HfCache,
   hostPort: number | undefined,
   deploy: ComposeService['deploy'],
-  withHealth: ReadonlySet<string>,
+  conditions: ReadonlyMap<string, Condition>,
 ): ComposeService {
   const deps = s.dependsOn ?? [];
   return {
@@ -129,7 +167,7 @@ function composeService(
     user: SERVICE_USER,
     ...(s.environment.length ? { environment: [...s.environment] } : {}),
     ...(s.health && hostPort !== undefined ? { ports: [publishedPort(hostPort, s.health.port)] } : {}),
-    volumes: [cache.mount, ...(s.volumes ?? [])],
+    volumes: s.oneShot ? [...(s.volumes ?? [])] : [cache.mount, ...(s.volumes ?? [])],
     ...(s.configs?.length ? { configs: [...s.configs] } : {}),
     // Host IPC for every engine: a large /dev/shm (vLLM, SGLang and Ray's object store need
     // more than the 64 MiB default) and CUDA IPC between the prefill and decode containers.
@@ -137,7 +175,7 @@ function composeService(
     ...(deploy ? { deploy } : {}),
     ...(deps.length
       ? {
-          depends_on: Object.fromEntries(deps.map((d) => [d, { condition: withHealth.has(d) ? ('service_healthy' as const) : ('service_started' as const) }])),
+          depends_on: Object.fromEntries(deps.map((d) => [d, { condition: conditions.get(d) ?? 'service_started' }])),
         }
       : {}),
     ...(s.health ? { healthcheck: httpHealthcheck(s.health, s.health.probe, s.health.startup) } : {}),

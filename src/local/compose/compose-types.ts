@@ -3,8 +3,8 @@
  * writes, typed. Key order of the interfaces is the order the file is written in.
  */
 
-/** What a service does for its model. */
-export type ServiceRole = 'frontend' | 'worker' | 'prefill' | 'decode' | 'engine' | 'ray';
+/** What a service does for its model; "download" fills a model cache once and exits. */
+export type ServiceRole = 'frontend' | 'worker' | 'prefill' | 'decode' | 'engine' | 'ray' | 'download';
 
 /**
  * "runtime": the model as deployed (Dynamo frontend + workers, or Ray Serve);
@@ -25,7 +25,10 @@ export interface HealthEndpoint {
  * relies on. Services that serve HTTP carry `health` and publish `health.port` on the host.
  */
 export interface ModelstackServiceInfo {
-  /** Name of the model object (DynamoGraphDeployment or RayService) the service belongs to. */
+  /**
+   * Name of the model object (DynamoGraphDeployment or RayService) the service belongs to; for
+   * a model cache's download service, the first model that uses the cache.
+   */
   readonly model: string;
   readonly role: ServiceRole;
   readonly health?: HealthEndpoint;
@@ -57,6 +60,7 @@ export interface ComposeServiceVolume {
   readonly type: 'volume' | 'bind';
   readonly source: string;
   readonly target: string;
+  readonly read_only?: boolean;
   readonly bind?: { readonly create_host_path: boolean };
 }
 

@@ -10,8 +10,9 @@ import { serviceName } from './service-names.js';
  * it serves (engine, model, served name, tensor parallel size) comes from the model's
  * descriptor, as its construct stated it; the runtime's local services say which container's
  * environment the server inherits and how many GPUs it reserves (one worker on Dynamo,
- * `tensor_parallel_size` on Ray). Engine-specific extras of the deployed command lines are not
- * carried.
+ * `tensor_parallel_size` on Ray). A model with a ModelCache loads the cache's directory (no
+ * revision flag: the directory is the revision). Engine-specific extras of the deployed command
+ * lines are not carried.
  */
 export function engineServices(m: ModelObject): ModelDraft {
   const d = m.descriptor;
@@ -22,16 +23,18 @@ export function engineServices(m: ModelObject): ModelDraft {
   }
   const host = localServicesFor(m.runtime).engineHost(m, d);
   const engine = engineFor(d.engine);
-  if (d.revision !== undefined && engine.revisionFlag === undefined) {
+  // A cached model loads the downloaded revision from the cache's directory (mounted by buildCompose).
+  const revision = d.cache ? undefined : d.revision;
+  if (revision !== undefined && engine.revisionFlag === undefined) {
     throw new ModelstackError('LOCAL', `${m.object.kind} ${m.name} pins revision ${JSON.stringify(d.revision)}, which the ${d.engine} server cannot select`, {
       hint: 'run it with the "runtime" flavor, or remove the revision',
     });
   }
   const cmd = engine.serverCommand({
-    model: d.model,
+    model: d.cache?.modelPath ?? d.model,
     servedModelName: d.servedModelName,
     tensorParallelSize: d.tensorParallelSize,
-    ...(d.revision !== undefined ? { revision: d.revision } : {}),
+    ...(revision !== undefined ? { revision } : {}),
   });
   return {
     services: [

@@ -35,6 +35,8 @@ export interface KubeVolume {
   readonly name: string;
   readonly kind: string;
   readonly configMap?: { readonly name: string; readonly items?: readonly { readonly key: string; readonly path: string }[] };
+  /** For a `persistentVolumeClaim` volume: the claim's name. */
+  readonly claimName?: string;
 }
 
 /** The volumes of a pod template. */
@@ -45,6 +47,7 @@ export function templateVolumes(template: unknown): KubeVolume[] {
     if (!v || typeof v.name !== 'string') return [];
     const kind = Object.keys(v).find((k) => k !== 'name') ?? 'unknown';
     const cm = asObject(v.configMap);
+    const claim = asObject(v.persistentVolumeClaim)?.claimName;
     const items = asArray(cm?.items).flatMap((i) => {
       const o = asObject(i);
       return o && typeof o.key === 'string' && typeof o.path === 'string' ? [{ key: o.key, path: o.path }] : [];
@@ -54,6 +57,7 @@ export function templateVolumes(template: unknown): KubeVolume[] {
         name: v.name,
         kind,
         ...(cm && typeof cm.name === 'string' ? { configMap: { name: cm.name, ...(items.length ? { items } : {}) } } : {}),
+        ...(typeof claim === 'string' ? { claimName: claim } : {}),
       },
     ];
   });

@@ -36,7 +36,15 @@ export interface ServiceDraft {
   /** Runs an inference engine (host IPC: shared memory and CUDA IPC between containers). */
   readonly engine: boolean;
   readonly health?: DraftHealth;
-  /** Services that must be healthy (or started, when they have no health) before this one starts. */
+  /**
+   * Runs to completion (a model cache's download): services that depend on it wait until it
+   * exited with 0, and it mounts no HF cache of its own.
+   */
+  readonly oneShot?: boolean;
+  /**
+   * Services that must be healthy (or started, when they have no health; or completed, when they
+   * are one-shot) before this one starts.
+   */
   readonly dependsOn?: readonly string[];
   readonly volumes?: readonly ComposeServiceVolume[];
   readonly configs?: readonly ComposeServiceConfig[];

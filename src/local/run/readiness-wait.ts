@@ -38,11 +38,19 @@ export interface Readiness {
 
 /**
  * Waits until a started service is ready: its health endpoint answers on the published host
- * port (probed from this process), or, without one, its container runs (or, a one-shot
- * service, exited with 0). A container that exits first fails with its last log lines.
+ * port (probed from this process), or, without one, its container runs (or exited with 0). A
+ * container that exits first fails with its last log lines. A one-shot service (one that others
+ * wait to complete, a model download) is ready once it completed.
  */
 export async function waitReady(ctx: WaitContext, s: ServicePlan): Promise<Readiness> {
   const { engine, io, started, deadline, interval } = ctx;
+  if (s.oneShot) {
+    io.notify(MESSAGES.LOCAL_PROGRESS.make(`${s.service}: waiting for it to complete`, { service: s.service, step: 'waiting' }));
+    await waitCompleted(ctx, s);
+    const readyAfterMs = Date.now() - started;
+    io.notify(MESSAGES.LOCAL_PROGRESS.make(`${s.service}: completed after ${(readyAfterMs / 1000).toFixed(1)}s`, { service: s.service, step: 'ready' }));
+    return { readyAfterMs, ports: [] };
+  }
   let info = await engine.inspect(s.container);
   let url: string | undefined;
   let last = 'no probe yet';
@@ -99,7 +107,7 @@ export async function waitCompleted(ctx: WaitContext, s: ServicePlan): Promise<v
     if (Date.now() >= deadline) {
       throw new ModelstackError('TIMEOUT', `service ${s.service} did not complete within ${Number(((deadline - started) / 1000).toFixed(1))}s`, {
         details: [`container state: ${info.state}`, ...(await lastLogLines(engine, s.container))],
-        hint: logsHint(ctx, s.service),
+        hint: `${logsHint(ctx, s.service)}; a model download can take long: raise --timeout`,
       });
     }
     await sleep(interval, ctx.signal);

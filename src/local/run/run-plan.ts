@@ -51,6 +51,8 @@ export interface ServicePlan {
   readonly dependsOn: readonly Dependency[];
   readonly health?: HealthTarget;
   readonly gpuDropped: boolean;
+  /** A planned service waits for it to exit with 0 (service_completed_successfully): it is ready once it did. */
+  readonly oneShot?: boolean;
 }
 
 export interface RunPlan {
@@ -95,15 +97,21 @@ export function planProject(project: ComposeProject, opts: PlanOptions = {}): Ru
       files.set(path, { path, content });
       return { source: path, target: m.target, readOnly: true };
     });
+  const oneShot = new Set(
+    project.services
+      .filter((s) => wanted.has(s.name))
+      .flatMap((s) => s.dependsOn.filter((d) => d.condition === 'service_completed_successfully').map((d) => d.service)),
+  );
   const services = order
     .filter((name) => wanted.has(name))
-    .map((name) => {
+    .map((name): ServicePlan => {
       const s = project.services.find((x) => x.name === name)!;
       const gpuDropped = s.gpus !== undefined && dropGpus;
       if (gpuDropped && gpuMode === 'auto') {
         warnings.push(`service ${name}: its GPU reservation is dropped: ${opts.gpuSupport?.reason ?? 'GPU support of the engine is unknown'}`);
       }
-      return servicePlan(project.name, network, s, imageFor(name, s.image, opts.images), gpuDropped, configMounts(s));
+      const plan = servicePlan(project.name, network, s, imageFor(name, s.image, opts.images), gpuDropped, configMounts(s));
+      return oneShot.has(name) ? { ...plan, oneShot: true } : plan;
     });
   const planned = project.services.filter((s) => wanted.has(s.name));
   const volumeNames = new Set(planned.flatMap((s) => s.volumes.filter((v) => v.kind === 'volume').map((v) => v.source)));

@@ -5,6 +5,7 @@ import { asArray, asObject, flagValue, type KubeContainer, type KubeVolume, main
 import type { EngineHost, LocalServices } from '../../local/compose/local-services.js';
 import type { ModelDraft, ModelObject, ServiceDraft } from '../../local/compose/service-draft.js';
 import { resourceName, serviceName } from '../../local/compose/service-names.js';
+import { CACHE_MOUNT_PATH } from '../../model/model-cache.js';
 
 /** Where the model's services share Dynamo's file-backed discovery store. */
 export const DYNAMO_DISCOVERY_DIR = '/var/run/modelstack/dynamo-discovery';
@@ -100,13 +101,14 @@ function tokenFromEnv(main: KubeContainer, m: ModelObject, c: Component, notes: 
 /**
  * The component's volume mounts as a local run can give them: a ConfigMap the stack renders
  * (a TensorRT-LLM engine config) becomes inline compose configs at the same paths; a ConfigMap
- * the stack does not render cannot be, and is an error; other volumes (claims, host paths) are
- * left out and said.
+ * the stack does not render cannot be, and is an error; the model cache's claim is mounted by
+ * buildCompose (its local volume); other volumes (claims, host paths) are left out and said.
  */
 function localMounts(m: ModelObject, c: Component, configs: Record<string, ComposeConfig>, notes: string[]): ComposeServiceConfig[] {
   const out: ComposeServiceConfig[] = [];
   for (const mount of c.main.volumeMounts) {
     const volume = c.volumes.find((v) => v.name === mount.name);
+    if (isCacheMount(m, volume, mount.mountPath)) continue;
     if (!volume?.configMap) {
       notes.push(
         `${m.name}: volume ${mount.name} (${volume?.kind ?? 'undeclared'}) of component ${c.name} is not mounted in a local run (at ${mount.mountPath})`,
@@ -130,6 +132,12 @@ function localMounts(m: ModelObject, c: Component, configs: Record<string, Compo
     }
   }
   return out;
+}
+
+/** The mount of the model's ModelCache, which a local run gives as the cache's volume. */
+function isCacheMount(m: ModelObject, volume: KubeVolume | undefined, mountPath: string): boolean {
+  const cache = m.descriptor?.cache;
+  return cache !== undefined && volume?.claimName === cache.claimName && mountPath === CACHE_MOUNT_PATH;
 }
 
 /** The engine flavor's server runs with the environment and GPUs of one worker (of the first kind found). */

@@ -1,6 +1,7 @@
 // The same two-service project, run through modelstack's local runner on one real engine:
 // up (dependency order, readiness from the host), idempotent up, ps, logs, port clashes,
-// Ctrl-C through the CLI, and down leaving nothing behind. Used by <engine>.test.ts.
+// Ctrl-C through the CLI, and down leaving nothing behind. Used by <engine>.test.ts, with the
+// failure suite (failure-suite.ts) and the model cache suite (cache-suite.ts).
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -17,6 +18,7 @@ import { createContainerEngine } from '../../../src/local/container-engine/detec
 import { removeTempDirs, repoRoot, tempDir } from '../../support/paths.js';
 import { describeWith, gate, type EngineUnderTest, uniqueProject } from './engine-env.js';
 import { rejection } from '../../support/thrown.js';
+import { cacheSuite } from './cache-suite.js';
 import { failureSuite } from './failure-suite.js';
 
 const TOKEN = 'hf_modelstack_test_token';
@@ -76,6 +78,7 @@ export async function engineSuite(name: ContainerEngineName): Promise<void> {
   const g = await gate(name);
   describeWith(`local run on ${name}`, [g], ([rt]) => suite(rt!));
   describeWith(`local run failures on ${name}`, [g], ([rt]) => failureSuite(rt!));
+  describeWith(`local run model cache on ${name}`, [g], ([rt]) => cacheSuite(rt!));
 }
 
 function suite(rt: EngineUnderTest): void {

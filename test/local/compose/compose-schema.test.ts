@@ -1,7 +1,7 @@
 // Every compose file modelstack writes must pass the real compose-spec JSON schema (shipped by
 // the dclint package, read from node_modules): the example stack and a matrix of models.
 import { parse } from 'yaml';
-import { DynamoModel, type Engine, RayModel, secretKey } from '../../../index.js';
+import { DynamoModel, type Engine, Model, ModelCache, RayModel, secretKey } from '../../../index.js';
 import { silentIoHost } from '../../../src/io/io-host.js';
 import { buildCompose } from '../../../src/local/compose/build-compose.js';
 import type { ComposeFlavor } from '../../../src/local/compose/compose-types.js';
@@ -78,6 +78,23 @@ describe('compose-spec schema', () => {
         env: { RAY_LOG: 'info' },
       });
     });
+    expect(problems(stacks, flavor)).toEqual([]);
+  });
+
+  test.each(flavors)('models sharing a ModelCache (download service, read-only cache volume, completed condition), flavor %s', (flavor) => {
+    const stacks = stacksOf((s) => {
+      const cache = new ModelCache(s, 'weights', {
+        model: 'Qwen/Qwen3-0.6B',
+        revision: 'c1899de289a04d12100db370d81485cdf75e47ca',
+        size: '20Gi',
+        hfTokenSecret: secretKey('hf-token', 'token'),
+        compilationCache: { size: '5Gi' },
+      });
+      new Model(s, 'd', { runtime: 'dynamo', model: 'Qwen/Qwen3-0.6B', cache, hfTokenSecret: secretKey('hf-token', 'token') });
+      new Model(s, 'r', { runtime: 'kuberay', model: 'Qwen/Qwen3-0.6B', cache });
+    });
+    const file = buildCompose(stacks, { flavor });
+    expect(file.services['weights-download']).toBeDefined();
     expect(problems(stacks, flavor)).toEqual([]);
   });
 

@@ -297,6 +297,46 @@ describe('up', () => {
     expect(failing.containers.has('p-app')).toBe(false);
   });
 
+  test('a one-shot dependency that fails at once: its exit code and last log lines, reported as a failed completion', async () => {
+    const engine = new FakeEngine();
+    const run = engine.run.bind(engine);
+    engine.run = async (spec) => {
+      const id = await run(spec);
+      // Exits before up ever sees it running (a download that fails at once).
+      if (spec.name === 'p-download') {
+        engine.logLines.set('p-download', ['fetching', '401 Unauthorized']);
+        engine.exit('p-download', 2);
+      }
+      return id;
+    };
+    const yaml = 'services: {download: {image: x}, app: {image: y, depends_on: {download: {condition: service_completed_successfully}}}}';
+    const e = await rejection(up(loadComposeText(yaml, { projectDir: '/p/p' }), engine, fast));
+    expect(e.message).toBe('service download exited with code 2');
+    expect(e.details.slice(0, 4)).toEqual([
+      'last log lines:',
+      '  fetching',
+      '  401 Unauthorized',
+      'service app was not started: download did not complete successfully',
+    ]);
+    expect(engine.containers.has('p-app')).toBe(false);
+  });
+
+  test('a one-shot dependency is ready once it completed: its progress says so', async () => {
+    const engine = new FakeEngine();
+    const run = engine.run.bind(engine);
+    engine.run = async (spec) => {
+      const id = await run(spec);
+      if (spec.name === 'p-download') setTimeout(() => engine.exit('p-download', 0), 60);
+      return id;
+    };
+    const io = new RecordingIoHost();
+    const yaml = 'services: {download: {image: x}, app: {image: y, depends_on: {download: {condition: service_completed_successfully}}}}';
+    const r = await up(loadComposeText(yaml, { projectDir: '/p/p' }), engine, { ...fast, io });
+    expect(io.text()).toContainEqual(expect.stringMatching(/^download: completed after \d+\.\ds$/));
+    expect(io.text()).not.toContainEqual(expect.stringMatching(/^download: ready/));
+    expect(r.services[0]!.readyAfterMs).toBeGreaterThanOrEqual(50);
+  });
+
   test('orphans: warned about, removed on request', async () => {
     const engine = new FakeEngine();
     await up(loadComposeText('services: {old: {image: x}, keep: {image: y}}', { projectDir: '/p/o' }), engine, fast);
