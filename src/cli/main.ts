@@ -6,6 +6,7 @@ import type { CommandEntry } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { installInterruptHandlers } from './interrupts.js';
 import { type Prompt, TerminalIoHost, terminalPrompt } from './terminal-io-host.js';
+import type { Toolkit } from '../toolkit/index.js';
 
 export interface CliStreams {
   readonly stdout: (text: string) => void;
@@ -51,15 +52,30 @@ export async function runCli(argv: readonly string[], streams: CliStreams = proc
     streams.stdout(`usage: ${command.usage}\n`);
     return 0;
   }
+  let toolkit: Toolkit | undefined;
   try {
     const { Toolkit } = await import('../toolkit/index.js');
-    const toolkit = new Toolkit({ ioHost: new TerminalIoHost(debug, streams.stderr, streams.prompt ?? terminalPrompt()), cwd, env: process.env });
+    toolkit = new Toolkit({ ioHost: new TerminalIoHost(debug, streams.stderr, streams.prompt ?? terminalPrompt()), cwd, env: process.env });
     const out = await command.run(rest, { toolkit, cwd, env: process.env, write: streams.stdout });
     if (out.stdout) streams.stdout(out.stdout);
     return out.exitCode;
   } catch (e) {
     return reportError(e, debug, streams);
+  } finally {
+    if (toolkit && statsWanted(process.env)) {
+      const { requests, connections } = toolkit.requestStats();
+      streams.stderr(`modelstack stats: requests=${requests} connections=${connections}\n`);
+    }
   }
+}
+
+/**
+ * MODELSTACK_DEBUG_STATS set (to anything but "" or "0"): the command's API requests and
+ * connections are printed to stderr as its last line, for the benchmark (npm run bench:compare).
+ */
+function statsWanted(env: NodeJS.ProcessEnv): boolean {
+  const v = env.MODELSTACK_DEBUG_STATS;
+  return v !== undefined && v !== '' && v !== '0';
 }
 
 function reportError(e: unknown, debug: boolean, streams: CliStreams): number {

@@ -17,6 +17,14 @@ export interface Connection {
   readonly kube: KubeApi;
   /** The namespace of the kubeconfig context ("default" when it names none, or for a given KubeApi). */
   readonly defaultNamespace: string;
+  /** What the client has sent so far (live counters); absent for a given KubeApi. */
+  readonly stats?: RequestStats;
+}
+
+/** API requests sent and connections opened (a request on a reused keep-alive connection opens none). */
+export interface RequestStats {
+  readonly requests: number;
+  readonly connections: number;
 }
 
 /**
@@ -30,5 +38,6 @@ export async function connect(opts: ClusterOptions, env: NodeJS.ProcessEnv): Pro
   // KubeConfig.loadFromDefault reads process.env.KUBECONFIG; pass ours explicitly when set.
   const fromEnv = env.KUBECONFIG && !env.KUBECONFIG.includes(':') ? env.KUBECONFIG : undefined;
   const kubeConfig = loadKubeConfig({ kubeconfig: opts.kubeconfig ?? fromEnv, context: opts.context });
-  return { kube: new KubeClient(kubeConfig), defaultNamespace: contextNamespace(kubeConfig) };
+  const kube = new KubeClient(kubeConfig);
+  return { kube, defaultNamespace: contextNamespace(kubeConfig), stats: kube.stats };
 }

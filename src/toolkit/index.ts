@@ -5,7 +5,7 @@
  */
 export * from './toolkit.js';
 export * from './local-toolkit.js';
-export type { ClusterOptions } from './cluster.js';
+export type { ClusterOptions, RequestStats } from './cluster.js';
 export { ask, type IoHost, type IoLevel, type IoMessage, type IoRequest, RecordingIoHost, silentIoHost } from '../io/io-host.js';
 export { type DestroyPlanData, MESSAGES, type MessageCode, type MessageType, type ObjectData, type RequestType } from '../io/messages.js';
 export { type ErrorCode, errorMessage, isModelstackError, ModelstackError } from '../errors.js';

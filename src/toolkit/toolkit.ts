@@ -18,7 +18,7 @@ import { runtimeStatus, type RuntimeStatus } from '../status/runtime-status.js';
 import type { Layout } from '../synth/layout.js';
 import { synth as synthToDir, synthStacks, type SynthResult } from '../synth/synth.js';
 import { crdsFromCluster, crdsFromDir, type ValidateResult, validateManifests } from '../validate/validate-manifests.js';
-import { type ClusterOptions, connect } from './cluster.js';
+import { type ClusterOptions, type Connection, connect, type RequestStats } from './cluster.js';
 import { LocalToolkit } from './local-toolkit.js';
 
 export interface ToolkitProps {
@@ -134,12 +134,34 @@ export class Toolkit {
   public readonly env: NodeJS.ProcessEnv;
   /** Local runs of the stack on docker, podman or nerdctl. */
   public readonly local: LocalToolkit;
+  private readonly connections: Connection[] = [];
 
   public constructor(props: ToolkitProps = {}) {
     this.ioHost = props.ioHost ?? silentIoHost;
     this.cwd = resolve(props.cwd ?? process.cwd());
     this.env = props.env ?? process.env;
     this.local = new LocalToolkit(this);
+  }
+
+  /**
+   * API requests this toolkit's cluster clients have sent and connections they opened, summed
+   * over its calls so far (clients passed in as `kube` are not counted). The CLI prints them
+   * at exit when MODELSTACK_DEBUG_STATS is set; the benchmark compares them with kubectl's.
+   */
+  public requestStats(): RequestStats {
+    let requests = 0;
+    let connections = 0;
+    for (const c of this.connections) {
+      requests += c.stats?.requests ?? 0;
+      connections += c.stats?.connections ?? 0;
+    }
+    return { requests, connections };
+  }
+
+  private async connect(opts: ClusterOptions): Promise<Connection> {
+    const connection = await connect(opts, this.env);
+    this.connections.push(connection);
+    return connection;
   }
 
   /** Runs the app and returns its stacks without writing anything. */
@@ -156,7 +178,7 @@ export class Toolkit {
   /** Checks the custom resources in a directory against the CRD schemas (defaults applied first). */
   public async validate(opts: ValidateOptions = {}): Promise<ValidateResult> {
     const dir = resolve(this.cwd, opts.dir ?? 'dist');
-    if (opts.live) return validateManifests(dir, await crdsFromCluster((await connect(opts, this.env)).kube));
+    if (opts.live) return validateManifests(dir, await crdsFromCluster((await this.connect(opts)).kube));
     return validateManifests(dir, (groups) => crdsFromDir(opts.crdsDir, groups));
   }
 
@@ -169,7 +191,7 @@ export class Toolkit {
       throw new ModelstackError('USAGE', 'diff: --base and --against cannot be used together', { hint: 'compare with one of them' });
     }
     if (opts.base === undefined && opts.against === undefined) {
-      const kube = (await connect(opts, this.env)).kube;
+      const kube = (await this.connect(opts)).kube;
       const changes = await liveDiff(kube, await this.stacks(opts), { prune: opts.prune, applySetNamespace: opts.applySetNamespace });
       return { against: { kind: 'live', label: 'the live cluster' }, changes, hasChanges: hasChanges(changes) };
     }
@@ -193,7 +215,7 @@ export class Toolkit {
    * it adopted released, mass deletion refused) and wait.
    */
   public async apply(opts: ApplyOptions = {}): Promise<ApplyResult> {
-    const kube = (await connect(opts, this.env)).kube;
+    const kube = (await this.connect(opts)).kube;
     const stacks = await this.stacks(opts);
     return applyStacks(kube, stacks, { ...opts, lockDescription: opts.lockDescription ?? (await runDescription('apply', this.cwd)) }, this.ioHost);
   }
@@ -204,7 +226,7 @@ export class Toolkit {
    * (DESTROY_CONFIRM) unless `yes`; a host that cannot answer refuses.
    */
   public async destroy(opts: DestroyOptions = {}): Promise<DestroyResult> {
-    const kube = (await connect(opts, this.env)).kube;
+    const kube = (await this.connect(opts)).kube;
     const stacks = await this.stacks(opts);
     const results = await destroyStacks(
       kube,
@@ -224,7 +246,7 @@ export class Toolkit {
 
   /** Per runtime: CRDs Established, operator available, version. */
   public async status(opts: StatusOptions = {}): Promise<StatusResult> {
-    const kube = (await connect(opts, this.env)).kube;
+    const kube = (await this.connect(opts)).kube;
     return { runtimes: await runtimeStatus(kube, { namespace: opts.namespace }) };
   }
 
@@ -236,7 +258,7 @@ export class Toolkit {
     if (opts.allNamespaces && opts.namespace) {
       throw new ModelstackError('USAGE', 'list: -n and -A cannot be used together', { hint: 'pick one' });
     }
-    const { kube, defaultNamespace } = await connect(opts, this.env);
+    const { kube, defaultNamespace } = await this.connect(opts);
     const namespace = opts.allNamespaces ? undefined : (opts.namespace ?? defaultNamespace);
     const listed = await listModels(kube, { namespace });
     for (const note of listed.notes) this.ioHost.notify(MESSAGES.LIST_NOTE.make(note, { note }));

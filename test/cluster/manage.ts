@@ -2,7 +2,7 @@
 // main.go) running a real kube-apiserver on an embedded etcd, listening on
 // loopback only.
 //
-// As a script: `npx tsx test/cluster/manage.ts start|stop|status|build`.
+// As a script: `npx tsx test/cluster/manage.ts start|stop|status|build|kubectl`.
 // Results are printed to stdout as JSON; progress goes to stderr.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -125,11 +125,11 @@ export async function ensureBuilt(log: Log = defaultLog): Promise<string> {
  * both are condensed into a progress line every few seconds. Anything else
  * is an error or a warning and is logged as is.
  */
-function runGo(args: string[], log: Log): Promise<void> {
+function runGo(args: string[], log: Log, cwd = SOURCE_DIR, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const go = goCommand();
   const command = `${go} ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`;
   return new Promise((resolve, reject) => {
-    const child = spawn(go, args, { cwd: SOURCE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(go, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const messages: string[] = [];
     let downloads = 0;
     let packages = 0;
@@ -163,14 +163,14 @@ function runGo(args: string[], log: Log): Promise<void> {
     child.on('error', (err: NodeJS.ErrnoException) => {
       clearInterval(progress);
       const why = err.code === 'ENOENT' ? 'the go toolchain is not on PATH' : err.message;
-      reject(new Error(`cannot run \`${command}\` in ${SOURCE_DIR}: ${why}`));
+      reject(new Error(`cannot run \`${command}\` in ${cwd}: ${why}`));
     });
     child.on('close', (code, signal) => {
       clearInterval(progress);
       if (partial.trim()) messages.push(partial);
       if (code === 0) return resolve();
       const tail = messages.slice(-40).join('\n') || '(no error output)';
-      reject(new Error(`\`${command}\` in ${SOURCE_DIR} failed (${signal ?? `exit code ${code}`}):\n${tail}`));
+      reject(new Error(`\`${command}\` in ${cwd} failed (${signal ?? `exit code ${code}`}):\n${tail}`));
     });
   });
 }
@@ -186,15 +186,59 @@ function goCommand(): string {
 }
 
 /** Keeps the few most recent binaries; each is ~100 MB. */
-function pruneOldBinaries(current: string): void {
+function pruneOldBinaries(current: string, prefix = 'testcluster'): void {
   const dir = path.dirname(current);
   const old = fs
     .readdirSync(dir)
-    .filter((f) => /^testcluster-[0-9a-f]+$/.test(f))
+    .filter((f) => new RegExp(`^${prefix}-[0-9a-f]+$`).test(f))
     .map((f) => path.join(dir, f))
     .filter((f) => f !== current)
     .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
   for (const file of old.slice(BINARIES_KEPT - 1)) fs.rmSync(file, { force: true });
+}
+
+// ---------------------------------------------------------------- kubectl
+
+const KUBECTL_PACKAGE = 'k8s.io/kubernetes/cmd/kubectl';
+
+/**
+ * Where kubectl built from this module lives (it may not exist yet): the benchmark
+ * (bench/compare.ts) compares modelstack with it. Keyed by go.mod, go.sum and the build flags.
+ */
+export function kubectlPath(): string {
+  const cacheRoot = process.env.MODELSTACK_CACHE_DIR || path.join(os.homedir(), '.cache', 'modelstack');
+  const hash = createHash('sha256');
+  hash.update(`${KUBECTL_PACKAGE}\0${buildFlags().join(' ')}\0`);
+  for (const file of ['go.mod', 'go.sum']) hash.update(fs.readFileSync(path.join(SOURCE_DIR, file))).update('\0');
+  return path.join(cacheRoot, 'kubectl', `kubectl-${hash.digest('hex').slice(0, 16)}`);
+}
+
+/**
+ * Builds kubectl (k8s.io/kubernetes/cmd/kubectl at the version go.mod pins, stamped like the
+ * testcluster) unless it is cached. go.sum lists only what the testcluster needs, so the build
+ * runs in a temporary copy of go.mod and go.sum with -mod=mod, which adds kubectl's modules
+ * there and leaves the repository (and the testcluster binary's hash) untouched.
+ */
+export async function ensureKubectl(log: Log = defaultLog): Promise<string> {
+  const bin = kubectlPath();
+  if (fs.existsSync(bin)) return bin;
+  fs.mkdirSync(path.dirname(bin), { recursive: true });
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'modelstack-kubectl-build-'));
+  const tmp = `${bin}.tmp-${process.pid}`;
+  log(`building ${path.basename(bin)} from ${KUBECTL_PACKAGE} (first build takes a few minutes)`);
+  const started = Date.now();
+  try {
+    for (const file of ['go.mod', 'go.sum']) fs.copyFileSync(path.join(SOURCE_DIR, file), path.join(work, file));
+    const goflags = [process.env.GOFLAGS, '-mod=mod'].filter(Boolean).join(' ');
+    await runGo(['build', ...buildFlags(), '-v', '-o', tmp, KUBECTL_PACKAGE], log, work, { ...process.env, GOFLAGS: goflags });
+    fs.renameSync(tmp, bin);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s: ${bin}`);
+  pruneOldBinaries(bin, 'kubectl');
+  return bin;
 }
 
 // ---------------------------------------------------------------- running
@@ -434,8 +478,11 @@ async function main(action: string | undefined): Promise<number> {
     case 'build':
       print({ binary: await ensureBuilt() });
       return 0;
+    case 'kubectl':
+      print({ binary: await ensureKubectl() });
+      return 0;
     default:
-      process.stderr.write('usage: manage.ts start|stop|status|build\n');
+      process.stderr.write('usage: manage.ts start|stop|status|build|kubectl\n');
       return 2;
   }
 }

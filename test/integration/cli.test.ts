@@ -1,5 +1,5 @@
 import { runCli } from '../../src/cli/main.js';
-import { fixtureApp } from '../support/paths.js';
+import { fixtureApp, removeTempDirs, tempDir } from '../support/paths.js';
 import { describeWithCluster, uniqueNamespace } from './support/cluster.js';
 
 interface Run {
@@ -33,6 +33,7 @@ describeWithCluster('modelstack CLI against a real kube-apiserver', (kubeconfig)
     delete process.env.FIXTURE_NAMESPACE;
     delete process.env.FIXTURE_STACK;
     delete process.env.FIXTURE_DECODE;
+    removeTempDirs();
   });
 
   test('diff before apply: everything is an add (missing namespace included), exit 1', async () => {
@@ -80,6 +81,29 @@ describeWithCluster('modelstack CLI against a real kube-apiserver', (kubeconfig)
     expect(r.stdout).toContain('0 to add, 1 to change, 0 to remove');
     expect(r.stdout).toContain(`DynamoGraphDeployment ${ns}/qwen`);
     expect(r.stdout).toMatch(/```diff[\s\S]*-\s+replicas: 1\n\+\s+replicas: 3[\s\S]*```/);
+  }, 60_000);
+
+  test('MODELSTACK_DEBUG_STATS=1 ends stderr with the run\'s API requests and connections; "0" or unset prints none', async () => {
+    const stats = /\nmodelstack stats: requests=(\d+) connections=(\d+)\n$/;
+    process.env.MODELSTACK_DEBUG_STATS = '1';
+    try {
+      // A live diff of the 3 applied objects: at least a dry-run apply of each, over reused connections.
+      const d = await cli(['diff', ...common]);
+      expect(d.code).toBe(0);
+      const [, requests, connections] = stats.exec(`\n${d.stderr}`)!.map(Number);
+      expect(requests).toBeGreaterThanOrEqual(3);
+      expect(connections).toBeGreaterThanOrEqual(1);
+      expect(connections).toBeLessThan(requests!);
+      // A command that never reaches the cluster sent nothing.
+      const s = await cli(['synth', '--app', app, '--out', tempDir()]);
+      expect(s.code).toBe(0);
+      expect(`\n${s.stderr}`).toMatch(/\nmodelstack stats: requests=0 connections=0\n$/);
+      process.env.MODELSTACK_DEBUG_STATS = '0';
+      expect((await cli(['diff', ...common])).stderr).not.toContain('modelstack stats');
+    } finally {
+      delete process.env.MODELSTACK_DEBUG_STATS;
+    }
+    expect((await cli(['diff', ...common])).stderr).not.toContain('modelstack stats');
   }, 60_000);
 
   test('destroy without a terminal lists what it would delete and refuses without --yes (exit 1, nothing deleted)', async () => {
