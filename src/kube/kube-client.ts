@@ -43,6 +43,7 @@ export class KubeClient implements KubeApi {
   private readonly agents = new Map<string, HttpsAgent>();
   /** Requests sent and connections opened (a request on a reused keep-alive connection opens none). */
   public readonly stats = { requests: 0, connections: 0 };
+  private readonly seenSockets = new WeakSet<object>();
 
   public constructor(
     public readonly kubeConfig: KubeConfig,
@@ -146,8 +147,12 @@ export class KubeClient implements KubeApi {
         );
         res.on('error', (e) => settle(() => reject(this.unreachable(e))));
       });
-      req.on('socket', () => {
-        if (!req.reusedSocket) this.stats.connections++;
+      // A socket seen before is a reused connection (a request that waited in the agent's queue
+      // gets a freed socket without `reusedSocket` being set, so that flag alone over-counts).
+      req.on('socket', (socket) => {
+        if (this.seenSockets.has(socket)) return;
+        this.seenSockets.add(socket);
+        this.stats.connections++;
       });
       req.on('error', (e) => settle(() => reject(this.unreachable(e))));
       if (body !== undefined) req.write(body);
@@ -378,17 +383,20 @@ export class KubeClient implements KubeApi {
       }
       for (const g of doc.items) {
         const group = g.metadata?.name ?? '';
-        const preferred = g.versions?.[0];
-        for (const res of preferred?.resources ?? []) {
-          if (!res.verbs?.includes('list')) continue;
-          out.push({
+        const versions: AggregatedVersion[] = [...(g.versions ?? [])];
+        for (const [i, v] of versions.entries()) {
+          const all: ResourceInfo[] = (v.resources ?? []).map((res) => ({
             group,
-            version: preferred!.version,
+            version: v.version,
             kind: res.responseKind?.kind ?? '',
             plural: res.resource,
             namespaced: res.scope === 'Namespaced',
-            verbs: res.verbs,
-          });
+            verbs: res.verbs ?? [],
+          }));
+          // The same answer per group-version discovery would give: later lookups need no request.
+          const gv = group === '' ? v.version : `${group}/${v.version}`;
+          if (!this.discovery.has(gv)) this.discovery.set(gv, Promise.resolve(all));
+          if (i === 0) out.push(...all.filter((r) => r.verbs?.includes('list')));
         }
       }
     }
@@ -419,15 +427,17 @@ export class KubeClient implements KubeApi {
 interface AggregatedDiscovery {
   readonly items?: ReadonlyArray<{
     readonly metadata?: { readonly name?: string };
-    readonly versions?: ReadonlyArray<{
-      readonly version: string;
-      readonly resources?: ReadonlyArray<{
-        readonly resource: string;
-        readonly responseKind?: { readonly kind?: string };
-        readonly scope?: string;
-        readonly verbs?: readonly string[];
-      }>;
-    }>;
+    readonly versions?: readonly AggregatedVersion[];
+  }>;
+}
+
+interface AggregatedVersion {
+  readonly version: string;
+  readonly resources?: ReadonlyArray<{
+    readonly resource: string;
+    readonly responseKind?: { readonly kind?: string };
+    readonly scope?: string;
+    readonly verbs?: readonly string[];
   }>;
 }
 

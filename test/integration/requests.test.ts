@@ -34,4 +34,13 @@ describeWithCluster('API requests and connections of apply and diff', (kubeconfi
     expect(diffClient.stats.requests).toBeLessThanOrEqual(objects + 10);
     expect(diffClient.stats.connections).toBeLessThanOrEqual(2);
   }, 120_000);
+
+  test('a burst of lists (the search of every served kind) waits for pooled keep-alive connections: at most 16, and no per-version discovery after the aggregated documents', async () => {
+    const kube = clientFor(kubeconfig);
+    const served = await kube.servedResources();
+    expect(kube.stats.requests).toBe(2);
+    await Promise.all(served.map((r) => kube.list(r.group ? `${r.group}/${r.version}` : r.version, r.kind, { labelSelector: 'modelstack.io/none=x' })));
+    expect(kube.stats.requests).toBe(2 + served.length);
+    expect(kube.stats.connections).toBeLessThanOrEqual(16);
+  }, 60_000);
 });

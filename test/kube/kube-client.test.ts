@@ -328,4 +328,51 @@ describe('KubeClient', () => {
       expect((await rejection(client.delete(configMap))).code).toBe('INTERNAL');
     });
   });
+  describe('servedResources (aggregated discovery)', () => {
+    const groups = (items: unknown[]): Reply => ({ body: { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', items } });
+    const res = (resource: string, kind: string, scope: string, verbs: string[]) => ({ resource, responseKind: { kind }, scope, verbs });
+
+    test('two requests for the whole API; listable resources of each preferred version; later lookups need no per-version discovery', async () => {
+      fake.handler = (r) => {
+        if (r.path === '/api')
+          return groups([
+            {
+              metadata: { name: '' },
+              versions: [
+                {
+                  version: 'v1',
+                  resources: [res('configmaps', 'ConfigMap', 'Namespaced', ['get', 'list']), res('bindings', 'Binding', 'Namespaced', ['create'])],
+                },
+              ],
+            },
+          ]);
+        if (r.path === '/apis')
+          return groups([
+            {
+              metadata: { name: 'ray.io' },
+              versions: [
+                { version: 'v1', resources: [res('rayservices', 'RayService', 'Namespaced', ['get', 'list', 'patch'])] },
+                { version: 'v1alpha1', resources: [res('rayjobs', 'RayJob', 'Namespaced', ['list'])] },
+              ],
+            },
+          ]);
+        if (r.method === 'GET' && r.path.startsWith('/apis/ray.io/v1/namespaces/')) return { body: { items: [] } };
+        return notFound();
+      };
+      const served = await client.servedResources();
+      expect(served.map((r) => `${r.group}/${r.version}/${r.kind}`)).toEqual(['/v1/ConfigMap', 'ray.io/v1/RayService']);
+      expect(fake.requests.map((r) => r.path)).toEqual(['/api', '/apis']);
+      expect(fake.requests[0]!.headers.accept).toContain('as=APIGroupDiscoveryList');
+      // Kinds of every version, listable or not, are known without asking again.
+      expect(await client.resourceFor('v1', 'Binding')).toMatchObject({ plural: 'bindings', namespaced: true });
+      expect(await client.resourceFor('ray.io/v1alpha1', 'RayJob')).toMatchObject({ plural: 'rayjobs' });
+      await client.list('ray.io/v1', 'RayService', { namespace: 'a' });
+      expect(fake.requests.map((r) => r.path)).toEqual(['/api', '/apis', '/apis/ray.io/v1/namespaces/a/rayservices']);
+    });
+
+    test('a server without aggregated discovery is named, not misread', async () => {
+      fake.handler = () => ({ body: { kind: 'APIVersions', versions: ['v1'] } });
+      expect((await rejection(client.servedResources())).message).toMatch(/did not serve aggregated discovery \(\/api\)/);
+    });
+  });
 });
