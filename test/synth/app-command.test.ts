@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_APP, resolveAppCommand, splitCommand } from '../../src/synth/app-command.js';
-import { removeTempDirs, tempDir } from '../support/paths.js';
+import { DEFAULT_APP, resolveAppCommand, splitCommand, withoutNpx } from '../../src/synth/app-command.js';
+import { removeTempDirs, repoRoot, tempDir } from '../support/paths.js';
 import { thrown } from '../support/thrown.js';
 
 afterAll(removeTempDirs);
@@ -64,5 +64,31 @@ describe('splitCommand', () => {
     expect(empty.code).toBe('USAGE');
     expect(empty.message).toBe('the app command is empty');
     expect(empty.hint).toBe('pass --app "<command>"');
+  });
+});
+
+describe('withoutNpx', () => {
+  test('npx <bin> runs the nearest node_modules/.bin/<bin> directly, found from cwd upwards', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
+    writeFileSync(join(dir, 'node_modules', '.bin', 'tsx'), '');
+    const nested = join(dir, 'stacks', 'deep');
+    mkdirSync(nested, { recursive: true });
+    expect(withoutNpx(['npx', 'tsx', 'stacks/main.ts'], nested)).toEqual([join(dir, 'node_modules', '.bin', 'tsx'), 'stacks/main.ts']);
+    expect(withoutNpx(splitCommand(DEFAULT_APP), repoRoot)).toEqual([join(repoRoot, 'node_modules', '.bin', 'tsx'), 'stacks/main.ts']);
+  });
+
+  test('left to npx: a bin not installed locally, npx options, package specs, and any other command', () => {
+    const dir = tempDir();
+    for (const words of [
+      ['npx', 'tsx', 'main.ts'],
+      ['npx', '--yes', 'tsx', 'main.ts'],
+      ['npx', 'tsx@4', 'main.ts'],
+      ['npx', '@scope/tool', 'x'],
+      ['node', 'main.js'],
+      ['npx'],
+    ]) {
+      expect(withoutNpx(words, dir)).toEqual(words);
+    }
   });
 });
