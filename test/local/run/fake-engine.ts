@@ -69,12 +69,16 @@ export class FakeEngine implements ContainerEngine {
   public async listVolumes(labels: Labels): Promise<string[]> {
     return [...this.volumes].filter(([, l]) => Object.entries(labels).every(([k, v]) => l[k] === v)).map(([n]) => n);
   }
+  /** Called after each container is started: a test's way to script what happens to it (it exits, logs). */
+  public afterRun?: (spec: RunSpec) => void;
+
   public async run(spec: RunSpec): Promise<string> {
     this.calls.push(`run ${spec.name} ${spec.image}`);
     if (this.containers.has(spec.name)) throw new Error(`name in use: ${spec.name}`);
     const hostPorts = new Map((spec.ports ?? []).map((p) => [p.containerPort, p.hostPort ?? this.hostPortFor(spec.name, p.containerPort)]));
     const id = `id${this.nextId++}`;
     this.containers.set(spec.name, { id, spec, state: 'running', exitCode: 0, hostPorts });
+    this.afterRun?.(spec);
     return id;
   }
   public async start(name: string): Promise<void> {

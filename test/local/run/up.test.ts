@@ -147,11 +147,8 @@ describe('up', () => {
   test('a container that exits while waited for: its exit code and last log lines', async () => {
     const { engine } = await setup({ a: () => ({ status: 503 }), b: () => ({ status: 200 }) });
     engine.logLines.set('demo-a', ['loading model', 'CUDA error: no device']);
-    const run = engine.run.bind(engine);
-    engine.run = async (spec) => {
-      const id = await run(spec);
+    engine.afterRun = (spec) => {
       if (spec.name === 'demo-a') setTimeout(() => engine.exit('demo-a', 3), 50);
-      return id;
     };
     const e = await rejection(up(loadComposeText(twoServices()), engine, { ...fast, timeoutMs: 20_000 }));
     expect(e.message).toBe('service a exited with code 3 before it was ready');
@@ -172,11 +169,8 @@ describe('up', () => {
       'demo-a',
       Array.from({ length: 30 }, (_, i) => `line ${i + 1}`),
     );
-    const run = engine.run.bind(engine);
-    engine.run = async (spec) => {
-      const id = await run(spec);
+    engine.afterRun = (spec) => {
       if (spec.name === 'demo-a') engine.exit('demo-a', 1);
-      return id;
     };
     const e = await rejection(up(loadComposeText(twoServices()), engine, fast));
     expect(e.message).toBe('service a exited with code 1 before it was ready');
@@ -187,11 +181,8 @@ describe('up', () => {
   test('long log lines are cut', async () => {
     const engine = new FakeEngine();
     engine.logLines.set('demo-a', ['x'.repeat(5000)]);
-    const run = engine.run.bind(engine);
-    engine.run = async (spec) => {
-      const id = await run(spec);
+    engine.afterRun = (spec) => {
       if (spec.name === 'demo-a') engine.exit('demo-a', 1);
-      return id;
     };
     const e = await rejection(up(loadComposeText(twoServices()), engine, fast));
     expect(e.details[1]).toBe(`  ${'x'.repeat(400)}…`);
@@ -280,11 +271,8 @@ describe('up', () => {
     ]);
 
     const failing = new FakeEngine();
-    const run2 = failing.run.bind(failing);
-    failing.run = async (spec) => {
-      const id = await run2(spec);
+    failing.afterRun = (spec) => {
       if (spec.name === 'p-init') setTimeout(() => failing.exit('p-init', 1), 50);
-      return id;
     };
     const e = await rejection(up(loadComposeText(yaml, { projectDir: '/p/p' }), failing, fast));
     expect(e.message).toBe('service init exited with code 1');
@@ -299,15 +287,12 @@ describe('up', () => {
 
   test('a one-shot dependency that fails at once: its exit code and last log lines, reported as a failed completion', async () => {
     const engine = new FakeEngine();
-    const run = engine.run.bind(engine);
-    engine.run = async (spec) => {
-      const id = await run(spec);
+    engine.afterRun = (spec) => {
       // Exits before up ever sees it running (a download that fails at once).
       if (spec.name === 'p-download') {
         engine.logLines.set('p-download', ['fetching', '401 Unauthorized']);
         engine.exit('p-download', 2);
       }
-      return id;
     };
     const yaml = 'services: {download: {image: x}, app: {image: y, depends_on: {download: {condition: service_completed_successfully}}}}';
     const e = await rejection(up(loadComposeText(yaml, { projectDir: '/p/p' }), engine, fast));
@@ -323,11 +308,8 @@ describe('up', () => {
 
   test('a one-shot dependency is ready once it completed: its progress says so', async () => {
     const engine = new FakeEngine();
-    const run = engine.run.bind(engine);
-    engine.run = async (spec) => {
-      const id = await run(spec);
+    engine.afterRun = (spec) => {
       if (spec.name === 'p-download') setTimeout(() => engine.exit('p-download', 0), 60);
-      return id;
     };
     const io = new RecordingIoHost();
     const yaml = 'services: {download: {image: x}, app: {image: y, depends_on: {download: {condition: service_completed_successfully}}}}';
