@@ -10,14 +10,14 @@ import { fieldManagerFor, LEGACY_FIELD_MANAGER } from '../clusterapply/field-man
 import { normalizeLive } from '../clusterapply/normalize.js';
 import { findOwned, pruneCandidates, readParent } from '../clusterapply/owned-objects.js';
 import { parentStanding } from '../clusterapply/ownership.js';
-import { release } from '../clusterapply/release.js';
-import { describeCounts } from '../clusterapply/namespace-contents.js';
 import { planRemoval } from '../clusterapply/removal-plan.js';
 import type { StackLock } from '../clusterapply/stack-lock.js';
 import { conflictsOf, describeManager, type FieldConflict } from './conflicts.js';
 import { lockStacks, type LockingOptions, resolveStacks, type ResolvedStack, unlockAll } from './stack-run.js';
 import { massDeleteGuard } from './mass-delete.js';
-import { applyStages, deleteStages, stageOf } from './order.js';
+import { applyStages, stageOf } from './order.js';
+import type { ObjectAction, ObjectOutcome } from './outcome.js';
+import { contentsOf, deleteAll, releaseAll } from './removal.js';
 import { mapBounded } from './pool.js';
 import { preflight } from './preflight.js';
 import { referencePreflight } from './reference-preflight.js';
@@ -43,12 +43,7 @@ export interface ApplyOptions extends LockingOptions {
   readonly allowMassDelete?: boolean;
 }
 
-export type ObjectAction = 'created' | 'adopted' | 'configured' | 'unchanged' | 'pruned' | 'released';
-
-export interface ObjectOutcome {
-  readonly ref: string;
-  readonly action: ObjectAction;
-}
+export type { ObjectAction, ObjectOutcome } from './outcome.js';
 
 export interface StackApplyResult {
   readonly stack: string;
@@ -187,32 +182,19 @@ async function applyStack(kube: KubeApi, r: ResolvedStack, lock: StackLock | und
     massDeleteGuard(stack, leaving, owned, opts.allowMassDelete ?? false);
     const plan = await planRemoval(kube, leaving, { stackId, ignore: new Set([objectKey(parentObject(parent, stack, []))]) });
     lock?.assertHeld();
-    const contents = new Map(plan.namespaces.map((c) => [c.namespace, describeCounts(c.counts)]));
+    const inside = contentsOf(plan);
+    // Every deletion is listed before the first one is made.
     for (const o of plan.deletes) {
-      const inside = o.kind === 'Namespace' ? contents.get(o.metadata.name ?? '') : undefined;
+      const contents = inside(o);
       io.notify(
         MESSAGES.PRUNE.make(
-          `${opts.dryRun ? 'would delete' : 'deleting'} ${objectRef(o)}${inside ? ` and everything in it (${inside})` : ''} (created by stack ${stack}, no longer in the synth)`,
-          { ...objectData(o, stack), dryRun: opts.dryRun ?? false, ...(inside ? { namespaceContents: inside } : {}) },
+          `${opts.dryRun ? 'would delete' : 'deleting'} ${objectRef(o)}${contents ? ` and everything in it (${contents})` : ''} (created by stack ${stack}, no longer in the synth)`,
+          { ...objectData(o, stack), dryRun: opts.dryRun ?? false, ...(contents ? { namespaceContents: contents } : {}) },
         ),
       );
     }
-    for (const st of deleteStages(plan.deletes)) {
-      for (const o of st.objects) {
-        if (!opts.dryRun) await kube.delete(o);
-        outcomes.push({ ref: objectRef(o), action: 'pruned' });
-      }
-    }
-    for (const { object, reason } of plan.releases) {
-      const { keptFields } = await release(kube, object, fieldManager, parent.id, stackId, opts.dryRun);
-      io.notify(
-        MESSAGES.RELEASE.make(
-          `${opts.dryRun ? 'would release' : 'released'} ${objectRef(object)} instead of deleting it: ${reason}${keptFields ? " (the stack's field values stay: removing them would make it invalid)" : ''}`,
-          { ...objectData(object, stack), dryRun: opts.dryRun ?? false, reason, keptFields },
-        ),
-      );
-      outcomes.push({ ref: objectRef(object), action: 'released' });
-    }
+    const run = { kube, r, dryRun: opts.dryRun ?? false, io, ...(lock ? { lock } : {}) };
+    outcomes.push(...(await deleteAll(run, plan)), ...(await releaseAll(run, plan)));
     if (!opts.dryRun) await kube.apply(parentObject(parent, stack, currentKinds, stackId), { fieldManager, force: true });
   }
   return { stack, outcomes };

@@ -3,15 +3,14 @@ import { ask, type IoHost } from '../io/io-host.js';
 import type { KubeApi } from '../kube/kube-api.js';
 import { type KubeObject, objectKey, objectRef, type StackManifest } from '../model/kube-object.js';
 import { groupKind, parentObject } from '../clusterapply/applyset.js';
-import { fieldManagerFor } from '../clusterapply/field-manager.js';
 import { describeCounts } from '../clusterapply/namespace-contents.js';
 import { findOwned, readParent } from '../clusterapply/owned-objects.js';
 import { parentStanding } from '../clusterapply/ownership.js';
-import { release } from '../clusterapply/release.js';
 import { planRemoval, type RemovalPlan } from '../clusterapply/removal-plan.js';
-import type { StackLock } from '../clusterapply/stack-lock.js';
+import { leaseRef, type StackLock } from '../clusterapply/stack-lock.js';
 import type { StackApplyResult } from './apply.js';
 import { deleteStages } from './order.js';
+import { contentsOf, deleteAll, releaseAll } from './removal.js';
 import { lockStacks, type LockingOptions, resolveStacks, type ResolvedStack, unlockAll } from './stack-run.js';
 import { type DestroyPlanData, MESSAGES, objectData } from '../io/messages.js';
 
@@ -64,10 +63,7 @@ async function planStack(kube: KubeApi, r: ResolvedStack): Promise<StackPlan> {
   const parentLive = await readParent(kube, r.parent);
   parentStanding(parentLive, r.parent, r.stack, r.stackId, 'destroy');
   const found = await findOwned(kube, r.parent, parentLive, r.desired.map(groupKind), { everywhere: true });
-  const ignore = new Set([
-    objectKey(parentObject(r.parent, r.stack, [])),
-    objectKey({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: r.parent.name, namespace: r.parent.namespace } }),
-  ]);
+  const ignore = new Set([objectKey(parentObject(r.parent, r.stack, [])), objectKey(leaseRef(r.parent))]);
   return { r, parentLive, plan: await planRemoval(kube, found.objects, { stackId: r.stackId, ignore }) };
 }
 
@@ -100,41 +96,23 @@ export function describePlan(data: DestroyPlanData, dryRun: boolean): string {
 async function execute(kube: KubeApi, p: StackPlan, lock: StackLock | undefined, opts: DestroyOptions, io: IoHost): Promise<StackApplyResult> {
   const { r, plan } = p;
   const stack = r.stack;
-  const outcomes: StackApplyResult['outcomes'][number][] = [];
-  const contents = new Map(plan.namespaces.map((c) => [c.namespace, describeCounts(c.counts)]));
-  for (const st of deleteStages(plan.deletes)) {
-    for (const o of st.objects) {
-      lock?.assertHeld();
-      const inside = o.kind === 'Namespace' ? contents.get(o.metadata.name ?? '') : undefined;
-      io.notify(
-        MESSAGES.DELETE.make(`deleting ${objectRef(o)}${inside ? ` and everything in it (${inside})` : ''}${opts.dryRun ? ' (dry run)' : ''}`, {
-          ...objectData(o, stack),
-          dryRun: opts.dryRun ?? false,
-          ...(inside ? { namespaceContents: inside } : {}),
-        }),
-      );
-      if (!opts.dryRun) await kube.delete(o);
-      outcomes.push({ ref: objectRef(o), action: 'pruned' });
-    }
-  }
-  for (const { object, reason } of plan.releases) {
-    lock?.assertHeld();
-    const { keptFields } = await release(kube, object, fieldManagerFor(stack), r.parent.id, r.stackId, opts.dryRun);
+  const dryRun = opts.dryRun ?? false;
+  const inside = contentsOf(plan);
+  const run = { kube, r, dryRun, io, ...(lock ? { lock } : {}) };
+  const deleted = await deleteAll(run, plan, (o) => {
+    const contents = inside(o);
     io.notify(
-      MESSAGES.RELEASE.make(`${opts.dryRun ? 'would release' : 'released'} ${objectRef(object)} instead of deleting it: ${reason}`, {
-        ...objectData(object, stack),
-        dryRun: opts.dryRun ?? false,
-        reason,
-        keptFields,
+      MESSAGES.DELETE.make(`deleting ${objectRef(o)}${contents ? ` and everything in it (${contents})` : ''}${dryRun ? ' (dry run)' : ''}`, {
+        ...objectData(o, stack),
+        dryRun,
+        ...(contents ? { namespaceContents: contents } : {}),
       }),
     );
-    outcomes.push({ ref: objectRef(object), action: 'released' });
-  }
+  });
+  const outcomes = [...deleted, ...(await releaseAll(run, plan))];
   if (!opts.dryRun) {
     if (p.parentLive) await kube.delete(p.parentLive);
-    await kube
-      .delete({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: r.parent.name, namespace: r.parent.namespace } })
-      .catch(() => false);
+    await kube.delete(leaseRef(r.parent)).catch(() => false);
   }
   return { stack, outcomes };
 }

@@ -48,6 +48,11 @@ interface LeaseObject extends KubeObject {
   };
 }
 
+/** The stack's Lease: the name and namespace of its ApplySet parent. */
+export function leaseRef(parent: ApplySetParent): KubeObject {
+  return { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: parent.name, namespace: parent.namespace } };
+}
+
 /** The identity a lock is held under: user, host and process. */
 export function holderIdentity(): string {
   let user = 'unknown';
@@ -87,7 +92,7 @@ export class StackLock {
     const now = opts.now ?? Date.now;
     const seconds = opts.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
     const deadline = now() + (opts.waitMs ?? 0);
-    const ref: KubeObject = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: parent.name, namespace: parent.namespace } };
+    const ref = leaseRef(parent);
     let noted = false;
     for (;;) {
       const stamp = microTime(now());
