@@ -1,6 +1,6 @@
 import type { KubeApi, ResourceInfo } from '../kube/kube-api.js';
 import { type KubeObject, objectKey, objectRef } from '../model/kube-object.js';
-import { apiVersionOf } from './owned-objects.js';
+import { gkOf, listKinds } from './list-kinds.js';
 
 /** What a namespace holds, as a deletion of it would take it along. */
 export interface NamespaceContents {
@@ -39,30 +39,9 @@ const EVENT_KINDS = new Set(['Event']);
  */
 export async function namespaceContents(kube: KubeApi, namespace: string, going: GoingAway, resources?: readonly ResourceInfo[]): Promise<NamespaceContents> {
   const served = (resources ?? (await kube.servedResources())).filter((r) => r.namespaced && !EVENT_KINDS.has(r.kind));
-  const seenKinds = new Set<string>();
-  const unlisted: string[] = [];
-  const lists = await Promise.all(
-    served
-      .filter((r) => {
-        const gk = `${r.group}/${r.kind}`;
-        if (seenKinds.has(gk)) return false;
-        seenKinds.add(gk);
-        return true;
-      })
-      .map(async (r) => {
-        try {
-          return ((await kube.list<KubeObject>(apiVersionOf(r), r.kind, { namespace })) ?? []).map((o) => ({
-            ...o,
-            apiVersion: apiVersionOf(r),
-            kind: r.kind,
-          }));
-        } catch {
-          unlisted.push(r.group === '' ? r.kind : `${r.kind}.${r.group}`);
-          return [];
-        }
-      }),
-  );
-  const all: KubeObject[] = lists.flat();
+  const lists = await listKinds(kube, served, { namespace });
+  const unlisted = lists.flatMap((l) => (l.error !== undefined ? [gkOf(l.resource)] : []));
+  const all: KubeObject[] = lists.flatMap((l) => l.items);
   const uids = new Set(going.uids);
   for (const o of all) if (going.keys.has(objectKey(o)) && uidOf(o)) uids.add(uidOf(o)!);
   // Dependents of what goes, to a fixpoint.

@@ -1,5 +1,6 @@
-import type { KubeApi, ResourceInfo } from '../kube/kube-api.js';
+import type { KubeApi } from '../kube/kube-api.js';
 import { objectKey, type KubeObject } from '../model/kube-object.js';
+import { apiVersionOf, gkOf, listKinds } from './list-kinds.js';
 import { APPLYSET_GROUP_KINDS, APPLYSET_PART_OF, type ApplySetParent, parseGroupKinds } from './applyset.js';
 
 /** The stack's ApplySet parent as the cluster has it, if any. */
@@ -66,21 +67,12 @@ export async function findOwned(
     }
   };
   if (opts.everywhere) {
-    const resources = dedupeKinds(await kube.servedResources());
-    const unsearchable: string[] = [];
-    const lists = await Promise.all(
-      resources.map(async (r) => {
-        try {
-          return { r, items: await kube.list<KubeObject>(apiVersionOf(r), r.kind, { labelSelector: selector }) };
-        } catch (e) {
-          if (wanted.has(gkOf(r))) throw e;
-          unsearchable.push(gkOf(r));
-          return { r, items: [] };
-        }
-      }),
-    );
-    unreadable = unsearchable.sort();
-    for (const { r, items } of lists.sort((a, b) => gkOf(a.r).localeCompare(gkOf(b.r)))) collect(gkOf(r), apiVersionOf(r), r.kind, items);
+    const lists = await listKinds(kube, await kube.servedResources(), { labelSelector: selector });
+    for (const l of lists) if (l.error !== undefined && wanted.has(gkOf(l.resource))) throw l.error;
+    unreadable = lists.flatMap((l) => (l.error !== undefined ? [gkOf(l.resource)] : [])).sort();
+    for (const { resource, items } of lists.sort((a, b) => gkOf(a.resource).localeCompare(gkOf(b.resource)))) {
+      collect(gkOf(resource), apiVersionOf(resource), resource.kind, items);
+    }
   } else {
     for (const gk of [...wanted].sort()) {
       const dot = gk.indexOf('.');
@@ -92,21 +84,6 @@ export async function findOwned(
     }
   }
   return { objects: out, unrecorded: [...unrecorded].sort(), unsearchable: unreadable };
-}
-
-export function apiVersionOf(r: ResourceInfo): string {
-  return r.group === '' ? r.version : `${r.group}/${r.version}`;
-}
-
-function gkOf(r: ResourceInfo): string {
-  return r.group === '' ? r.kind : `${r.kind}.${r.group}`;
-}
-
-/** One resource per group-kind (a kind served under two names, e.g. events, is listed once). */
-function dedupeKinds(resources: readonly ResourceInfo[]): ResourceInfo[] {
-  const seen = new Map<string, ResourceInfo>();
-  for (const r of resources) if (r.kind && !seen.has(gkOf(r))) seen.set(gkOf(r), r);
-  return [...seen.values()];
 }
 
 /** Owned objects the desired set no longer has: what --prune deletes. */

@@ -39,6 +39,7 @@ export interface RequestSpec {
 export class KubeClient implements KubeApi {
   private readonly server: URL;
   private readonly discovery = new Map<string, Promise<ResourceInfo[] | undefined>>();
+  private served?: Promise<ResourceInfo[]>;
   /** Keep-alive agents by TLS identity: one connection pool per client, not a TLS handshake per request. */
   private readonly agents = new Map<string, HttpsAgent>();
   /** Requests sent and connections opened (a request on a reused keep-alive connection opens none). */
@@ -198,6 +199,7 @@ export class KubeClient implements KubeApi {
   /** Forgets discovery results (after CRDs are installed). */
   public resetDiscovery(): void {
     this.discovery.clear();
+    this.served = undefined;
   }
 
   private async discover(apiVersion: string): Promise<ResourceInfo[] | undefined> {
@@ -364,9 +366,22 @@ export class KubeClient implements KubeApi {
 
   /**
    * Every listable resource, in each group's preferred version, from the aggregated discovery
-   * documents (apidiscovery.k8s.io/v2: two requests for the whole API).
+   * documents (apidiscovery.k8s.io/v2: two requests for the whole API). Cached like the
+   * per-version discovery, until resetDiscovery: a prune or destroy asks for it several times
+   * (the search for owned objects, each namespace's contents).
    */
-  public async servedResources(): Promise<ResourceInfo[]> {
+  public servedResources(): Promise<ResourceInfo[]> {
+    if (!this.served) {
+      const served = this.discoverAll();
+      this.served = served;
+      served.catch(() => {
+        if (this.served === served) this.served = undefined;
+      });
+    }
+    return this.served;
+  }
+
+  private async discoverAll(): Promise<ResourceInfo[]> {
     const out: ResourceInfo[] = [];
     for (const path of ['/api', '/apis']) {
       const doc = await this.request<AggregatedDiscovery>({

@@ -368,6 +368,12 @@ describe('KubeClient', () => {
       expect(await client.resourceFor('ray.io/v1alpha1', 'RayJob')).toMatchObject({ plural: 'rayjobs' });
       await client.list('ray.io/v1', 'RayService', { namespace: 'a' });
       expect(fake.requests.map((r) => r.path)).toEqual(['/api', '/apis', '/apis/ray.io/v1/namespaces/a/rayservices']);
+      // The whole answer is cached too, until resetDiscovery.
+      await client.servedResources();
+      expect(fake.requests.map((r) => r.path)).toEqual(['/api', '/apis', '/apis/ray.io/v1/namespaces/a/rayservices']);
+      client.resetDiscovery();
+      await client.servedResources();
+      expect(fake.requests.map((r) => r.path).slice(3)).toEqual(['/api', '/apis']);
     });
 
     test('a server without aggregated discovery is named, not misread', async () => {
