@@ -76,7 +76,9 @@ export function dynamoRuntimeServices(m: ModelObject): ModelDraft {
   const names = uniqueNames(m.name, workers);
   const configs: Record<string, ComposeConfig> = {};
   const workerDrafts = workers.map((w, i) => workerDraft(m, w, names[i]!, mounts, configs, notes));
-  const needsToken = workers.some((w) => tokenFromEnv(w.main, m, w, notes));
+  // Every worker's note, then whether any reads the token (`some` would stop at the first).
+  const readsToken = workers.map((w) => tokenFromEnv(w.main, m, w, notes));
+  const needsToken = readsToken.includes(true);
   return {
     services: [frontendDraft(m, frontend, workerDrafts, mounts, needsToken, configs, notes), ...workerDrafts],
     volumes: { [discovery]: { driver: 'local', driver_opts: { type: 'tmpfs', device: 'tmpfs' } } },
