@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { type ComposeFile, type ComposeFlavor, NOTES_EXTENSION } from '../local/compose/compose-types.js';
+import { type ComposeFile, NOTES_EXTENSION } from '../local/compose/compose-types.js';
 import { renderCompose } from '../local/compose/render-compose.js';
 import type { ContainerInfo, LogLine } from '../local/container-engine/container-engine.js';
 import { type Detection, detectContainerEngine, ENGINE_FLAG } from '../local/container-engine/detect.js';
@@ -10,24 +10,15 @@ import { projectLogs } from '../local/run/logs.js';
 import { ps } from '../local/run/ps.js';
 import { defaultStateDir } from '../local/run/run-plan.js';
 import { up, type UpResult } from '../local/run/up.js';
-import type { StackManifest } from '../model/kube-object.js';
 import { writeFileAtomic } from '../util/write-atomic.js';
 import type { IoHost } from '../io/io-host.js';
 import { MESSAGES } from '../io/messages.js';
 
-/** Where a local project comes from: a compose file, else the stack built into one in memory. */
-export interface LocalProjectOptions {
-  /** A compose file (relative to the toolkit's cwd); excludes app, stacks and flavor. */
-  readonly file?: string;
-  readonly app?: string;
-  readonly stacks?: readonly StackManifest[];
-  /** How long the app may run (see StackSource.appTimeoutMs). @default 120000 (DEFAULT_APP_TIMEOUT_MS) */
-  readonly appTimeoutMs?: number;
-  /** "runtime": the models as deployed; "engine": one engine server per model. @default "runtime" */
-  readonly flavor?: ComposeFlavor;
-  /** @default the file's name, else the stack's */
-  readonly project?: string;
-}
+/**
+ * Where a local project comes from: a compose file (relative to the toolkit's cwd; excludes app,
+ * stacks and flavor), else the stack built into one in memory. The toolkit adds cwd, env and io.
+ */
+export type LocalProjectOptions = Omit<ProjectSource, 'cwd' | 'env' | 'io'>;
 
 /** Which container engine runs the project. */
 export interface ContainerEngineOptions {
