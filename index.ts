@@ -17,3 +17,5 @@ export type { RouterMode, ServingMode } from './constructs/common/capabilities.j
 export * from './src/runtimes/registry.js';
 export * from './src/model/labels.js';
 export * from './src/errors.js';
+// cdk8s's JSON patches, for ApiObject.addJsonPatch (the escape hatch `modelstack import` writes patches with).
+export { JsonPatch } from 'cdk8s';

@@ -156,6 +156,16 @@ export const MESSAGES = {
     'local up: something the user should know (dropped GPU reservation, orphans, plain volume)',
   ),
   DEBUG: type<Record<string, never>>('DEBUG', 'debug', 'a debug line without data'),
+  IMPORT_PATCHED: type<{ readonly ref: string; readonly patches: readonly string[] }>(
+    'IMPORT_PATCHED',
+    'info',
+    'import kept fields of a model the props do not express as JSON patches in the stack file',
+  ),
+  IMPORT_NOT_CONVERTED: type<{ readonly ref: string; readonly fields: readonly string[] }>(
+    'IMPORT_NOT_CONVERTED',
+    'warn',
+    'import could not carry fields of a model over (a v1alpha1 field v1beta1 has no place for, a prop it could not read)',
+  ),
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -20,6 +20,9 @@ import { synth as synthToDir, synthStacks, type SynthResult } from '../synth/syn
 import { crdsFromCluster, crdsFromDir, type ValidateResult, validateManifests } from '../validate/validate-manifests.js';
 import { type ClusterOptions, type Connection, connect, type RequestStats } from './cluster.js';
 import { LocalToolkit } from './local-toolkit.js';
+import { importStack, type ImportStackResult } from '../import/import-stack.js';
+import { readLiveObjects, readObjectFiles } from '../import/read-objects.js';
+import type { KubeApi } from '../kube/kube-api.js';
 
 export interface ToolkitProps {
   /** Where messages go. @default a host that drops them */
@@ -244,6 +247,16 @@ export class Toolkit {
     };
   }
 
+  /**
+   * Turns existing DynamoGraphDeployments (v1alpha1 converted to v1beta1) and RayServices, from
+   * YAML files or a namespace of the cluster, into a stack file of DynamoModel and RayModel
+   * constructs; what the props do not express stays as commented JSON patches. A synth of the
+   * file gives the objects back (checked before it is written), so an apply adopts them in place.
+   */
+  public async importModels(opts: ImportOptions): Promise<ImportResult> {
+    return importModels(this, opts, async () => (await this.connect(opts)).kube);
+  }
+
   /** Per runtime: CRDs Established, operator available, version. */
   public async status(opts: StatusOptions = {}): Promise<StatusResult> {
     const kube = (await this.connect(opts)).kube;
@@ -266,6 +279,54 @@ export class Toolkit {
     if (result.forbidden.length > 0) throw new ListForbiddenError(result);
     return result;
   }
+}
+
+export interface ImportOptions extends ClusterOptions {
+  /** YAML files of DynamoGraphDeployments and RayServices to import (relative to cwd). */
+  readonly files?: readonly string[];
+  /** Import the models of this namespace of the cluster instead of files. */
+  readonly namespace?: string;
+  /** The stack file to write, relative to cwd. @default "stacks/imported.ts" */
+  readonly out?: string;
+  /** Overwrite `out` when it exists. @default false */
+  readonly force?: boolean;
+  /** Name of the generated stack. @default "imported" */
+  readonly stackName?: string;
+  /** Module the generated file imports the constructs from. @default "modelstack" */
+  readonly module?: string;
+  /** How long each synth of the generated file may run. @default 120000 (DEFAULT_APP_TIMEOUT_MS) */
+  readonly appTimeoutMs?: number;
+}
+
+export type ImportResult = ImportStackResult;
+
+async function importModels(toolkit: Toolkit, opts: ImportOptions, kube: () => Promise<KubeApi>): Promise<ImportResult> {
+  const files = opts.files ?? [];
+  if (files.length > 0 === (opts.namespace !== undefined)) {
+    throw new ModelstackError('USAGE', 'import: pass either -f FILE... or -n NAMESPACE', {
+      hint: 'import files, or the models of one namespace of the cluster',
+    });
+  }
+  const objects = files.length > 0 ? await readObjectFiles(files.map((f) => resolve(toolkit.cwd, f))) : await readLiveObjects(await kube(), opts.namespace!);
+  const result = await importStack(
+    objects,
+    {
+      out: resolve(toolkit.cwd, opts.out ?? 'stacks/imported.ts'),
+      ...(opts.force !== undefined ? { force: opts.force } : {}),
+      ...(opts.stackName !== undefined ? { stackName: opts.stackName } : {}),
+      ...(opts.module !== undefined ? { module: opts.module } : {}),
+      ...(opts.appTimeoutMs !== undefined ? { appTimeoutMs: opts.appTimeoutMs } : {}),
+    },
+    toolkit.ioHost,
+  );
+  for (const m of result.models) {
+    if (m.patches.length > 0)
+      toolkit.ioHost.notify(MESSAGES.IMPORT_PATCHED.make(`${m.ref}: kept ${m.patches.length} field(s) as JSON patches`, { ref: m.ref, patches: m.patches }));
+    const fields = [...m.notConverted, ...m.notes];
+    if (fields.length > 0)
+      toolkit.ioHost.notify(MESSAGES.IMPORT_NOT_CONVERTED.make(`${m.ref}: could not convert ${fields.join('; ')}`, { ref: m.ref, fields }));
+  }
+  return result;
 }
 
 /** "apply of 3f9c2a1 by ana@laptop pid 123": what a run that finds the stack locked is told. */

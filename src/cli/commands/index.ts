@@ -45,4 +45,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'run the stack on this machine with docker, podman or nerdctl (compose, up, down, ps, logs)',
     load: async () => (await import('./local-command.js')).localCommand,
   },
+  {
+    name: 'import',
+    summary: 'turn existing DynamoGraphDeployments and RayServices (files or a namespace) into a stack file that adopts them',
+    load: async () => (await import('./import-command.js')).importCommand,
+  },
 ];
