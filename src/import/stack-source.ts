@@ -24,9 +24,9 @@ const CONSTRUCT_ORDER = ['DynamoModel', 'RayModel'] as const;
 /** A TypeScript identifier for a construct id, unique among `taken`. */
 function variableName(id: string, taken: Set<string>): string {
   const words = id.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  let base = words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1))).join('') || 'model';
+  // "Model" on the end keeps every name clear of reserved words (a model named "default", "new").
+  let base = `${words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1))).join('')}Model`;
   if (/^[0-9]/.test(base)) base = `m${base}`;
-  if (['app', 'stack', 'JsonPatch'].includes(base)) base = `${base}Model`;
   let name = base;
   for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
   taken.add(name);
