@@ -4,6 +4,7 @@ import { holderIdentity } from '../clusterapply/stack-lock.js';
 import { apply as applyStacks, type ApplyOptions as EngineApplyOptions, type ApplyResult } from '../apply/apply.js';
 import { destroy as destroyStacks, type DestroyOptions as EngineDestroyOptions } from '../apply/destroy.js';
 import { type ChangeSet, diffObjects, hasChanges } from '../diff/change-set.js';
+import { parseIgnorePath } from '../diff/ignore-paths.js';
 import { synthAtGitRef } from '../diff/sources/git-base.js';
 import { liveDiff } from '../diff/sources/live.js';
 import { readManifestDir } from '../diff/sources/manifest-dir.js';
@@ -74,6 +75,11 @@ export interface DiffOptions extends StackSource, ClusterOptions {
   readonly prune?: boolean;
   /** Namespace of the stacks' ApplySet parents. @default "default" */
   readonly applySetNamespace?: string;
+  /**
+   * Values left out of both sides before they are compared (`--ignore`): dot paths with `[]`,
+   * `[N]`, `[key=value]`, `["a.b"]` steps and an optional `Kind:` prefix. @default none
+   */
+  readonly ignore?: readonly string[];
 }
 
 export interface DiffResult {
@@ -190,9 +196,10 @@ export class Toolkit {
     if (opts.base !== undefined && opts.against !== undefined) {
       throw new ModelstackError('USAGE', 'diff: --base and --against cannot be used together', { hint: 'compare with one of them' });
     }
+    const ignore = (opts.ignore ?? []).map(parseIgnorePath);
     if (opts.base === undefined && opts.against === undefined) {
       const kube = (await this.connect(opts)).kube;
-      const changes = await liveDiff(kube, await this.stacks(opts), { prune: opts.prune, applySetNamespace: opts.applySetNamespace });
+      const changes = await liveDiff(kube, await this.stacks(opts), { prune: opts.prune, applySetNamespace: opts.applySetNamespace, ignore });
       return { against: { kind: 'live', label: 'the live cluster' }, changes, hasChanges: hasChanges(changes) };
     }
     let before: Promise<readonly KubeObject[]>;
@@ -205,7 +212,7 @@ export class Toolkit {
       against = { kind: 'git', label: `git ${opts.base}` };
     }
     const [b, a] = await both(before, this.stacks(opts));
-    const changes = diffObjects(b, objectsOf(a));
+    const changes = diffObjects(b, objectsOf(a), { ignore });
     return { against, changes, hasChanges: hasChanges(changes) };
   }
 

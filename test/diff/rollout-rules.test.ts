@@ -5,7 +5,7 @@ import { ROLLOUT_RULES } from '../../src/diff/rollout/rollout-rules.js';
 import { rolloutImpact } from '../../src/diff/rollout/rollout-impact.js';
 import { modelGpus } from '../../src/diff/rollout/model-gpus.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 const clone = <T>(o: T): T => structuredClone(o);
 
 function pod(gpus: number, image = 'vllm:1'): Json {
