@@ -25,14 +25,15 @@ export function renderText(cs: ChangeSet, opts: TextOptions): string {
     }
     out.push('');
   }
-  out.push(paint(ANSI.bold, summaryText(cs.summary)));
   const g = cs.gpus;
-  if (g.models.length > 0) {
+  // GPU lines when a model's GPUs or pods change; the summary stays the last line.
+  if (g.models.length > 0 && (g.before !== g.after || g.extraDuringRollout > 0 || cs.changes.some((c) => c.rollout))) {
     const extra = g.extraDuringRollout > 0 ? `, up to ${g.extraDuringRollout} more during the rollouts` : '';
     out.push(`GPUs: ${g.before} -> ${g.after}${extra}`);
     for (const n of g.namespaces)
       out.push(`  ${n.namespace || '(cluster)'}: ${n.before} -> ${n.after}${n.extraDuringRollout > 0 ? ` (+${n.extraDuringRollout} during the rollout)` : ''}`);
   }
+  out.push(paint(ANSI.bold, summaryText(cs.summary)));
   return `${out.join('\n')}\n`;
 }
 
