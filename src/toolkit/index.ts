@@ -40,3 +40,4 @@ export type { RolloutImpact } from '../diff/rollout/rollout-impact.js';
 export type { RolloutKind } from '../diff/rollout/rollout-rules.js';
 export type { GpuTotals, ModelGpuTotals, NamespaceGpuTotals } from '../diff/rollout/gpu-totals.js';
 export type { SecretKeyChanges } from '../diff/secret-keys.js';
+export type { ArgoIgnoreDifference } from '../gitops/autoscaled-fields.js';

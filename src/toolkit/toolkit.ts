@@ -10,6 +10,7 @@ import { liveDiff } from '../diff/sources/live.js';
 import { readManifestDir } from '../diff/sources/manifest-dir.js';
 import { objectsOf } from '../diff/sources/synth-objects.js';
 import { ModelstackError } from '../errors.js';
+import { argocdIgnoreDifferences, type ArgoIgnoreDifference, autoscaledFields } from '../gitops/autoscaled-fields.js';
 import { type IoHost, silentIoHost } from '../io/io-host.js';
 import { MESSAGES } from '../io/messages.js';
 import { ListForbiddenError } from '../list/list-forbidden-error.js';
@@ -214,6 +215,12 @@ export class Toolkit {
     const [b, a] = await both(before, this.stacks(opts));
     const changes = diffObjects(b, objectsOf(a), { ignore });
     return { against, changes, hasChanges: hasChanges(changes) };
+  }
+
+  /** Argo CD ignoreDifferences for the replica counts an autoscaler owns in the stacks (`gitops argocd-ignore`). */
+  public async argocdIgnore(opts: StackSource = {}): Promise<{ readonly entries: readonly ArgoIgnoreDifference[] }> {
+    const objects = (await this.stacks(opts)).flatMap((s) => s.objects);
+    return { entries: argocdIgnoreDifferences(autoscaledFields(objects)) };
   }
 
   /**
