@@ -128,8 +128,9 @@ export interface DynamoModelProps {
   /**
    * Add the Dynamo Planner (a `type: planner` component) that scales the workers at runtime, with
    * these settings. It needs Prometheus scraping the frontend (kube-prometheus-stack). The
-   * planner changes the workers' replica counts in the cluster; applying the stack again sets
-   * them back to `replicas` until the planner's next adjustment.
+   * planner owns the workers' replica counts: they are not rendered (the operator starts each
+   * worker role with 1), so applying the stack again never resets what the planner scaled, and
+   * `replicas` may not set worker roles (the frontend's stays yours).
    * @default no planner
    */
   readonly planner?: DynamoPlannerSettings;
@@ -334,6 +335,7 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
     if (ok('planner', 'mode') && c.planner) {
       issues.push(...plannerIssues(c.planner, mode), ...imageIssues('planner.image', c.planner.image));
     }
+    if (ok('planner', 'replicas', 'mode') && c.planner) issues.push(...plannerReplicaIssues(c.replicas, mode));
     if (ok('epp', 'hfTokenSecret') && c.epp) {
       const epp = c.epp as DynamoEppSettings;
       issues.push(...eppIssues(epp), ...imageIssues('epp.image', epp.image));
@@ -829,13 +831,27 @@ function renderWorker(r: Resolved, role: WorkerRole): DynamoComponent {
   return {
     name: `${engine.dynamoComponentPrefix}${suffix}`,
     type: role,
-    replicas: r.replicas[role],
+    // With a planner the workers' replica counts are the planner's: rendering none leaves the field
+    // to the planner's own field manager, so a re-apply (or a GitOps sync) never resets them.
+    ...(r.props.planner ? {} : { replicas: r.replicas[role] }),
     ...(r.nodeCount > 1 ? { multinode: { nodeCount: r.nodeCount } } : {}),
     // The operator mounts it where the backend keeps its compilation cache (DGD CRD v1beta1, Dynamo 1.4.0).
     ...(r.cache?.compilationClaimName ? { compilationCache: { pvcName: r.cache.compilationClaimName } } : {}),
     ...(settings?.sharedMemorySize !== undefined ? { sharedMemorySize: settings.sharedMemorySize } : {}),
     podTemplate: patched(r, role, { spec: { ...pod, containers: [main] } }),
   };
+}
+
+/** Fixed worker replicas next to a planner: the planner owns them, so a fixed count would be reset by it (or reset it on every apply). */
+function plannerReplicaIssues(replicas: DynamoReplicas | undefined, mode: ServingMode): PropIssue[] {
+  return rolesOf(mode)
+    .filter((role) => replicas?.[role] !== undefined)
+    .map((role) => ({
+      prop: `replicas.${role}`,
+      value: replicas![role],
+      problem: 'is owned by the planner, which scales the workers at runtime; modelstack does not render it, so the planner and an apply never fight over it',
+      fix: 'remove it; set the fewest workers per role with planner.minEndpoint and the most GPUs with planner.maxGpuBudget',
+    }));
 }
 
 /** The planner: `python3 -m dynamo.planner --config <json>` (see constructs/dynamo/planner.ts for the sources). */

@@ -34,3 +34,10 @@ export { ENGINE_CHOICES, ENGINE_ENV, ENGINE_ENV_ALIAS, ENGINE_FLAG, ENGINE_FLAG_
 export { type ImageOverrides, parseImageOverrides } from '../local/run/image-overrides.js';
 export type { DownResult, KeptObject } from '../local/run/down.js';
 export type { UpResult, UpService } from '../local/run/up.js';
+export { renderMarkdownParts } from '../diff/render/markdown.js';
+export { writeMarkdownParts } from '../diff/render/split-markdown.js';
+export type { RolloutImpact } from '../diff/rollout/rollout-impact.js';
+export type { RolloutKind } from '../diff/rollout/rollout-rules.js';
+export type { GpuTotals, ModelGpuTotals, NamespaceGpuTotals } from '../diff/rollout/gpu-totals.js';
+export type { SecretKeyChanges } from '../diff/secret-keys.js';
+export type { ArgoIgnoreDifference } from '../gitops/autoscaled-fields.js';

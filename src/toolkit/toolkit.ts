@@ -4,11 +4,13 @@ import { holderIdentity } from '../clusterapply/stack-lock.js';
 import { apply as applyStacks, type ApplyOptions as EngineApplyOptions, type ApplyResult } from '../apply/apply.js';
 import { destroy as destroyStacks, type DestroyOptions as EngineDestroyOptions } from '../apply/destroy.js';
 import { type ChangeSet, diffObjects, hasChanges } from '../diff/change-set.js';
+import { parseIgnorePath } from '../diff/ignore-paths.js';
 import { synthAtGitRef } from '../diff/sources/git-base.js';
 import { liveDiff } from '../diff/sources/live.js';
 import { readManifestDir } from '../diff/sources/manifest-dir.js';
 import { objectsOf } from '../diff/sources/synth-objects.js';
 import { ModelstackError } from '../errors.js';
+import { argocdIgnoreDifferences, type ArgoIgnoreDifference, autoscaledFields } from '../gitops/autoscaled-fields.js';
 import { type IoHost, silentIoHost } from '../io/io-host.js';
 import { MESSAGES } from '../io/messages.js';
 import { ListForbiddenError } from '../list/list-forbidden-error.js';
@@ -77,6 +79,11 @@ export interface DiffOptions extends StackSource, ClusterOptions {
   readonly prune?: boolean;
   /** Namespace of the stacks' ApplySet parents. @default "default" */
   readonly applySetNamespace?: string;
+  /**
+   * Values left out of both sides before they are compared (`--ignore`): dot paths with `[]`,
+   * `[N]`, `[key=value]`, `["a.b"]` steps and an optional `Kind:` prefix. @default none
+   */
+  readonly ignore?: readonly string[];
 }
 
 export interface DiffResult {
@@ -193,9 +200,10 @@ export class Toolkit {
     if (opts.base !== undefined && opts.against !== undefined) {
       throw new ModelstackError('USAGE', 'diff: --base and --against cannot be used together', { hint: 'compare with one of them' });
     }
+    const ignore = (opts.ignore ?? []).map(parseIgnorePath);
     if (opts.base === undefined && opts.against === undefined) {
       const kube = (await this.connect(opts)).kube;
-      const changes = await liveDiff(kube, await this.stacks(opts), { prune: opts.prune, applySetNamespace: opts.applySetNamespace });
+      const changes = await liveDiff(kube, await this.stacks(opts), { prune: opts.prune, applySetNamespace: opts.applySetNamespace, ignore });
       return { against: { kind: 'live', label: 'the live cluster' }, changes, hasChanges: hasChanges(changes) };
     }
     let before: Promise<readonly KubeObject[]>;
@@ -208,8 +216,14 @@ export class Toolkit {
       against = { kind: 'git', label: `git ${opts.base}` };
     }
     const [b, a] = await both(before, this.stacks(opts));
-    const changes = diffObjects(b, objectsOf(a));
+    const changes = diffObjects(b, objectsOf(a), { ignore });
     return { against, changes, hasChanges: hasChanges(changes) };
+  }
+
+  /** Argo CD ignoreDifferences for the replica counts an autoscaler owns in the stacks (`gitops argocd-ignore`). */
+  public async argocdIgnore(opts: StackSource = {}): Promise<{ readonly entries: readonly ArgoIgnoreDifference[] }> {
+    const objects = (await this.stacks(opts)).flatMap((s) => s.objects);
+    return { entries: argocdIgnoreDifferences(autoscaledFields(objects)) };
   }
 
   /**

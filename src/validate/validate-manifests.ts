@@ -6,6 +6,7 @@ import { allRuntimes } from '../runtimes/registry.js';
 import { type CrdStore, crdFromObject, crdStoreOf, loadCrds, splitApiVersion } from '../schema/crd-store.js';
 import { resolveCrdsDir } from '../schema/crds-dir.js';
 import { type SchemaIssue, validateObject } from '../schema/validate.js';
+import { autoscaledFields } from '../gitops/autoscaled-fields.js';
 import { type KubeObject, objectRef } from '../model/kube-object.js';
 import { manifestFiles } from '../synth/manifest-files.js';
 import { parseManifests } from '../synth/render-yaml.js';
@@ -19,9 +20,17 @@ export interface ObjectResult {
   readonly note?: string;
 }
 
+/** Not invalid, but likely wrong: e.g. a fixed replica count an autoscaler also sets. */
+export interface ValidateWarning {
+  readonly file: string;
+  readonly object: string;
+  readonly message: string;
+}
+
 export interface ValidateResult {
   readonly crdSource: string;
   readonly results: readonly ObjectResult[];
+  readonly warnings: readonly ValidateWarning[];
   readonly invalid: number;
   readonly valid: number;
   readonly skipped: number;
@@ -78,7 +87,15 @@ export async function validateManifests(dir: string, crds: CrdSource | ((groups:
   const results: ObjectResult[] = [];
   for (const f of parsed) for (const o of f.objects) results.push(validateOne(o, f.rel, source.store));
   const count = (k: ObjectResult['outcome']): number => results.filter((r) => r.outcome === k).length;
-  return { crdSource: source.source, results, invalid: count('invalid'), valid: count('valid'), skipped: count('skipped') };
+  const fileOf = new Map(parsed.flatMap((f) => f.objects.map((o) => [o, f.rel] as const)));
+  const warnings = autoscaledFields(parsed.flatMap((f) => f.objects))
+    .filter((a) => a.fixedReplicas !== undefined)
+    .map((a) => ({
+      file: fileOf.get(a.object) ?? '',
+      object: a.ref,
+      message: `${a.path} is fixed at ${a.fixedReplicas} but ${a.autoscaler} scales it: every apply or sync resets what it scaled; leave the count out (modelstack's constructs do)`,
+    }));
+  return { crdSource: source.source, results, warnings, invalid: count('invalid'), valid: count('valid'), skipped: count('skipped') };
 }
 
 function validateOne(o: KubeObject, file: string, store: CrdStore): ObjectResult {

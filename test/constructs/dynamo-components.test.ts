@@ -195,3 +195,26 @@ describe('the endpoint picker (EPP) component', () => {
     ]);
   });
 });
+
+describe('autoscaler-safe replicas (issue 18)', () => {
+  test('with a planner the worker components carry no replicas, so an apply never resets what the planner scaled', () => {
+    const graph = dgd({ mode: 'disaggregated', planner: { optimizationTarget: 'throughput' } });
+    expect(componentOfType(graph, 'prefill')).not.toHaveProperty('replicas');
+    expect(componentOfType(graph, 'decode')).not.toHaveProperty('replicas');
+    // The frontend and the planner itself are not scaled by the planner: they keep theirs.
+    expect(componentOfType(graph, 'frontend').replicas).toBe(1);
+    expect(componentOfType(graph, 'planner').replicas).toBe(1);
+  });
+
+  test('without a planner the workers keep their fixed replicas', () => {
+    const graph = dgd({ replicas: { worker: 3 } });
+    expect(componentOfType(graph, 'worker').replicas).toBe(3);
+  });
+
+  test('fixed worker replicas together with a planner are refused, naming the planner setting to use', () => {
+    expect(errors({ mode: 'disaggregated', replicas: { decode: 4 }, planner: {} }).join('\n')).toMatch(
+      /replicas\.decode.*owned by the planner.*planner\.minEndpoint/s,
+    );
+    expect(errors({ replicas: { frontend: 2 }, planner: {} })).toEqual([]);
+  });
+});

@@ -87,6 +87,11 @@ describe('diffObjects', () => {
   });
 
   it('is empty for two empty sides', () => {
-    expect(diffObjects([], [])).toEqual({ changes: [], summary: { add: 0, change: 0, remove: 0, unchanged: 0 } });
+    expect(diffObjects([], [])).toEqual({
+      changes: [],
+      summary: { add: 0, change: 0, remove: 0, unchanged: 0 },
+      byKind: [],
+      gpus: { models: [], namespaces: [], before: 0, after: 0, extraDuringRollout: 0 },
+    });
   });
 });

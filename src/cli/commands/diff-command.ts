@@ -1,4 +1,5 @@
-import { type DiffResult, renderJson, renderMarkdown, renderText } from '../../toolkit/index.js';
+import { resolve } from 'node:path';
+import { type DiffResult, ModelstackError, renderJson, renderMarkdown, renderMarkdownParts, renderText, writeMarkdownParts } from '../../toolkit/index.js';
 import { APP_TIMEOUT_FLAG, appTimeoutUsage, appTimeoutOption, choice, type Command, parseCommandArgs } from '../command.js';
 import { clusterFlags, KUBE_FLAGS } from '../kube-flags.js';
 
@@ -8,6 +9,7 @@ type DiffOutput = (typeof OUTPUTS)[number];
 export const diffCommand: Command = {
   name: 'diff',
   usage: `modelstack diff [--base REF | --against DIR] [--app CMD] [--app-timeout SECONDS] [-o text|markdown|json]
+                [--ignore PATH]... [--split-dir DIR]
 
   (neither)      compare with the live cluster: each object as the cluster has it against a
                  server-side apply dry run of it; --kubeconfig FILE, --context NAME as kubectl;
@@ -19,7 +21,16 @@ export const diffCommand: Command = {
   --app CMD      app command, for both sides (default: "app" in cdk8s.yaml, else "npx tsx stacks/main.ts")
 ${appTimeoutUsage(17)}
   -o, --output   text (default), markdown (a pull-request comment) or json
-Secret values are never shown, only whether they changed.
+  --ignore PATH  leave this field out of both sides (repeatable): dot-separated keys, [] for every
+                 list element, [N], [key=value], ["key.with.dots"], optional Kind: prefix, e.g.
+                 --ignore 'metadata.annotations["example.com/build"]'
+                 --ignore 'DynamoGraphDeployment:spec.components[type=decode].replicas'
+  --split-dir DIR  with -o markdown: write numbered files DIR/modelstack-diff-N.md, each at most
+                 65,536 characters (one pull-request comment) and complete on its own, instead of
+                 leaving resource diffs out; stdout lists the files
+Changed models are labelled with their rollout (in place, rolling restart of a role, new RayCluster,
+recreate) and the GPUs they need before, after and during the rollout.
+Secret values are never shown, only which keys changed.
 Exit code 0 when nothing changes, 1 when something does, 2 on an error.`,
   async run(argv, ctx) {
     const { values } = parseCommandArgs('diff', argv, {
@@ -32,8 +43,14 @@ Exit code 0 when nothing changes, 1 when something does, 2 on an error.`,
       app: { type: 'string' },
       ...APP_TIMEOUT_FLAG,
       output: { type: 'string', short: 'o' },
+      ignore: { type: 'string', multiple: true },
+      'split-dir': { type: 'string' },
     });
     const output = choice('-o', values.output as string | undefined, OUTPUTS, 'text');
+    const splitDir = values['split-dir'] as string | undefined;
+    if (splitDir !== undefined && output !== 'markdown') {
+      throw new ModelstackError('USAGE', 'diff: --split-dir works with -o markdown only', { hint: 'add -o markdown, or drop --split-dir' });
+    }
     const result = await ctx.toolkit.diff({
       ...clusterFlags(values),
       app: values.app as string | undefined,
@@ -42,8 +59,14 @@ Exit code 0 when nothing changes, 1 when something does, 2 on an error.`,
       against: values.against as string | undefined,
       prune: values.prune === true,
       applySetNamespace: values['applyset-namespace'] as string | undefined,
+      ignore: (values.ignore as string[] | undefined) ?? [],
     });
-    return { stdout: render(result, output, ctx.env), exitCode: result.hasChanges ? 1 : 0 };
+    const exitCode = result.hasChanges ? 1 : 0;
+    if (splitDir !== undefined) {
+      const paths = await writeMarkdownParts(resolve(ctx.cwd, splitDir), renderMarkdownParts(result.changes, { source: result.against.label }));
+      return { stdout: `${paths.join('\n')}\n`, exitCode };
+    }
+    return { stdout: render(result, output, ctx.env), exitCode };
   },
 };
 

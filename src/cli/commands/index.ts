@@ -50,4 +50,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'turn existing DynamoGraphDeployments and RayServices (files or a namespace) into a stack file that adopts them',
     load: async () => (await import('./import-command.js')).importCommand,
   },
+  {
+    name: 'gitops',
+    summary: 'GitOps helpers: argocd-ignore prints Argo CD ignoreDifferences for autoscaler-owned replicas',
+    load: async () => (await import('./gitops-command.js')).gitopsCommand,
+  },
 ];

@@ -39,6 +39,7 @@ export function formatValidate(r: ValidateResult): string {
     lines.push(`${o.file}: ${o.object}:`);
     for (const i of o.issues) lines.push(`  ${i.path || '(object)'}: ${i.message}`);
   }
+  for (const w of r.warnings) lines.push(`warning: ${w.file}: ${w.object}: ${w.message}`);
   lines.push(`${r.valid} valid, ${r.invalid} invalid, ${r.skipped} skipped (not custom resources of known CRDs); schemas from ${r.crdSource}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,9 +1,14 @@
 import type { ChangeAction, ChangeSet, ChangeSummary } from '../change-set.js';
 import type { KubeObject } from '../../model/kube-object.js';
+import type { GpuTotals } from '../rollout/gpu-totals.js';
+import type { RolloutImpact } from '../rollout/rollout-impact.js';
+import type { SecretKeyChanges } from '../secret-keys.js';
 
 /** The machine-readable diff: same change set, same text (keys in a fixed order). */
 export interface JsonReport {
   readonly summary: ChangeSummary;
+  readonly byKind: ChangeSet['byKind'];
+  readonly gpus: GpuTotals;
   readonly changes: readonly JsonChange[];
 }
 
@@ -16,6 +21,10 @@ export interface JsonChange {
   readonly namespace?: string;
   readonly name?: string;
   readonly diff: string;
+  /** A changed model: what applying the change does (same label as text and markdown). */
+  readonly rollout?: RolloutImpact;
+  /** A Secret: the keys that changed, by name. */
+  readonly secretKeys?: SecretKeyChanges;
   /** Secret values masked, as in the diff. */
   readonly before?: KubeObject;
   readonly after?: KubeObject;
@@ -25,6 +34,8 @@ export function toJsonReport(cs: ChangeSet): JsonReport {
   const { add, change, remove, unchanged } = cs.summary;
   return {
     summary: { add, change, remove, unchanged },
+    byKind: cs.byKind,
+    gpus: cs.gpus,
     changes: cs.changes.map((c) => {
       const o = (c.after ?? c.before)!;
       return {
@@ -36,6 +47,8 @@ export function toJsonReport(cs: ChangeSet): JsonReport {
         ...(o.metadata.namespace === undefined ? {} : { namespace: o.metadata.namespace }),
         ...(o.metadata.name === undefined ? {} : { name: o.metadata.name }),
         diff: c.diff,
+        ...(c.rollout ? { rollout: c.rollout } : {}),
+        ...(c.secretKeys ? { secretKeys: c.secretKeys } : {}),
         ...(c.before ? { before: c.before } : {}),
         ...(c.after ? { after: c.after } : {}),
       };

@@ -1,5 +1,5 @@
 import type { ChangeAction, ChangeSet } from '../change-set.js';
-import { ACTION_SIGN, summaryText } from './summary.js';
+import { ACTION_SIGN, rolloutText, secretKeysText, summaryText } from './summary.js';
 
 export interface TextOptions {
   /** ANSI colors (the caller decides: a terminal, and NO_COLOR unset). */
@@ -15,12 +15,23 @@ export function renderText(cs: ChangeSet, opts: TextOptions): string {
   const out: string[] = [];
   for (const c of cs.changes) {
     out.push(paint(ANSI.bold + ACTION_COLOR[c.action], `${ACTION_SIGN[c.action]} ${c.action} ${c.ref}`));
+    if (c.rollout) out.push(paint(ANSI.bold, `  rollout: ${rolloutText(c.rollout)}`));
+    const keys = c.secretKeys ? secretKeysText(c.secretKeys) : '';
+    if (keys !== '') out.push(`  secret keys: ${keys} (values masked)`);
     let inHunk = false;
     for (const line of c.diff.replace(/\n$/, '').split('\n')) {
       if (line.startsWith('@@')) inHunk = true;
       out.push(paint(lineColor(line, inHunk), line));
     }
     out.push('');
+  }
+  const g = cs.gpus;
+  // GPU lines when a model's GPUs or pods change; the summary stays the last line.
+  if (g.models.length > 0 && (g.before !== g.after || g.extraDuringRollout > 0 || cs.changes.some((c) => c.rollout))) {
+    const extra = g.extraDuringRollout > 0 ? `, up to ${g.extraDuringRollout} more during the rollouts` : '';
+    out.push(`GPUs: ${g.before} -> ${g.after}${extra}`);
+    for (const n of g.namespaces)
+      out.push(`  ${n.namespace || '(cluster)'}: ${n.before} -> ${n.after}${n.extraDuringRollout > 0 ? ` (+${n.extraDuringRollout} during the rollout)` : ''}`);
   }
   out.push(paint(ANSI.bold, summaryText(cs.summary)));
   return `${out.join('\n')}\n`;

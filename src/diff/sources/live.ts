@@ -10,6 +10,7 @@ import { findOwned, pruneCandidates, readParent } from '../../clusterapply/owned
 import type { KubeApi } from '../../kube/kube-api.js';
 import { type KubeObject, objectKey, type StackManifest } from '../../model/kube-object.js';
 import { type ChangeSet, diffObjects } from '../change-set.js';
+import type { IgnorePath } from '../ignore-paths.js';
 
 export interface LiveSides {
   readonly before: KubeObject[];
@@ -58,6 +59,8 @@ export async function liveSides(kube: KubeApi, desired: readonly KubeObject[], o
 }
 
 export interface LiveDiffOptions {
+  /** Values left out of both sides before they are compared (`--ignore`). */
+  readonly ignore?: readonly IgnorePath[];
   /** Also show the objects each stack owns that `apply --prune` would delete. */
   readonly prune?: boolean;
   /** Namespace of each stack's ApplySet parent ConfigMap. @default "default" */
@@ -92,5 +95,5 @@ export async function liveDiff(kube: KubeApi, stacks: readonly StackManifest[], 
     before.push(...sides.before);
     after.push(...sides.after);
   }
-  return diffObjects(before, after);
+  return diffObjects(before, after, { ignore: opts.ignore });
 }

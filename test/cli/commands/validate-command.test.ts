@@ -11,6 +11,7 @@ describe('formatValidate', () => {
   test('each invalid object with its issues, then the totals and the CRD source', () => {
     const r: ValidateResult = {
       crdSource: '/crds',
+      warnings: [],
       valid: 1,
       invalid: 2,
       skipped: 1,
@@ -43,7 +44,7 @@ describe('formatValidate', () => {
   });
 
   test('all valid: the totals line alone', () => {
-    expect(formatValidate({ crdSource: 'cluster https://x', valid: 0, invalid: 0, skipped: 0, results: [] })).toBe(
+    expect(formatValidate({ crdSource: 'cluster https://x', valid: 0, invalid: 0, skipped: 0, results: [], warnings: [] })).toBe(
       '0 valid, 0 invalid, 0 skipped (not custom resources of known CRDs); schemas from cluster https://x\n',
     );
   });

@@ -33,6 +33,11 @@ describe('renderJson', () => {
   });
 
   it('is an empty list with the counts when nothing changes', () => {
-    expect(toJsonReport(diffObjects(before, before))).toEqual({ summary: { add: 0, change: 0, remove: 0, unchanged: 3 }, changes: [] });
+    const report = toJsonReport(diffObjects(before, before));
+    expect(report.summary).toEqual({ add: 0, change: 0, remove: 0, unchanged: 3 });
+    expect(report.changes).toEqual([]);
+    expect(report.byKind.map((k) => [k.kind, k.unchanged])).toEqual(
+      [...new Set(before.map((o) => o.kind))].map((k) => [k, before.filter((o) => o.kind === k).length]),
+    );
   });
 });

@@ -52,7 +52,9 @@ describe('renderMarkdown', () => {
 
   it('has no deletions section when nothing is deleted, and says when nothing changes', () => {
     expect(renderMarkdown(diffObjects([], [namespace('a')]))).not.toContain('Deletions');
-    expect(renderMarkdown(diffObjects([namespace('a')], [namespace('a')]))).toBe('### modelstack diff\n\n**no changes, 1 unchanged**\n');
+    expect(renderMarkdown(diffObjects([namespace('a')], [namespace('a')]))).toBe(
+      '### modelstack diff\n\n**no changes, 1 unchanged**\n\n| Kind | Added | Changed | Removed | Unchanged |\n| --- | ---: | ---: | ---: | ---: |\n| Namespace | 0 | 0 | 0 | 1 |\n',
+    );
   });
 
   it('fences a diff that contains backticks with a longer fence', () => {
