@@ -42,7 +42,7 @@ export interface PreflightResult {
 
 type Finding =
   | { readonly kind: 'not-ready' | 'cannot-check'; readonly status: RuntimeStatus }
-  | { readonly kind: 'pinned-too-old'; readonly status: RuntimeStatus; readonly install: OperatorInstallObject };
+  | { readonly kind: 'pinned-too-old' | 'installer-missing'; readonly status: RuntimeStatus; readonly install: OperatorInstallObject };
 
 /**
  * Refuses, before anything is written, when a runtime that a model needs is not installed
@@ -71,17 +71,36 @@ export async function preflight(kube: KubeApi, objects: readonly KubeObject[]): 
     if (oldPin) findings.push({ kind: 'pinned-too-old', status: s, install: oldPin });
     else if (runtimeReady(s)) continue;
     else if (unchecked(s)) findings.push({ kind: 'cannot-check', status: s });
-    else if (mine.length > 0) toInstall.push({ info, status: s, installs: mine });
-    else findings.push({ kind: 'not-ready', status: s });
+    else if (mine.length > 0) {
+      // A HelmRelease or Application does nothing where Flux or Argo CD is not installed.
+      const unserved = await unservedInstall(kube, mine);
+      if (unserved) findings.push({ kind: 'installer-missing', status: s, install: unserved });
+      else toInstall.push({ info, status: s, installs: mine });
+    } else findings.push({ kind: 'not-ready', status: s });
   }
   if (findings.length > 0) throw refusal(findings, needed, installs);
   return { checked, toInstall };
+}
+
+/** The first GitOps install object whose kind the cluster does not serve (Flux or Argo CD not installed). */
+async function unservedInstall(kube: KubeApi, installs: readonly OperatorInstallObject[]): Promise<OperatorInstallObject | undefined> {
+  for (const i of installs.filter((x) => x.installer !== 'manifests')) {
+    if (!(await kube.resourceFor(i.object.apiVersion, i.object.kind))) return i;
+  }
+  return undefined;
 }
 
 function refusal(findings: readonly Finding[], needed: readonly RuntimeInfo[], installs: readonly OperatorInstallObject[]): ModelstackError {
   const details = findings.flatMap((f) => {
     const s = f.status;
     const info = needed.find((r) => r.id === s.id)!;
+    if (f.kind === 'installer-missing') {
+      const tool = f.install.installer === 'flux' ? 'Flux' : 'Argo CD';
+      return [
+        `${info.displayName} (${info.id}) ${s.installed ? 'is not healthy' : 'is not installed'}, and this stack installs it with ${describeInstall(f.install)}, but the cluster does not serve ${f.install.object.apiVersion} ${f.install.object.kind}: ${tool} is not installed in this cluster`,
+        `  to install: install ${tool} in the cluster first, or ${info.installHint.replace(/, or declare .*$/, '')} and use OperatorInstall.none()`,
+      ];
+    }
     if (f.kind === 'pinned-too-old') {
       return [
         `${info.displayName} (${info.id}): this stack installs operator ${f.install.version} (${describeInstall(f.install)}), older than ${info.minOperatorVersion}, the oldest that serves ${info.model.kind} ${info.model.group}/${info.model.version}`,
@@ -114,14 +133,17 @@ function refusal(findings: readonly Finding[], needed: readonly RuntimeInfo[], i
   const notReady = ids('not-ready');
   const cannotCheck = ids('cannot-check');
   const pinned = ids('pinned-too-old');
+  const noInstaller = ids('installer-missing');
   const what = [
     ...(notReady.length > 0 ? [`${notReady.join(', ')} not ready`] : []),
     ...(pinned.length > 0 ? [`${pinned.join(', ')} would be installed too old`] : []),
+    ...(noInstaller.length > 0 ? [`${noInstaller.join(', ')} cannot be installed by this cluster`] : []),
     ...(cannotCheck.length > 0 ? [`${cannotCheck.join(', ')} cannot be checked`] : []),
   ];
   const todo = [
     ...(notReady.length > 0 ? ['install the runtime(s) named above'] : []),
     ...(pinned.length > 0 ? ['pin a newer operator version'] : []),
+    ...(noInstaller.length > 0 ? ['install the GitOps tool named above'] : []),
     ...(cannotCheck.length > 0 ? ['get the permissions named above (kubectl auth can-i shows what you may do)'] : []),
   ];
   return new ModelstackError('PREFLIGHT', `preflight failed: ${what.join('; ')} for the models of this stack; nothing was written`, {

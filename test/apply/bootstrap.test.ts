@@ -174,6 +174,18 @@ describe('preflight of a stack that installs operators', () => {
     expect(c.writes()).toEqual([]);
   });
 
+  test('a Flux install in a cluster without Flux is refused: nothing would ever install the runtime', async () => {
+    const c = new FakeKube().serveBuiltins();
+    const e = await failure(preflight(c, RAY_WITH_FLUX()));
+    expect(e.message).toBe('preflight failed: kuberay cannot be installed by this cluster for the models of this stack; nothing was written');
+    expect(e.details).toEqual([
+      'KubeRay (kuberay) is not installed, and this stack installs it with Flux HelmRelease kuberay-system/kuberay-operator, but the cluster does not serve helm.toolkit.fluxcd.io/v2 HelmRelease: Flux is not installed in this cluster',
+      '  to install: install Flux in the cluster first, or install the KubeRay operator chart (helm install kuberay-operator kuberay/kuberay-operator -n kuberay-system) and use OperatorInstall.none()',
+    ]);
+    expect(e.hint).toBe('install the GitOps tool named above, or pass --skip-preflight to apply anyway');
+    expect(c.writes()).toEqual([]);
+  });
+
   test('a runtime the stack installs but the user may not check is refused as "cannot be checked" (apply could not wait for it)', async () => {
     const c = fluxCluster();
     c.fail = (call) => (call.kind === 'CustomResourceDefinition' ? forbidden('get', 'customresourcedefinitions.apiextensions.k8s.io') : undefined);
@@ -207,6 +219,29 @@ describe('apply of a stack that installs its operators', () => {
       ['kuberay', 'ready', 'flux', 'HelmRelease kuberay-system/kuberay-operator'],
     ]);
     expect(c.discoveryResets).toBeGreaterThan(0);
+  }, 15_000);
+
+  test("a stack that renders the runtime's CRDs and operator itself: they go first, apply waits for them to be Established and available", async () => {
+    const c = fluxCluster();
+    const crds = healthyRuntime(kuberay).filter((o) => o.kind === 'CustomResourceDefinition');
+    const [operator] = healthyRuntime(kuberay).filter((o) => o.kind === 'Deployment');
+    const asRendered = (o: KubeObject): KubeObject => {
+      const { status: _s, ...rest } = o as KubeObject & { status?: unknown };
+      return rest as KubeObject;
+    };
+    const ray: KubeObject = { apiVersion: 'ray.io/v1', kind: 'RayService', metadata: { name: 'ray', namespace: 'llm' }, spec: {} };
+    const io = new WaitHost(() => playInstall(c));
+    await apply(c, [manifest([ray, operator!, ...crds].map(asRendered))], {}, io);
+    expect(c.writes({ lock: false })).toEqual([
+      'apply ConfigMap default/modelstack-boot',
+      'apply CustomResourceDefinition rayservices.ray.io',
+      'apply CustomResourceDefinition rayclusters.ray.io',
+      'apply Deployment kuberay-system/kuberay-operator',
+      'apply RayService llm/ray',
+    ]);
+    expect(io.text().find((t) => t.includes('waiting for'))).toBe(
+      "  waiting for KubeRay (installed from the stack's Deployment kuberay-system/kuberay-operator): CRD rayservices.ray.io not Established; operator kuberay-system/kuberay-operator: no Available condition yet (rollout not observed)",
+    );
   }, 15_000);
 
   test('the timeout ends the wait naming what is missing; the models are not applied and the lock is freed', async () => {
