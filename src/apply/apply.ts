@@ -19,7 +19,9 @@ import { applyStages, stageOf } from './order.js';
 import type { ObjectAction, ObjectOutcome } from './outcome.js';
 import { contentsOf, deleteAll, releaseAll } from './removal.js';
 import { mapBounded } from './pool.js';
-import { preflight } from './preflight.js';
+import { preflight, type RuntimeToInstall } from './preflight.js';
+import { dependsOnRuntime, describeInstall } from './operator-installs.js';
+import { DEFAULT_OPERATOR_TIMEOUT_MS, waitForOperators } from './wait-operators.js';
 import { referencePreflight } from './reference-preflight.js';
 import { waitForModels } from './wait.js';
 import { waitForDownloads } from './wait-downloads.js';
@@ -41,6 +43,14 @@ export interface ApplyOptions extends LockingOptions {
    * owned objects (see mass-delete.ts). @default false
    */
   readonly allowMassDelete?: boolean;
+  /**
+   * When the stack installs a runtime its models need (a Flux HelmRelease or Argo CD
+   * Application of the operator's chart, or its CRDs and operator Deployment) and the runtime
+   * is not ready yet: how long apply waits, after applying everything but the runtime's
+   * objects, for the runtime to be installed and healthy before applying its models.
+   * @default 600000 (10 minutes)
+   */
+  readonly operatorTimeoutMs?: number;
 }
 
 export type { ObjectAction, ObjectOutcome } from './outcome.js';
@@ -48,6 +58,12 @@ export type { ObjectAction, ObjectOutcome } from './outcome.js';
 export interface StackApplyResult {
   readonly stack: string;
   readonly outcomes: readonly ObjectOutcome[];
+  /**
+   * Dry run only: objects of a runtime the stack installs whose kind the cluster does not serve
+   * yet, so the server could not check them (`Kind namespace/name`). A real apply waits for
+   * the runtime and applies them.
+   */
+  readonly deferred?: readonly string[];
 }
 
 export interface ApplyResult {
@@ -69,14 +85,19 @@ export { stackNameOf } from '../clusterapply/applyset.js';
 export async function apply(kube: KubeApi, stacks: readonly StackManifest[], opts: ApplyOptions, io: IoHost): Promise<ApplyResult> {
   const resolved = resolveStacks(stacks, opts.applySetNamespace, 'apply');
   const all = stacks.flatMap((s) => s.objects);
+  let toInstall: readonly RuntimeToInstall[] = [];
   if (!opts.skipPreflight) {
-    await preflight(kube, all);
+    toInstall = (await preflight(kube, all)).toInstall;
     await referencePreflight(kube, all);
   }
   const results: StackApplyResult[] = [];
   const locks = opts.dryRun ? new Map<string, StackLock>() : await lockStacks(kube, resolved, opts, 'apply', io);
   try {
-    for (const r of resolved) results.push(await applyStack(kube, r, locks.get(r.stack), opts, io));
+    if (toInstall.length === 0) {
+      for (const r of resolved) results.push(await applyStack(kube, r, locks.get(r.stack), opts, io));
+    } else {
+      results.push(...(await bootstrapStacks(kube, resolved, locks, toInstall, opts, io)));
+    }
   } finally {
     await unlockAll(locks);
   }
@@ -92,7 +113,91 @@ export async function apply(kube: KubeApi, stacks: readonly StackManifest[], opt
   return { dryRun: opts.dryRun ?? false, stacks: results };
 }
 
+/**
+ * The first apply of a stack that installs runtimes its models need: every stack's objects
+ * except those of the runtimes being installed (their models, and other kinds of their CRDs'
+ * groups) are applied first, stage by stage (CRDs, namespaces, config, operators and their
+ * HelmRelease/Application, other); then apply waits for the runtimes; then the rest, and
+ * prune last. A dry run cannot install anything: it lists the stages, checks the runtime's
+ * objects with the server where their kinds are already served, and reports the others as
+ * deferred.
+ */
+async function bootstrapStacks(
+  kube: KubeApi,
+  resolved: readonly ResolvedStack[],
+  locks: ReadonlyMap<string, StackLock>,
+  toInstall: readonly RuntimeToInstall[],
+  opts: ApplyOptions,
+  io: IoHost,
+): Promise<StackApplyResult[]> {
+  const timeoutMs = opts.operatorTimeoutMs ?? DEFAULT_OPERATOR_TIMEOUT_MS;
+  const later = (o: KubeObject): boolean => toInstall.some((rt) => dependsOnRuntime(o, rt.info));
+  // Kinds the cluster does not serve yet cannot be checked in a dry run (nothing is installed).
+  const unchecked = (o: KubeObject): boolean => opts.dryRun === true && toInstall.some((rt) => rt.status.installed !== true && dependsOnRuntime(o, rt.info));
+  const deferred = resolved.flatMap((r) => r.desired.filter(later));
+  const runtimes = toInstall.map((rt) => rt.info.id);
+  const installs = toInstall.map((rt) => `${rt.info.displayName} by ${rt.installs.map(describeInstall).join(', ')}`);
+  const data = { runtimes, deferred: deferred.map(objectRef), timeoutMs };
+  io.notify(
+    MESSAGES.BOOTSTRAP.make(
+      opts.dryRun
+        ? `dry run: this stack installs ${installs.join('; ')}; apply would 1) apply everything else, operators and their installs included, 2) wait up to ${Math.round(timeoutMs / 1000)}s for ${runtimes.join(', ')} to be installed and healthy, 3) apply ${deferred.map(objectRef).join(', ')}`
+        : `this stack installs ${installs.join('; ')}, not ready yet: applying the operators and their installs first, then waiting up to ${Math.round(timeoutMs / 1000)}s for them, then applying ${deferred.length} object(s) that need them`,
+      { step: opts.dryRun ? 'dry-run' : 'operators-first', ...data },
+    ),
+  );
+  const runs: StackRun[] = [];
+  for (const r of resolved) {
+    const run = await beginStack(kube, r, locks.get(r.stack), opts, io);
+    await applyObjects(
+      kube,
+      run,
+      r.desired.filter((o) => !later(o)),
+      opts,
+      io,
+    );
+    runs.push(run);
+  }
+  if (!opts.dryRun) {
+    await waitForOperators(kube, toInstall, { timeoutMs }, io);
+    // The runtimes' kinds are served now: forget what discovery said before.
+    kube.resetDiscovery();
+    io.notify(MESSAGES.BOOTSTRAP.make(`${runtimes.join(', ')} ready: applying the objects that need them`, { step: 'models', ...data }));
+  }
+  const results: StackApplyResult[] = [];
+  for (const run of runs) {
+    await applyObjects(
+      kube,
+      run,
+      run.r.desired.filter((o) => later(o) && !unchecked(o)),
+      opts,
+      io,
+    );
+    await finishStack(kube, run, opts, io);
+    const notChecked = run.r.desired.filter(unchecked).map(objectRef);
+    results.push({ stack: run.r.stack, outcomes: run.outcomes, ...(opts.dryRun ? { deferred: notChecked } : {}) });
+  }
+  return results;
+}
+
+/** One stack's apply in progress: what beginStack found, and the outcomes so far. */
+interface StackRun {
+  readonly r: ResolvedStack;
+  readonly lock: StackLock | undefined;
+  readonly search: Awaited<ReturnType<typeof findOwned>> | undefined;
+  readonly currentKinds: readonly string[];
+  readonly outcomes: ObjectOutcome[];
+}
+
 async function applyStack(kube: KubeApi, r: ResolvedStack, lock: StackLock | undefined, opts: ApplyOptions, io: IoHost): Promise<StackApplyResult> {
+  const run = await beginStack(kube, r, lock, opts, io);
+  await applyObjects(kube, run, r.desired, opts, io);
+  await finishStack(kube, run, opts, io);
+  return { stack: r.stack, outcomes: run.outcomes };
+}
+
+/** Reads the stack's ApplySet parent, searches for owned objects when needed, widens the parent's record. */
+async function beginStack(kube: KubeApi, r: ResolvedStack, lock: StackLock | undefined, opts: ApplyOptions, io: IoHost): Promise<StackRun> {
   const { stack, parent, desired, stackId } = r;
   const fieldManager = fieldManagerFor(stack);
   const parentLive = await readParent(kube, parent);
@@ -137,8 +242,14 @@ async function applyStack(kube: KubeApi, r: ResolvedStack, lock: StackLock | und
     await kube.apply(parentObject(parent, stack, kinds, stackId), { fieldManager, force: true });
   }
 
-  const outcomes: ObjectOutcome[] = [];
-  for (const stage of applyStages(desired)) {
+  return { r, lock, search, currentKinds, outcomes: [] };
+}
+
+/** Applies `objects` of the stack stage by stage, adding to the run's outcomes. */
+async function applyObjects(kube: KubeApi, run: StackRun, objects: readonly KubeObject[], opts: ApplyOptions, io: IoHost): Promise<void> {
+  const { r, lock, outcomes } = run;
+  const { stack } = r;
+  for (const stage of applyStages(objects)) {
     lock?.assertHeld();
     const live = await readLive(kube, stage.objects);
     const settled = await mapBounded(stage.objects, opts.concurrency ?? 4, (o) => applyOne(kube, o, r, { before: live.get(objectKey(o)) }, opts, io));
@@ -175,7 +286,13 @@ async function applyStack(kube: KubeApi, r: ResolvedStack, lock: StackLock | und
     if (errors.length > 0) throw errors[0];
     if (stage.stage === 'crds') kube.resetDiscovery();
   }
+}
 
+/** Prune (when asked), then the parent's record narrowed to the current kinds. */
+async function finishStack(kube: KubeApi, run: StackRun, opts: ApplyOptions, io: IoHost): Promise<void> {
+  const { r, lock, search, currentKinds, outcomes } = run;
+  const { stack, parent, desired, stackId } = r;
+  const fieldManager = fieldManagerFor(stack);
   if (opts.prune) {
     const owned = search!.objects;
     const leaving = pruneCandidates(owned, desired);
@@ -197,7 +314,6 @@ async function applyStack(kube: KubeApi, r: ResolvedStack, lock: StackLock | und
     outcomes.push(...(await deleteAll(run, plan)), ...(await releaseAll(run, plan)));
     if (!opts.dryRun) await kube.apply(parentObject(parent, stack, currentKinds, stackId), { fieldManager, force: true });
   }
-  return { stack, outcomes };
 }
 
 async function applyOne(

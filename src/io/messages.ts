@@ -166,6 +166,30 @@ export const MESSAGES = {
     'warn',
     'import could not carry fields of a model over (a v1alpha1 field v1beta1 has no place for, a prop it could not read)',
   ),
+  BOOTSTRAP: type<{
+    readonly step: 'operators-first' | 'models' | 'dry-run';
+    readonly runtimes: readonly string[];
+    readonly deferred: readonly string[];
+    readonly timeoutMs: number;
+  }>(
+    'BOOTSTRAP',
+    'info',
+    'apply installs runtimes its models need: the operators and their installs are applied first, then apply waits for the runtimes, then applies the models (a dry run says what it would do)',
+  ),
+  OPERATOR_WAIT: type<{
+    readonly runtime: string;
+    readonly state: 'waiting' | 'ready';
+    readonly installer: 'flux' | 'argocd' | 'manifests';
+    /** The install object waited on, `Kind namespace/name`. */
+    readonly install: string;
+    /** What is still missing (the runtime's CRDs or operator, and the installer's own status). */
+    readonly reason: string;
+    readonly elapsedMs: number;
+  }>(
+    'OPERATOR_WAIT',
+    'info',
+    "apply waits for a runtime the stack installs: what it is waiting for (CRDs not served, operator not available, the Flux HelmRelease's or Argo CD Application's status) when it changes and once a minute, and when the runtime is ready",
+  ),
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -44,7 +44,7 @@ describe('preflight', () => {
 
   test('no models: nothing to check, the cluster is not asked', async () => {
     const kube = new FakeKube();
-    expect(await preflight(kube, [CM])).toEqual({ checked: [] });
+    expect(await preflight(kube, [CM])).toEqual({ checked: [], toInstall: [] });
     expect(kube.calls).toEqual([]);
   });
 

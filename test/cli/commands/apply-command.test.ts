@@ -60,6 +60,12 @@ describe('formatApply', () => {
   });
 });
 
+test('a dry run that could not check objects of a runtime not installed yet counts them as deferred', () => {
+  expect(formatApply({ dryRun: true, stacks: [{ stack: 'a', outcomes: [{ ref: 'x', action: 'created' }], deferred: ['RayService llm/ray'] }] })).toBe(
+    'stack a: 1 created, 0 adopted, 0 configured, 0 unchanged, 0 pruned, 0 released, 1 deferred until their runtime is installed (not checked) (dry run: nothing written)\n',
+  );
+});
+
 describe('apply command', () => {
   test('the flags it shares with destroy, and every flag in its usage', () => {
     expect(Object.keys(STACK_CLUSTER_FLAGS)).toEqual(['kubeconfig', 'context', 'app', 'app-timeout', 'applyset-namespace', 'dry-run']);
@@ -72,6 +78,7 @@ describe('apply command', () => {
       '--skip-preflight',
       '--wait',
       '--timeout SECONDS',
+      '--operator-timeout SECONDS',
       '--concurrency N',
       '--applyset-namespace',
       '--kubeconfig FILE',
@@ -89,6 +96,11 @@ describe('apply command', () => {
     await expect(applyCommand.run(['--concurrency', 'many', '--kubeconfig', MISSING], ctx)).rejects.toMatchObject({
       code: 'USAGE',
       message: '--concurrency "many" is not a positive number',
+    });
+    await expect(applyCommand.run(['--operator-timeout', 'soon', '--kubeconfig', MISSING], ctx)).rejects.toMatchObject({
+      code: 'USAGE',
+      message: '--operator-timeout "soon" is not a positive number',
+      hint: 'e.g. --operator-timeout 600',
     });
     await expect(applyCommand.run(['--bogus'], ctx)).rejects.toMatchObject({
       code: 'USAGE',
