@@ -156,6 +156,12 @@ export const MESSAGES = {
     'local up: something the user should know (dropped GPU reservation, orphans, plain volume)',
   ),
   DEBUG: type<Record<string, never>>('DEBUG', 'debug', 'a debug line without data'),
+  SYNTH_REUSED: type<{ readonly command: string; readonly createdAt: string }>(
+    'SYNTH_REUSED',
+    'info',
+    'apply/diff: the stored output of an earlier run of the app was used, its inputs being unchanged',
+  ),
+  SYNTH_NOT_REUSED: type<{ readonly reason: string }>('SYNTH_NOT_REUSED', 'debug', 'why the app output is neither reused nor stored'),
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -97,14 +97,15 @@ async function oneRuntime(kube: KubeApi, info: RuntimeInfo, opts: StatusOptions,
  * their schemas (megabytes). The API server serves a CRD's resources only once its Established
  * condition is True (apiextensions-apiserver v0.36.3, pkg/apiserver/customresource_discovery_controller.go),
  * so a served CRD needs no read. One that is not served is read (checkCrds) to say why: missing,
- * not Established, or not readable. Undefined when discovery itself is refused (403).
+ * not Established, or not readable. Undefined when discovery cannot be read (refused, not
+ * served as aggregated documents, unreachable): the CRDs are then read as before, and their
+ * reads report what is wrong.
  */
 async function servedCrdNames(kube: KubeApi): Promise<ReadonlySet<string> | undefined> {
   try {
     return new Set((await kube.servedResources()).filter((r) => r.group !== '').map((r) => `${r.plural}.${r.group}`));
-  } catch (e) {
-    if (e instanceof ForbiddenError) return undefined;
-    throw e;
+  } catch {
+    return undefined;
   }
 }
 

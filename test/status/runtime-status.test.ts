@@ -1,6 +1,6 @@
 import { allRuntimes, runtimeInfo } from '../../src/runtimes/registry.js';
 import { runtimeStatus } from '../../src/status/runtime-status.js';
-import { forbidden, healthyRuntime, FakeKube } from '../support/fake-kube.js';
+import { forbidden, healthyRuntime, FakeKube, notFoundError } from '../support/fake-kube.js';
 
 const dynamo = runtimeInfo('dynamo');
 const kuberay = runtimeInfo('kuberay');
@@ -182,10 +182,14 @@ describe('runtimeStatus', () => {
       expect(k.message).toBe(`CRD ${kuberay.crdNames[0]} not Established (Installing); operator kuberay-system/kuberay-operator: 1/1 pods ready`);
     });
 
-    test('discovery failing for another reason than 403 is thrown, not taken for "not installed"', async () => {
-      const c = served(cluster(...healthyRuntime(dynamo)));
-      c.servedResources = () => Promise.reject(new Error('socket hang up'));
-      await expect(runtimeStatus(c)).rejects.toThrow('socket hang up');
+    test('discovery that cannot be read (403, an API server without aggregated discovery): the CRDs are read, as before', async () => {
+      for (const error of [forbidden('discover', '/apis'), notFoundError('/apis')]) {
+        const c = served(cluster(...healthyRuntime(dynamo, { established: false })));
+        c.servedResources = () => Promise.reject(error);
+        const [d] = await runtimeStatus(c);
+        expect(d).toMatchObject({ installed: false, message: expect.stringMatching(/^CRD dynamographdeployments.nvidia.com not Established \(Installing\)/) });
+        expect(c.calls.filter((x) => x.kind === 'CustomResourceDefinition').length).toBeGreaterThan(0);
+      }
     });
   });
 });
