@@ -163,6 +163,9 @@ function printWork(w: WorkResult): void {
   out(`    median wall time: modelstack ${fmtMs(median(ms))}, ${w.baseline} ${fmtMs(median(kc))}`);
   out(`    ratio modelstack/${w.baseline} by pair: ${ratios.map((r) => r.toFixed(2)).join(' ')}; median ${ratio.toFixed(2)}x`);
   out(`    peak memory: modelstack ${fmtMiB(mib(peakOf(w.modelstack)))}, ${w.baseline} ${fmtMiB(mib(peakOf(w.kubectl)))}`);
+  // apply and diff reuse the app's last output when its inputs are unchanged (src/synth/synth-reuse.ts).
+  const reused = w.modelstack.filter((r) => r.stderr.includes('reused the output of')).length;
+  if (reused > 0) out(`    the app's last output reused (app not run) in ${reused} of ${w.modelstack.length} modelstack runs`);
   out(`    target ratio <= ${w.target}x: ${verdict(atMost(ratio, w.target))}`);
 }
 
@@ -183,7 +186,11 @@ async function startupWorks(ctx: Context): Promise<void> {
 
 async function sizeWorks(ctx: Context, models: number): Promise<void> {
   const dir = join(ctx.work, `models-${models}`);
+  // What the bench writes (YAML for kubectl, synth outputs) goes beside the app's directory, not
+  // into it: the app's directory is what modelstack fingerprints to reuse the app's output.
+  const gen = join(ctx.work, `generated-${models}`);
   mkdirSync(dir, { recursive: true });
+  mkdirSync(gen, { recursive: true });
   writeFileSync(join(dir, 'app.mjs'), benchAppSource(models, LIB_INDEX));
   const node = process.execPath;
   const app = `"${node}" app.mjs`;
@@ -194,7 +201,7 @@ async function sizeWorks(ctx: Context, models: number): Promise<void> {
 
   // kubectl's manifests: the same stack synthesized (not timed) into the namespace of each run.
   const synthYaml = async (env: Record<string, string>, name: string): Promise<string> => {
-    const outDir = join(dir, `yaml-${name}`);
+    const outDir = join(gen, `yaml-${name}`);
     await run(ctx, { file: node, args: [CLI, 'synth', '--app', app, '--out', outDir], cwd: dir, env }, `synth for kubectl (${name})`);
     const files = readdirSync(outDir).filter((f) => f.endsWith('.yaml'));
     return files.map((f) => readFileSync(join(outDir, f), 'utf8')).join('\n---\n');
@@ -203,12 +210,12 @@ async function sizeWorks(ctx: Context, models: number): Promise<void> {
   const changed = await synthYaml({ [NAMESPACE_ENV]: kcNs(0), [CHANGE_ENV]: '1' }, 'changed');
   const objects = (base.match(/^kind: /gm) ?? []).length;
   const kcFile = (i: number): string => {
-    const file = join(dir, `kubectl-r${i}.yaml`);
+    const file = join(gen, `kubectl-r${i}.yaml`);
     // The namespace (and stack name) is the only difference between runs.
     writeFileSync(file, base.replaceAll(kcNs(0), kcNs(i)));
     return file;
   };
-  const changedFile = join(dir, 'kubectl-changed.yaml');
+  const changedFile = join(gen, 'kubectl-changed.yaml');
   writeFileSync(changedFile, changed);
 
   out();
@@ -246,8 +253,8 @@ async function sizeWorks(ctx: Context, models: number): Promise<void> {
         ctx,
         'synth (vs running the same cdk8s app on its own, as `cdk8s synth` does)',
         TARGETS.synthRatio,
-        (i) => ({ file: node, args: [CLI, 'synth', '--app', app, '--out', join(dir, `synth-ms-${i}`)], cwd: dir, env: { [NAMESPACE_ENV]: msNs(0) } }),
-        (i) => ({ file: node, args: ['app.mjs'], cwd: dir, env: { [NAMESPACE_ENV]: msNs(0), CDK8S_OUTDIR: join(dir, `synth-plain-${i}`) } }),
+        (i) => ({ file: node, args: [CLI, 'synth', '--app', app, '--out', join(gen, `synth-ms-${i}`)], cwd: dir, env: { [NAMESPACE_ENV]: msNs(0) } }),
+        (i) => ({ file: node, args: ['app.mjs'], cwd: dir, env: { [NAMESPACE_ENV]: msNs(0), CDK8S_OUTDIR: join(gen, `synth-plain-${i}`) } }),
         'the app alone',
       ),
     );

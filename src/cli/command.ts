@@ -86,3 +86,21 @@ export function appTimeoutOption(values: Record<string, unknown>): { appTimeoutM
   if (value === undefined) return {};
   return { appTimeoutMs: positiveNumber('--app-timeout', value, DEFAULT_APP_TIMEOUT_MS / 1000) * 1000 };
 }
+
+/** `--resynth`, on the commands that may reuse the app's last output (apply, diff, destroy). */
+export const RESYNTH_FLAG = { resynth: { type: 'boolean' } } as const;
+
+/** Its lines in a usage text whose descriptions start at `column`. */
+export function resynthUsage(column: number): string {
+  const label = '  --resynth';
+  const text = [
+    'run the app even when its inputs are unchanged since it last ran (files in this',
+    'directory, lock files, environment, command): otherwise that output is reused',
+  ];
+  return [`${label.padEnd(column)}${text[0]}`, `${' '.repeat(column)}${text[1]}`].join('\n');
+}
+
+/** --resynth as the toolkit's option (absent: reuse when unchanged). */
+export function resynthOption(values: Record<string, unknown>): { resynth?: boolean } {
+  return values.resynth === true ? { resynth: true } : {};
+}

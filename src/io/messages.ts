@@ -190,6 +190,12 @@ export const MESSAGES = {
     'info',
     "apply waits for a runtime the stack installs: what it is waiting for (CRDs not served, operator not available, the Flux HelmRelease's or Argo CD Application's status) when it changes and once a minute, and when the runtime is ready",
   ),
+  SYNTH_REUSED: type<{ readonly command: string; readonly createdAt: string }>(
+    'SYNTH_REUSED',
+    'info',
+    'apply/diff: the stored output of an earlier run of the app was used, its inputs being unchanged',
+  ),
+  SYNTH_NOT_REUSED: type<{ readonly reason: string }>('SYNTH_NOT_REUSED', 'debug', 'why the app output is neither reused nor stored'),
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

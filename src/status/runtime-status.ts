@@ -37,12 +37,13 @@ type CrdCheck =
 /** Checks every runtime: CRDs present and Established, operator Deployment available with ready pods, version. */
 export async function runtimeStatus(kube: KubeApi, opts: StatusOptions = {}): Promise<RuntimeStatus[]> {
   const out: RuntimeStatus[] = [];
-  for (const { info } of allAdapters()) out.push(await oneRuntime(kube, info, opts));
+  const served = await servedCrdNames(kube);
+  for (const { info } of allAdapters()) out.push(await oneRuntime(kube, info, opts, served));
   return out;
 }
 
-async function oneRuntime(kube: KubeApi, info: RuntimeInfo, opts: StatusOptions): Promise<RuntimeStatus> {
-  const crds = await checkCrds(kube, info);
+async function oneRuntime(kube: KubeApi, info: RuntimeInfo, opts: StatusOptions, served: ReadonlySet<string> | undefined): Promise<RuntimeStatus> {
+  const crds = info.crdNames.every((crd) => served?.has(crd)) ? ({ state: 'ok' } as const) : await checkCrds(kube, info);
   const base = { id: info.id, name: info.displayName };
   if (crds.state === 'forbidden') {
     return { ...base, installed: null, healthy: null, version: null, message: cannotCheck(crds.missing), forbidden: crds.missing };
@@ -88,6 +89,24 @@ async function oneRuntime(kube: KubeApi, info: RuntimeInfo, opts: StatusOptions)
     version,
     message: joinMessages(crdMessage, `operator ${where}: ${health.message}`),
   };
+}
+
+/**
+ * The CRDs whose resources discovery serves, by CRD name (`plural.group`): the aggregated
+ * discovery documents the client reads (and caches) anyway, a few kB instead of whole CRDs with
+ * their schemas (megabytes). The API server serves a CRD's resources only once its Established
+ * condition is True (apiextensions-apiserver v0.36.3, pkg/apiserver/customresource_discovery_controller.go),
+ * so a served CRD needs no read. One that is not served is read (checkCrds) to say why: missing,
+ * not Established, or not readable. Undefined when discovery cannot be read (refused, not
+ * served as aggregated documents, unreachable): the CRDs are then read as before, and their
+ * reads report what is wrong.
+ */
+async function servedCrdNames(kube: KubeApi): Promise<ReadonlySet<string> | undefined> {
+  try {
+    return new Set((await kube.servedResources()).filter((r) => r.group !== '').map((r) => `${r.plural}.${r.group}`));
+  } catch {
+    return undefined;
+  }
 }
 
 async function checkCrds(kube: KubeApi, info: RuntimeInfo): Promise<CrdCheck> {

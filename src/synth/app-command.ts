@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import { ModelstackError } from '../errors.js';
 import { shellWords } from '../util/shell-words.js';
@@ -51,4 +52,36 @@ export function withoutNpx(words: readonly string[], cwd: string): string[] {
     if (existsSync(candidate)) return [candidate, ...rest];
     if (dirname(dir) === dir) return [...words];
   }
+}
+
+/**
+ * `<path>/tsx script.ts args...` (what withoutNpx makes of `npx tsx script.ts`) as the node
+ * process the tsx command would start, started directly: tsx's command is a wrapper that starts
+ * `node --require <tsx>/dist/preflight.cjs --import <tsx>/dist/loader.mjs script.ts args...` and
+ * relays signals and the exit code (tsx 4.23.15, src/cli.ts and src/run.ts; checked against
+ * dist/cli.mjs). Skipping the wrapper saves one Node.js start-up per synth, diff and apply. Left as
+ * it is: tsx options or subcommands before the script (--tsconfig, watch), a tsx that is not a
+ * tsx 4 package with those files, a Node.js without module.register (older than 20.6), Windows.
+ */
+export function withoutTsxCli(words: readonly string[]): string[] {
+  const [first, script, ...rest] = words;
+  if (process.platform === 'win32' || first === undefined || script === undefined) return [...words];
+  if (basename(first) !== 'tsx' || !first.includes('/')) return [...words];
+  if (script.startsWith('-') || !/\.(?:[cm]?[jt]s|[jt]sx)$/.test(script)) return [...words];
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 6)) return [...words];
+  let dist: string;
+  try {
+    const cli = realpathSync(first);
+    if (basename(cli) !== 'cli.mjs') return [...words];
+    dist = dirname(cli);
+    const pkg = JSON.parse(readFileSync(join(dist, '..', 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+    if (pkg.name !== 'tsx' || typeof pkg.version !== 'string' || !pkg.version.startsWith('4.')) return [...words];
+  } catch {
+    return [...words];
+  }
+  const preflight = join(dist, 'preflight.cjs');
+  const loader = join(dist, 'loader.mjs');
+  if (!existsSync(preflight) || !existsSync(loader)) return [...words];
+  return [process.execPath, '--require', preflight, '--import', pathToFileURL(loader).href, script, ...rest];
 }

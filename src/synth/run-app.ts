@@ -6,7 +6,7 @@ import { SYNTH_REPORT_ENV, type SynthReport } from '../model/synth-report.js';
 import { ModelstackError } from '../errors.js';
 import type { IoHost } from '../io/io-host.js';
 import { MESSAGES } from '../io/messages.js';
-import { splitCommand, withoutNpx } from './app-command.js';
+import { splitCommand, withoutNpx, withoutTsxCli } from './app-command.js';
 import type { StackManifest } from '../model/kube-object.js';
 import { parseManifests } from './render-yaml.js';
 import { interrupted, registerCleanup } from '../util/cleanup.js';
@@ -36,7 +36,7 @@ export async function runApp(opts: RunAppOptions): Promise<StackManifest[]> {
       hint: 'pass a positive --app-timeout SECONDS (toolkit: appTimeoutMs, in milliseconds)',
     });
   }
-  const [file, ...args] = withoutNpx(splitCommand(opts.command), opts.cwd);
+  const [file, ...args] = withoutTsxCli(withoutNpx(splitCommand(opts.command), opts.cwd));
   const work = await mkdtemp(join(tmpdir(), 'modelstack-synth-'));
   let app: AppProcess | undefined;
   // Run by runCleanups when interrupted (Ctrl-C in the CLI), else in the finally below once the

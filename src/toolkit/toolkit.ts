@@ -19,6 +19,7 @@ import type { KubeObject, StackManifest } from '../model/kube-object.js';
 import { runtimeStatus, type RuntimeStatus } from '../status/runtime-status.js';
 import type { Layout } from '../synth/layout.js';
 import { synth as synthToDir, synthStacks, type SynthResult } from '../synth/synth.js';
+import { defaultCacheDir } from '../synth/synth-reuse.js';
 import { crdsFromCluster, crdsFromDir, type ValidateResult, validateManifests } from '../validate/validate-manifests.js';
 import { type ClusterOptions, type Connection, connect, type RequestStats } from './cluster.js';
 import { LocalToolkit } from './local-toolkit.js';
@@ -47,6 +48,14 @@ export interface StackSource {
    * @default 120000 (DEFAULT_APP_TIMEOUT_MS)
    */
   readonly appTimeoutMs?: number;
+  /**
+   * Run the app even when the output of its last run could be reused. Without it, apply, diff and
+   * destroy reuse that output when the app's inputs are unchanged (command, directory, the
+   * project's files, lock files, environment, Node.js and modelstack version: see
+   * src/synth/synth-reuse.ts), and store the output of every run for the next command.
+   * @default false
+   */
+  readonly resynth?: boolean;
 }
 
 export interface SynthOptions {
@@ -177,12 +186,15 @@ export class Toolkit {
   /** Runs the app and returns its stacks without writing anything. */
   public async stacks(source: StackSource = {}): Promise<readonly StackManifest[]> {
     if (source.stacks) return source.stacks;
-    return synthStacks({ app: source.app, cwd: this.cwd, appTimeoutMs: source.appTimeoutMs }, this.ioHost);
+    return synthStacks(
+      { app: source.app, cwd: this.cwd, appTimeoutMs: source.appTimeoutMs, reuse: source.resynth ? 'refresh' : 'reuse', cacheDir: defaultCacheDir(this.env) },
+      this.ioHost,
+    );
   }
 
   /** Runs the app and writes deterministic YAML, removing files an earlier synth wrote and this one did not. */
   public async synth(opts: SynthOptions = {}): Promise<SynthResult> {
-    return synthToDir({ ...opts, cwd: this.cwd }, this.ioHost);
+    return synthToDir({ ...opts, cwd: this.cwd, cacheDir: defaultCacheDir(this.env) }, this.ioHost);
   }
 
   /** Checks the custom resources in a directory against the CRD schemas (defaults applied first). */

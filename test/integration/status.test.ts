@@ -86,17 +86,18 @@ describeWithCluster('status against a real kube-apiserver', () => {
 
   // The "restricted" context is the client-certificate user modelstack-restricted, bound to no
   // role until the next test binds one.
-  test('a user without CRD read permission is told "cannot check" and why, never "not installed"', async () => {
+  test('a user without CRD read permission: installed as far as discovery tells (it serves a CRD only once Established; no CRD read is needed), health "cannot check" and why, never "not installed"', async () => {
     const restricted = clientFor(info.kubeconfig, 'restricted');
     const s = await byId(restricted);
     for (const id of ['dynamo', 'kuberay']) {
-      expect(s[id]).toMatchObject({ installed: null, healthy: null });
-      expect(s[id]!.message).toBe('forbidden: cannot check (missing permission: get customresourcedefinitions.apiextensions.k8s.io cluster-wide)');
-      expect(s[id]!.forbidden).toEqual({ permission: 'get customresourcedefinitions.apiextensions.k8s.io cluster-wide', user: 'modelstack-restricted' });
+      expect(s[id]).toMatchObject({ installed: true, healthy: null });
+      expect(s[id]!.message).toMatch(/^forbidden: cannot check \(missing permission: list deployments\.apps\b/);
+      expect(s[id]!.forbidden).toMatchObject({ user: 'modelstack-restricted' });
+      expect(s[id]!.forbidden!.permission).toMatch(/^list deployments\.apps\b/);
     }
     let out = '';
     expect(await runCli(['status', '--kubeconfig', info.kubeconfig, '--context', 'restricted'], { stdout: (t) => (out += t), stderr: () => {} })).toBe(0);
-    expect(out).toMatch(/\nkuberay +KubeRay +unknown +unknown +- +forbidden: cannot check \(missing permission: get customresourcedefinitions/);
+    expect(out).toMatch(/\nkuberay +KubeRay +yes +unknown +- +forbidden: cannot check \(missing permission: list deployments\.apps/);
     expect(out).not.toMatch(/not installed|not found/);
   });
 

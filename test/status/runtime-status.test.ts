@@ -1,6 +1,6 @@
 import { allRuntimes, runtimeInfo } from '../../src/runtimes/registry.js';
 import { runtimeStatus } from '../../src/status/runtime-status.js';
-import { forbidden, healthyRuntime, FakeKube } from '../support/fake-kube.js';
+import { forbidden, healthyRuntime, FakeKube, notFoundError } from '../support/fake-kube.js';
 
 const dynamo = runtimeInfo('dynamo');
 const kuberay = runtimeInfo('kuberay');
@@ -149,5 +149,47 @@ describe('runtimeStatus', () => {
     const c = cluster();
     c.fail = () => new Error('socket hang up');
     await expect(runtimeStatus(c)).rejects.toThrow('socket hang up');
+  });
+
+  describe('CRDs served in discovery (an Established CRD is served; a CRD read is not needed)', () => {
+    // The kinds of each runtime's CRDs, as the API server's discovery serves them once Established.
+    const served = (c: FakeKube): FakeKube =>
+      c
+        .serve('nvidia.com/v1alpha1', 'DynamoGraphDeployment')
+        .serve('nvidia.com/v1alpha1', 'DynamoComponentDeployment')
+        .serve('ray.io/v1', 'RayService')
+        .serve('ray.io/v1', 'RayCluster');
+
+    test('every CRD served: installed, without reading any CRD (each is megabytes of schema)', async () => {
+      const c = served(cluster(...healthyRuntime(dynamo), ...healthyRuntime(kuberay)));
+      const [d, k] = await runtimeStatus(c);
+      expect(d).toMatchObject({ installed: true, healthy: true });
+      expect(k).toMatchObject({ installed: true, healthy: true });
+      expect(c.calls.filter((x) => x.kind === 'CustomResourceDefinition')).toEqual([]);
+    });
+
+    test('served although CRDs may not be read: installed (discovery says so), not "cannot check"', async () => {
+      const c = served(cluster(...healthyRuntime(dynamo)));
+      c.fail = (call) => (call.kind === 'CustomResourceDefinition' ? forbidden('get', 'customresourcedefinitions.apiextensions.k8s.io') : undefined);
+      const [d] = await runtimeStatus(c);
+      expect(d).toMatchObject({ installed: true, healthy: true, message: 'operator dynamo-system/dynamo-operator: 1/1 pods ready' });
+    });
+
+    test('one CRD not served: the CRDs are read to say why, as before', async () => {
+      const c = cluster(...healthyRuntime(kuberay, { established: false })).serve('ray.io/v1', 'RayService');
+      const k = (await runtimeStatus(c))[1]!;
+      expect(k).toMatchObject({ installed: false, healthy: false });
+      expect(k.message).toBe(`CRD ${kuberay.crdNames[0]} not Established (Installing); operator kuberay-system/kuberay-operator: 1/1 pods ready`);
+    });
+
+    test('discovery that cannot be read (403, an API server without aggregated discovery): the CRDs are read, as before', async () => {
+      for (const error of [forbidden('discover', '/apis'), notFoundError('/apis')]) {
+        const c = served(cluster(...healthyRuntime(dynamo, { established: false })));
+        c.servedResources = () => Promise.reject(error);
+        const [d] = await runtimeStatus(c);
+        expect(d).toMatchObject({ installed: false, message: expect.stringMatching(/^CRD dynamographdeployments.nvidia.com not Established \(Installing\)/) });
+        expect(c.calls.filter((x) => x.kind === 'CustomResourceDefinition').length).toBeGreaterThan(0);
+      }
+    });
   });
 });

@@ -1,7 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { DEFAULT_APP, resolveAppCommand, splitCommand, withoutNpx } from '../../src/synth/app-command.js';
-import { removeTempDirs, repoRoot, tempDir } from '../support/paths.js';
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DEFAULT_APP, resolveAppCommand, splitCommand, withoutNpx, withoutTsxCli } from '../../src/synth/app-command.js';
+import { removeTempDirs, repoRoot, tempDir, TSX } from '../support/paths.js';
 import { thrown } from '../support/thrown.js';
 
 afterAll(removeTempDirs);
@@ -89,6 +90,41 @@ describe('withoutNpx', () => {
       ['npx'],
     ]) {
       expect(withoutNpx(words, dir)).toEqual(words);
+    }
+  });
+});
+
+describe('withoutTsxCli', () => {
+  const tsxDist = dirname(realpathSync(TSX));
+
+  test('<path>/tsx script args: the node process tsx would start (its preflight and loader), started directly', () => {
+    expect(withoutTsxCli([TSX, 'stacks/main.ts', '--flag', 'x'])).toEqual([
+      process.execPath,
+      '--require',
+      join(tsxDist, 'preflight.cjs'),
+      '--import',
+      pathToFileURL(join(tsxDist, 'loader.mjs')).href,
+      'stacks/main.ts',
+      '--flag',
+      'x',
+    ]);
+    // What the default app command becomes after withoutNpx.
+    expect(withoutTsxCli(withoutNpx(splitCommand(DEFAULT_APP), repoRoot)).slice(0, 2)).toEqual([process.execPath, '--require']);
+  });
+
+  test('left to tsx: its options or subcommands, a bare tsx (found on PATH), a file named tsx that is not the tsx package, other commands', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
+    writeFileSync(join(dir, 'node_modules', '.bin', 'tsx'), '');
+    for (const words of [
+      [TSX, '--tsconfig', 'tsconfig.app.json', 'main.ts'],
+      [TSX, 'watch', 'main.ts'],
+      [TSX],
+      ['tsx', 'main.ts'],
+      [join(dir, 'node_modules', '.bin', 'tsx'), 'main.ts'],
+      ['node', 'main.js'],
+    ]) {
+      expect(withoutTsxCli(words)).toEqual(words);
     }
   });
 });

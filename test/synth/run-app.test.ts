@@ -30,6 +30,7 @@ beforeAll(async () => {
     run('plain', fixtureApp('plain-cdk8s')),
     run('no-synth', fixtureApp('no-synth')),
     run('missing', 'modelstack-no-such-command-xyz --flag'),
+    run('exits', fixtureApp('exits')),
   ]);
 }, 60_000);
 
@@ -111,6 +112,13 @@ describe('runApp', () => {
     expect(tail).toContain('fixture exploded on purpose');
     expect(e.details.length).toBeLessThanOrEqual(20);
     expect(e.hint).toBe('run the app command yourself to see the whole output, or pass --app "<command>"');
+  });
+
+  test('a stack that calls process.exit: APP_FAILED with its exit code and output (tsx started without its wrapper keeps both)', () => {
+    const e = failure('exits');
+    expect(e.code).toBe('APP_FAILED');
+    expect(e.message).toBe(`the app failed (exit code 3): ${fixtureApp('exits')}`);
+    expect(e.details).toEqual(['the exiting fixture says goodbye']);
   });
 
   test('a command that does not exist', () => {

@@ -1,13 +1,14 @@
 import type { ApplyResult } from '../../toolkit/index.js';
-import { appTimeoutUsage, appTimeoutOption, type Command, parseCommandArgs, positiveNumber } from '../command.js';
+import { appTimeoutUsage, appTimeoutOption, RESYNTH_FLAG, resynthOption, resynthUsage, type Command, parseCommandArgs, positiveNumber } from '../command.js';
 import { clusterFlags, LOCK_FLAGS, LOCK_FLAGS_USAGE, lockFlags, STACK_CLUSTER_FLAGS } from '../kube-flags.js';
 
 export const applyCommand: Command = {
   name: 'apply',
-  usage: `modelstack apply [--app CMD] [--app-timeout SECONDS] [--dry-run] [--prune] [--allow-mass-delete] [--force-conflicts] [--skip-preflight] [--wait] [--timeout SECONDS] [--operator-timeout SECONDS] [--concurrency N]
+  usage: `modelstack apply [--app CMD] [--app-timeout SECONDS] [--resynth] [--dry-run] [--prune] [--allow-mass-delete] [--force-conflicts] [--skip-preflight] [--wait] [--timeout SECONDS] [--operator-timeout SECONDS] [--concurrency N]
 
   --app CMD             app command (default: "app" in cdk8s.yaml, else "npx tsx stacks/main.ts")
 ${appTimeoutUsage(24)}
+${resynthUsage(24)}
   --dry-run             let the server check everything, write nothing
   --prune               take objects out of the stack that it applied before and no longer has:
                         deleted when the stack created them, released (kept, without the stack's
@@ -34,6 +35,7 @@ The stack needs a stackId (ModelStack prop); objects that existed before are sho
     const { values } = parseCommandArgs('apply', argv, {
       ...STACK_CLUSTER_FLAGS,
       ...LOCK_FLAGS,
+      ...RESYNTH_FLAG,
       prune: { type: 'boolean' },
       'allow-mass-delete': { type: 'boolean' },
       'force-conflicts': { type: 'boolean' },
@@ -50,6 +52,7 @@ The stack needs a stackId (ModelStack prop); objects that existed before are sho
       ...clusterFlags(values),
       app: values.app as string | undefined,
       ...appTimeoutOption(values),
+      ...resynthOption(values),
       dryRun: values['dry-run'] === true,
       forceConflicts: values['force-conflicts'] === true,
       prune: values.prune === true,

@@ -1,15 +1,16 @@
 import type { DestroyResult } from '../../toolkit/index.js';
-import { appTimeoutUsage, appTimeoutOption, type Command, parseCommandArgs } from '../command.js';
+import { appTimeoutUsage, appTimeoutOption, RESYNTH_FLAG, resynthOption, resynthUsage, type Command, parseCommandArgs } from '../command.js';
 import { clusterFlags, LOCK_FLAGS, LOCK_FLAGS_USAGE, lockFlags, STACK_CLUSTER_FLAGS } from '../kube-flags.js';
 
 export const destroyCommand: Command = {
   name: 'destroy',
-  usage: `modelstack destroy [--app CMD] [--app-timeout SECONDS] [--yes] [--dry-run] [--applyset-namespace NS] [--wait-for-lock SECONDS] [--break-lock] [--kubeconfig FILE] [--context NAME]
+  usage: `modelstack destroy [--app CMD] [--app-timeout SECONDS] [--resynth] [--yes] [--dry-run] [--applyset-namespace NS] [--wait-for-lock SECONDS] [--break-lock] [--kubeconfig FILE] [--context NAME]
 
   -y, --yes     delete without asking (scripts, CI); without it destroy lists everything it
                 will delete and release and asks on the terminal, and refuses when it cannot ask
   --dry-run     list what would be deleted and released, change nothing
 ${appTimeoutUsage(24)}
+${resynthUsage(24)}
 ${LOCK_FLAGS_USAGE}
 
 Only objects carrying the stack's ownership mark are considered, found in every kind the
@@ -18,13 +19,14 @@ and CRDs last); objects it adopted are released: kept, without the stack's marks
 A namespace is deleted only when nothing in it belongs to anyone else, and is listed with
 everything in it.`,
   async run(argv, ctx) {
-    const { values } = parseCommandArgs('destroy', argv, { ...STACK_CLUSTER_FLAGS, ...LOCK_FLAGS, yes: { type: 'boolean', short: 'y' } });
+    const { values } = parseCommandArgs('destroy', argv, { ...STACK_CLUSTER_FLAGS, ...LOCK_FLAGS, ...RESYNTH_FLAG, yes: { type: 'boolean', short: 'y' } });
     const result = await ctx.toolkit.destroy({
       ...clusterFlags(values),
       ...lockFlags(values),
       yes: values.yes === true,
       app: values.app as string | undefined,
       ...appTimeoutOption(values),
+      ...resynthOption(values),
       dryRun: values['dry-run'] === true,
       applySetNamespace: values['applyset-namespace'] as string | undefined,
     });

@@ -1,6 +1,16 @@
 import { resolve } from 'node:path';
 import { type DiffResult, ModelstackError, renderJson, renderMarkdown, renderMarkdownParts, renderText, writeMarkdownParts } from '../../toolkit/index.js';
-import { APP_TIMEOUT_FLAG, appTimeoutUsage, appTimeoutOption, choice, type Command, parseCommandArgs } from '../command.js';
+import {
+  APP_TIMEOUT_FLAG,
+  appTimeoutUsage,
+  appTimeoutOption,
+  RESYNTH_FLAG,
+  resynthOption,
+  resynthUsage,
+  choice,
+  type Command,
+  parseCommandArgs,
+} from '../command.js';
 import { clusterFlags, KUBE_FLAGS } from '../kube-flags.js';
 
 const OUTPUTS = ['text', 'markdown', 'json'] as const;
@@ -8,7 +18,7 @@ type DiffOutput = (typeof OUTPUTS)[number];
 
 export const diffCommand: Command = {
   name: 'diff',
-  usage: `modelstack diff [--base REF | --against DIR] [--app CMD] [--app-timeout SECONDS] [-o text|markdown|json]
+  usage: `modelstack diff [--base REF | --against DIR] [--app CMD] [--app-timeout SECONDS] [--resynth] [-o text|markdown|json]
                 [--ignore PATH]... [--split-dir DIR]
 
   (neither)      compare with the live cluster: each object as the cluster has it against a
@@ -20,6 +30,7 @@ export const diffCommand: Command = {
   --against DIR  compare with the manifests in a directory (e.g. an earlier "modelstack synth")
   --app CMD      app command, for both sides (default: "app" in cdk8s.yaml, else "npx tsx stacks/main.ts")
 ${appTimeoutUsage(17)}
+${resynthUsage(17)}
   -o, --output   text (default), markdown (a pull-request comment) or json
   --ignore PATH  leave this field out of both sides (repeatable): dot-separated keys, [] for every
                  list element, [N], [key=value], ["key.with.dots"], optional Kind: prefix, e.g.
@@ -42,6 +53,7 @@ Exit code 0 when nothing changes, 1 when something does, 2 on an error.`,
       against: { type: 'string' },
       app: { type: 'string' },
       ...APP_TIMEOUT_FLAG,
+      ...RESYNTH_FLAG,
       output: { type: 'string', short: 'o' },
       ignore: { type: 'string', multiple: true },
       'split-dir': { type: 'string' },
@@ -55,6 +67,7 @@ Exit code 0 when nothing changes, 1 when something does, 2 on an error.`,
       ...clusterFlags(values),
       app: values.app as string | undefined,
       ...appTimeoutOption(values),
+      ...resynthOption(values),
       base: values.base as string | undefined,
       against: values.against as string | undefined,
       prune: values.prune === true,

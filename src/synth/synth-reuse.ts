@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StackManifest } from '../model/kube-object.js';
+import { writeFileAtomic } from '../util/write-atomic.js';
+
+/**
+ * Reuse of an app's output by apply and diff when nothing it could depend on changed since it
+ * last ran (the app then is not run). Conservative: what cannot be fingerprinted cheaply means
+ * "run the app". The fingerprint is a SHA-256 of:
+ * - the app command and the directory it runs in;
+ * - the whole environment modelstack runs in (the app inherits it; which variables a stack reads
+ *   is not knowable for an arbitrary command), without `_` and `OLDPWD`;
+ * - the content of every file under that directory, except in node_modules, .git, dist and
+ *   cdk8s.out (cdk8s.yaml, the stack sources, local modules, package.json and lock files are among
+ *   them); at most MAX_FILES files and MAX_BYTES bytes, else nothing is reused;
+ * - size and modification time of the dependency lock files in that directory and every one above
+ *   it (node_modules/.package-lock.json, which npm rewrites on every install, package-lock.json,
+ *   yarn.lock, pnpm-lock.yaml, node_modules/.modules.yaml, bun.lock, bun.lockb);
+ * - the Node.js version and this modelstack build (the modification time of this file).
+ * Not covered: files outside the directory that the app reads or imports other than through
+ * node_modules (e.g. `../shared/x.ts`), and the network. `--resynth` (toolkit: `resynth`) runs the
+ * app whatever the fingerprint says.
+ *
+ * The entry is stored in the cache directory (MODELSTACK_CACHE_DIR, default ~/.cache/modelstack)
+ * under synth/, one file per directory and app command (owner-only permissions), replaced by
+ * every run of that app. A stack with Secret data is never stored: Secret contents stay out of
+ * the cache.
+ */
+
+/** Directories whose contents are not part of the fingerprint (dependencies, git, synth outputs). */
+const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'cdk8s.out']);
+const LOCK_FILES = [
+  'node_modules/.package-lock.json',
+  'node_modules/.modules.yaml',
+  'package-lock.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+  'bun.lock',
+  'bun.lockb',
+];
+const IGNORED_ENV = new Set(['_', 'OLDPWD']);
+/** Beyond these, the project is not fingerprinted (too costly to read on every command): the app runs. */
+export const MAX_FILES = 5_000;
+export const MAX_BYTES = 32 * 1024 * 1024;
+const FORMAT = 'modelstack-synth-reuse/1';
+
+export interface FingerprintInput {
+  readonly command: string;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** Why nothing can be reused, or the fingerprint. */
+export type Fingerprint = { readonly hash: string } | { readonly unknown: string };
+
+export async function fingerprint(input: FingerprintInput): Promise<Fingerprint> {
+  const h = createHash('sha256');
+  const line = (...parts: string[]): void => void h.update(`${parts.join('\0')}\n`);
+  line(FORMAT, process.version, await ownBuild());
+  line('command', input.command, input.cwd);
+  for (const [k, v] of Object.entries(input.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (v !== undefined && !IGNORED_ENV.has(k)) line('env', k, v);
+  }
+  const files = await projectFiles(input.cwd);
+  if ('unknown' in files) return files;
+  let bytes = 0;
+  for (const file of files.paths) {
+    let content: Buffer;
+    try {
+      content = await readFile(file);
+    } catch {
+      return { unknown: `${relative(input.cwd, file)} could not be read` };
+    }
+    bytes += content.length;
+    if (bytes > MAX_BYTES) return { unknown: `the directory holds more than ${MAX_BYTES / 1024 / 1024} MiB of files` };
+    line('file', relative(input.cwd, file), createHash('sha256').update(content).digest('hex'));
+  }
+  for (let dir = input.cwd; ; dir = dirname(dir)) {
+    for (const lock of LOCK_FILES) {
+      const s = await stat(join(dir, lock)).catch(() => undefined);
+      if (s) line('lock', join(dir, lock), String(s.size), String(s.mtimeMs));
+    }
+    if (dirname(dir) === dir) break;
+  }
+  return { hash: h.digest('hex') };
+}
+
+/** This modelstack build: a rebuilt or reinstalled modelstack runs the app again. */
+async function ownBuild(): Promise<string> {
+  try {
+    const s = await stat(fileURLToPath(import.meta.url));
+    return `${s.size}:${s.mtimeMs}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function projectFiles(cwd: string): Promise<{ readonly paths: string[] } | { readonly unknown: string }> {
+  const paths: string[] = [];
+  const pending = [cwd];
+  while (pending.length > 0) {
+    const dir = pending.pop()!;
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return { unknown: `${relative(cwd, dir) || '.'} could not be listed` };
+    }
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!SKIPPED_DIRS.has(e.name)) pending.push(path);
+      } else if (e.isFile()) {
+        paths.push(path);
+      } else if (e.isSymbolicLink()) {
+        const s = await stat(path).catch(() => undefined);
+        // A link to a directory may lead anywhere (even to a cycle): not followed, nothing reused.
+        if (s?.isDirectory()) return { unknown: `${relative(cwd, path)} is a link to a directory` };
+        if (s?.isFile()) paths.push(path);
+      }
+      if (paths.length > MAX_FILES) return { unknown: `the directory holds more than ${MAX_FILES} files` };
+    }
+  }
+  return { paths: paths.sort() };
+}
+
+/** The cache file of one directory and app command. */
+export function reusePath(cacheDir: string, cwd: string, command: string): string {
+  return join(cacheDir, 'synth', `${createHash('sha256').update(`${cwd}\0${command}`).digest('hex').slice(0, 32)}.json`);
+}
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.MODELSTACK_CACHE_DIR || join(homedir(), '.cache', 'modelstack');
+}
+
+interface Entry {
+  readonly format: string;
+  readonly fingerprint: string;
+  readonly createdAt: string;
+  readonly stacks: StackManifest[];
+}
+
+/** The stored stacks when their fingerprint is `hash`; else (none, another, unreadable) undefined. */
+export async function readReusable(path: string, hash: string): Promise<{ stacks: StackManifest[]; createdAt: string } | undefined> {
+  let entry: Entry;
+  try {
+    entry = JSON.parse(await readFile(path, 'utf8')) as Entry;
+  } catch {
+    return undefined;
+  }
+  if (entry.format !== FORMAT || entry.fingerprint !== hash || !Array.isArray(entry.stacks)) return undefined;
+  return { stacks: entry.stacks, createdAt: entry.createdAt };
+}
+
+/** Whether any stack holds Secret data (never written to the cache). */
+export function holdsSecretData(stacks: readonly StackManifest[]): boolean {
+  return stacks.some((s) => s.objects.some((o) => o.kind === 'Secret' && ('data' in o || 'stringData' in o)));
+}
+
+/** Stores the stacks under `hash`, readable by the owner only. */
+export async function storeReusable(path: string, hash: string, stacks: readonly StackManifest[]): Promise<void> {
+  const entry: Entry = { format: FORMAT, fingerprint: hash, createdAt: new Date().toISOString(), stacks: [...stacks] };
+  await writeFileAtomic(path, JSON.stringify(entry), { mode: 0o600, dirMode: 0o700 });
+  await removeStale(dirname(path));
+}
+
+/** Entries not written for this long are removed (temporary and deleted projects leave some). */
+export const STALE_MS = 7 * 24 * 3600 * 1000;
+
+async function removeStale(dir: string): Promise<void> {
+  const now = Date.now();
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!name.endsWith('.json')) continue;
+    const s = await stat(join(dir, name)).catch(() => undefined);
+    if (s && now - s.mtimeMs > STALE_MS) await rm(join(dir, name), { force: true });
+  }
+}

@@ -1,0 +1,128 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RecordingIoHost } from '../../src/io/io-host.js';
+import { MESSAGES } from '../../src/io/messages.js';
+import { synth, synthStacks, type AppSource } from '../../src/synth/synth.js';
+import { Toolkit } from '../../src/toolkit/toolkit.js';
+import { removeTempDirs } from '../support/paths.js';
+import { reuseProject as project } from '../support/reuse-project.js';
+
+afterAll(removeTempDirs);
+
+const source = (p: { cwd: string; cacheDir: string }, extra: Partial<AppSource> = {}): AppSource => ({
+  cwd: p.cwd,
+  cacheDir: p.cacheDir,
+  reuse: 'reuse',
+  ...extra,
+});
+
+describe('synth reuse: apply and diff reuse the last output of the app when its inputs are unchanged', () => {
+  test('unchanged: the app is not run again, the stored stacks equal a fresh run, and the reuse is said', async () => {
+    const p = project();
+    const first = await synthStacks(source(p), new RecordingIoHost());
+    const io = new RecordingIoHost();
+    const second = await synthStacks(source(p), io);
+    expect(p.runs()).toBe(1);
+    expect(second).toEqual(first);
+    expect(io.data(MESSAGES.SYNTH_REUSED)).toEqual([expect.objectContaining({ command: 'node app.mjs' })]);
+    const fresh = await synthStacks(source(p, { reuse: 'off' }), new RecordingIoHost());
+    expect(second).toEqual(fresh);
+    // The stored entry is readable by its owner only.
+    const [entry] = readdirSync(join(p.cacheDir, 'synth'));
+    expect(statSync(join(p.cacheDir, 'synth', entry!)).mode & 0o777).toBe(0o600);
+  });
+
+  test.each([
+    ['the stack source file', 'app.mjs', (s: string) => s.replace(`'1'`, `'2'`)],
+    ['an imported local module', 'lib/name.mjs', (s: string) => s.replace('alpha', 'beta')],
+    ['cdk8s.yaml', 'cdk8s.yaml', (s: string) => `${s}# a comment\n`],
+    ['package-lock.json', 'package-lock.json', () => '{"lockfileVersion": 3}\n'],
+  ])('after editing %s the app runs again', async (_what, file, edit) => {
+    const p = project();
+    await synthStacks(source(p), new RecordingIoHost());
+    const path = join(p.cwd, file);
+    let before = '';
+    try {
+      before = readFileSync(path, 'utf8');
+    } catch {
+      // A file that did not exist is created.
+    }
+    writeFileSync(path, edit(before));
+    const io = new RecordingIoHost();
+    await synthStacks(source(p), io);
+    expect(p.runs()).toBe(2);
+    expect(io.data(MESSAGES.SYNTH_REUSED)).toEqual([]);
+    // And the new output is reused in turn.
+    await synthStacks(source(p), new RecordingIoHost());
+    expect(p.runs()).toBe(2);
+  });
+
+  test('an env variable the stack reads changes its output: the app runs again, and the output follows it', async () => {
+    const p = project();
+    await synthStacks(source(p), new RecordingIoHost());
+    process.env.REUSE_TEST_REPLICAS = '7';
+    try {
+      const stacks = await synthStacks(source(p), new RecordingIoHost());
+      expect(p.runs()).toBe(2);
+      expect(stacks[0]!.objects[0]).toMatchObject({ data: { replicas: '7' } });
+    } finally {
+      delete process.env.REUSE_TEST_REPLICAS;
+    }
+    await synthStacks(source(p), new RecordingIoHost());
+    expect(p.runs()).toBe(3);
+  });
+
+  test('refresh (--resynth) runs the app although nothing changed; off neither reads nor stores', async () => {
+    const p = project();
+    await synthStacks(source(p), new RecordingIoHost());
+    await synthStacks(source(p, { reuse: 'refresh' }), new RecordingIoHost());
+    expect(p.runs()).toBe(2);
+    const q = project();
+    await synthStacks(source(q, { reuse: 'off' }), new RecordingIoHost());
+    await synthStacks(source(q, { reuse: 'off' }), new RecordingIoHost());
+    expect(p.runs() + q.runs()).toBe(4);
+    expect(() => readdirSync(join(q.cacheDir, 'synth'))).toThrow();
+  });
+
+  test('an output with Secret data is never stored (Secret contents stay out of the cache)', async () => {
+    const p = project();
+    const app = readFileSync(join(p.cwd, 'app.mjs'), 'utf8').replace('kind: ConfigMap', 'kind: Secret');
+    writeFileSync(join(p.cwd, 'app.mjs'), app);
+    const io = new RecordingIoHost();
+    await synthStacks(source(p), io);
+    await synthStacks(source(p), io);
+    expect(p.runs()).toBe(2);
+    expect(io.data(MESSAGES.SYNTH_NOT_REUSED).map((d) => d.reason)).toEqual(['Secret data', 'Secret data']);
+  });
+
+  test('a project file changed while the app ran: the output is not stored', async () => {
+    const p = project();
+    const app = readFileSync(join(p.cwd, 'app.mjs'), 'utf8');
+    writeFileSync(join(p.cwd, 'app.mjs'), `${app}appendFileSync('notes.txt', 'ran\\n');\n`);
+    await synthStacks(source(p), new RecordingIoHost());
+    await synthStacks(source(p), new RecordingIoHost());
+    expect(p.runs()).toBe(2);
+  });
+
+  test('modelstack synth stores its output: a following apply or diff (Toolkit.stacks) reuses it; resynth runs the app', async () => {
+    const p = project();
+    const toolkit = new Toolkit({ cwd: p.cwd, env: { ...process.env, MODELSTACK_CACHE_DIR: p.cacheDir } });
+    const written = await toolkit.synth();
+    expect(p.runs()).toBe(1);
+    // dist/ (the synth output) is not part of the fingerprint.
+    expect(await toolkit.stacks()).toEqual(written.stacks);
+    expect(p.runs()).toBe(1);
+    await toolkit.stacks({ resynth: true });
+    expect(p.runs()).toBe(2);
+  });
+
+  test('a synth whose output is written into the project reuses nothing it wrote itself (fingerprint taken before)', async () => {
+    const p = project();
+    await synth({ cwd: p.cwd, out: 'out', cacheDir: p.cacheDir }, new RecordingIoHost());
+    // out/ was written after the fingerprint: the next command sees a changed directory and runs the app.
+    await synthStacks(source(p), new RecordingIoHost());
+    expect(p.runs()).toBe(2);
+    await synthStacks(source(p), new RecordingIoHost());
+    expect(p.runs()).toBe(2);
+  });
+});
