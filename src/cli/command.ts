@@ -22,6 +22,8 @@ export interface CommandContext {
 export interface Command {
   readonly name: string;
   readonly usage: string;
+  /** A command group's usage for `argv` (its subcommand's, when argv names one); else `usage`. */
+  usageFor?(argv: readonly string[]): Promise<string>;
   run(argv: readonly string[], ctx: CommandContext): Promise<CommandOutput>;
 }
 

@@ -49,7 +49,7 @@ export async function runCli(argv: readonly string[], streams: CliStreams = proc
   }
   const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    streams.stdout(`usage: ${command.usage}\n`);
+    streams.stdout(`usage: ${(await command.usageFor?.(rest)) ?? command.usage}\n`);
     return 0;
   }
   let toolkit: Toolkit | undefined;

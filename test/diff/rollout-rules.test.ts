@@ -109,21 +109,61 @@ describe('DynamoGraphDeployment rules (Dynamo 1.x Rolling Updates)', () => {
     expect(i).toMatchObject({ kind: 'rolling', roles: ['Frontend'], extraGpus: 0 });
   });
 
-  test('dynamo.graph-spec: a graph-level env change rolls every component', () => {
+  test('dynamo.graph-spec: a graph-level env change rolls every component (env is in the worker hash input)', () => {
     const i = impact(DISAGG, (o) => {
       o.spec.env = [{ name: 'X', value: '1' }];
     });
     expectRule(i, 'dynamo.graph-spec');
     expect(i.roles).toEqual(['Frontend', 'VllmPrefillWorker', 'VllmDecodeWorker']);
     expect(i.extraGpus).toBe(2);
+    expect(i.inferred).toBeUndefined();
+    expect(i.label).toBe('rolling restart of Frontend, VllmPrefillWorker, VllmDecodeWorker');
   });
 
-  test('dynamo.backing-change: a worker that becomes multinode is recreated', () => {
+  test('dynamo.graph-spec: backendFramework, annotations and labels are in the hash too', () => {
+    for (const edit of [
+      (o: Json) => (o.spec.backendFramework = 'sglang'),
+      (o: Json) => (o.spec.annotations = { a: 'b' }),
+      (o: Json) => (o.spec.labels = { team: 'x' }),
+    ]) {
+      expect(impact(DISAGG, edit).rule).toBe('dynamo.graph-spec');
+    }
+  });
+
+  test('dynamo.graph-other: a graph field outside the worker hash is only an expected rollout, marked inferred', () => {
+    const i = impact(DISAGG, (o) => {
+      o.spec.topologyConstraint = { packDomain: 'rack' };
+    });
+    expectRule(i, 'dynamo.graph-other');
+    expect(i).toMatchObject({ kind: 'rolling', inferred: true });
+    expect(i.label).toBe('expected: rolling restart of Frontend, VllmPrefillWorker, VllmDecodeWorker (not confirmed upstream)');
+  });
+
+  test('dynamo.worker-spec: with a multinode component in the graph there is no managed rollout, only the changed worker rolls', () => {
+    const mixed = dgd([
+      { name: 'Frontend', type: 'frontend', replicas: 1, podTemplate: pod(0) },
+      { name: 'VllmPrefillWorker', type: 'prefill', replicas: 4, podTemplate: pod(1) },
+      { name: 'VllmDecodeWorker', type: 'decode', replicas: 2, podTemplate: pod(1) },
+      { name: 'BigWorker', type: 'worker', replicas: 1, multinode: { nodeCount: 2 }, podTemplate: pod(8) },
+    ]);
+    const i = impact(mixed, (o) => {
+      o.spec.components[1].podTemplate.spec.containers[0].image = 'vllm:2';
+    });
+    expectRule(i, 'dynamo.worker-spec');
+    expect(i).toMatchObject({ kind: 'rolling', roles: ['VllmPrefillWorker'], extraGpus: 1 });
+  });
+
+  test('dynamo.backing-change: a worker that becomes multinode is expected to be recreated (inferred, not confirmed upstream)', () => {
     const i = impact(DISAGG, (o) => {
       o.spec.components[2].multinode = { nodeCount: 2 };
     });
     expectRule(i, 'dynamo.backing-change');
-    expect(i).toMatchObject({ kind: 'recreate', roles: ['VllmDecodeWorker'], label: 'recreate of VllmDecodeWorker (pods deleted, then created)' });
+    expect(i).toMatchObject({
+      kind: 'recreate',
+      roles: ['VllmDecodeWorker'],
+      inferred: true,
+      label: 'expected: recreate of VllmDecodeWorker (pods deleted, then created) (not confirmed upstream)',
+    });
   });
 });
 

@@ -11,6 +11,10 @@ export const gitopsCommand: Command = {
   usage: `modelstack gitops <subcommand>
 
   argocd-ignore  print Argo CD ignoreDifferences for the replica counts autoscalers own`,
+  async usageFor(argv) {
+    const load = argv[0] === undefined ? undefined : SUBCOMMANDS[argv[0]];
+    return load ? (await load()).usage : gitopsCommand.usage;
+  },
   async run(argv, ctx) {
     const [sub, ...rest] = argv;
     const load = sub === undefined ? undefined : SUBCOMMANDS[sub];

@@ -16,6 +16,8 @@ export interface RolloutImpact {
   readonly extraGpus: number;
   readonly gpusBefore: number;
   readonly gpusAfter: number;
+  /** Set when the rule is not confirmed upstream: the label then starts with "expected". */
+  readonly inferred?: true;
 }
 
 /** Replica fields an autoscaler or a scale owns: they never restart pods. */
@@ -30,14 +32,16 @@ export function rolloutImpact(before: KubeObject, after: KubeObject): RolloutImp
   const ctx = context(before, after, b, a);
   const rule = ROLLOUT_RULES.find((r) => r.runtime === a.runtime && r.matches(ctx))!;
   const roles = rule.roles(ctx);
+  const label = labelOf(rule.kind, roles, ctx);
   return {
     kind: rule.kind,
     rule: rule.id,
     roles,
-    label: labelOf(rule.kind, roles, ctx),
+    label: rule.inferred ? `expected: ${label} (not confirmed upstream)` : label,
     extraGpus: rule.extraGpus(ctx),
     gpusBefore: b.gpus,
     gpusAfter: a.gpus,
+    ...(rule.inferred ? { inferred: true as const } : {}),
   };
 }
 

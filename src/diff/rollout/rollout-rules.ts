@@ -10,12 +10,19 @@
 //   and "RayService Zero-Downtime Incremental Upgrades" (NewCluster runs a second cluster of equal
 //   size, 200% while both run; NewClusterWithIncrementalUpgrade scales the new cluster up by at most
 //   maxSurgePercent at a time; KubeRay's maxSurgePercent default is 100).
-// - NVIDIA Dynamo 1.x (1.3.0 / 1.4.0 docs), Kubernetes operator "Rolling Updates": Deployment-backed
-//   worker components (worker, prefill, decode) roll together whenever the hash of all worker specs
-//   changes, a hash that leaves out replicas, autoscaling and ingress; new worker pods surge by
-//   nvidia.com/deployment-rolling-update-max-surge (default 25%, rounded up); non-worker components
-//   (frontend, planner, epp) are updated in place by their own Deployment rollout; multinode
-//   components (Grove / LWS) roll only the changed component with maxSurge 0, maxUnavailable 1.
+// - NVIDIA Dynamo 1.x operator (deploy/operator, v1beta1 API; ai-dynamo/dynamo main, 2026):
+//   docs/pages/kubernetes/rolling-update.md "Rolling Updates"; api/v1beta1/worker_hash.go
+//   ComputeDGDWorkersSpecHash (hash input "dgd-worker-rollout-v2": the graph's backendFramework and env,
+//   and in later commits its annotations and labels merged into each worker's pod template, plus
+//   every worker component's podTemplate, multinode, sharedMemorySize, frontendSidecar,
+//   compilationCache, experimental; replicas, scalingAdapter, modelRef, eppConfig and
+//   topologyConstraint are left out); internal/controller supportsManagedRollingUpdate (managed
+//   rolling updates only when the graph is not on Grove and has no multinode component; otherwise
+//   each backing resource rolls natively); dynamocomponentdeployment_controller.go (a component is a
+//   LeaderWorkerSet when LWS is enabled and it is multinode, else a Deployment whose rolling update
+//   takes maxSurge from nvidia.com/deployment-rolling-update-max-surge, default "25%", rounded up by
+//   the Deployment controller). Grove / LWS roll one changed component with maxSurge 0, maxUnavailable 1.
+// Rules marked `inferred` are not confirmed by that source: their label says "expected".
 import type { ModelGpus, ModelPart } from './model-gpus.js';
 
 /**
@@ -53,6 +60,8 @@ export interface RolloutRule {
   readonly when: string;
   readonly kind: RolloutKind;
   readonly source: string;
+  /** True when the upstream source does not confirm the rule (its label then says "expected"). */
+  readonly inferred?: boolean;
   readonly matches: (c: RolloutContext) => boolean;
   /** The roles whose pods the rollout touches. */
   readonly roles: (c: RolloutContext) => readonly string[];
@@ -61,7 +70,9 @@ export interface RolloutRule {
 }
 
 const KUBERAY_SRC = 'KubeRay v1.6/v1.7 rayservice_controller.go shouldPrepareNewCluster + utils GenerateHashWithoutReplicasAndWorkersToDelete';
-const DYNAMO_SRC = 'NVIDIA Dynamo 1.x (1.3.0/1.4.0) operator docs, "Rolling Updates"';
+const DYNAMO_SRC = 'NVIDIA Dynamo 1.x operator (v1beta1), docs "Rolling Updates" + api/v1beta1/worker_hash.go ComputeDGDWorkersSpecHash';
+/** Graph-level spec fields the Dynamo worker hash takes in (api/v1beta1/worker_hash.go). */
+export const DYNAMO_HASHED_GRAPH_FIELDS: readonly string[] = ['backendFramework', 'env', 'annotations', 'labels'];
 /** Dynamo's default nvidia.com/deployment-rolling-update-max-surge. */
 export const DYNAMO_DEFAULT_MAX_SURGE = '25%';
 export const DYNAMO_MAX_SURGE_ANNOTATION = 'nvidia.com/deployment-rolling-update-max-surge';
@@ -73,6 +84,9 @@ const isWorker = (p: ModelPart | undefined): boolean => p !== undefined && WORKE
 const multinode = (p: ModelPart | undefined): boolean => p !== undefined && p.podsPerReplica > 1;
 const part = (g: ModelGpus, name: string): ModelPart | undefined => g.parts.find((p) => p.name === name);
 const touched = (c: RolloutContext): string[] => [...c.changedParts, ...c.addedParts, ...c.removedParts];
+/** Dynamo manages one rolling update of all workers only when no component is multinode (supportsManagedRollingUpdate). */
+const managedRollout = (c: RolloutContext): boolean => !c.after.parts.some(multinode);
+const hashedGraphFields = (c: RolloutContext): string[] => c.specFields.filter((f) => DYNAMO_HASHED_GRAPH_FIELDS.includes(f));
 const clusterChanged = (c: RolloutContext): boolean =>
   c.specFields.includes('rayClusterConfig') || c.changedParts.length > 0 || c.removedParts.length > 0 || !appendedOnly(c);
 
@@ -90,6 +104,13 @@ function dynamoSurge(p: ModelPart): number {
   const raw = String(annotations[DYNAMO_MAX_SURGE_ANNOTATION] ?? DYNAMO_DEFAULT_MAX_SURGE).trim();
   const surge = raw.endsWith('%') ? Math.ceil((p.replicas * Number(raw.slice(0, -1))) / 100) : Number(raw);
   return Number.isFinite(surge) && surge > 0 ? surge * p.podsPerReplica * p.gpusPerPod : 0;
+}
+
+/** The workers a worker change rolls: all single-node ones together when Dynamo manages the rollout, plus the changed ones. */
+function rollingWorkers(c: RolloutContext): ModelPart[] {
+  const changed = touched(c).filter((n) => isWorker(part(c.after, n) ?? part(c.before, n)));
+  const all = managedRollout(c) && changed.length > 0;
+  return c.after.parts.filter((p) => isWorker(p) && (all || changed.includes(p.name)));
 }
 
 function recordOf(v: unknown): Record<string, unknown> {
@@ -159,7 +180,11 @@ export const ROLLOUT_RULES: readonly RolloutRule[] = [
     runtime: 'dynamo',
     when: 'a component switches between one pod per replica and multinode (Deployment <-> Grove/LWS)',
     kind: 'recreate',
-    source: `${DYNAMO_SRC} (the backing resource follows multinode; the old one is removed, the new one created)`,
+    source:
+      `${DYNAMO_SRC}: confirmed that multinode is in the worker hash and that a multinode component is a LeaderWorkerSet ` +
+      '(Grove: a scaling group) instead of a Deployment; not confirmed how the old workload is removed (searched the ' +
+      'operator controllers, rolling-update docs and issues), so recreate is the expected, not the documented, behaviour',
+    inferred: true,
     matches: (c) => c.changedParts.some((n) => multinode(part(c.before, n)) !== multinode(part(c.after, n))),
     roles: (c) => c.changedParts.filter((n) => multinode(part(c.before, n)) !== multinode(part(c.after, n))),
     extraGpus: () => 0,
@@ -169,19 +194,10 @@ export const ROLLOUT_RULES: readonly RolloutRule[] = [
     runtime: 'dynamo',
     when: 'a worker, prefill or decode component changed (not only replicas), or one was added or removed',
     kind: 'rolling',
-    source: `${DYNAMO_SRC} (one hash over all worker specs: every Deployment-backed worker rolls; multinode ones roll alone)`,
+    source: `${DYNAMO_SRC} (one hash over all worker specs rolls every worker together, unless a component is multinode: then each changed one rolls alone natively)`,
     matches: (c) => touched(c).some((n) => isWorker(part(c.after, n) ?? part(c.before, n))),
-    roles: (c) => {
-      const changed = touched(c).filter((n) => isWorker(part(c.after, n) ?? part(c.before, n)));
-      const single = c.after.parts.filter((p) => isWorker(p) && !multinode(p)).map((p) => p.name);
-      const alone = changed.filter((n) => multinode(part(c.after, n)));
-      return [...new Set([...(changed.some((n) => !multinode(part(c.after, n))) ? single : []), ...alone])];
-    },
-    extraGpus: (c) => {
-      const changed = touched(c).filter((n) => isWorker(part(c.after, n) ?? part(c.before, n)));
-      const rollsAll = changed.some((n) => !multinode(part(c.after, n)));
-      return c.after.parts.filter((p) => isWorker(p) && (rollsAll || changed.includes(p.name))).reduce((sum, p) => sum + dynamoSurge(p), 0);
-    },
+    roles: (c) => rollingWorkers(c).map((p) => p.name),
+    extraGpus: (c) => rollingWorkers(c).reduce((sum, p) => sum + dynamoSurge(p), 0),
   },
   {
     id: 'dynamo.other-component',
@@ -196,9 +212,22 @@ export const ROLLOUT_RULES: readonly RolloutRule[] = [
   {
     id: 'dynamo.graph-spec',
     runtime: 'dynamo',
-    when: 'a graph-level spec field changed (backendFramework, env, ...), which the operator copies into every component',
+    when: `a graph-level field the worker hash takes in changed (${DYNAMO_HASHED_GRAPH_FIELDS.join(', ')})`,
     kind: 'rolling',
-    source: `${DYNAMO_SRC} (a pod template change of a worker triggers the rolling update)`,
+    source: `${DYNAMO_SRC} (these graph fields are in the worker hash input, so every worker rolls; the graph env is also merged into the other components' pod templates, whose Deployments roll natively)`,
+    matches: (c) => hashedGraphFields(c).length > 0,
+    roles: (c) => c.after.parts.map((p) => p.name),
+    extraGpus: (c) => c.after.parts.reduce((sum, p) => sum + dynamoSurge(p), 0),
+  },
+  {
+    id: 'dynamo.graph-other',
+    runtime: 'dynamo',
+    when: 'another graph-level field changed (priorityClassName, restart, topologyConstraint, experimental, ...)',
+    kind: 'rolling',
+    source:
+      `${DYNAMO_SRC}: these fields are not in the worker hash input (topologyConstraint is left out explicitly), so no managed ` +
+      'worker rollout; whether the components the operator renders from them roll is not confirmed (searched the operator controllers and docs)',
+    inferred: true,
     matches: (c) => c.specFields.length > 0,
     roles: (c) => c.after.parts.map((p) => p.name),
     extraGpus: (c) => c.after.parts.reduce((sum, p) => sum + dynamoSurge(p), 0),
