@@ -64,6 +64,8 @@ const REPO_ROOT = path.resolve(SOURCE_DIR, '..', '..');
 // make startCluster wipe an unrelated directory.
 const MARKER = '.modelstack-testcluster';
 const LOCK = '.lock';
+/** What manage.ts asked the running testcluster to run, to tell whether a start can reuse it. */
+const CONTROLLERS_FILE = 'controllers.json';
 const BINARIES_KEPT = 3;
 
 const defaultLog: Log = (line) => process.stderr.write(`[testcluster] ${line}\n`);
@@ -353,8 +355,8 @@ export async function startCluster(opts: StartOptions = {}): Promise<ClusterInfo
 
   const bin = await ensureBuilt(log);
   const args = ['--data-dir', dataDir, '--port', String(opts.port ?? 0)];
-  if (wanted.includes('kube-controller-manager')) args.push('--controller-manager', await ensureControllerManager(log));
-  if (wanted.includes('kuberay-operator')) {
+  if (opts.controllerManager ?? true) args.push('--controller-manager', await ensureControllerManager(log));
+  if (opts.kuberay ?? false) {
     // The operator's caches need its CRDs (RayCluster, RayJob, RayService) before it starts.
     args.push('--kuberay-operator', await ensureKubeRayOperator(log), '--crds', path.join(resolveCrdsDir(), 'kuberay'));
     if (opts.kuberayWatchNamespaces?.length) args.push('--kuberay-watch-namespaces', opts.kuberayWatchNamespaces.join(','));
@@ -366,20 +368,30 @@ export async function startCluster(opts: StartOptions = {}): Promise<ClusterInfo
     // A leftover that never became ready, lost a controller, or runs other controllers.
     await stopCluster({ dataDir });
     wipe(dataDir);
+    fs.writeFileSync(path.join(dataDir, CONTROLLERS_FILE), `${JSON.stringify(wanted)}\n`);
     return spawnCluster(bin, args, dataDir, opts.timeoutMs ?? 120_000, log);
   });
 }
 
-function wantedControllers(opts: StartOptions): ControllerInfo['name'][] {
-  const names: ControllerInfo['name'][] = [];
+/** The controllers a start asks for, as a list compared with what a running cluster runs (DIR/controllers.json). */
+function wantedControllers(opts: StartOptions): string[] {
+  const names: string[] = [];
   if (opts.controllerManager ?? true) names.push('kube-controller-manager');
-  if (opts.kuberay ?? false) names.push('kuberay-operator');
+  if (opts.kuberay ?? false) {
+    const watched = opts.kuberayWatchNamespaces?.length ? [...opts.kuberayWatchNamespaces].sort().join(',') : '*';
+    names.push(`kuberay-operator watching ${watched}`);
+  }
   return names;
 }
 
-function runsExactly(info: ClusterInfo, names: readonly string[]): boolean {
-  const running = info.controllers.map((c) => c.name).sort();
-  return running.join(',') === [...names].sort().join(',');
+/** Whether the running cluster runs exactly the controllers asked for (a KubeRay operator watching the same namespaces). */
+function runsExactly(info: ClusterInfo, wanted: readonly string[]): boolean {
+  try {
+    const started = JSON.parse(fs.readFileSync(path.join(info.dataDir, CONTROLLERS_FILE), 'utf8')) as string[];
+    return started.join('\n') === wanted.join('\n') && info.controllers.length === wanted.length;
+  } catch {
+    return false;
+  }
 }
 
 async function spawnCluster(bin: string, args: string[], dataDir: string, timeoutMs: number, log: Log): Promise<ClusterInfo> {
