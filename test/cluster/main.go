@@ -1,7 +1,7 @@
 // Command testcluster runs a real kube-apiserver backed by an embedded etcd,
 // both inside this one process, for modelstack's integration tests.
 //
-//	testcluster --data-dir DIR [--port N]
+//	testcluster --data-dir DIR [--port N] [--controller-manager BIN] [--kuberay-operator BIN [--kuberay-watch-namespaces NS,...]]
 //
 // Once /readyz answers it writes DIR/ready.json; SIGTERM or SIGINT shut it
 // down and remove that file. test/cluster/manage.ts builds and drives it.
@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -28,6 +29,17 @@ type readyInfo struct {
 	PID        int    `json:"pid"`
 	Server     string `json:"server"`
 	Kubeconfig string `json:"kubeconfig"`
+	// Controllers run as child processes of this one (controllers.go).
+	Controllers []controllerInfo `json:"controllers"`
+}
+
+// options are the command line's.
+type options struct {
+	port              int
+	controllerManager string
+	kuberayOperator   string
+	kuberayNamespaces string
+	crds              string
 }
 
 // Our own messages go to stdout; stderr is taken over by the apiserver log.
@@ -36,7 +48,12 @@ var logger = log.New(os.Stdout, "testcluster: ", log.LstdFlags)
 func main() {
 	fs := flag.NewFlagSet("testcluster", flag.ExitOnError)
 	dataDir := fs.String("data-dir", "", "directory for etcd data, certificates, logs and ready.json (required)")
-	port := fs.Int("port", 0, "kube-apiserver secure port on 127.0.0.1 (0 picks a free one)")
+	var o options
+	fs.IntVar(&o.port, "port", 0, "kube-apiserver secure port on 127.0.0.1 (0 picks a free one)")
+	fs.StringVar(&o.controllerManager, "controller-manager", "", "kube-controller-manager binary to run against the API server (none if empty)")
+	fs.StringVar(&o.kuberayOperator, "kuberay-operator", "", "KubeRay ray-operator binary to run out of cluster (none if empty)")
+	fs.StringVar(&o.crds, "crds", "", "comma-separated directories of CRD *.yaml files to create before the controllers start")
+	fs.StringVar(&o.kuberayNamespaces, "kuberay-watch-namespaces", "", "comma-separated namespaces the KubeRay operator watches (all if empty)")
 	_ = fs.Parse(os.Args[1:])
 	if *dataDir == "" {
 		fmt.Fprintln(os.Stderr, "testcluster: --data-dir is required")
@@ -44,7 +61,7 @@ func main() {
 	}
 	dir, err := filepath.Abs(*dataDir)
 	if err == nil {
-		err = run(dir, *port)
+		err = run(dir, o)
 	}
 	if errors.Is(err, context.Canceled) {
 		err = errors.New("interrupted before ready")
@@ -56,7 +73,8 @@ func main() {
 	logger.Printf("stopped")
 }
 
-func run(dir string, port int) error {
+func run(dir string, o options) error {
+	port := o.port
 	readyFile := filepath.Join(dir, "ready.json")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
@@ -114,9 +132,18 @@ func run(dir string, port int) error {
 	if err := waitReady(ctx, server, p, exited); err != nil {
 		return shutdown(err, exited)
 	}
-	info := readyInfo{PID: os.Getpid(), Server: server, Kubeconfig: kubeconfig}
+	var kids children
+	// Controllers stop before the API server they talk to.
+	stopAll := func(cause error) error {
+		kids.stop(10 * time.Second)
+		return shutdown(cause, exited)
+	}
+	if err := startControllers(ctx, dir, kubeconfig, o, &kids); err != nil {
+		return stopAll(err)
+	}
+	info := readyInfo{PID: os.Getpid(), Server: server, Kubeconfig: kubeconfig, Controllers: kids.infos()}
 	if err := writeJSONAtomic(readyFile, info); err != nil {
-		return shutdown(err, exited)
+		return stopAll(err)
 	}
 	defer os.Remove(readyFile)
 	logger.Printf("kube-apiserver ready at %s after %s", server, time.Since(start).Round(time.Millisecond))
@@ -125,12 +152,48 @@ func run(dir string, port int) error {
 	case <-ctx.Done():
 		logger.Printf("signal received, shutting down")
 		_ = os.Remove(readyFile) // stop advertising before the slow part
-		return shutdown(nil, exited)
+		return stopAll(nil)
 	case err := <-exited:
+		kids.stop(10 * time.Second)
 		return fmt.Errorf("%w: %v", errAPIServerExited, err)
 	case err := <-etcd.Err():
-		return fmt.Errorf("etcd failed: %v", err)
+		return stopAll(fmt.Errorf("etcd failed: %v", err))
 	}
+}
+
+// startControllers starts the controllers the options name, once the API server is ready.
+// The KubeRay operator counts as started when its readiness probe answers.
+func startControllers(ctx context.Context, dir, kubeconfig string, o options, kids *children) error {
+	var crdDirs []string
+	for _, d := range strings.Split(o.crds, ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			crdDirs = append(crdDirs, d)
+		}
+	}
+	if err := installCRDs(ctx, kubeconfig, crdDirs); err != nil {
+		return err
+	}
+	if o.controllerManager != "" {
+		if _, err := kids.start(dir, "kube-controller-manager", o.controllerManager, controllerManagerArgs(kubeconfig)); err != nil {
+			return err
+		}
+	}
+	if o.kuberayOperator != "" {
+		ports, err := freePorts(2)
+		if err != nil {
+			return err
+		}
+		args := kuberayOperatorArgs(kubeconfig, ports[0], ports[1], o.kuberayNamespaces)
+		ch, err := kids.start(dir, "kuberay-operator", o.kuberayOperator, args)
+		if err != nil {
+			return err
+		}
+		ch.info.Health = fmt.Sprintf("http://127.0.0.1:%d/readyz", ports[1])
+		if err := waitHTTPOK(ctx, ch.info.Health, ch, 60*time.Second); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // shutdown waits (bounded) for the apiserver goroutine to return. The

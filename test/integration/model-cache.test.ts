@@ -1,7 +1,6 @@
 // ModelCache against a real kube-apiserver: the server accepts what it renders (dry run), apply
 // creates the download Job before the models, and --wait follows the Job to Complete (or to
-// Failed) with the status the Job controller would write, played here (the test cluster runs no
-// controller-manager).
+// Failed) as the real Job controller reports it; the test plays only the kubelet (Pod status).
 import { DynamoModel, ModelCache, RayModel } from '../../index.js';
 import { apply } from '../../src/apply/apply.js';
 import type { ModelstackError } from '../../src/errors.js';
@@ -12,7 +11,7 @@ import { clientFor, createNamespace, describeWithCluster, uniqueNamespace } from
 import { createOperatorDeployment, type OperatorSimOptions, setOperatorReady } from './support/operator-sim.js';
 import { stackManifest } from './support/stack-manifest.js';
 import { markDynamoReady } from './support/dynamo-sim.js';
-import { applyStatus } from './support/status-writer.js';
+import { finishPod, podsOf, runPods, setPodFinished, waitFor } from './support/kubelet.js';
 
 const MODEL = 'Qwen/Qwen3-0.6B';
 const REV = 'c1899de289a04d12100db370d81485cdf75e47ca';
@@ -98,42 +97,14 @@ describeWithCluster('ModelCache against a real kube-apiserver', (kubeconfig) => 
     const dgd: KubeObject = { apiVersion: 'nvidia.com/v1beta1', kind: 'DynamoGraphDeployment', metadata: { namespace: ns, name: 'm' } };
     const io = new RecordingIoHost();
     const controllers = (async () => {
-      // Play the Job controller: the Job runs, then completes; then the Dynamo operator.
-      const job = await until(() => admin.get<{ metadata: { creationTimestamp: string } }>(jobRef));
+      // Play the kubelet: the Job's Pod runs, then succeeds; the real Job controller turns that
+      // into the Job's status. Then the Dynamo operator (simulated, support/dynamo-sim.ts).
+      await until(() => admin.get(jobRef));
       // The model is already applied when the Job is seen, in the same apply, after the Job.
       await until(() => admin.get(dgd));
-      const start = job.metadata.creationTimestamp;
-      await applyStatus(admin, { ...jobRef, status: { active: 1, startTime: start } } as KubeObject, 'job-controller');
+      const [pod] = await runPods(admin, ns, jobRef);
       await new Promise((r) => setTimeout(r, 2500));
-      await applyStatus(
-        admin,
-        {
-          ...jobRef,
-          status: {
-            active: 0,
-            succeeded: 1,
-            startTime: start,
-            completionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-            conditions: [
-              {
-                type: 'SuccessCriteriaMet',
-                status: 'True',
-                reason: 'CompletionsReached',
-                message: 'Reached expected number of succeeded pods',
-                lastTransitionTime: start,
-              },
-              {
-                type: 'Complete',
-                status: 'True',
-                reason: 'CompletionsReached',
-                message: 'Reached expected number of succeeded pods',
-                lastTransitionTime: start,
-              },
-            ],
-          },
-        } as KubeObject,
-        'job-controller',
-      );
+      await setPodFinished(admin, pod!, { succeeded: true });
       await markDynamoReady(admin, dgd);
     })();
     await apply(admin, [s], { waitMs: 30_000, skipPreflight: true }, io);
@@ -164,42 +135,16 @@ describeWithCluster('ModelCache against a real kube-apiserver', (kubeconfig) => 
     );
     const jobRef: KubeObject = { apiVersion: 'batch/v1', kind: 'Job', metadata: { namespace: ns, name: jobName } };
     const controller = (async () => {
-      const job = await until(() => admin.get<{ metadata: { creationTimestamp: string } }>(jobRef));
-      const start = job.metadata.creationTimestamp;
-      // The pod the Job ran (never scheduled: this cluster has no nodes, so its log cannot be read).
-      await admin.create({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { namespace: ns, name: `${jobName}-abcde`, labels: { 'batch.kubernetes.io/job-name': jobName } },
-        spec: { restartPolicy: 'Never', containers: [{ name: 'download', image: 'python:3.12-slim' }] },
+      // Play the kubelet: each Pod the real Job controller starts fails (retries: 1, so two
+      // attempts); the Job controller then marks the Job Failed. The Pods are never bound to a
+      // node (there is none), so their logs cannot be read.
+      await until(() => admin.get(jobRef));
+      await finishPod(admin, ns, jobRef, { reason: 'Error', exitCode: 1 });
+      await waitFor('the Job controller to start a second attempt', async () => {
+        const pods = await podsOf(admin, ns, jobRef);
+        return pods.some((p) => p.status?.phase !== 'Failed') ? true : undefined;
       });
-      await applyStatus(
-        admin,
-        {
-          ...jobRef,
-          status: {
-            failed: 2,
-            startTime: start,
-            conditions: [
-              {
-                type: 'FailureTarget',
-                status: 'True',
-                reason: 'BackoffLimitExceeded',
-                message: 'Job has reached the specified backoff limit',
-                lastTransitionTime: start,
-              },
-              {
-                type: 'Failed',
-                status: 'True',
-                reason: 'BackoffLimitExceeded',
-                message: 'Job has reached the specified backoff limit',
-                lastTransitionTime: start,
-              },
-            ],
-          },
-        } as KubeObject,
-        'job-controller',
-      );
+      await finishPod(admin, ns, jobRef, { reason: 'Error', exitCode: 1 });
     })();
     const e = (await apply(admin, [s], { waitMs: 30_000, skipPreflight: true }, new RecordingIoHost()).catch((x: unknown) => x)) as ModelstackError;
     await controller;

@@ -5,6 +5,7 @@
 import { DynamoModel } from '../../index.js';
 import { apply } from '../../src/apply/apply.js';
 import { destroy } from '../../src/apply/destroy.js';
+import { waitFor } from './support/kubelet.js';
 import { APPLYSET_GROUP_KINDS, APPLYSET_PART_OF, applySetParent } from '../../src/clusterapply/applyset.js';
 import { CREATED_BY } from '../../src/clusterapply/ownership.js';
 import { StackLock } from '../../src/clusterapply/stack-lock.js';
@@ -146,6 +147,10 @@ describeWithCluster('ownership against a real kube-apiserver', (kubeconfig) => {
     expect(plan.namespaces).toEqual([{ namespace: ns2, contents: expect.stringContaining('2 DynamoGraphDeployment') }]);
     expect(io2.data(MESSAGES.DELETE).at(-1)?.namespaceContents).toContain('2 DynamoGraphDeployment');
     expect(io2.text('info').at(-1)).toMatch(new RegExp(`^deleting Namespace ${ns2} and everything in it \\(.*2 DynamoGraphDeployment`));
+    // The real namespace controller (kube-controller-manager) finishes the deletion: the namespace
+    // and both graphs in it are gone, not left Terminating.
+    await waitFor(`namespace ${ns2} to be gone`, async () => ((await admin.get(nsRef(ns2))) ? undefined : true));
+    expect(await admin.get(dgdRef(ns2, 'a'))).toBeUndefined();
   }, 90_000);
 
   test("a namespace shared by two stacks is never deleted by one of them: the other's models hold it", async () => {

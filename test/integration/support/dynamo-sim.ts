@@ -1,6 +1,15 @@
 // The Dynamo operator, played: it is not available as a Go module, so integration tests that need a
-// DynamoGraphDeployment to turn Ready write its status here, and only here, shaped exactly as the
-// recorded status of a successful graph (test/readiness/recorded/dgd-successful.json).
+// DynamoGraphDeployment to turn Ready write its status here, and only here (a real operator would
+// replace this one file). Where each part of the shape comes from:
+// - state "successful", observedGeneration and the Ready condition (AllComponentsReady): the
+//   recorded status of a successful graph, test/readiness/recorded/dgd-successful.json;
+// - components.<name>.{componentKind, replicas, updatedReplicas, readyReplicas}: the v1beta1
+//   status schema of the Dynamo 1.x CRD, ../shared/crds/dynamo/nvidia.com_dynamographdeployments.yaml
+//   (status.components; componentKind, replicas and updatedReplicas are required there; state is
+//   an enum that includes "successful").
+// The Dynamo CRDs declare a conversion webhook (served by the Dynamo operator in a real
+// cluster) that nothing serves in the test cluster; tests therefore use the storage version only,
+// and global setup restarts a reused cluster that stores too many graphs (cluster-setup.ts).
 import type { KubeClient } from '../../../src/kube/kube-client.js';
 import type { KubeObject } from '../../../src/model/kube-object.js';
 import { recorded } from '../../readiness/load-recorded.js';

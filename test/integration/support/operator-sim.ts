@@ -1,9 +1,11 @@
 import type { KubeClient } from '../../../src/kube/kube-client.js';
-import { applyStatus } from './status-writer.js';
+import type { KubeObject } from '../../../src/model/kube-object.js';
+import { runPods, waitFor } from './kubelet.js';
 
 /**
- * Plays an operator install in a cluster without a kubelet: a Deployment shaped like the
- * upstream chart's, its pods, and their status written through the status subresource.
+ * An operator install as the cluster sees it: a Deployment shaped like the upstream chart's. The
+ * real kube-controller-manager makes its ReplicaSet and Pods and computes its status; the test
+ * plays only the kubelet (support/kubelet.ts), marking the Pods ready or not.
  */
 export interface OperatorSimOptions {
   readonly namespace: string;
@@ -14,7 +16,10 @@ export interface OperatorSimOptions {
 }
 
 const FIELD_MANAGER = 'operator-sim';
-const T = '2026-11-01T10:00:00Z';
+
+function deploymentRef(o: OperatorSimOptions): KubeObject {
+  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: o.name, namespace: o.namespace } };
+}
 
 export async function createOperatorDeployment(client: KubeClient, o: OperatorSimOptions): Promise<void> {
   const selector = { 'app.kubernetes.io/name': o.labels['app.kubernetes.io/name'] ?? o.name };
@@ -35,64 +40,25 @@ export async function createOperatorDeployment(client: KubeClient, o: OperatorSi
     },
     { fieldManager: FIELD_MANAGER },
   );
-  for (let i = 0; i < (o.replicas ?? 1); i++) {
-    await client.apply(
-      {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: `${o.name}-pod-${i}`, namespace: o.namespace, labels: selector },
-        spec: { containers: [{ name: 'manager', image: o.image }] },
-      },
-      { fieldManager: FIELD_MANAGER },
-    );
-  }
 }
 
-/** Writes Deployment availability and pod readiness as a kubelet and controller-manager would. */
+interface DeploymentStatus {
+  metadata: { generation?: number };
+  status?: { observedGeneration?: number; replicas?: number; readyReplicas?: number; conditions?: Array<{ type: string; status: string }> };
+}
+
+/**
+ * Plays the kubelet for the operator's Pods (Running, Ready or not), then waits until the real
+ * deployment controller has computed the Deployment's availability from them.
+ */
 export async function setOperatorReady(client: KubeClient, o: OperatorSimOptions, ready: boolean): Promise<void> {
-  const status = ready ? 'True' : 'False';
   const replicas = o.replicas ?? 1;
-  await applyStatus(
-    client,
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: o.name, namespace: o.namespace },
-      status: {
-        observedGeneration: 1,
-        replicas,
-        readyReplicas: ready ? replicas : 0,
-        availableReplicas: ready ? replicas : 0,
-        conditions: [
-          {
-            type: 'Available',
-            status,
-            reason: ready ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
-            message: ready ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.',
-            lastTransitionTime: T,
-            lastUpdateTime: T,
-          },
-        ],
-      },
-    },
-    FIELD_MANAGER,
-  );
-  for (let i = 0; i < replicas; i++) {
-    await applyStatus(
-      client,
-      {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: `${o.name}-pod-${i}`, namespace: o.namespace },
-        status: {
-          phase: 'Running',
-          conditions: [
-            { type: 'Ready', status, lastTransitionTime: T },
-            { type: 'ContainersReady', status, lastTransitionTime: T },
-          ],
-        },
-      },
-      FIELD_MANAGER,
-    );
-  }
+  await runPods(client, o.namespace, deploymentRef(o), { ready, count: replicas });
+  await waitFor(`the deployment controller to report ${o.namespace}/${o.name} ${ready ? 'available' : 'unavailable'}`, async () => {
+    const d = await client.get<DeploymentStatus>(deploymentRef(o));
+    const s = d?.status;
+    const available = s?.conditions?.find((c) => c.type === 'Available')?.status;
+    const settled = s?.observedGeneration === d?.metadata.generation && s?.replicas === replicas && (s?.readyReplicas ?? 0) === (ready ? replicas : 0);
+    return settled && available === (ready ? 'True' : 'False') ? true : undefined;
+  });
 }
