@@ -20,6 +20,7 @@ import { synth as synthToDir, synthStacks, type SynthResult } from '../synth/syn
 import { crdsFromCluster, crdsFromDir, type ValidateResult, validateManifests } from '../validate/validate-manifests.js';
 import { type ClusterOptions, type Connection, connect, type RequestStats } from './cluster.js';
 import { LocalToolkit } from './local-toolkit.js';
+import { gitopsHealthChecks, type ModelKindHealthChecks } from '../gitops/health-checks.js';
 
 export interface ToolkitProps {
   /** Where messages go. @default a host that drops them */
@@ -111,6 +112,10 @@ export interface ListOptions extends ClusterOptions {
 export interface ListModelsResult extends ListResult {
   /** The namespace listed; undefined for all namespaces. */
   readonly namespace?: string;
+}
+
+export interface GitopsHealthResult {
+  readonly kinds: readonly ModelKindHealthChecks[];
 }
 
 /**
@@ -265,6 +270,14 @@ export class Toolkit {
     const result = { ...listed, ...(namespace !== undefined ? { namespace } : {}) };
     if (result.forbidden.length > 0) throw new ListForbiddenError(result);
     return result;
+  }
+
+  /**
+   * Argo CD health checks (Lua) and Flux health expressions (CEL) for every runtime's model kind,
+   * generated from the readiness rules `list` uses. Needs no cluster.
+   */
+  public gitopsHealth(): GitopsHealthResult {
+    return { kinds: gitopsHealthChecks() };
   }
 }
 

@@ -45,4 +45,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'run the stack on this machine with docker, podman or nerdctl (compose, up, down, ps, logs)',
     load: async () => (await import('./local-command.js')).localCommand,
   },
+  {
+    name: 'gitops',
+    summary: 'print Argo CD (Lua) or Flux (CEL) health checks for the model kinds (gitops health --argocd|--flux)',
+    load: async () => (await import('./gitops-command.js')).gitopsCommand,
+  },
 ];
