@@ -156,6 +156,11 @@ export const MESSAGES = {
     'local up: something the user should know (dropped GPU reservation, orphans, plain volume)',
   ),
   DEBUG: type<Record<string, never>>('DEBUG', 'debug', 'a debug line without data'),
+  INIT_FILE: type<{ readonly path: string; readonly replaced: boolean }>(
+    'INIT_FILE',
+    'info',
+    'init wrote a file of the new project (replaced: it overwrote one, with --force)',
+  ),
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

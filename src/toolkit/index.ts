@@ -35,3 +35,4 @@ export { type ImageOverrides, parseImageOverrides } from '../local/run/image-ove
 export type { DownResult, KeptObject } from '../local/run/down.js';
 export type { UpResult, UpService } from '../local/run/up.js';
 export type { ModelKindHealthChecks } from '../gitops/health-checks.js';
+export type { InitProjectResult } from '../init/init-project.js';

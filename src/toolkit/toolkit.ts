@@ -21,6 +21,7 @@ import { crdsFromCluster, crdsFromDir, type ValidateResult, validateManifests } 
 import { type ClusterOptions, type Connection, connect, type RequestStats } from './cluster.js';
 import { LocalToolkit } from './local-toolkit.js';
 import { gitopsHealthChecks, type ModelKindHealthChecks } from '../gitops/health-checks.js';
+import { initProject, type InitProjectResult } from '../init/init-project.js';
 
 export interface ToolkitProps {
   /** Where messages go. @default a host that drops them */
@@ -112,6 +113,15 @@ export interface ListOptions extends ClusterOptions {
 export interface ListModelsResult extends ListResult {
   /** The namespace listed; undefined for all namespaces. */
   readonly namespace?: string;
+}
+
+export interface InitOptions {
+  /** @default the working directory */
+  readonly dir?: string;
+  /** Write into a non-empty directory, replacing files of the same name. @default false */
+  readonly force?: boolean;
+  /** The package name. @default the directory's name, made a valid npm name */
+  readonly name?: string;
 }
 
 export interface GitopsHealthResult {
@@ -278,6 +288,19 @@ export class Toolkit {
    */
   public gitopsHealth(): GitopsHealthResult {
     return { kinds: gitopsHealthChecks() };
+  }
+
+  /**
+   * Scaffolds a GitOps repository (package.json, cdk8s.yaml, stacks/main.ts with a fresh
+   * stackId, tsconfig.json, .gitignore, README.md, crds/, a GitHub Actions workflow) in `dir`,
+   * relative to cwd. Refuses a non-empty directory (.git aside) unless `force`; every file
+   * written is an INIT_FILE message, saying whether it replaced one.
+   */
+  public async init(opts: InitOptions = {}): Promise<InitProjectResult> {
+    const dir = resolve(this.cwd, opts.dir ?? '.');
+    return initProject({ dir, force: opts.force, name: opts.name }, (path, replaced) =>
+      this.ioHost.notify(MESSAGES.INIT_FILE.make(`${replaced ? 'replaced' : 'created'} ${path}`, { path, replaced })),
+    );
   }
 }
 

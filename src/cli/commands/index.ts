@@ -50,4 +50,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'print Argo CD (Lua) or Flux (CEL) health checks for the model kinds (gitops health --argocd|--flux)',
     load: async () => (await import('./gitops-command.js')).gitopsCommand,
   },
+  {
+    name: 'init',
+    summary: 'scaffold a GitOps repository: a stack with one model per runtime, and a CI workflow',
+    load: async () => (await import('./init-command.js')).initCommand,
+  },
 ];
