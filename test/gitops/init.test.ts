@@ -141,6 +141,12 @@ describe('a project made by init, with modelstack installed from npm pack', () =
     expect(tracked).toEqual(EXPECTED_FILES.concat('package-lock.json').sort());
   });
 
+  test('the stack typechecks against the installed package (tsconfig.json, @types/node, typescript)', async () => {
+    const tsc = await run(join(project, 'node_modules', '.bin', 'tsc'), ['-p', '.'], { reject: false });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.exitCode).toBe(0);
+  }, 300_000);
+
   test('synth writes one model of each runtime, and validate passes', async () => {
     const synth = await modelstack('synth');
     expect(synth.exitCode).toBe(0);
