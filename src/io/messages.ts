@@ -196,6 +196,11 @@ export const MESSAGES = {
     'apply/diff: the stored output of an earlier run of the app was used, its inputs being unchanged',
   ),
   SYNTH_NOT_REUSED: type<{ readonly reason: string }>('SYNTH_NOT_REUSED', 'debug', 'why the app output is neither reused nor stored'),
+  INIT_FILE: type<{ readonly path: string; readonly replaced: boolean }>(
+    'INIT_FILE',
+    'info',
+    'init wrote a file of the new project (replaced: it overwrote one, with --force)',
+  ),
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

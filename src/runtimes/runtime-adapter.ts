@@ -1,5 +1,6 @@
 import type { LocalServices } from '../local/compose/local-services.js';
 import type { ModelState } from '../readiness/model-state.js';
+import type { PhaseRules } from '../readiness/phase-rules.js';
 import type { RuntimeInfo } from './runtime-info.js';
 
 /**
@@ -14,4 +15,6 @@ export interface RuntimeAdapter {
   modelState(object: unknown): ModelState;
   /** How its models run as compose services (src/runtimes/<id>/local-services.ts). */
   readonly localServices: LocalServices;
+  /** The rules modelState's phase comes from, as data: the GitOps health checks are generated from them. */
+  readonly phaseRules: PhaseRules;
 }

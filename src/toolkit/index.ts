@@ -41,3 +41,5 @@ export type { RolloutKind } from '../diff/rollout/rollout-rules.js';
 export type { GpuTotals, ModelGpuTotals, NamespaceGpuTotals } from '../diff/rollout/gpu-totals.js';
 export type { SecretKeyChanges } from '../diff/secret-keys.js';
 export type { ArgoIgnoreDifference } from '../gitops/autoscaled-fields.js';
+export type { ModelKindHealthChecks } from '../gitops/health-checks.js';
+export type { InitProjectResult } from '../init/init-project.js';

@@ -26,6 +26,8 @@ import { LocalToolkit } from './local-toolkit.js';
 import { importStack, type ImportStackResult } from '../import/import-stack.js';
 import { readLiveObjects, readObjectFiles } from '../import/read-objects.js';
 import type { KubeApi } from '../kube/kube-api.js';
+import { gitopsHealthChecks, type ModelKindHealthChecks } from '../gitops/health-checks.js';
+import { initProject, type InitProjectResult } from '../init/init-project.js';
 
 export interface ToolkitProps {
   /** Where messages go. @default a host that drops them */
@@ -130,6 +132,19 @@ export interface ListOptions extends ClusterOptions {
 export interface ListModelsResult extends ListResult {
   /** The namespace listed; undefined for all namespaces. */
   readonly namespace?: string;
+}
+
+export interface InitOptions {
+  /** @default the working directory */
+  readonly dir?: string;
+  /** Write into a non-empty directory, replacing files of the same name. @default false */
+  readonly force?: boolean;
+  /** The package name. @default the directory's name, made a valid npm name */
+  readonly name?: string;
+}
+
+export interface GitopsHealthResult {
+  readonly kinds: readonly ModelKindHealthChecks[];
 }
 
 /**
@@ -304,6 +319,27 @@ export class Toolkit {
     const result = { ...listed, ...(namespace !== undefined ? { namespace } : {}) };
     if (result.forbidden.length > 0) throw new ListForbiddenError(result);
     return result;
+  }
+
+  /**
+   * Argo CD health checks (Lua) and Flux health expressions (CEL) for every runtime's model kind,
+   * generated from the readiness rules `list` uses. Needs no cluster.
+   */
+  public gitopsHealth(): GitopsHealthResult {
+    return { kinds: gitopsHealthChecks() };
+  }
+
+  /**
+   * Scaffolds a GitOps repository (package.json, cdk8s.yaml, stacks/main.ts with a fresh
+   * stackId, tsconfig.json, .gitignore, README.md, crds/, a GitHub Actions workflow) in `dir`,
+   * relative to cwd. Refuses a non-empty directory (.git aside) unless `force`; every file
+   * written is an INIT_FILE message, saying whether it replaced one.
+   */
+  public async init(opts: InitOptions = {}): Promise<InitProjectResult> {
+    const dir = resolve(this.cwd, opts.dir ?? '.');
+    return initProject({ dir, force: opts.force, name: opts.name }, (path, replaced) =>
+      this.ioHost.notify(MESSAGES.INIT_FILE.make(`${replaced ? 'replaced' : 'created'} ${path}`, { path, replaced })),
+    );
   }
 }
 

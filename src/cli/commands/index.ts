@@ -52,7 +52,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'gitops',
-    summary: 'GitOps helpers: argocd-ignore prints Argo CD ignoreDifferences for autoscaler-owned replicas',
+    summary: 'GitOps helpers: health (Argo CD Lua / Flux CEL health checks), argocd-ignore (ignoreDifferences for autoscaler-owned replicas)',
     load: async () => (await import('./gitops-command.js')).gitopsCommand,
+  },
+  {
+    name: 'init',
+    summary: 'scaffold a GitOps repository: a stack with one model per runtime, and a CI workflow',
+    load: async () => (await import('./init-command.js')).initCommand,
   },
 ];

@@ -1,15 +1,64 @@
 import { describeCondition, findCondition } from '../../readiness/conditions.js';
-import type { ModelPhase, ModelState } from '../../readiness/model-state.js';
+import type { ModelState } from '../../readiness/model-state.js';
+import { phaseByRules, type PhaseRules } from '../../readiness/phase-rules.js';
 
 interface Dgd {
-  readonly metadata?: { readonly generation?: number };
   readonly spec?: { readonly components?: ReadonlyArray<{ readonly replicas?: number }> };
   readonly status?: {
     readonly state?: string;
-    readonly observedGeneration?: number;
     readonly components?: Readonly<Record<string, { readonly replicas?: number; readonly readyReplicas?: number }>>;
   };
 }
+
+const STATE = ['status', 'state'] as const;
+
+/**
+ * The phase of a DynamoGraphDeployment, as data (see PhaseRules): from `status.state`
+ * (initializing | pending | successful | failed) and the Ready
+ * condition. A status.observedGeneration behind metadata.generation means
+ * the operator has not yet acted on the latest spec: Upgrading.
+ */
+export const DYNAMO_PHASE_RULES: PhaseRules = {
+  rules: [
+    {
+      phase: 'Pending',
+      when: {
+        op: 'any',
+        of: [
+          { op: 'absent', path: ['status'] },
+          {
+            op: 'all',
+            of: [
+              { op: 'absent', path: STATE },
+              { op: 'noCondition', type: 'Ready' },
+            ],
+          },
+        ],
+      },
+    },
+    { phase: 'Failed', when: { op: 'oneOf', path: STATE, values: ['failed'] } },
+    { phase: 'Upgrading', when: { op: 'less', left: ['status', 'observedGeneration'], right: ['metadata', 'generation'] } },
+    {
+      phase: 'Ready',
+      when: {
+        op: 'any',
+        of: [
+          { op: 'condition', type: 'Ready', status: 'True' },
+          {
+            op: 'all',
+            of: [
+              { op: 'oneOf', path: STATE, values: ['successful'] },
+              { op: 'noCondition', type: 'Ready' },
+            ],
+          },
+        ],
+      },
+    },
+    { phase: 'Unhealthy', when: { op: 'oneOf', path: STATE, values: ['successful'] } },
+    { phase: 'Deploying', when: { op: 'oneOf', path: STATE, values: ['pending', 'initializing'] } },
+  ],
+  otherwise: 'Unknown',
+};
 
 /**
  * Phase of a DynamoGraphDeployment from `status.state` (initializing | pending | successful |
@@ -22,17 +71,7 @@ export function dynamoState(obj: unknown): ModelState {
   const ready = components.reduce((n, c) => n + (c.readyReplicas ?? 0), 0);
   const readyCond = findCondition(obj, 'Ready');
   const state = dgd.status?.state;
-  const stale =
-    dgd.status?.observedGeneration !== undefined && dgd.metadata?.generation !== undefined && dgd.status.observedGeneration < dgd.metadata.generation;
-
-  let phase: ModelPhase;
-  if (!dgd.status || (state === undefined && !readyCond)) phase = 'Pending';
-  else if (state === 'failed') phase = 'Failed';
-  else if (stale) phase = 'Upgrading';
-  else if (readyCond?.status === 'True' || (state === 'successful' && !readyCond)) phase = 'Ready';
-  else if (state === 'successful') phase = 'Unhealthy';
-  else if (state === 'pending' || state === 'initializing') phase = 'Deploying';
-  else phase = 'Unknown';
+  const phase = phaseByRules(DYNAMO_PHASE_RULES, obj);
 
   const message = describeCondition(readyCond) || (state ? `state ${state}` : 'no status yet');
   return { phase, ready, desired, message };

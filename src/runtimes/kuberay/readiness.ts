@@ -1,5 +1,6 @@
 import { describeCondition, findCondition } from '../../readiness/conditions.js';
-import type { ModelPhase, ModelState } from '../../readiness/model-state.js';
+import type { ModelState } from '../../readiness/model-state.js';
+import { phaseByRules, type PhaseRules } from '../../readiness/phase-rules.js';
 
 interface AppStatus {
   readonly status?: string;
@@ -22,8 +23,35 @@ interface RayServiceObj {
   };
 }
 
-const FAILED_APP = new Set(['DEPLOY_FAILED']);
-const UNHEALTHY_APP = new Set(['UNHEALTHY']);
+const FAILED_APP = ['DEPLOY_FAILED'];
+const UNHEALTHY_APP = ['UNHEALTHY'];
+const APPS = ['status', 'activeServiceStatus', 'applicationStatuses'] as const;
+
+/**
+ * The phase of a RayService, as data (see PhaseRules): a Serve application DEPLOY_FAILED is
+ * Failed, the UpgradeInProgress condition True is Upgrading, an application UNHEALTHY is
+ * Unhealthy, the Ready condition True is Ready; no status or no Ready condition yet is Pending,
+ * anything else Deploying.
+ */
+export const RAYSERVICE_PHASE_RULES: PhaseRules = {
+  rules: [
+    { phase: 'Failed', when: { op: 'someEntry', map: APPS, field: 'status', values: FAILED_APP } },
+    { phase: 'Upgrading', when: { op: 'condition', type: 'UpgradeInProgress', status: 'True' } },
+    { phase: 'Unhealthy', when: { op: 'someEntry', map: APPS, field: 'status', values: UNHEALTHY_APP } },
+    { phase: 'Ready', when: { op: 'condition', type: 'Ready', status: 'True' } },
+    {
+      phase: 'Pending',
+      when: {
+        op: 'any',
+        of: [
+          { op: 'absent', path: ['status'] },
+          { op: 'noCondition', type: 'Ready' },
+        ],
+      },
+    },
+  ],
+  otherwise: 'Deploying',
+};
 
 /**
  * Phase of a RayService from its Ready and UpgradeInProgress conditions and the Serve
@@ -38,29 +66,21 @@ export function rayServiceState(obj: unknown): ModelState {
   const desired = cluster?.desiredWorkerReplicas ?? specDesired;
   const ready = cluster?.readyWorkerReplicas ?? 0;
   const apps = Object.entries(rs.status?.activeServiceStatus?.applicationStatuses ?? {});
-  const failed = apps.find(([, a]) => FAILED_APP.has(a.status ?? ''));
-  const unhealthy = apps.find(([, a]) => UNHEALTHY_APP.has(a.status ?? ''));
+  const failed = apps.find(([, a]) => FAILED_APP.includes(a.status ?? ''));
+  const unhealthy = apps.find(([, a]) => UNHEALTHY_APP.includes(a.status ?? ''));
   const readyCond = findCondition(obj, 'Ready');
   const upgrading = findCondition(obj, 'UpgradeInProgress');
+  const phase = phaseByRules(RAYSERVICE_PHASE_RULES, obj);
 
-  let phase: ModelPhase;
   let message = describeCondition(readyCond);
-  if (failed) {
-    phase = 'Failed';
+  if (phase === 'Failed' && failed) {
     message = `application ${failed[0]}: ${failed[1].status}${failed[1].message ? `: ${failed[1].message}` : ''}`;
-  } else if (upgrading?.status === 'True') {
-    phase = 'Upgrading';
+  } else if (phase === 'Upgrading') {
     message = (describeCondition(upgrading) || 'upgrade in progress') + incrementalProgress(rs.status?.pendingServiceStatus);
-  } else if (unhealthy) {
-    phase = 'Unhealthy';
+  } else if (phase === 'Unhealthy' && unhealthy) {
     message = `application ${unhealthy[0]}: ${unhealthy[1].status}${unhealthy[1].message ? `: ${unhealthy[1].message}` : ''}`;
-  } else if (readyCond?.status === 'True') {
-    phase = 'Ready';
-  } else if (!rs.status || !readyCond) {
-    phase = 'Pending';
+  } else if (phase === 'Pending') {
     message = message || 'no status yet';
-  } else {
-    phase = 'Deploying';
   }
   return { phase, ready, desired, message };
 }
