@@ -22,8 +22,13 @@ export type LocalProjectOptions = Omit<ProjectSource, 'cwd' | 'env' | 'io'>;
 
 /** Which container engine runs the project. */
 export interface ContainerEngineOptions {
-  /** docker, podman, nerdctl or auto. @default $MODELSTACK_CONTAINER_ENGINE, else auto */
+  /**
+   * docker, podman, nerdctl (also called containerd) or auto, or a comma-separated preference
+   * (`podman,docker`) tried in order. @default $MODELSTACK_CONTAINER_ENGINE, else auto
+   */
   readonly engine?: string;
+  /** When the chosen engine is unusable, try the others (docker, podman, nerdctl) in order. @default false */
+  readonly fallback?: boolean;
   /** The name the choice was given under, for notices (`--engine`, or the old `--runtime`). @default "--engine" */
   readonly engineFlagName?: string;
 }
@@ -166,6 +171,7 @@ export class LocalToolkit {
     return detectContainerEngine({
       ...(opts.engine !== undefined ? { flag: opts.engine } : {}),
       flagName: opts.engineFlagName ?? ENGINE_FLAG,
+      ...(opts.fallback ? { fallback: true } : {}),
       env: this.toolkit.env,
       io: this.toolkit.ioHost,
     });

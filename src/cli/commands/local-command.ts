@@ -40,7 +40,7 @@ const SOURCE_FLAGS = {
   project: { type: 'string', short: 'p' },
 } as const;
 /** `--engine`, and its old name `--runtime`. */
-const ENGINE_FLAGS = { engine: { type: 'string' }, runtime: { type: 'string' } } as const;
+const ENGINE_FLAGS = { engine: { type: 'string' }, runtime: { type: 'string' }, fallback: { type: 'boolean' } } as const;
 
 export const localCommand: Command = {
   name: 'local',
@@ -63,9 +63,12 @@ export const localCommand: Command = {
 ${appTimeoutUsage(23)}
   --flavor F           runtime (default: the models as deployed) or engine (one engine server per model)
   -p, --project NAME   project name (default: the file's name, else the stack's)
-  --engine E           container engine: ${ENGINE_CHOICES.join('|')} (default: $${ENGINE_ENV}, else auto:
-                       the first of docker, podman, nerdctl whose CLI and daemon really answer);
+  --engine E           container engine: ${ENGINE_CHOICES.join('|')} (containerd means nerdctl), or a
+                       preference tried in order, e.g. podman,docker (default: $${ENGINE_ENV}, else
+                       auto: the first of docker, podman, nerdctl whose CLI and daemon really answer);
+                       one engine without --fallback fails if it is unusable;
                        ${ENGINE_FLAG_ALIAS} and $${ENGINE_ENV_ALIAS} are its old names
+  --fallback           when the chosen engine is unusable, try the others (docker, podman, nerdctl)
   --image NAME=IMAGE   run service NAME from IMAGE ("*=IMAGE" for every service), e.g. without GPUs
   --no-gpu             drop GPU reservations; they are also dropped, with a warning, when the engine
                        shows no GPU support (docker: an nvidia runtime or the toolkit hook; podman: a
@@ -192,11 +195,12 @@ function projectSource(values: Values): LocalProjectOptions {
 
 /** --engine, or its old name --runtime (not both). */
 function engineOption(values: Values): ContainerEngineOptions {
+  const fallback = values.fallback === true ? { fallback: true } : {};
   if (values.engine !== undefined && values.runtime !== undefined) {
     throw new ModelstackError('USAGE', `local: ${ENGINE_FLAG} and ${ENGINE_FLAG_ALIAS} are the same flag`, { hint: `use ${ENGINE_FLAG}` });
   }
-  if (values.runtime !== undefined) return { engine: values.runtime as string, engineFlagName: ENGINE_FLAG_ALIAS };
-  return values.engine !== undefined ? { engine: values.engine as string, engineFlagName: ENGINE_FLAG } : {};
+  if (values.runtime !== undefined) return { engine: values.runtime as string, engineFlagName: ENGINE_FLAG_ALIAS, ...fallback };
+  return values.engine !== undefined ? { engine: values.engine as string, engineFlagName: ENGINE_FLAG, ...fallback } : fallback;
 }
 
 /**

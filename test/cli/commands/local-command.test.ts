@@ -44,6 +44,20 @@ describe('runtime selection', () => {
     expect(flag.message).toMatch(/^container engine nerdctl \(chosen by --runtime\) is not usable/);
   });
 
+  test('--engine containerd is nerdctl; --fallback goes on to the other engines, naming each reason', async () => {
+    const one = await rejection(localCommand.run(['ps', '--project', 'p', '--engine', 'containerd'], ctx({ PATH: '/nonexistent' })));
+    expect(one.message).toBe('container engine nerdctl (chosen by --engine "containerd") is not usable: "nerdctl" was not found on PATH');
+    const all = await rejection(localCommand.run(['ps', '--project', 'p', '--engine', 'podman', '--fallback'], ctx({ PATH: '/nonexistent' })));
+    expect(all.message).toBe('no container engine of podman, docker, nerdctl (--engine) is usable');
+    expect(all.details).toEqual([
+      'podman: "podman" was not found on PATH',
+      'docker: "docker" was not found on PATH',
+      'nerdctl: "nerdctl" was not found on PATH',
+    ]);
+    const list = await rejection(localCommand.run(['down', '--project', 'p'], ctx({ PATH: '/nonexistent', MODELSTACK_CONTAINER_ENGINE: 'podman,docker' })));
+    expect(list.details).toEqual(['podman: "podman" was not found on PATH', 'docker: "docker" was not found on PATH']);
+  });
+
   test('auto with nothing installed lists why each was skipped', async () => {
     const e = await rejection(localCommand.run(['down', '--project', 'p'], ctx({ PATH: '/nonexistent' })));
     expect(e.message).toBe('no container engine is usable (tried docker, podman, nerdctl)');
