@@ -34,3 +34,4 @@ export { ENGINE_CHOICES, ENGINE_ENV, ENGINE_ENV_ALIAS, ENGINE_FLAG, ENGINE_FLAG_
 export { type ImageOverrides, parseImageOverrides } from '../local/run/image-overrides.js';
 export type { DownResult, KeptObject } from '../local/run/down.js';
 export type { UpResult, UpService } from '../local/run/up.js';
+export { parseScale, type ScaleOverrides } from '../local/run/replicas.js';

@@ -6,6 +6,7 @@ import { type Detection, detectContainerEngine, ENGINE_FLAG } from '../local/con
 import { composeFromStacks, loadProject, type ProjectSource, resolveProjectName } from '../local/local-project.js';
 import { down, type DownResult } from '../local/run/down.js';
 import type { ImageOverrides } from '../local/run/image-overrides.js';
+import type { ScaleOverrides } from '../local/run/replicas.js';
 import { projectLogs } from '../local/run/logs.js';
 import { ps } from '../local/run/ps.js';
 import { defaultStateDir } from '../local/run/run-plan.js';
@@ -51,6 +52,11 @@ export interface LocalUpOptions extends LocalProjectOptions, ContainerEngineOpti
   readonly services?: readonly string[];
   /** Images per service (`*` for all), e.g. on machines without GPUs. */
   readonly images?: ImageOverrides;
+  /**
+   * Replicas per service, winning over the file's deploy.replicas. On a running project, more
+   * adds containers and fewer removes the highest-numbered ones; 0 removes them all.
+   */
+  readonly scale?: ScaleOverrides;
   /** "off" drops GPU reservations; "auto" drops them with a warning where the engine shows no GPU support. @default "auto" */
   readonly gpu?: 'auto' | 'off';
   /** How long all services together may take to be ready. @default 600000 */
@@ -113,6 +119,7 @@ export class LocalToolkit {
     const detection = await this.detect(opts);
     return up(project, detection.engine, {
       ...(opts.images ? { images: opts.images } : {}),
+      ...(opts.scale ? { scale: opts.scale } : {}),
       gpu: opts.gpu ?? 'auto',
       gpuSupport: detection.probe.gpu,
       services: opts.services ?? [],

@@ -12,6 +12,7 @@ import {
   type LocalProjectOptions,
   ModelstackError,
   parseImageOverrides,
+  parseScale,
   type UpResult,
 } from '../../toolkit/index.js';
 import {
@@ -48,7 +49,8 @@ export const localCommand: Command = {
 
   compose [--out FILE] [--app CMD] [--flavor runtime|engine] [--project NAME]
       write the stack as a compose file (to stdout without --out)
-  up [--image NAME=IMAGE]... [--no-gpu] [--timeout SECONDS] [--remove-orphans] [--keep-on-failure] [SERVICE...]
+  up [--image NAME=IMAGE]... [--scale SERVICE=N]... [--no-gpu] [--timeout SECONDS] [--remove-orphans]
+     [--keep-on-failure] [SERVICE...]
       start the services (and what they depend on) in dependency order and wait until each
       answers its health check on its published port; running containers whose configuration
       did not change are left alone. A failed up, and Ctrl-C, remove the containers, volumes
@@ -70,6 +72,10 @@ ${appTimeoutUsage(23)}
                        ${ENGINE_FLAG_ALIAS} and $${ENGINE_ENV_ALIAS} are its old names
   --fallback           when the chosen engine is unusable, try the others (docker, podman, nerdctl)
   --image NAME=IMAGE   run service NAME from IMAGE ("*=IMAGE" for every service), e.g. without GPUs
+  --scale SERVICE=N    run N containers of SERVICE (wins over deploy.replicas; default 1): on a running
+                       project more adds containers, fewer removes the highest-numbered ones. Replica 1
+                       is <project>-<service>, the others <project>-<service>-2.. ; a fixed host port
+                       is published by replica 1 only, the others publish it on a free host port
   --no-gpu             drop GPU reservations; they are also dropped, with a warning, when the engine
                        shows no GPU support (docker: an nvidia runtime or the toolkit hook; podman: a
                        CDI spec for nvidia.com/gpu; nerdctl: nvidia-container-cli)
@@ -113,6 +119,7 @@ async function upSub(argv: readonly string[], ctx: CommandContext): Promise<Comm
       ...SOURCE_FLAGS,
       ...ENGINE_FLAGS,
       image: { type: 'string', multiple: true },
+      scale: { type: 'string', multiple: true },
       'no-gpu': { type: 'boolean' },
       timeout: { type: 'string' },
       'remove-orphans': { type: 'boolean' },
@@ -122,11 +129,13 @@ async function upSub(argv: readonly string[], ctx: CommandContext): Promise<Comm
   );
   const timeout = positiveNumber('--timeout', values.timeout as string | undefined, 600);
   const images = parseImageOverrides((values.image as string[] | undefined) ?? []);
+  const scale = parseScale((values.scale as string[] | undefined) ?? []);
   const result = await interruptible((signal) =>
     ctx.toolkit.local.up({
       ...projectSource(values),
       ...engineOption(values),
       images,
+      ...(Object.keys(scale).length > 0 ? { scale } : {}),
       gpu: values['no-gpu'] ? 'off' : 'auto',
       services: positionals,
       timeoutMs: timeout * 1000,
@@ -241,7 +250,8 @@ export function formatUp(r: UpResult): string {
     ['SERVICE', 'CONTAINER', 'ACTION', 'READY', 'URL'],
     r.services.map((s) => [s.service, s.container, s.action, `${(s.readyAfterMs / 1000).toFixed(1)}s`, s.url ?? '-']),
   );
-  return `project ${r.project} is up on ${r.engine} (network ${r.network})\n${table}`;
+  const scaled = r.scaledDown.length > 0 ? `scaled down: removed ${r.scaledDown.join(', ')}\n` : '';
+  return `project ${r.project} is up on ${r.engine} (network ${r.network})\n${table}${scaled}`;
 }
 
 export function formatDown(r: DownResult): string {

@@ -75,6 +75,8 @@ export interface ComposeService {
   readonly ipc?: string;
   /** From deploy.resources.reservations.devices with the gpu capability. */
   readonly gpus?: GpuRequest;
+  /** deploy.replicas: how many containers run the service. @default 1 */
+  readonly replicas?: number;
   readonly modelstack?: ModelstackExtension;
 }
 
@@ -234,6 +236,7 @@ function service(name: string, raw: unknown, ctx: Ctx): ComposeService {
     ...(s.shm_size !== undefined ? { shmSize: str(String(s.shm_size), `${at}.shm_size`) } : {}),
     ...(s.ipc !== undefined ? { ipc: str(s.ipc, `${at}.ipc`) } : {}),
     ...gpus(s.deploy, `${at}.deploy`),
+    ...replicas(s.deploy, `${at}.deploy`),
     ...(ext ? { modelstack: ext } : {}),
   };
 }
@@ -366,6 +369,15 @@ function gpus(deploy: unknown, where: string): { gpus?: GpuRequest } {
     return { gpus: { count } };
   }
   return {};
+}
+
+function replicas(deploy: unknown, where: string): { replicas?: number } {
+  if (deploy === undefined || deploy === null) return {};
+  const r = asRecord(deploy, where).replicas;
+  if (r === undefined || r === null) return {};
+  const n = typeof r === 'number' || (typeof r === 'string' && /^\d+$/.test(r)) ? Number(r) : NaN;
+  if (!Number.isInteger(n) || n < 0) fail(`${where}.replicas`, 'must be a whole number (0 or more)');
+  return { replicas: n };
 }
 
 function modelstackExtension(v: unknown, where: string): ModelstackExtension {

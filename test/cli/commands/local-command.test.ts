@@ -20,6 +20,7 @@ describe('usage errors, before anything runs', () => {
     [['start'], 'local: unknown subcommand "start"'],
     [['up', '--image', 'frontend'], '--image "frontend" is not NAME=IMAGE'],
     [['up', '--timeout', '0'], '--timeout "0" is not a positive number'],
+    [['up', '--scale', 'worker=two'], '--scale "worker=two" is not SERVICE=N'],
     [['up', '--runtime', 'lxc', '--file', '/nonexistent.yaml'], 'cannot read the compose file /nonexistent.yaml'],
     [['ps', '--project', 'p', '--runtime', 'lxc'], '--runtime "lxc" is not one of auto, docker, podman, nerdctl'],
     [['ps', '--project', 'p', '-o', 'yaml'], '-o "yaml" is not one of table, json'],
@@ -98,6 +99,7 @@ describe('output', () => {
         ],
         orphans: [],
         orphansRemoved: false,
+        scaledDown: [],
         warnings: [],
       }),
     ).toBe(
