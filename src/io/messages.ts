@@ -156,6 +156,11 @@ export const MESSAGES = {
     'local up: something the user should know (dropped GPU reservation, orphans, plain volume)',
   ),
   DEBUG: type<Record<string, never>>('DEBUG', 'debug', 'a debug line without data'),
+  LOCAL_BUILD_OUTPUT: type<{ readonly service: string; readonly stream: 'stdout' | 'stderr' }>(
+    'LOCAL_BUILD_OUTPUT',
+    'info',
+    'local up: a line of the output of an image build (compose build:), as the engine prints it',
+  ),
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

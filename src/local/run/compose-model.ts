@@ -58,9 +58,22 @@ export interface ServiceConfigMount {
   readonly target: string;
 }
 
+/** A service's `build:`: what the engine builds its image from. */
+export interface ServiceBuild {
+  /** Absolute directory. */
+  readonly context: string;
+  /** Absolute path (a relative `dockerfile` is relative to the context). */
+  readonly dockerfile?: string;
+  readonly args: Readonly<Record<string, string>>;
+  readonly target?: string;
+}
+
 export interface ComposeService {
   readonly name: string;
+  /** The image run; for a `build:` service the tag it is built under (`image:`, else `<project>-<service>`). */
   readonly image: string;
+  /** Built by the engine before `up` starts anything. */
+  readonly build?: ServiceBuild;
   readonly command?: readonly string[];
   readonly entrypoint?: readonly string[];
   readonly environment: readonly EnvVar[];
@@ -101,6 +114,7 @@ export interface LoadOptions {
 /** Keys of a service that are understood; others are reported as ignored. */
 const SERVICE_KEYS = new Set([
   'image',
+  'build',
   'command',
   'entrypoint',
   'environment',
@@ -218,11 +232,14 @@ function service(name: string, raw: unknown, ctx: Ctx): ComposeService {
     if (!SERVICE_KEYS.has(k) && !k.startsWith('x-')) ctx.warn(`${at}.${k} is not supported by modelstack local and is ignored`);
   }
   const str = (v: unknown, where: string): string => interpolate(asString(v, where), ctx.env, where, ctx.warn);
-  const image = str(s.image ?? fail(`${at}.image`, 'is missing'), `${at}.image`);
+  const build = s.build === undefined || s.build === null ? undefined : serviceBuild(s.build, `${at}.build`, ctx);
+  const image =
+    s.image !== undefined ? str(s.image, `${at}.image`) : build ? `${ctx.project}-${name.toLowerCase()}` : fail(`${at}.image`, 'is missing (or give build:)');
   const ext = s['x-modelstack'] === undefined ? undefined : modelstackExtension(s['x-modelstack'], `${at}.x-modelstack`);
   return {
     name,
     image,
+    ...(build ? { build } : {}),
     ...(s.command !== undefined ? { command: words(s.command, `${at}.command`, ctx) } : {}),
     ...(s.entrypoint !== undefined ? { entrypoint: words(s.entrypoint, `${at}.entrypoint`, ctx) } : {}),
     environment: environment(s.environment, `${at}.environment`, ctx),
@@ -239,6 +256,31 @@ function service(name: string, raw: unknown, ctx: Ctx): ComposeService {
     ...replicas(s.deploy, `${at}.deploy`),
     ...(ext ? { modelstack: ext } : {}),
   };
+}
+
+const BUILD_KEYS = new Set(['context', 'dockerfile', 'args', 'target']);
+
+/** `build: DIR` or `build: {context, dockerfile, args, target}`; paths resolve against the project directory. */
+function serviceBuild(v: unknown, where: string, ctx: Ctx): ServiceBuild {
+  const o = typeof v === 'string' ? { context: v } : asRecord(v, where);
+  if (o.dockerfile_inline !== undefined) fail(`${where}.dockerfile_inline`, 'is not supported (write the Dockerfile to a file)');
+  for (const k of Object.keys(o)) {
+    if (!BUILD_KEYS.has(k) && !k.startsWith('x-')) ctx.warn(`${where}.${k} is not supported by modelstack local and is ignored`);
+  }
+  const context = resolve(
+    ctx.projectDir,
+    interpolate(o.context === undefined ? '.' : asString(o.context, `${where}.context`), ctx.env, `${where}.context`, ctx.warn),
+  );
+  const dockerfile =
+    o.dockerfile === undefined ? undefined : resolve(context, interpolate(asString(o.dockerfile, `${where}.dockerfile`), ctx.env, where, ctx.warn));
+  // An arg without a value takes the variable from the environment (left out when it is unset).
+  const args: Record<string, string> = {};
+  for (const e of environment(o.args, `${where}.args`, ctx)) {
+    const value = e.value ?? ctx.env[e.name];
+    if (value !== undefined) args[e.name] = value;
+  }
+  const target = o.target === undefined ? undefined : interpolate(asString(o.target, `${where}.target`), ctx.env, where, ctx.warn);
+  return { context, ...(dockerfile ? { dockerfile } : {}), args, ...(target ? { target } : {}) };
 }
 
 function words(v: unknown, where: string, ctx: Ctx): string[] {

@@ -7,7 +7,7 @@ import type { ComposeProject, ComposeService, Dependency, ProjectVolume } from '
 import { checkOverrides, type ImageOverrides, imageFor } from './image-overrides.js';
 import { networkName } from './project-names.js';
 import { replicaContainerName, replicaPorts, type ScaleOverrides, sharedPortWarnings } from './replicas.js';
-import { CONFIG_HASH_LABEL, PROJECT_LABEL, SERVICE_LABEL } from '../local-labels.js';
+import { CONFIG_HASH_LABEL, IMAGE_ID_LABEL, PROJECT_LABEL, SERVICE_LABEL } from '../local-labels.js';
 import { topoOrder, withDependencies } from './topo-sort.js';
 
 /** `auto`: keep GPU reservations when the engine can pass GPUs, else drop them (with a warning). `off`: always drop. */
@@ -20,6 +20,8 @@ export interface PlanOptions {
   readonly gpuSupport?: GpuSupport;
   /** Only these services and what they depend on. @default all */
   readonly services?: readonly string[];
+  /** Image ids of the `build:` services `up` built, per service (a new id recreates their containers). */
+  readonly builtImages?: Readonly<Record<string, string>>;
   /** Replicas per service (`--scale`), winning over deploy.replicas. */
   readonly scale?: ScaleOverrides;
   /** Where inline configs are written to be mounted. @default ~/.cache/modelstack/local */
@@ -135,7 +137,7 @@ export function planProject(project: ComposeProject, opts: PlanOptions = {}): Ru
       warnings.push(...sharedPortWarnings(name, project.name, replicas, s.ports));
       const mounts = configMounts(s);
       return Array.from({ length: replicas }, (_, i) => {
-        const plan = servicePlan(project.name, network, s, imageFor(name, s.image, opts.images), gpuDropped, mounts, i + 1);
+        const plan = servicePlan(project.name, network, s, imageFor(name, s.image, opts.images), gpuDropped, mounts, i + 1, opts.builtImages?.[name]);
         return oneShot.has(name) ? { ...plan, oneShot: true } : plan;
       });
     });
@@ -174,6 +176,7 @@ function servicePlan(
   gpuDropped: boolean,
   configs: readonly VolumeMount[],
   replica: number,
+  builtImageId: string | undefined,
 ): ServicePlan {
   const volumes: VolumeMount[] = [...s.volumes.map((v) => ({ source: v.source, target: v.target, ...(v.readOnly ? { readOnly: true } : {}) })), ...configs];
   const container = replicaContainerName(project, s.name, replica);
@@ -181,7 +184,12 @@ function servicePlan(
   const base: RunSpec = {
     name: container,
     image,
-    labels: { ...s.labels, [PROJECT_LABEL]: project, [SERVICE_LABEL]: s.name },
+    labels: {
+      ...s.labels,
+      [PROJECT_LABEL]: project,
+      [SERVICE_LABEL]: s.name,
+      ...(builtImageId && image === s.image ? { [IMAGE_ID_LABEL]: builtImageId } : {}),
+    },
     network,
     alias: s.name,
     ...(ports.length ? { ports } : {}),

@@ -6,6 +6,7 @@ import { CONFIG_HASH_LABEL, PROJECT_LABEL, SERVICE_LABEL } from '../local-labels
 import type { ComposeProject } from './compose-model.js';
 import { portFree, portFreeWithin } from './port-check.js';
 import { containerName } from './project-names.js';
+import { buildImages } from './build-images.js';
 import { prepareHost } from './prepare-host.js';
 import { waitCompleted, waitReady, type WaitContext } from './readiness-wait.js';
 import { RollbackLedger } from './rollback-ledger.js';
@@ -76,7 +77,11 @@ export async function up(project: ComposeProject, engine: ContainerEngine, opts:
   const interval = opts.pollIntervalMs ?? 500;
   let gpuSupport: GpuSupport | undefined = opts.gpuSupport;
   if (!gpuSupport && (opts.gpu ?? 'auto') === 'auto' && project.services.some((s) => s.gpus)) gpuSupport = (await engine.probe()).gpu;
-  const plan = planProject(project, { ...opts, ...(gpuSupport ? { gpuSupport } : {}) });
+  const planOpts = { ...opts, ...(gpuSupport ? { gpuSupport } : {}) };
+  // Planned once to check the options before anything runs, then again with the built images' ids.
+  const checked = planProject(project, planOpts);
+  const builtImages = project.services.some((s) => s.build) ? await buildImages(project, checked, engine, { io, signal, deadline }) : {};
+  const plan = Object.keys(builtImages).length > 0 ? planProject(project, { ...planOpts, builtImages }) : checked;
   for (const w of plan.warnings) io.notify(MESSAGES.LOCAL_WARNING.make(w, {}));
 
   const ledger = new RollbackLedger();
