@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { type ComposeFile, NOTES_EXTENSION } from '../local/compose/compose-types.js';
 import { renderCompose } from '../local/compose/render-compose.js';
 import type { ContainerInfo, LogLine } from '../local/container-engine/container-engine.js';
-import { type Detection, detectContainerEngine, ENGINE_FLAG } from '../local/container-engine/detect.js';
+import { type Detection, detectContainerEngine, ENGINE_FLAG, engineByName } from '../local/container-engine/detect.js';
+import { gpuSyntaxFor } from '../local/compose/gpu-syntax.js';
 import { composeFromStacks, loadProject, type ProjectSource, resolveProjectName } from '../local/local-project.js';
 import { down, type DownResult } from '../local/run/down.js';
 import type { ImageOverrides } from '../local/run/image-overrides.js';
@@ -37,6 +38,11 @@ export interface ContainerEngineOptions {
 export interface LocalComposeOptions extends Omit<LocalProjectOptions, 'file'> {
   /** Also write the compose file here (relative to cwd). */
   readonly out?: string;
+  /**
+   * The engine whose compose reads the file: GPU reservations are written its way (docker and
+   * nerdctl: deploy.resources.reservations.devices; podman: CDI names under devices). @default docker
+   */
+  readonly engine?: string;
 }
 
 export interface LocalComposeResult {
@@ -101,7 +107,8 @@ export class LocalToolkit {
 
   /** The stack as a compose file (optionally written to `out`). */
   public async compose(opts: LocalComposeOptions = {}): Promise<LocalComposeResult> {
-    const compose = await composeFromStacks(this.source(opts));
+    const target = opts.engine === undefined ? 'docker' : engineByName(opts.engine);
+    const compose = gpuSyntaxFor(target, await composeFromStacks(this.source(opts)));
     for (const note of compose[NOTES_EXTENSION] ?? []) this.toolkit.ioHost.notify(MESSAGES.LOCAL_WARNING.make(note, {}));
     const text = renderCompose(compose);
     if (opts.out === undefined) return { compose, text };

@@ -47,8 +47,10 @@ export const localCommand: Command = {
   name: 'local',
   usage: `modelstack local compose|up|down|ps|logs [options] [SERVICE...]
 
-  compose [--out FILE] [--app CMD] [--flavor runtime|engine] [--project NAME]
-      write the stack as a compose file (to stdout without --out)
+  compose [--out FILE] [--app CMD] [--flavor runtime|engine] [--project NAME] [--engine E]
+      write the stack as a compose file (to stdout without --out); GPU reservations are written
+      the way E's compose reads them: docker and nerdctl (default docker) as
+      deploy.resources.reservations.devices, podman as CDI names (devices: [nvidia.com/gpu=all])
   up [--image NAME=IMAGE]... [--scale SERVICE=N]... [--no-gpu] [--timeout SECONDS] [--remove-orphans]
      [--keep-on-failure] [SERVICE...]
       start the services (and what they depend on) in dependency order and wait until each
@@ -103,11 +105,12 @@ ${appTimeoutUsage(23)}
 };
 
 async function composeSub(argv: readonly string[], ctx: CommandContext): Promise<CommandOutput> {
-  const { values } = parseCommandArgs('local compose', argv, { ...SOURCE_FLAGS, out: { type: 'string', short: 'o' } });
+  const { values } = parseCommandArgs('local compose', argv, { ...SOURCE_FLAGS, out: { type: 'string', short: 'o' }, engine: { type: 'string' } });
   if (values.file !== undefined)
     throw new ModelstackError('USAGE', 'local compose: --file is an input of up/down/ps/logs, not of compose', { hint: 'use --out FILE' });
   const out = values.out as string | undefined;
-  const r = await ctx.toolkit.local.compose({ ...projectSource(values), ...(out !== undefined ? { out } : {}) });
+  const engine = values.engine as string | undefined;
+  const r = await ctx.toolkit.local.compose({ ...projectSource(values), ...(out !== undefined ? { out } : {}), ...(engine !== undefined ? { engine } : {}) });
   return { stdout: r.path === undefined ? r.text : `wrote ${r.path}\n`, exitCode: 0 };
 }
 

@@ -90,6 +90,8 @@ export interface ComposeService {
   readonly configs?: readonly ComposeServiceConfig[];
   readonly ipc?: 'host';
   readonly deploy?: ComposeDeploy;
+  /** Devices by CDI name (`nvidia.com/gpu=all`): how podman is given GPUs (see gpu-syntax.ts). */
+  readonly devices?: readonly string[];
   readonly depends_on?: Readonly<Record<string, ComposeDependency>>;
   readonly healthcheck?: ComposeHealthcheck;
   readonly restart: 'no';

@@ -188,3 +188,17 @@ async function detect(opts: DetectOptions, io: IoHost): Promise<Detection> {
     },
   );
 }
+
+/** One engine by name (`containerd` is nerdctl), e.g. the engine a compose file is written for. */
+export function engineByName(raw: string, from = ENGINE_FLAG): ContainerEngineName {
+  const v = raw.trim().toLowerCase();
+  const name: string = ENGINE_NAME_ALIASES[v] ?? v;
+  if (isContainerEngineName(name)) return name;
+  throw new ModelstackError(
+    'USAGE',
+    `${from} ${JSON.stringify(raw)} is not one of ${[...CONTAINER_ENGINE_NAMES, ...Object.keys(ENGINE_NAME_ALIASES)].join(', ')}`,
+    {
+      hint: `e.g. ${from} podman`,
+    },
+  );
+}

@@ -128,6 +128,8 @@ const SERVICE_KEYS = new Set([
   'shm_size',
   'ipc',
   'deploy',
+  'gpus',
+  'devices',
   'x-modelstack',
   // Accepted and deliberately not used: readiness is probed from modelstack (not by the
   // engine's healthcheck timers), containers are never restarted, names and network are fixed.
@@ -252,7 +254,7 @@ function service(name: string, raw: unknown, ctx: Ctx): ComposeService {
     ...(s.user !== undefined ? { user: str(String(s.user), `${at}.user`) } : {}),
     ...(s.shm_size !== undefined ? { shmSize: str(String(s.shm_size), `${at}.shm_size`) } : {}),
     ...(s.ipc !== undefined ? { ipc: str(s.ipc, `${at}.ipc`) } : {}),
-    ...gpus(s.deploy, `${at}.deploy`),
+    ...gpuReservation(s, at, ctx),
     ...replicas(s.deploy, `${at}.deploy`),
     ...(ext ? { modelstack: ext } : {}),
   };
@@ -411,6 +413,40 @@ function gpus(deploy: unknown, where: string): { gpus?: GpuRequest } {
     return { gpus: { count } };
   }
   return {};
+}
+
+/** GPUs as docker (deploy.resources.reservations.devices), the compose `gpus` key or podman (CDI `devices`) say it. */
+function gpuReservation(s: Record<string, unknown>, at: string, ctx: Ctx): { gpus?: GpuRequest } {
+  const fromDeploy = gpus(s.deploy, `${at}.deploy`);
+  if (fromDeploy.gpus) return fromDeploy;
+  if (s.gpus !== undefined && s.gpus !== null) return gpusKey(s.gpus, `${at}.gpus`);
+  return cdiGpus(s.devices, `${at}.devices`, ctx);
+}
+
+/** The compose `gpus` key: `all`, or a list of device requests (the first is used). */
+function gpusKey(v: unknown, where: string): { gpus?: GpuRequest } {
+  if (v === 'all') return { gpus: { all: true } };
+  const [first] = asList(v, where);
+  if (first === undefined) return {};
+  const dev = asRecord(first, `${where}[0]`);
+  if (Array.isArray(dev.device_ids)) return { gpus: { deviceIds: dev.device_ids.map(String) } };
+  if (dev.count === undefined || dev.count === 'all' || dev.count === -1) return { gpus: { all: true } };
+  const count = Number(dev.count);
+  if (!Number.isInteger(count) || count < 1) fail(`${where}[0].count`, 'must be "all" or a positive integer');
+  return { gpus: { count } };
+}
+
+/** `devices:` with CDI names of NVIDIA GPUs (podman's form); other devices are not supported. */
+function cdiGpus(v: unknown, where: string, ctx: Ctx): { gpus?: GpuRequest } {
+  const ids: string[] = [];
+  for (const [i, d] of asList(v, where).entries()) {
+    const text = scalar(d, `${where}[${i}]`);
+    const m = /^nvidia\.com\/gpu=(.+)$/.exec(text);
+    if (m) ids.push(m[1]!);
+    else ctx.warn(`${where} ${JSON.stringify(text)} is not supported by modelstack local (only NVIDIA GPUs by CDI name) and is ignored`);
+  }
+  if (ids.length === 0) return {};
+  return ids.includes('all') ? { gpus: { all: true } } : { gpus: { deviceIds: ids } };
 }
 
 function replicas(deploy: unknown, where: string): { replicas?: number } {

@@ -27,6 +27,7 @@ describe('usage errors, before anything runs', () => {
     [['logs', '--project', 'p', '--tail', '1.5'], '--tail "1.5" is not a whole number'],
     [['compose', '--file', 'x.yaml'], 'local compose: --file is an input of up/down/ps/logs, not of compose'],
     [['compose', '--flavor', 'fast'], '--flavor "fast" is not one of runtime, engine'],
+    [['compose', '--engine', 'lxd'], '--engine "lxd" is not one of docker, podman, nerdctl, containerd'],
     [['up', '--file', 'x.yaml', '--app', 'y'], 'local: --file cannot be combined with --app or --flavor'],
     [['down', '--bogus'], "local down: Unknown option '--bogus'"],
   ])('%j', async (argv, message) => {
