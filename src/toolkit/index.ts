@@ -28,7 +28,7 @@ export { DEFAULT_REQUEST_TIMEOUT_MS } from '../kube/kube-client.js';
 export { type CleanupOutcome, runCleanups } from '../util/cleanup.js';
 export type { WriteResult } from '../synth/write-output.js';
 export type { ObjectResult, ValidateResult } from '../validate/validate-manifests.js';
-export type { ComposeFile, ComposeFlavor } from '../local/compose/compose-types.js';
+export type { ComposeFile, ComposeFlavor, ComposeProfile } from '../local/compose/compose-types.js';
 export type { ContainerInfo, LogLine } from '../local/container-engine/container-engine.js';
 export { ENGINE_CHOICES, ENGINE_ENV, ENGINE_ENV_ALIAS, ENGINE_FLAG, ENGINE_FLAG_ALIAS } from '../local/container-engine/detect.js';
 export { type ImageOverrides, parseImageOverrides } from '../local/run/image-overrides.js';

@@ -174,6 +174,7 @@ export class LocalToolkit {
       ...(opts.appTimeoutMs !== undefined ? { appTimeoutMs: opts.appTimeoutMs } : {}),
       ...(opts.stacks !== undefined ? { stacks: opts.stacks } : {}),
       ...(opts.flavor !== undefined ? { flavor: opts.flavor } : {}),
+      ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
       ...(opts.project !== undefined ? { project: opts.project } : {}),
       cwd: this.toolkit.cwd,
       env: this.toolkit.env,

@@ -1,6 +1,7 @@
 import { constants as osConstants } from 'node:os';
 import {
   type ComposeFlavor,
+  type ComposeProfile,
   type ContainerEngineOptions,
   type ContainerInfo,
   type DownResult,
@@ -30,6 +31,7 @@ import { formatTable } from '../format-table.js';
 import { interruptEndsCommand } from '../interrupts.js';
 
 const FLAVORS = ['runtime', 'engine'] as const satisfies readonly ComposeFlavor[];
+const PROFILES = ['gpu', 'cpu'] as const satisfies readonly ComposeProfile[];
 const SUBCOMMANDS = ['compose', 'up', 'down', 'ps', 'logs'] as const;
 
 /** Flags every subcommand that needs the project takes. */
@@ -38,6 +40,7 @@ const SOURCE_FLAGS = {
   app: { type: 'string' },
   ...APP_TIMEOUT_FLAG,
   flavor: { type: 'string' },
+  profile: { type: 'string' },
   project: { type: 'string', short: 'p' },
 } as const;
 /** `--engine`, and its old name `--runtime`. */
@@ -47,7 +50,7 @@ export const localCommand: Command = {
   name: 'local',
   usage: `modelstack local compose|up|down|ps|logs [options] [SERVICE...]
 
-  compose [--out FILE] [--app CMD] [--flavor runtime|engine] [--project NAME] [--engine E]
+  compose [--out FILE] [--app CMD] [--flavor runtime|engine] [--profile gpu|cpu] [--project NAME] [--engine E]
       write the stack as a compose file (to stdout without --out); GPU reservations are written
       the way E's compose reads them: docker and nerdctl (default docker) as
       deploy.resources.reservations.devices, podman as CDI names (devices: [nvidia.com/gpu=all])
@@ -66,6 +69,9 @@ export const localCommand: Command = {
   --app CMD            app command (default: "app" in cdk8s.yaml, else "npx tsx stacks/main.ts")
 ${appTimeoutUsage(23)}
   --flavor F           runtime (default: the models as deployed) or engine (one engine server per model)
+  --profile P          gpu (default: the engines as deployed) or cpu: GPU engines replaced by CPU
+                       stand-ins (Dynamo workers run dynamo.mocker; a Ray Serve LLM model is served by
+                       vLLM's CPU image with a small model); same services, dependencies and readiness
   -p, --project NAME   project name (default: the file's name, else the stack's)
   --engine E           container engine: ${ENGINE_CHOICES.join('|')} (containerd means nerdctl), or a
                        preference tried in order, e.g. podman,docker (default: $${ENGINE_ENV}, else
@@ -196,11 +202,13 @@ type Values = Record<string, string | boolean | string[] | undefined>;
 /** The project flags, checked. */
 function projectSource(values: Values): LocalProjectOptions {
   const flavor = values.flavor === undefined ? undefined : choice('--flavor', values.flavor as string, FLAVORS, 'runtime');
+  const profile = values.profile === undefined ? undefined : choice('--profile', values.profile as string, PROFILES, 'gpu');
   return {
     ...(values.file !== undefined ? { file: values.file as string } : {}),
     ...(values.app !== undefined ? { app: values.app as string } : {}),
     ...appTimeoutOption(values),
     ...(flavor ? { flavor } : {}),
+    ...(profile ? { profile } : {}),
     ...(typeof values.project === 'string' ? { project: values.project } : {}),
   };
 }

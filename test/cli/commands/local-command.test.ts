@@ -28,7 +28,8 @@ describe('usage errors, before anything runs', () => {
     [['compose', '--file', 'x.yaml'], 'local compose: --file is an input of up/down/ps/logs, not of compose'],
     [['compose', '--flavor', 'fast'], '--flavor "fast" is not one of runtime, engine'],
     [['compose', '--engine', 'lxd'], '--engine "lxd" is not one of docker, podman, nerdctl, containerd'],
-    [['up', '--file', 'x.yaml', '--app', 'y'], 'local: --file cannot be combined with --app or --flavor'],
+    [['up', '--file', 'x.yaml', '--app', 'y'], 'local: --file cannot be combined with --app, --flavor or --profile'],
+    [['up', '--profile', 'tpu'], '--profile "tpu" is not one of gpu, cpu'],
     [['down', '--bogus'], "local down: Unknown option '--bogus'"],
   ])('%j', async (argv, message) => {
     const e = await rejection(localCommand.run(argv, ctx()));
