@@ -94,7 +94,11 @@ export abstract class CliEngine implements ContainerEngine {
    */
   public abstract imagePullFailure(stderr: string): string | undefined;
 
-  /** The flag that keeps `build` from pulling base images (modelstack never pulls for a build). */
+  /**
+   * The flag that keeps `build` from pulling base images it has. docker's and nerdctl's
+   * `--pull=false` still pull a base image that is missing (they have no "never" policy; checked
+   * on docker 28.2.2 with daemon 20.10.24); podman overrides this with `--pull=never`.
+   */
   public buildPullArgs(): string[] {
     return ['--pull=false'];
   }

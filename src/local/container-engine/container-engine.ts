@@ -178,8 +178,8 @@ export interface ContainerEngine {
    */
   run(spec: RunSpec, opts?: { readonly signal?: AbortSignal }): Promise<string>;
   /**
-   * Builds an image from a context without pulling anything (base images must be on the
-   * machine) and returns its image id. A failed build rejects with the build's own last lines.
+   * Builds an image from a context without pulling base images it has (podman never pulls;
+   * docker and nerdctl pull a missing one) and returns its image id. A failed build rejects with the build's own last lines.
    */
   build(spec: BuildSpec, opts?: BuildOptions): Promise<string>;
   /** Starts an existing, stopped container. */

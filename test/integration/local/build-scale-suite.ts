@@ -104,6 +104,29 @@ export function buildScaleSuite(rt: EngineUnderTest): void {
     120_000,
   );
 
+  test('replicas of an image service: distinct containers on free host ports, both ready, then scaled down to 1', async () => {
+    const p = `${project}-img`;
+    const text = `name: ${p}
+services:
+  web:
+    image: ${rt.image}
+    command: [sh, -c, "echo ok > /www/health; exec httpd -f -p 8080 -h /www"]
+    ports: ["127.0.0.1::8080"]
+    deploy: {replicas: 2}
+    x-modelstack: {model: demo, role: worker, health: {port: 8080, path: /health}}
+`;
+    try {
+      const r = await up(loadComposeText(text, { env: {} }), rt.engine, opts);
+      expect(r.services.map((s) => s.container)).toEqual([`${p}-web`, `${p}-web-2`]);
+      for (const s of r.services) expect(await get(s.url!)).toBe('200 ok');
+      const scaled = await up(loadComposeText(text, { env: {} }), rt.engine, { ...opts, scale: { web: 1 } });
+      expect(scaled.scaledDown).toEqual([`${p}-web-2`]);
+      expect((await ps(rt.engine, { project: p })).map((c) => c.name)).toEqual([`${p}-web`]);
+    } finally {
+      await down(rt.engine, { project: p }).catch(() => {});
+    }
+  }, 120_000);
+
   (canBuild ? test.skip : test)('nerdctl without BuildKit: a clear error naming buildctl and buildkitd, nothing started', async () => {
     const dir = context(rt.image, 'x');
     const e = await rejection(up(loadComposeText(compose(project, 1), { projectDir: dir, env: {} }), rt.engine, opts));

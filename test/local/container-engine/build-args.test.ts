@@ -36,11 +36,11 @@ function expected(pull: string): string[] {
   ];
 }
 
-describe('build arguments never let the engine pull', () => {
-  test('docker: --pull=false (its legacy builder and buildx take it)', () => {
+describe('build arguments: the engine does not pull base images it has', () => {
+  test('docker: --pull=false (it has no never policy: a missing base image is still pulled)', () => {
     expect(new DockerEngine().buildArgs(SPEC)).toEqual(expected('--pull=false'));
   });
-  test('podman: --pull=never (podman 4 reads --pull=false as "missing")', () => {
+  test('podman: --pull=never (podman 4.3 reads --pull=false as "missing" and would pull)', () => {
     expect(new PodmanEngine().buildArgs(SPEC)).toEqual(expected('--pull=never'));
   });
   test('nerdctl: --pull=false', () => {
