@@ -201,6 +201,11 @@ export const MESSAGES = {
     'info',
     'init wrote a file of the new project (replaced: it overwrote one, with --force)',
   ),
+  LOCAL_BUILD_OUTPUT: type<{ readonly service: string; readonly stream: 'stdout' | 'stderr' }>(
+    'LOCAL_BUILD_OUTPUT',
+    'info',
+    'local up: a line of the output of an image build (compose build:), as the engine prints it',
+  ),
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -17,3 +17,5 @@ export { RUNTIME_LABEL } from '../model/labels.js';
 export const CONFIG_HASH_LABEL = 'modelstack.io/config-hash';
 /** On volumes meant to live only as long as the project runs (declared tmpfs): `down` removes them. */
 export const EPHEMERAL_LABEL = 'modelstack.io/ephemeral';
+/** On a container of a `build:` service: the id of the image `up` built for it (a rebuilt image recreates the container). */
+export const IMAGE_ID_LABEL = 'modelstack.io/image-id';

@@ -4,7 +4,7 @@ import type { IoHost } from '../io/io-host.js';
 import type { StackManifest } from '../model/kube-object.js';
 import { synthStacks } from '../synth/synth.js';
 import { buildCompose } from './compose/build-compose.js';
-import type { ComposeFile, ComposeFlavor } from './compose/compose-types.js';
+import type { ComposeFile, ComposeFlavor, ComposeProfile } from './compose/compose-types.js';
 import { type ComposeProject, normalizeCompose, projectName } from './run/compose-model.js';
 import { readComposeFile } from './run/read-compose-file.js';
 
@@ -23,6 +23,8 @@ export interface ProjectSource {
   readonly appTimeoutMs?: number;
   /** How the stack becomes a compose file. @default 'runtime' */
   readonly flavor?: ComposeFlavor;
+  /** `cpu`: CPU stand-ins for the GPU engines (Dynamo's mocker, vLLM's CPU build). @default 'gpu' */
+  readonly profile?: ComposeProfile;
   /** The project name (default: the file's name, else the stack's). */
   readonly project?: string;
   readonly cwd: string;
@@ -35,15 +37,19 @@ export interface ProjectSource {
 /** Synthesizes the stack and builds it into a compose file. */
 export async function composeFromStacks(src: Omit<ProjectSource, 'file'>): Promise<ComposeFile> {
   const stacks = src.stacks ?? (await synthStacks({ app: src.app, cwd: src.cwd, appTimeoutMs: src.appTimeoutMs }, src.io));
-  return buildCompose(stacks, { flavor: src.flavor ?? 'runtime', ...(src.project ? { project: src.project } : {}) });
+  return buildCompose(stacks, {
+    flavor: src.flavor ?? 'runtime',
+    ...(src.profile ? { profile: src.profile } : {}),
+    ...(src.project ? { project: src.project } : {}),
+  });
 }
 
 /** The project to run: the file, else the stack built into a compose file in memory. */
 export async function loadProject(src: ProjectSource): Promise<ComposeProject> {
   const project = src.project;
   if (src.file !== undefined) {
-    if (src.app !== undefined || src.flavor !== undefined || src.stacks !== undefined) {
-      throw new ModelstackError('USAGE', 'local: --file cannot be combined with --app or --flavor', {
+    if (src.app !== undefined || src.flavor !== undefined || src.stacks !== undefined || src.profile !== undefined) {
+      throw new ModelstackError('USAGE', 'local: --file cannot be combined with --app, --flavor or --profile', {
         hint: 'they choose how the compose file is built from the stack',
       });
     }

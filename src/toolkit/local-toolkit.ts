@@ -2,10 +2,12 @@ import { resolve } from 'node:path';
 import { type ComposeFile, NOTES_EXTENSION } from '../local/compose/compose-types.js';
 import { renderCompose } from '../local/compose/render-compose.js';
 import type { ContainerInfo, LogLine } from '../local/container-engine/container-engine.js';
-import { type Detection, detectContainerEngine, ENGINE_FLAG } from '../local/container-engine/detect.js';
+import { type Detection, detectContainerEngine, ENGINE_FLAG, engineByName } from '../local/container-engine/detect.js';
+import { gpuSyntaxFor } from '../local/compose/gpu-syntax.js';
 import { composeFromStacks, loadProject, type ProjectSource, resolveProjectName } from '../local/local-project.js';
 import { down, type DownResult } from '../local/run/down.js';
 import type { ImageOverrides } from '../local/run/image-overrides.js';
+import type { ScaleOverrides } from '../local/run/replicas.js';
 import { projectLogs } from '../local/run/logs.js';
 import { ps } from '../local/run/ps.js';
 import { defaultStateDir } from '../local/run/run-plan.js';
@@ -22,8 +24,13 @@ export type LocalProjectOptions = Omit<ProjectSource, 'cwd' | 'env' | 'io'>;
 
 /** Which container engine runs the project. */
 export interface ContainerEngineOptions {
-  /** docker, podman, nerdctl or auto. @default $MODELSTACK_CONTAINER_ENGINE, else auto */
+  /**
+   * docker, podman, nerdctl (also called containerd) or auto, or a comma-separated preference
+   * (`podman,docker`) tried in order. @default $MODELSTACK_CONTAINER_ENGINE, else auto
+   */
   readonly engine?: string;
+  /** When the chosen engine is unusable, try the others (docker, podman, nerdctl) in order. @default false */
+  readonly fallback?: boolean;
   /** The name the choice was given under, for notices (`--engine`, or the old `--runtime`). @default "--engine" */
   readonly engineFlagName?: string;
 }
@@ -31,6 +38,11 @@ export interface ContainerEngineOptions {
 export interface LocalComposeOptions extends Omit<LocalProjectOptions, 'file'> {
   /** Also write the compose file here (relative to cwd). */
   readonly out?: string;
+  /**
+   * The engine whose compose reads the file: GPU reservations are written its way (docker and
+   * nerdctl: deploy.resources.reservations.devices; podman: CDI names under devices). @default docker
+   */
+  readonly engine?: string;
 }
 
 export interface LocalComposeResult {
@@ -46,6 +58,11 @@ export interface LocalUpOptions extends LocalProjectOptions, ContainerEngineOpti
   readonly services?: readonly string[];
   /** Images per service (`*` for all), e.g. on machines without GPUs. */
   readonly images?: ImageOverrides;
+  /**
+   * Replicas per service, winning over the file's deploy.replicas. On a running project, more
+   * adds containers and fewer removes the highest-numbered ones; 0 removes them all.
+   */
+  readonly scale?: ScaleOverrides;
   /** "off" drops GPU reservations; "auto" drops them with a warning where the engine shows no GPU support. @default "auto" */
   readonly gpu?: 'auto' | 'off';
   /** How long all services together may take to be ready. @default 600000 */
@@ -90,7 +107,8 @@ export class LocalToolkit {
 
   /** The stack as a compose file (optionally written to `out`). */
   public async compose(opts: LocalComposeOptions = {}): Promise<LocalComposeResult> {
-    const compose = await composeFromStacks(this.source(opts));
+    const target = opts.engine === undefined ? 'docker' : engineByName(opts.engine);
+    const compose = gpuSyntaxFor(target, await composeFromStacks(this.source(opts)));
     for (const note of compose[NOTES_EXTENSION] ?? []) this.toolkit.ioHost.notify(MESSAGES.LOCAL_WARNING.make(note, {}));
     const text = renderCompose(compose);
     if (opts.out === undefined) return { compose, text };
@@ -108,6 +126,7 @@ export class LocalToolkit {
     const detection = await this.detect(opts);
     return up(project, detection.engine, {
       ...(opts.images ? { images: opts.images } : {}),
+      ...(opts.scale ? { scale: opts.scale } : {}),
       gpu: opts.gpu ?? 'auto',
       gpuSupport: detection.probe.gpu,
       services: opts.services ?? [],
@@ -155,6 +174,7 @@ export class LocalToolkit {
       ...(opts.appTimeoutMs !== undefined ? { appTimeoutMs: opts.appTimeoutMs } : {}),
       ...(opts.stacks !== undefined ? { stacks: opts.stacks } : {}),
       ...(opts.flavor !== undefined ? { flavor: opts.flavor } : {}),
+      ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
       ...(opts.project !== undefined ? { project: opts.project } : {}),
       cwd: this.toolkit.cwd,
       env: this.toolkit.env,
@@ -166,6 +186,7 @@ export class LocalToolkit {
     return detectContainerEngine({
       ...(opts.engine !== undefined ? { flag: opts.engine } : {}),
       flagName: opts.engineFlagName ?? ENGINE_FLAG,
+      ...(opts.fallback ? { fallback: true } : {}),
       env: this.toolkit.env,
       io: this.toolkit.ioHost,
     });

@@ -1,6 +1,7 @@
 import { constants as osConstants } from 'node:os';
 import {
   type ComposeFlavor,
+  type ComposeProfile,
   type ContainerEngineOptions,
   type ContainerInfo,
   type DownResult,
@@ -12,6 +13,7 @@ import {
   type LocalProjectOptions,
   ModelstackError,
   parseImageOverrides,
+  parseScale,
   type UpResult,
 } from '../../toolkit/index.js';
 import {
@@ -29,6 +31,7 @@ import { formatTable } from '../format-table.js';
 import { interruptEndsCommand } from '../interrupts.js';
 
 const FLAVORS = ['runtime', 'engine'] as const satisfies readonly ComposeFlavor[];
+const PROFILES = ['gpu', 'cpu'] as const satisfies readonly ComposeProfile[];
 const SUBCOMMANDS = ['compose', 'up', 'down', 'ps', 'logs'] as const;
 
 /** Flags every subcommand that needs the project takes. */
@@ -37,18 +40,22 @@ const SOURCE_FLAGS = {
   app: { type: 'string' },
   ...APP_TIMEOUT_FLAG,
   flavor: { type: 'string' },
+  profile: { type: 'string' },
   project: { type: 'string', short: 'p' },
 } as const;
 /** `--engine`, and its old name `--runtime`. */
-const ENGINE_FLAGS = { engine: { type: 'string' }, runtime: { type: 'string' } } as const;
+const ENGINE_FLAGS = { engine: { type: 'string' }, runtime: { type: 'string' }, fallback: { type: 'boolean' } } as const;
 
 export const localCommand: Command = {
   name: 'local',
   usage: `modelstack local compose|up|down|ps|logs [options] [SERVICE...]
 
-  compose [--out FILE] [--app CMD] [--flavor runtime|engine] [--project NAME]
-      write the stack as a compose file (to stdout without --out)
-  up [--image NAME=IMAGE]... [--no-gpu] [--timeout SECONDS] [--remove-orphans] [--keep-on-failure] [SERVICE...]
+  compose [--out FILE] [--app CMD] [--flavor runtime|engine] [--profile gpu|cpu] [--project NAME] [--engine E]
+      write the stack as a compose file (to stdout without --out); GPU reservations are written
+      the way E's compose reads them: docker and nerdctl (default docker) as
+      deploy.resources.reservations.devices, podman as CDI names (devices: [nvidia.com/gpu=all])
+  up [--image NAME=IMAGE]... [--scale SERVICE=N]... [--no-gpu] [--timeout SECONDS] [--remove-orphans]
+     [--keep-on-failure] [SERVICE...]
       start the services (and what they depend on) in dependency order and wait until each
       answers its health check on its published port; running containers whose configuration
       did not change are left alone. A failed up, and Ctrl-C, remove the containers, volumes
@@ -62,11 +69,21 @@ export const localCommand: Command = {
   --app CMD            app command (default: "app" in cdk8s.yaml, else "npx tsx stacks/main.ts")
 ${appTimeoutUsage(23)}
   --flavor F           runtime (default: the models as deployed) or engine (one engine server per model)
+  --profile P          gpu (default: the engines as deployed) or cpu: GPU engines replaced by CPU
+                       stand-ins (Dynamo workers run dynamo.mocker; a Ray Serve LLM model is served by
+                       vLLM's CPU image with a small model); same services, dependencies and readiness
   -p, --project NAME   project name (default: the file's name, else the stack's)
-  --engine E           container engine: ${ENGINE_CHOICES.join('|')} (default: $${ENGINE_ENV}, else auto:
-                       the first of docker, podman, nerdctl whose CLI and daemon really answer);
+  --engine E           container engine: ${ENGINE_CHOICES.join('|')} (containerd means nerdctl), or a
+                       preference tried in order, e.g. podman,docker (default: $${ENGINE_ENV}, else
+                       auto: the first of docker, podman, nerdctl whose CLI and daemon really answer);
+                       one engine without --fallback fails if it is unusable;
                        ${ENGINE_FLAG_ALIAS} and $${ENGINE_ENV_ALIAS} are its old names
+  --fallback           when the chosen engine is unusable, try the others (docker, podman, nerdctl)
   --image NAME=IMAGE   run service NAME from IMAGE ("*=IMAGE" for every service), e.g. without GPUs
+  --scale SERVICE=N    run N containers of SERVICE (wins over deploy.replicas; default 1): on a running
+                       project more adds containers, fewer removes the highest-numbered ones. Replica 1
+                       is <project>-<service>, the others <project>-<service>-2.. ; a fixed host port
+                       is published by replica 1 only, the others publish it on a free host port
   --no-gpu             drop GPU reservations; they are also dropped, with a warning, when the engine
                        shows no GPU support (docker: an nvidia runtime or the toolkit hook; podman: a
                        CDI spec for nvidia.com/gpu; nerdctl: nvidia-container-cli)
@@ -94,11 +111,12 @@ ${appTimeoutUsage(23)}
 };
 
 async function composeSub(argv: readonly string[], ctx: CommandContext): Promise<CommandOutput> {
-  const { values } = parseCommandArgs('local compose', argv, { ...SOURCE_FLAGS, out: { type: 'string', short: 'o' } });
+  const { values } = parseCommandArgs('local compose', argv, { ...SOURCE_FLAGS, out: { type: 'string', short: 'o' }, engine: { type: 'string' } });
   if (values.file !== undefined)
     throw new ModelstackError('USAGE', 'local compose: --file is an input of up/down/ps/logs, not of compose', { hint: 'use --out FILE' });
   const out = values.out as string | undefined;
-  const r = await ctx.toolkit.local.compose({ ...projectSource(values), ...(out !== undefined ? { out } : {}) });
+  const engine = values.engine as string | undefined;
+  const r = await ctx.toolkit.local.compose({ ...projectSource(values), ...(out !== undefined ? { out } : {}), ...(engine !== undefined ? { engine } : {}) });
   return { stdout: r.path === undefined ? r.text : `wrote ${r.path}\n`, exitCode: 0 };
 }
 
@@ -110,6 +128,7 @@ async function upSub(argv: readonly string[], ctx: CommandContext): Promise<Comm
       ...SOURCE_FLAGS,
       ...ENGINE_FLAGS,
       image: { type: 'string', multiple: true },
+      scale: { type: 'string', multiple: true },
       'no-gpu': { type: 'boolean' },
       timeout: { type: 'string' },
       'remove-orphans': { type: 'boolean' },
@@ -119,11 +138,13 @@ async function upSub(argv: readonly string[], ctx: CommandContext): Promise<Comm
   );
   const timeout = positiveNumber('--timeout', values.timeout as string | undefined, 600);
   const images = parseImageOverrides((values.image as string[] | undefined) ?? []);
+  const scale = parseScale((values.scale as string[] | undefined) ?? []);
   const result = await interruptible((signal) =>
     ctx.toolkit.local.up({
       ...projectSource(values),
       ...engineOption(values),
       images,
+      ...(Object.keys(scale).length > 0 ? { scale } : {}),
       gpu: values['no-gpu'] ? 'off' : 'auto',
       services: positionals,
       timeoutMs: timeout * 1000,
@@ -181,22 +202,25 @@ type Values = Record<string, string | boolean | string[] | undefined>;
 /** The project flags, checked. */
 function projectSource(values: Values): LocalProjectOptions {
   const flavor = values.flavor === undefined ? undefined : choice('--flavor', values.flavor as string, FLAVORS, 'runtime');
+  const profile = values.profile === undefined ? undefined : choice('--profile', values.profile as string, PROFILES, 'gpu');
   return {
     ...(values.file !== undefined ? { file: values.file as string } : {}),
     ...(values.app !== undefined ? { app: values.app as string } : {}),
     ...appTimeoutOption(values),
     ...(flavor ? { flavor } : {}),
+    ...(profile ? { profile } : {}),
     ...(typeof values.project === 'string' ? { project: values.project } : {}),
   };
 }
 
 /** --engine, or its old name --runtime (not both). */
 function engineOption(values: Values): ContainerEngineOptions {
+  const fallback = values.fallback === true ? { fallback: true } : {};
   if (values.engine !== undefined && values.runtime !== undefined) {
     throw new ModelstackError('USAGE', `local: ${ENGINE_FLAG} and ${ENGINE_FLAG_ALIAS} are the same flag`, { hint: `use ${ENGINE_FLAG}` });
   }
-  if (values.runtime !== undefined) return { engine: values.runtime as string, engineFlagName: ENGINE_FLAG_ALIAS };
-  return values.engine !== undefined ? { engine: values.engine as string, engineFlagName: ENGINE_FLAG } : {};
+  if (values.runtime !== undefined) return { engine: values.runtime as string, engineFlagName: ENGINE_FLAG_ALIAS, ...fallback };
+  return values.engine !== undefined ? { engine: values.engine as string, engineFlagName: ENGINE_FLAG, ...fallback } : fallback;
 }
 
 /**
@@ -237,7 +261,8 @@ export function formatUp(r: UpResult): string {
     ['SERVICE', 'CONTAINER', 'ACTION', 'READY', 'URL'],
     r.services.map((s) => [s.service, s.container, s.action, `${(s.readyAfterMs / 1000).toFixed(1)}s`, s.url ?? '-']),
   );
-  return `project ${r.project} is up on ${r.engine} (network ${r.network})\n${table}`;
+  const scaled = r.scaledDown.length > 0 ? `scaled down: removed ${r.scaledDown.join(', ')}\n` : '';
+  return `project ${r.project} is up on ${r.engine} (network ${r.network})\n${table}${scaled}`;
 }
 
 export function formatDown(r: DownResult): string {

@@ -6,6 +6,7 @@ import {
   type ComposeDependency,
   type ComposeFile,
   type ComposeFlavor,
+  type ComposeProfile,
   type ComposeService,
   type ComposeVolume,
   NOTES_EXTENSION,
@@ -33,6 +34,8 @@ export interface ComposeOptions {
   readonly hostPortBase?: number;
   /** How GPU reservations are written. @default "count" */
   readonly gpuAssignment?: GpuAssignment;
+  /** `cpu` replaces the GPU engines with CPU stand-ins (runtime flavor only). @default "gpu" */
+  readonly profile?: ComposeProfile;
 }
 
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
@@ -57,8 +60,14 @@ export function buildCompose(stacks: readonly StackManifest[], opts: ComposeOpti
   }
   const project = projectName(stacks, opts.project);
   const flavor = opts.flavor ?? 'runtime';
+  const profile = opts.profile ?? 'gpu';
+  if (profile === 'cpu' && flavor !== 'runtime') {
+    throw new ModelstackError('USAGE', 'the cpu profile runs the runtime flavor (its stand-ins replace the engines of the models as deployed)', {
+      hint: 'leave out --flavor engine',
+    });
+  }
   const caches = localModelCaches(models);
-  const drafts = models.map((m) => withCache(modelDraft(m, flavor), caches.use(m)));
+  const drafts = models.map((m) => withCache(profiled(m, modelDraft(m, flavor), profile), caches.use(m)));
   // Downloads first: every service that loads weights waits for one.
   const services = [...caches.services, ...drafts.flatMap((d) => d.services)];
   assertUniqueNames(services);
@@ -106,6 +115,10 @@ export function buildCompose(stacks: readonly StackManifest[], opts: ComposeOpti
 function modelDraft(m: ModelObject, flavor: ComposeFlavor): ModelDraft {
   if (flavor === 'engine') return engineServices(m);
   return localServicesFor(m.runtime).runtimeServices(m);
+}
+
+function profiled(m: ModelObject, d: ModelDraft, profile: ComposeProfile): ModelDraft {
+  return profile === 'cpu' ? localServicesFor(m.runtime).cpuServices(m, d) : d;
 }
 
 /** Every service of a model with a cache mounts its volume and waits for its download. */

@@ -12,6 +12,10 @@ export type ServiceRole = 'frontend' | 'worker' | 'prefill' | 'decode' | 'engine
  */
 export type ComposeFlavor = 'runtime' | 'engine';
 
+/** `gpu`: the engines as deployed. `cpu`: the runtime flavor with CPU stand-ins for the GPU engines (see LocalServices.cpuServices). */
+export type ComposeProfile = 'gpu' | 'cpu';
+export const COMPOSE_PROFILES: readonly ComposeProfile[] = ['gpu', 'cpu'];
+
 /** An HTTP endpoint that answers 2xx once the service is ready. */
 export interface HealthEndpoint {
   /** Port inside the container. */
@@ -90,6 +94,8 @@ export interface ComposeService {
   readonly configs?: readonly ComposeServiceConfig[];
   readonly ipc?: 'host';
   readonly deploy?: ComposeDeploy;
+  /** Devices by CDI name (`nvidia.com/gpu=all`): how podman is given GPUs (see gpu-syntax.ts). */
+  readonly devices?: readonly string[];
   readonly depends_on?: Readonly<Record<string, ComposeDependency>>;
   readonly healthcheck?: ComposeHealthcheck;
   readonly restart: 'no';

@@ -20,6 +20,11 @@ export interface LocalServices {
    * reserves.
    */
   engineHost(model: ModelObject, descriptor: ModelDescriptor): EngineHost;
+  /**
+   * The `cpu` profile: the model's runtime services with the GPU engines replaced by CPU
+   * stand-ins the runtime provides, keeping the service names, graph and readiness.
+   */
+  cpuServices(model: ModelObject, draft: ModelDraft): ModelDraft;
 }
 
 export interface EngineHost {

@@ -1,8 +1,11 @@
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
 import { ModelstackError } from '../../errors.js';
-import { type CliExec, type CliResult, execCli, failureSummary } from './cli-exec.js';
+import { type CliExec, type CliResult, errorLines, execCli, failureSummary } from './cli-exec.js';
+import { streamExec, type StreamResult } from './stream-exec.js';
 import type {
+  BuildOptions,
+  BuildSpec,
   ContainerInfo,
   ContainerEngine,
   GpuRequest,
@@ -64,7 +67,7 @@ export abstract class CliEngine implements ContainerEngine {
   public readonly cli: string;
   protected readonly env: NodeJS.ProcessEnv;
   private readonly execFn: CliExec;
-  private readonly probeTimeoutMs: number;
+  protected readonly probeTimeoutMs: number;
   private readonly gpuLookup?: GpuLookup;
 
   protected constructor(defaultCli: string, opts: CliEngineOptions = {}) {
@@ -91,6 +94,25 @@ export abstract class CliEngine implements ContainerEngine {
    */
   public abstract imagePullFailure(stderr: string): string | undefined;
 
+  /**
+   * The flag that keeps `build` from pulling base images it has. docker's and nerdctl's
+   * `--pull=false` still pull a base image that is missing (they have no "never" policy; checked
+   * on docker 28.2.2 with daemon 20.10.24); podman overrides this with `--pull=never`.
+   */
+  public buildPullArgs(): string[] {
+    return ['--pull=false'];
+  }
+
+  /** Why this engine cannot build here at all (checked before running the build), else undefined. */
+  protected buildProblem(): ModelstackError | undefined {
+    return undefined;
+  }
+
+  /** An error for a failed build, when the engine recognises the reason (nerdctl: no BuildKit). */
+  protected buildFailureReason(_r: StreamResult): ModelstackError | undefined {
+    return undefined;
+  }
+
   /** `rm` flags that kill at once (docker and nerdctl `rm -f` do; podman needs `-t 0`). */
   public removeArgs(name: string): string[] {
     return ['rm', '-f', name];
@@ -114,6 +136,16 @@ export abstract class CliEngine implements ContainerEngine {
     const [entry, ...entryArgs] = spec.entrypoint ?? [];
     if (spec.entrypoint) args.push(`--entrypoint=${entry ?? ''}`);
     args.push(spec.image, ...entryArgs, ...(spec.command ?? []));
+    return args;
+  }
+
+  public buildArgs(spec: BuildSpec): string[] {
+    const args = ['build', '-t', spec.tag];
+    if (spec.dockerfile) args.push('-f', spec.dockerfile);
+    for (const [k, v] of Object.entries(spec.args ?? {})) args.push('--build-arg', `${k}=${v}`);
+    if (spec.target) args.push('--target', spec.target);
+    for (const [k, v] of Object.entries(spec.labels ?? {})) args.push('--label', `${k}=${v}`);
+    args.push(...this.buildPullArgs(), spec.context);
     return args;
   }
 
@@ -298,6 +330,34 @@ export abstract class CliEngine implements ContainerEngine {
     if (ours) await this.exec(this.removeArgs(spec.name));
   }
 
+  public async build(spec: BuildSpec, opts: BuildOptions = {}): Promise<string> {
+    const problem = this.buildProblem();
+    if (problem) throw problem;
+    const args = this.buildArgs(spec);
+    const timeoutMs = opts.timeoutMs ?? 1_800_000;
+    const r = await streamExec(this.cli, args, {
+      env: this.env,
+      timeoutMs,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.onLine ? { onLine: opts.onLine } : {}),
+    });
+    if (r.canceled) throw opts.signal?.reason ?? new Error('canceled');
+    if (r.notFound) throw this.failure(args, r);
+    if (r.exitCode !== 0 || r.timedOut) {
+      const known = this.buildFailureReason(r);
+      if (known) throw known;
+      const why = r.timedOut ? `timed out after ${Math.round(timeoutMs / 1000)}s` : (errorLinesOf(r.lastLines).at(-1) ?? `exit code ${r.exitCode}`);
+      throw new ModelstackError('LOCAL', `${this.name} could not build ${spec.tag} from ${spec.context}: ${why}`, {
+        details: r.lastLines.slice(-20),
+        hint: `the lines above are the end of the build's output; run "${this.cli} ${args.join(' ')}" to see all of it`,
+      });
+    }
+    const inspectArgs = ['image', 'inspect', '--format', '{{.Id}}', spec.tag];
+    const id = await this.exec(inspectArgs, this.probeTimeoutMs);
+    if (id.exitCode !== 0) throw this.failure(inspectArgs, id);
+    return lastLine(id.stdout);
+  }
+
   public async start(name: string): Promise<void> {
     const r = await this.exec(['start', name]);
     if (r.exitCode === 0) return;
@@ -412,6 +472,11 @@ function stringRecord(v: unknown): Labels {
 
 function hasLabels(have: Readonly<Record<string, string>>, want: Labels): boolean {
   return Object.entries(want).every(([k, v]) => have[k] === v);
+}
+
+/** The lines of build output that say what failed (the build prints its errors on either stream). */
+function errorLinesOf(lines: readonly string[]): string[] {
+  return errorLines(lines.join('\n')).filter((l) => !/^(DEPRECATED|Install the buildx|https:\/\/docs\.docker\.com)/.test(l));
 }
 
 function lastLine(s: string): string {

@@ -90,6 +90,30 @@ export interface RunSpec {
   readonly gpus?: GpuRequest;
 }
 
+/** An image to build from a context (compose `build:`). */
+export interface BuildSpec {
+  /** The build context: an absolute directory. */
+  readonly context: string;
+  /** The Dockerfile (absolute). @default <context>/Dockerfile */
+  readonly dockerfile?: string;
+  /** `--build-arg NAME=VALUE`. */
+  readonly args?: Readonly<Record<string, string>>;
+  /** The stage to build (`--target`). */
+  readonly target?: string;
+  /** The name the image is tagged with. */
+  readonly tag: string;
+  readonly labels?: Labels;
+}
+
+export interface BuildOptions {
+  /** Aborting kills the build. */
+  readonly signal?: AbortSignal;
+  /** How long the build may take. @default 1800000 (30 min) */
+  readonly timeoutMs?: number;
+  /** Every line the build prints (its progress), as it comes. */
+  readonly onLine?: (line: LogLine) => void;
+}
+
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'exited' | 'dead' | 'unknown';
 
 export interface PublishedPort {
@@ -153,6 +177,11 @@ export interface ContainerEngine {
    * signal's reason.
    */
   run(spec: RunSpec, opts?: { readonly signal?: AbortSignal }): Promise<string>;
+  /**
+   * Builds an image from a context without pulling base images it has (podman never pulls;
+   * docker and nerdctl pull a missing one) and returns its image id. A failed build rejects with the build's own last lines.
+   */
+  build(spec: BuildSpec, opts?: BuildOptions): Promise<string>;
   /** Starts an existing, stopped container. */
   start(name: string): Promise<void>;
   /** Containers (running or not) carrying every one of the labels. */

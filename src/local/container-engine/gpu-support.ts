@@ -1,6 +1,7 @@
-import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { GpuSupport, ContainerEngineName } from './container-engine.js';
+import { onPath } from './on-path.js';
 
 /** Where to look; tests point these at temporary directories. */
 export interface GpuLookup {
@@ -39,17 +40,6 @@ export function gpuSupport(engine: ContainerEngineName, info: unknown, env: Node
         : { available: false, reason: `no CDI spec for nvidia.com/gpu in ${cdiDirs.join(' or ')} (generate one with "nvidia-ctk cdi generate")` };
     }
   }
-}
-
-function onPath(name: string, dirs: readonly string[]): boolean {
-  return dirs.some((d) => {
-    try {
-      accessSync(join(d, name), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
 }
 
 function specFiles(dir: string): string[] {

@@ -1,4 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { delimiter } from 'node:path';
+import { ModelstackError } from '../../errors.js';
+import { onPath } from './on-path.js';
+import type { StreamResult } from './stream-exec.js';
 import { CliEngine, type CliEngineOptions, gpusFlagValue } from './cli-engine.js';
 import { errorLines } from './cli-exec.js';
 import type { GpuRequest } from './container-engine.js';
@@ -25,6 +29,22 @@ export class NerdctlEngine extends CliEngine {
     return ['--hostname', alias];
   }
 
+  /**
+   * nerdctl builds through BuildKit: it runs `buildctl` against a running `buildkitd` (nerdctl
+   * build docs, v2.2.2). Without buildctl on PATH every build fails; say so before running it.
+   */
+  protected override buildProblem(): ModelstackError | undefined {
+    if (onPath('buildctl', (this.env.PATH ?? '').split(delimiter).filter(Boolean))) return undefined;
+    return noBuildKit('buildctl is not on PATH');
+  }
+
+  /** buildctl is there but no buildkitd answers: nerdctl's "no buildkit host is available". */
+  protected override buildFailureReason(r: StreamResult): ModelstackError | undefined {
+    const text = r.lastLines.join('\n');
+    if (!/no buildkit host is available|needs to be installed and `?buildkitd`? needs to be running/i.test(text)) return undefined;
+    return noBuildKit(`no buildkitd answers (${errorLines(text).at(-1) ?? 'no buildkit host is available'})`);
+  }
+
   public gpuArgs(gpus: GpuRequest): string[] {
     return ['--gpus', gpusFlagValue(gpus)];
   }
@@ -44,6 +64,12 @@ export class NerdctlEngine extends CliEngine {
     const server = components.find((c) => c.Name === 'containerd')?.Version;
     return { ...(client ? { client } : {}), ...(server ? { server: `containerd ${server}` } : {}) };
   }
+}
+
+function noBuildKit(what: string): ModelstackError {
+  return new ModelstackError('CONTAINER_RUNTIME', `nerdctl cannot build images here: it builds through BuildKit, and ${what}`, {
+    hint: 'install BuildKit (buildctl on PATH and a running buildkitd, from github.com/moby/buildkit) or build with docker or podman (--engine); --image SERVICE=IMAGE runs an image built elsewhere',
+  });
 }
 
 function tomlAddress(path: string): string | undefined {

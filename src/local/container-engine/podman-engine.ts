@@ -26,6 +26,11 @@ export class PodmanEngine extends CliEngine {
     return ids.flatMap((id) => ['--device', `nvidia.com/gpu=${id}`]);
   }
 
+  /** podman 4 reads `--pull=false` as "pull if missing"; `never` does not pull at all. */
+  public override buildPullArgs(): string[] {
+    return ['--pull=never'];
+  }
+
   /** Plain `rm -f` first waits the stop timeout (10 s); `-t 0` kills at once like the others. */
   public override removeArgs(name: string): string[] {
     return ['rm', '-f', '-t', '0', name];

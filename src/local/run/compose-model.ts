@@ -58,9 +58,22 @@ export interface ServiceConfigMount {
   readonly target: string;
 }
 
+/** A service's `build:`: what the engine builds its image from. */
+export interface ServiceBuild {
+  /** Absolute directory. */
+  readonly context: string;
+  /** Absolute path (a relative `dockerfile` is relative to the context). */
+  readonly dockerfile?: string;
+  readonly args: Readonly<Record<string, string>>;
+  readonly target?: string;
+}
+
 export interface ComposeService {
   readonly name: string;
+  /** The image run; for a `build:` service the tag it is built under (`image:`, else `<project>-<service>`). */
   readonly image: string;
+  /** Built by the engine before `up` starts anything. */
+  readonly build?: ServiceBuild;
   readonly command?: readonly string[];
   readonly entrypoint?: readonly string[];
   readonly environment: readonly EnvVar[];
@@ -75,6 +88,8 @@ export interface ComposeService {
   readonly ipc?: string;
   /** From deploy.resources.reservations.devices with the gpu capability. */
   readonly gpus?: GpuRequest;
+  /** deploy.replicas: how many containers run the service. @default 1 */
+  readonly replicas?: number;
   readonly modelstack?: ModelstackExtension;
 }
 
@@ -99,6 +114,7 @@ export interface LoadOptions {
 /** Keys of a service that are understood; others are reported as ignored. */
 const SERVICE_KEYS = new Set([
   'image',
+  'build',
   'command',
   'entrypoint',
   'environment',
@@ -112,6 +128,8 @@ const SERVICE_KEYS = new Set([
   'shm_size',
   'ipc',
   'deploy',
+  'gpus',
+  'devices',
   'x-modelstack',
   // Accepted and deliberately not used: readiness is probed from modelstack (not by the
   // engine's healthcheck timers), containers are never restarted, names and network are fixed.
@@ -216,11 +234,14 @@ function service(name: string, raw: unknown, ctx: Ctx): ComposeService {
     if (!SERVICE_KEYS.has(k) && !k.startsWith('x-')) ctx.warn(`${at}.${k} is not supported by modelstack local and is ignored`);
   }
   const str = (v: unknown, where: string): string => interpolate(asString(v, where), ctx.env, where, ctx.warn);
-  const image = str(s.image ?? fail(`${at}.image`, 'is missing'), `${at}.image`);
+  const build = s.build === undefined || s.build === null ? undefined : serviceBuild(s.build, `${at}.build`, ctx);
+  const image =
+    s.image !== undefined ? str(s.image, `${at}.image`) : build ? `${ctx.project}-${name.toLowerCase()}` : fail(`${at}.image`, 'is missing (or give build:)');
   const ext = s['x-modelstack'] === undefined ? undefined : modelstackExtension(s['x-modelstack'], `${at}.x-modelstack`);
   return {
     name,
     image,
+    ...(build ? { build } : {}),
     ...(s.command !== undefined ? { command: words(s.command, `${at}.command`, ctx) } : {}),
     ...(s.entrypoint !== undefined ? { entrypoint: words(s.entrypoint, `${at}.entrypoint`, ctx) } : {}),
     environment: environment(s.environment, `${at}.environment`, ctx),
@@ -233,9 +254,35 @@ function service(name: string, raw: unknown, ctx: Ctx): ComposeService {
     ...(s.user !== undefined ? { user: str(String(s.user), `${at}.user`) } : {}),
     ...(s.shm_size !== undefined ? { shmSize: str(String(s.shm_size), `${at}.shm_size`) } : {}),
     ...(s.ipc !== undefined ? { ipc: str(s.ipc, `${at}.ipc`) } : {}),
-    ...gpus(s.deploy, `${at}.deploy`),
+    ...gpuReservation(s, at, ctx),
+    ...replicas(s.deploy, `${at}.deploy`),
     ...(ext ? { modelstack: ext } : {}),
   };
+}
+
+const BUILD_KEYS = new Set(['context', 'dockerfile', 'args', 'target']);
+
+/** `build: DIR` or `build: {context, dockerfile, args, target}`; paths resolve against the project directory. */
+function serviceBuild(v: unknown, where: string, ctx: Ctx): ServiceBuild {
+  const o = typeof v === 'string' ? { context: v } : asRecord(v, where);
+  if (o.dockerfile_inline !== undefined) fail(`${where}.dockerfile_inline`, 'is not supported (write the Dockerfile to a file)');
+  for (const k of Object.keys(o)) {
+    if (!BUILD_KEYS.has(k) && !k.startsWith('x-')) ctx.warn(`${where}.${k} is not supported by modelstack local and is ignored`);
+  }
+  const context = resolve(
+    ctx.projectDir,
+    interpolate(o.context === undefined ? '.' : asString(o.context, `${where}.context`), ctx.env, `${where}.context`, ctx.warn),
+  );
+  const dockerfile =
+    o.dockerfile === undefined ? undefined : resolve(context, interpolate(asString(o.dockerfile, `${where}.dockerfile`), ctx.env, where, ctx.warn));
+  // An arg without a value takes the variable from the environment (left out when it is unset).
+  const args: Record<string, string> = {};
+  for (const e of environment(o.args, `${where}.args`, ctx)) {
+    const value = e.value ?? ctx.env[e.name];
+    if (value !== undefined) args[e.name] = value;
+  }
+  const target = o.target === undefined ? undefined : interpolate(asString(o.target, `${where}.target`), ctx.env, where, ctx.warn);
+  return { context, ...(dockerfile ? { dockerfile } : {}), args, ...(target ? { target } : {}) };
 }
 
 function words(v: unknown, where: string, ctx: Ctx): string[] {
@@ -366,6 +413,49 @@ function gpus(deploy: unknown, where: string): { gpus?: GpuRequest } {
     return { gpus: { count } };
   }
   return {};
+}
+
+/** GPUs as docker (deploy.resources.reservations.devices), the compose `gpus` key or podman (CDI `devices`) say it. */
+function gpuReservation(s: Record<string, unknown>, at: string, ctx: Ctx): { gpus?: GpuRequest } {
+  const fromDeploy = gpus(s.deploy, `${at}.deploy`);
+  if (fromDeploy.gpus) return fromDeploy;
+  if (s.gpus !== undefined && s.gpus !== null) return gpusKey(s.gpus, `${at}.gpus`);
+  return cdiGpus(s.devices, `${at}.devices`, ctx);
+}
+
+/** The compose `gpus` key: `all`, or a list of device requests (the first is used). */
+function gpusKey(v: unknown, where: string): { gpus?: GpuRequest } {
+  if (v === 'all') return { gpus: { all: true } };
+  const [first] = asList(v, where);
+  if (first === undefined) return {};
+  const dev = asRecord(first, `${where}[0]`);
+  if (Array.isArray(dev.device_ids)) return { gpus: { deviceIds: dev.device_ids.map(String) } };
+  if (dev.count === undefined || dev.count === 'all' || dev.count === -1) return { gpus: { all: true } };
+  const count = Number(dev.count);
+  if (!Number.isInteger(count) || count < 1) fail(`${where}[0].count`, 'must be "all" or a positive integer');
+  return { gpus: { count } };
+}
+
+/** `devices:` with CDI names of NVIDIA GPUs (podman's form); other devices are not supported. */
+function cdiGpus(v: unknown, where: string, ctx: Ctx): { gpus?: GpuRequest } {
+  const ids: string[] = [];
+  for (const [i, d] of asList(v, where).entries()) {
+    const text = scalar(d, `${where}[${i}]`);
+    const m = /^nvidia\.com\/gpu=(.+)$/.exec(text);
+    if (m) ids.push(m[1]!);
+    else ctx.warn(`${where} ${JSON.stringify(text)} is not supported by modelstack local (only NVIDIA GPUs by CDI name) and is ignored`);
+  }
+  if (ids.length === 0) return {};
+  return ids.includes('all') ? { gpus: { all: true } } : { gpus: { deviceIds: ids } };
+}
+
+function replicas(deploy: unknown, where: string): { replicas?: number } {
+  if (deploy === undefined || deploy === null) return {};
+  const r = asRecord(deploy, where).replicas;
+  if (r === undefined || r === null) return {};
+  const n = typeof r === 'number' || (typeof r === 'string' && /^\d+$/.test(r)) ? Number(r) : NaN;
+  if (!Number.isInteger(n) || n < 0) fail(`${where}.replicas`, 'must be a whole number (0 or more)');
+  return { replicas: n };
 }
 
 function modelstackExtension(v: unknown, where: string): ModelstackExtension {

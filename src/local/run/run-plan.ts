@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ModelstackError } from '../../errors.js';
-import type { GpuSupport, RunSpec, VolumeMount } from '../container-engine/container-engine.js';
+import type { GpuSupport, PortMapping, RunSpec, VolumeMount } from '../container-engine/container-engine.js';
 import type { ComposeProject, ComposeService, Dependency, ProjectVolume } from './compose-model.js';
 import { checkOverrides, type ImageOverrides, imageFor } from './image-overrides.js';
-import { containerName, networkName } from './project-names.js';
-import { CONFIG_HASH_LABEL, PROJECT_LABEL, SERVICE_LABEL } from '../local-labels.js';
+import { networkName } from './project-names.js';
+import { replicaContainerName, replicaPorts, type ScaleOverrides, sharedPortWarnings } from './replicas.js';
+import { CONFIG_HASH_LABEL, IMAGE_ID_LABEL, PROJECT_LABEL, SERVICE_LABEL } from '../local-labels.js';
 import { topoOrder, withDependencies } from './topo-sort.js';
 
 /** `auto`: keep GPU reservations when the engine can pass GPUs, else drop them (with a warning). `off`: always drop. */
@@ -19,6 +20,10 @@ export interface PlanOptions {
   readonly gpuSupport?: GpuSupport;
   /** Only these services and what they depend on. @default all */
   readonly services?: readonly string[];
+  /** Image ids of the `build:` services `up` built, per service (a new id recreates their containers). */
+  readonly builtImages?: Readonly<Record<string, string>>;
+  /** Replicas per service (`--scale`), winning over deploy.replicas. */
+  readonly scale?: ScaleOverrides;
   /** Where inline configs are written to be mounted. @default ~/.cache/modelstack/local */
   readonly stateDir?: string;
 }
@@ -45,6 +50,8 @@ export interface HealthTarget {
 export interface ServicePlan {
   readonly service: string;
   readonly container: string;
+  /** Which replica of the service this container is (1-based). */
+  readonly replica: number;
   readonly spec: RunSpec;
   /** Hash of `spec` without the hash label; stored as CONFIG_HASH_LABEL. */
   readonly hash: string;
@@ -62,6 +69,8 @@ export interface RunPlan {
   readonly services: readonly ServicePlan[];
   /** Every service of the file (to find orphans). */
   readonly allServices: readonly string[];
+  /** The services this plan runs, also those scaled to 0 (their other containers are surplus). */
+  readonly plannedServices: readonly string[];
   /** Declared volumes the planned services mount (external ones excluded). */
   readonly volumes: readonly ProjectVolume[];
   readonly files: readonly PlannedFile[];
@@ -82,6 +91,19 @@ export function planProject(project: ComposeProject, opts: PlanOptions = {}): Ru
       hint: `services: ${all.join(', ')}`,
     });
   const wanted = opts.services && opts.services.length > 0 ? withDependencies(opts.services, nodes) : new Set(all);
+  const unknownScale = Object.keys(opts.scale ?? {}).filter((s) => !all.includes(s));
+  if (unknownScale.length > 0)
+    throw new ModelstackError('USAGE', `--scale: no service ${unknownScale.map((s) => `"${s}"`).join(', ')} in project ${project.name}`, {
+      hint: `services: ${all.join(', ')}`,
+    });
+  const replicasOf = (s: ComposeService): number => opts.scale?.[s.name] ?? s.replicas ?? 1;
+  for (const s of project.services.filter((x) => wanted.has(x.name) && replicasOf(x) === 0)) {
+    const dependents = project.services.filter((d) => wanted.has(d.name) && replicasOf(d) > 0 && d.dependsOn.some((x) => x.service === s.name));
+    if (dependents.length > 0)
+      throw new ModelstackError('LOCAL', `service ${s.name} is scaled to 0, but ${dependents.map((d) => d.name).join(', ')} depends on it`, {
+        hint: `scale ${dependents.map((d) => d.name).join(', ')} to 0 as well, or give ${s.name} at least one replica`,
+      });
+  }
   const warnings = [...project.warnings];
   const gpuMode = opts.gpu ?? 'auto';
   const dropGpus = gpuMode === 'off' || opts.gpuSupport?.available !== true;
@@ -104,16 +126,33 @@ export function planProject(project: ComposeProject, opts: PlanOptions = {}): Ru
   );
   const services = order
     .filter((name) => wanted.has(name))
-    .map((name): ServicePlan => {
+    .flatMap((name): ServicePlan[] => {
       const s = project.services.find((x) => x.name === name)!;
+      const replicas = replicasOf(s);
+      if (replicas === 0) return [];
       const gpuDropped = s.gpus !== undefined && dropGpus;
       if (gpuDropped && gpuMode === 'auto') {
         warnings.push(`service ${name}: its GPU reservation is dropped: ${opts.gpuSupport?.reason ?? 'GPU support of the engine is unknown'}`);
       }
-      const plan = servicePlan(project.name, network, s, imageFor(name, s.image, opts.images), gpuDropped, configMounts(s));
-      return oneShot.has(name) ? { ...plan, oneShot: true } : plan;
+      warnings.push(...sharedPortWarnings(name, project.name, replicas, s.ports));
+      const mounts = configMounts(s);
+      return Array.from({ length: replicas }, (_, i) => {
+        const plan = servicePlan(project.name, network, s, imageFor(name, s.image, opts.images), gpuDropped, mounts, i + 1, opts.builtImages?.[name]);
+        return oneShot.has(name) ? { ...plan, oneShot: true } : plan;
+      });
     });
-  const planned = project.services.filter((s) => wanted.has(s.name));
+  const clash = services.find((s, i) => services.findIndex((x) => x.container === s.container) !== i);
+  if (clash) {
+    const first = services.find((x) => x.container === clash.container)!;
+    throw new ModelstackError(
+      'LOCAL',
+      `container name ${clash.container} would be used twice: by ${first.service} (replica ${first.replica}) and ${clash.service} (replica ${clash.replica})`,
+      {
+        hint: 'rename one of the services, or change its number of replicas',
+      },
+    );
+  }
+  const planned = project.services.filter((s) => wanted.has(s.name) && replicasOf(s) > 0);
   const volumeNames = new Set(planned.flatMap((s) => s.volumes.filter((v) => v.kind === 'volume').map((v) => v.source)));
   const hostDirs = [...new Set(planned.flatMap((s) => s.volumes.filter((v) => v.kind === 'bind' && v.createHostPath).map((v) => v.source)))];
   return {
@@ -121,6 +160,7 @@ export function planProject(project: ComposeProject, opts: PlanOptions = {}): Ru
     network,
     services,
     allServices: all,
+    plannedServices: order.filter((name) => wanted.has(name)),
     volumes: project.volumes.filter((v) => !v.external && volumeNames.has(v.name)),
     files: [...files.values()],
     hostDirs,
@@ -128,16 +168,31 @@ export function planProject(project: ComposeProject, opts: PlanOptions = {}): Ru
   };
 }
 
-function servicePlan(project: string, network: string, s: ComposeService, image: string, gpuDropped: boolean, configs: readonly VolumeMount[]): ServicePlan {
+function servicePlan(
+  project: string,
+  network: string,
+  s: ComposeService,
+  image: string,
+  gpuDropped: boolean,
+  configs: readonly VolumeMount[],
+  replica: number,
+  builtImageId: string | undefined,
+): ServicePlan {
   const volumes: VolumeMount[] = [...s.volumes.map((v) => ({ source: v.source, target: v.target, ...(v.readOnly ? { readOnly: true } : {}) })), ...configs];
-  const container = containerName(project, s.name);
+  const container = replicaContainerName(project, s.name, replica);
+  const ports = replicaPorts(s.ports, replica);
   const base: RunSpec = {
     name: container,
     image,
-    labels: { ...s.labels, [PROJECT_LABEL]: project, [SERVICE_LABEL]: s.name },
+    labels: {
+      ...s.labels,
+      [PROJECT_LABEL]: project,
+      [SERVICE_LABEL]: s.name,
+      ...(builtImageId && image === s.image ? { [IMAGE_ID_LABEL]: builtImageId } : {}),
+    },
     network,
     alias: s.name,
-    ...(s.ports.length ? { ports: s.ports } : {}),
+    ...(ports.length ? { ports } : {}),
     ...(s.environment.length ? { env: s.environment } : {}),
     ...(volumes.length ? { volumes } : {}),
     ...(s.entrypoint ? { entrypoint: s.entrypoint } : {}),
@@ -150,13 +205,13 @@ function servicePlan(project: string, network: string, s: ComposeService, image:
   };
   const hash = configHash(base);
   const spec: RunSpec = { ...base, labels: { ...base.labels, [CONFIG_HASH_LABEL]: hash } };
-  return { service: s.name, container, spec, hash, dependsOn: s.dependsOn, ...healthOf(s), gpuDropped };
+  return { service: s.name, container, replica, spec, hash, dependsOn: s.dependsOn, ...healthOf(s, ports), gpuDropped };
 }
 
-function healthOf(s: ComposeService): { health?: HealthTarget } {
+function healthOf(s: ComposeService, ports: readonly PortMapping[]): { health?: HealthTarget } {
   const h = s.modelstack?.health;
   if (!h) return {};
-  const published = s.ports.find((p) => p.containerPort === h.port && (p.protocol ?? 'tcp') === 'tcp');
+  const published = ports.find((p) => p.containerPort === h.port && (p.protocol ?? 'tcp') === 'tcp');
   if (!published) {
     throw new ModelstackError('LOCAL', `service ${s.name}: its health port ${h.port} is not published`, {
       hint: `add "127.0.0.1::${h.port}" (or a fixed host port) to services.${s.name}.ports`,

@@ -40,20 +40,27 @@ export class StoppedWaiting extends Error {}
  */
 export async function runServiceGraph<N extends GraphNode, A, R>(nodes: readonly N[], steps: GraphSteps<N, A, R>, opts: GraphOptions): Promise<R[]> {
   const { signal, failFast } = opts;
-  const startedTasks = new Map<string, Promise<A>>();
-  const readyTasks = new Map<string, Promise<R>>();
-  const completedTasks = new Map<string, Promise<void>>();
-  const completed = (service: string): Promise<void> => {
-    if (!completedTasks.has(service))
+  // Per node (a service has one node per replica); a dependency on a service waits for all of them.
+  const startedTasks = new Map<N, Promise<A>>();
+  const readyTasks = new Map<N, Promise<R>>();
+  const completedTasks = new Map<N, Promise<void>>();
+  const of = (service: string): N[] => nodes.filter((x) => x.service === service);
+  const completed = (node: N): Promise<void> => {
+    if (!completedTasks.has(node))
       completedTasks.set(
-        service,
-        startedTasks.get(service)!.then(() => steps.completed(nodes.find((x) => x.service === service)!)),
+        node,
+        startedTasks.get(node)!.then(() => steps.completed(node)),
       );
-    return completedTasks.get(service)!;
+    return completedTasks.get(node)!;
   };
+  const all = (tasks: readonly Promise<unknown>[]): Promise<unknown> => Promise.all(tasks);
   const condition = (d: Dependency): Promise<unknown> => {
     const task =
-      d.condition === 'service_started' ? startedTasks.get(d.service)! : d.condition === 'service_healthy' ? readyTasks.get(d.service)! : completed(d.service);
+      d.condition === 'service_started'
+        ? all(of(d.service).map((n) => startedTasks.get(n)!))
+        : d.condition === 'service_healthy'
+          ? all(of(d.service).map((n) => readyTasks.get(n)!))
+          : all(of(d.service).map(completed));
     return task.catch(() => {
       throw new DependencyFailed(
         `${d.service} did not ${d.condition === 'service_started' ? 'start' : d.condition === 'service_healthy' ? 'become ready' : 'complete successfully'}`,
@@ -69,12 +76,12 @@ export async function runServiceGraph<N extends GraphNode, A, R>(nodes: readonly
       if (!(e instanceof DependencyFailed) && !signal.aborted && !failFast.signal.aborted)
         failFast.abort(new StoppedWaiting(`stopped waiting: service ${s.service} failed`));
     });
-    startedTasks.set(s.service, start);
-    readyTasks.set(s.service, ready);
+    startedTasks.set(s, start);
+    readyTasks.set(s, ready);
   }
-  const settled = await Promise.allSettled(nodes.map((s) => readyTasks.get(s.service)!));
+  const settled = await Promise.allSettled(nodes.map((s) => readyTasks.get(s)!));
   // A one-shot dependency is "ready" once it runs; whether it completed is a failure of its own.
-  const done = await Promise.allSettled(nodes.map((s) => completedTasks.get(s.service) ?? Promise.resolve()));
+  const done = await Promise.allSettled(nodes.map((s) => completedTasks.get(s) ?? Promise.resolve()));
   signal.throwIfAborted();
   const failures = nodes.flatMap((s, i) => {
     const r = settled[i]!.status === 'rejected' ? settled[i] : done[i];

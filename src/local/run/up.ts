@@ -5,6 +5,8 @@ import { ImageUnavailableError, portInUseError } from '../container-engine/engin
 import { CONFIG_HASH_LABEL, PROJECT_LABEL, SERVICE_LABEL } from '../local-labels.js';
 import type { ComposeProject } from './compose-model.js';
 import { portFree, portFreeWithin } from './port-check.js';
+import { containerName } from './project-names.js';
+import { buildImages } from './build-images.js';
 import { prepareHost } from './prepare-host.js';
 import { waitCompleted, waitReady, type WaitContext } from './readiness-wait.js';
 import { RollbackLedger } from './rollback-ledger.js';
@@ -35,6 +37,8 @@ export interface UpResult {
   /** Containers of this project whose service is no longer in the file. */
   readonly orphans: readonly string[];
   readonly orphansRemoved: boolean;
+  /** Containers of planned services beyond their replica count (a lower --scale), removed. */
+  readonly scaledDown: readonly string[];
   readonly warnings: readonly string[];
 }
 
@@ -73,7 +77,11 @@ export async function up(project: ComposeProject, engine: ContainerEngine, opts:
   const interval = opts.pollIntervalMs ?? 500;
   let gpuSupport: GpuSupport | undefined = opts.gpuSupport;
   if (!gpuSupport && (opts.gpu ?? 'auto') === 'auto' && project.services.some((s) => s.gpus)) gpuSupport = (await engine.probe()).gpu;
-  const plan = planProject(project, { ...opts, ...(gpuSupport ? { gpuSupport } : {}) });
+  const planOpts = { ...opts, ...(gpuSupport ? { gpuSupport } : {}) };
+  // Planned once to check the options before anything runs, then again with the built images' ids.
+  const checked = planProject(project, planOpts);
+  const builtImages = project.services.some((s) => s.build) ? await buildImages(project, checked, engine, { io, signal, deadline }) : {};
+  const plan = Object.keys(builtImages).length > 0 ? planProject(project, { ...planOpts, builtImages }) : checked;
   for (const w of plan.warnings) io.notify(MESSAGES.LOCAL_WARNING.make(w, {}));
 
   const ledger = new RollbackLedger();
@@ -109,13 +117,26 @@ export async function up(project: ComposeProject, engine: ContainerEngine, opts:
       );
     }
 
+    // Replicas beyond the scale: removed before anything starts, the highest replica first.
+    const planned = new Set(plan.services.map((s) => s.container));
+    const surplus = existing
+      .filter((c) => plan.plannedServices.includes(c.service ?? '') && !planned.has(c.name))
+      .sort((a, b) => replicaIndex(plan.project, b) - replicaIndex(plan.project, a));
+    for (const c of surplus) await engine.remove(c.name);
+    for (const service of plan.plannedServices) {
+      const removed = surplus.filter((c) => c.service === service).map((c) => c.name);
+      if (removed.length === 0) continue;
+      const left = plan.services.filter((s) => s.service === service).length;
+      io.notify(MESSAGES.LOCAL_PROGRESS.make(`${service}: scaled to ${left}, removed ${removed.join(', ')}`, { service, step: 'scaled-down' }));
+    }
+
     const services = await runServiceGraph(
       plan.services,
       {
         start: (s) =>
           reconcile(
             s,
-            existing.find((c) => c.service === s.service),
+            existing.find((c) => c.name === s.container),
           ),
         ready: async (s, action): Promise<UpService> => ({ service: s.service, container: s.container, action, ...(await waitReady(waits, s)) }),
         completed: (s) => waitCompleted(waits, s),
@@ -130,6 +151,7 @@ export async function up(project: ComposeProject, engine: ContainerEngine, opts:
       services,
       orphans,
       orphansRemoved: orphans.length > 0 && opts.removeOrphans === true,
+      scaledDown: surplus.map((c) => c.name),
       warnings: plan.warnings,
     };
   } catch (e) {
@@ -190,6 +212,12 @@ export async function up(project: ComposeProject, engine: ContainerEngine, opts:
       if (!free) throw portInUseError(ip, p.hostPort, `service ${s.service}`);
     }
   }
+}
+
+/** Which replica of its service a container is (`<project>-<service>-3`), 1 for `<project>-<service>`. */
+function replicaIndex(project: string, c: ContainerInfo): number {
+  const m = /^-(\d+)$/.exec(c.name.slice(containerName(project, c.service ?? '').length));
+  return m ? Number(m[1]) : 1;
 }
 
 /** Names the service in an engine error (a port clash the engine found, a failed run). */

@@ -1,4 +1,5 @@
 import { ModelstackError } from '../../errors.js';
+import { dynamoCpuServices } from './cpu-stand-in.js';
 import type { ComposeConfig, ComposeServiceConfig, ComposeServiceVolume, ServiceRole } from '../../local/compose/compose-types.js';
 import { composeEnvironment, envValue, HF_CACHE_TARGET } from '../../local/compose/compose-env.js';
 import { asArray, asObject, flagValue, type KubeContainer, type KubeVolume, mainContainer, templateVolumes } from '../../local/compose/pod-reading.js';
@@ -59,6 +60,7 @@ export const dynamoLocalServices: LocalServices = {
   runtime: 'dynamo',
   runtimeServices: (m) => dynamoRuntimeServices(m),
   engineHost: (m) => dynamoEngineHost(m),
+  cpuServices: (m, d) => dynamoCpuServices(m, d),
 };
 
 export function dynamoRuntimeServices(m: ModelObject): ModelDraft {

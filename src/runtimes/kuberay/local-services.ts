@@ -1,4 +1,5 @@
 import { parse, stringify } from 'yaml';
+import { rayCpuServices } from './cpu-stand-in.js';
 import { ModelstackError, errorMessage } from '../../errors.js';
 import { composeEnvironment, HF_CACHE_TARGET } from '../../local/compose/compose-env.js';
 import { asArray, asObject, type Json, mainContainer } from '../../local/compose/pod-reading.js';
@@ -27,6 +28,7 @@ export const kuberayLocalServices: LocalServices = {
   runtime: 'kuberay',
   runtimeServices: (m) => rayRuntimeServices(m),
   engineHost: (m, d) => rayEngineHost(m, d),
+  cpuServices: (m, d) => rayCpuServices(m, d),
 };
 
 export function rayRuntimeServices(m: ModelObject): ModelDraft {

@@ -20,13 +20,16 @@ describe('usage errors, before anything runs', () => {
     [['start'], 'local: unknown subcommand "start"'],
     [['up', '--image', 'frontend'], '--image "frontend" is not NAME=IMAGE'],
     [['up', '--timeout', '0'], '--timeout "0" is not a positive number'],
+    [['up', '--scale', 'worker=two'], '--scale "worker=two" is not SERVICE=N'],
     [['up', '--runtime', 'lxc', '--file', '/nonexistent.yaml'], 'cannot read the compose file /nonexistent.yaml'],
     [['ps', '--project', 'p', '--runtime', 'lxc'], '--runtime "lxc" is not one of auto, docker, podman, nerdctl'],
     [['ps', '--project', 'p', '-o', 'yaml'], '-o "yaml" is not one of table, json'],
     [['logs', '--project', 'p', '--tail', '1.5'], '--tail "1.5" is not a whole number'],
     [['compose', '--file', 'x.yaml'], 'local compose: --file is an input of up/down/ps/logs, not of compose'],
     [['compose', '--flavor', 'fast'], '--flavor "fast" is not one of runtime, engine'],
-    [['up', '--file', 'x.yaml', '--app', 'y'], 'local: --file cannot be combined with --app or --flavor'],
+    [['compose', '--engine', 'lxd'], '--engine "lxd" is not one of docker, podman, nerdctl, containerd'],
+    [['up', '--file', 'x.yaml', '--app', 'y'], 'local: --file cannot be combined with --app, --flavor or --profile'],
+    [['up', '--profile', 'tpu'], '--profile "tpu" is not one of gpu, cpu'],
     [['down', '--bogus'], "local down: Unknown option '--bogus'"],
   ])('%j', async (argv, message) => {
     const e = await rejection(localCommand.run(argv, ctx()));
@@ -42,6 +45,20 @@ describe('runtime selection', () => {
     expect(e.hint).toMatch(/apt-get install podman/);
     const flag = await rejection(localCommand.run(['ps', '--project', 'p', '--runtime', 'nerdctl'], ctx({ PATH: '/nonexistent' })));
     expect(flag.message).toMatch(/^container engine nerdctl \(chosen by --runtime\) is not usable/);
+  });
+
+  test('--engine containerd is nerdctl; --fallback goes on to the other engines, naming each reason', async () => {
+    const one = await rejection(localCommand.run(['ps', '--project', 'p', '--engine', 'containerd'], ctx({ PATH: '/nonexistent' })));
+    expect(one.message).toBe('container engine nerdctl (chosen by --engine "containerd") is not usable: "nerdctl" was not found on PATH');
+    const all = await rejection(localCommand.run(['ps', '--project', 'p', '--engine', 'podman', '--fallback'], ctx({ PATH: '/nonexistent' })));
+    expect(all.message).toBe('no container engine of podman, docker, nerdctl (--engine) is usable');
+    expect(all.details).toEqual([
+      'podman: "podman" was not found on PATH',
+      'docker: "docker" was not found on PATH',
+      'nerdctl: "nerdctl" was not found on PATH',
+    ]);
+    const list = await rejection(localCommand.run(['down', '--project', 'p'], ctx({ PATH: '/nonexistent', MODELSTACK_CONTAINER_ENGINE: 'podman,docker' })));
+    expect(list.details).toEqual(['podman: "podman" was not found on PATH', 'docker: "docker" was not found on PATH']);
   });
 
   test('auto with nothing installed lists why each was skipped', async () => {
@@ -84,6 +101,7 @@ describe('output', () => {
         ],
         orphans: [],
         orphansRemoved: false,
+        scaledDown: [],
         warnings: [],
       }),
     ).toBe(

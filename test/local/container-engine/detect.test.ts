@@ -91,16 +91,24 @@ describe('an explicit choice', () => {
   });
 
   test('unknown values are usage errors naming where they came from', () => {
-    expect(() => engineChoice('containerd', {})).toThrow('--engine "containerd" is not one of auto, docker, podman, nerdctl');
+    expect(() => engineChoice('lxd', {})).toThrow('--engine "lxd" is not one of auto, docker, podman, nerdctl, containerd');
     expect(() => engineChoice(undefined, { MODELSTACK_CONTAINER_ENGINE: 'lxc' })).toThrow(
-      'MODELSTACK_CONTAINER_ENGINE "lxc" is not one of auto, docker, podman, nerdctl',
+      'MODELSTACK_CONTAINER_ENGINE "lxc" is not one of auto, docker, podman, nerdctl, containerd',
     );
     expect(engineChoice(undefined, { MODELSTACK_CONTAINER_ENGINE: ' Docker ' })).toEqual({
       choice: 'docker',
+      preference: ['docker'],
+      fallback: false,
       source: 'env',
       from: 'MODELSTACK_CONTAINER_ENGINE',
     });
-    expect(engineChoice(undefined, { MODELSTACK_CONTAINER_ENGINE: '' })).toEqual({ choice: 'auto', source: 'default', from: 'auto' });
+    expect(engineChoice(undefined, { MODELSTACK_CONTAINER_ENGINE: '' })).toEqual({
+      choice: 'auto',
+      preference: ['docker', 'podman', 'nerdctl'],
+      fallback: true,
+      source: 'default',
+      from: 'auto',
+    });
   });
 });
 

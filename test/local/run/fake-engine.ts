@@ -3,6 +3,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type {
+  BuildOptions,
+  BuildSpec,
   ContainerInfo,
   ContainerEngine,
   Labels,
@@ -80,6 +82,16 @@ export class FakeEngine implements ContainerEngine {
     this.containers.set(spec.name, { id, spec, state: 'running', exitCode: 0, hostPorts });
     this.afterRun?.(spec);
     return id;
+  }
+  /** The image id each build of a tag gives (default: the same id every time). */
+  public builtImageId: (spec: BuildSpec) => string = (spec) => `sha256:${spec.tag}`;
+  /** Set to make builds fail with this error. */
+  public buildError?: Error;
+  public async build(spec: BuildSpec, opts: BuildOptions = {}): Promise<string> {
+    this.calls.push(`build ${spec.tag} ${spec.context}`);
+    opts.onLine?.({ stream: 'stdout', text: `STEP 1/1: FROM base (${spec.tag})` });
+    if (this.buildError) throw this.buildError;
+    return this.builtImageId(spec);
   }
   public async start(name: string): Promise<void> {
     this.calls.push(`start ${name}`);
