@@ -7,7 +7,7 @@ import { ModelstackError } from '../errors.js';
 import type { IoHost } from '../io/io-host.js';
 import { type KubeObject, objectKey, objectRef } from '../model/kube-object.js';
 import { isDns1123Label, suggestStackId } from '../model/names.js';
-import type { CrdStore } from '../schema/crd-store.js';
+import type { CrdStore, JsonSchemaProps } from '../schema/crd-store.js';
 import { applyDefaults } from '../schema/defaults.js';
 import { synthStacks } from '../synth/synth.js';
 import { registerCleanup } from '../util/cleanup.js';
@@ -137,8 +137,9 @@ export async function importStack(objects: readonly SourcedObject[], opts: Impor
   const models = (patches: ReadonlyMap<Prepared, PatchOp[]>): StackSourceModel[] =>
     prepared.map((p) => ({ draft: p.draft, patches: patches.get(p) ?? [], origin: `${objectRef(p.original)} (${p.source})` }));
 
+  const schemaOf = (o: KubeObject): JsonSchemaProps | undefined => opts.crds?.schemaFor(o.apiVersion, o.kind);
   const defaulted = (o: KubeObject): Record<string, unknown> => {
-    const schema = opts.crds?.schemaFor(o.apiVersion, o.kind);
+    const schema = schemaOf(o);
     return body(schema ? applyDefaults(o, schema) : o);
   };
 
@@ -166,7 +167,11 @@ export async function importStack(objects: readonly SourcedObject[], opts: Impor
     // A field the object has only because the CRD defaults it is what the API server writes for the rendered object too.
     const withDefaults = defaulted(r);
     const ops = jsonDiff(body(r), body(p.original));
-    const isDefault = (op: PatchOp): boolean => op.op === 'add' && deepEqual(valueAt(withDefaults, op.path), op.value);
+    // Inside an atomic list or map the stack must write the defaulted value too: server-side apply
+    // compares the whole value, and one without the default conflicts with the object's manager.
+    const schema = schemaOf(r);
+    const isDefault = (op: PatchOp): boolean =>
+      op.op === 'add' && schema !== undefined && !underAtomic(schema, op.path) && deepEqual(valueAt(withDefaults, op.path), op.value);
     patches.set(
       p,
       ops.filter((op) => !isDefault(op)),
@@ -248,6 +253,30 @@ function prepare(objects: readonly SourcedObject[]): Prepared[] {
       notConverted: conversion.notConverted,
     };
   });
+}
+
+/**
+ * Whether a JSON pointer of an object body goes through an atomic list or map of the schema (a
+ * list without x-kubernetes-list-type map or set is atomic for server-side apply, as is a map
+ * marked x-kubernetes-map-type atomic).
+ */
+function underAtomic(schema: JsonSchemaProps, pointer: string): boolean {
+  let at: JsonSchemaProps | undefined = schema;
+  const segments = pointer.split('/').slice(1);
+  for (const [i, raw] of segments.entries()) {
+    if (at === undefined) return false;
+    if (at['x-kubernetes-map-type'] === 'atomic') return true;
+    const last = i === segments.length - 1;
+    if (at.type === 'array') {
+      const listType = at['x-kubernetes-list-type'];
+      if (!last && listType !== 'map' && listType !== 'set') return true;
+      at = at.items;
+      continue;
+    }
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    at = at.properties?.[key] ?? (typeof at.additionalProperties === 'object' ? at.additionalProperties : undefined);
+  }
+  return false;
 }
 
 function withNamespace(o: KubeObject): KubeObject {

@@ -244,7 +244,7 @@ describe('modelstack import', () => {
     });
   }, 60_000);
 
-  test('fields a live object has from CRD defaults are not patches; without the CRDs they are', async () => {
+  test('fields a live object has from CRD defaults are not patches (outside atomic lists); without the CRDs they are', async () => {
     // A live-shaped RayService: server metadata and status, plus what the API server defaulted from
     // the RayService CRD (kuberay, shared/crds/kuberay/ray.io_rayservices.yaml): workerGroupSpecs[].numOfHosts 1,
     // .priority 0, and the head container ports' protocol TCP (core ContainerPort default in the CRD schema).
@@ -255,13 +255,14 @@ describe('modelstack import', () => {
       '/spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/ports/2/protocol',
       '/spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/ports/3/protocol',
       '/spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/ports/4/protocol',
-      '/spec/rayClusterConfig/workerGroupSpecs/0/numOfHosts',
-      '/spec/rayClusterConfig/workerGroupSpecs/0/priority',
     ];
+    // workerGroupSpecs is an atomic list (no x-kubernetes-list-type): server-side apply compares it
+    // whole, so the stack must write its defaulted fields or apply conflicts with the object's manager.
+    const atomic = ['add /spec/rayClusterConfig/workerGroupSpecs/0/numOfHosts', 'add /spec/rayClusterConfig/workerGroupSpecs/0/priority'];
     const withCrds = await roundTrip([live], { crdsDir: CRDS_DIR });
     const [m] = withCrds.result.models;
-    expect(m!.patches).toEqual([]);
-    expect(m!.normalised).toEqual(expect.arrayContaining(defaulted.map((p) => `${p} (CRD default)`)));
+    expect(m!.patches).toEqual(atomic);
+    expect(m!.normalised.filter((n) => n.endsWith('(CRD default)'))).toEqual(defaulted.map((p) => `${p} (CRD default)`));
     // What the stack renders, defaulted as the API server would, is the live object as written.
     const schema = (await loadCrds(CRDS_DIR)).schemaFor('ray.io/v1', 'RayService')!;
     const rendered = withCrds.synthesized.find((o) => o.kind === 'RayService')!;
@@ -269,7 +270,7 @@ describe('modelstack import', () => {
     // Without CRDs (an empty directory) nothing is known to be a default: each becomes a patch.
     const empty = tempDir('modelstack-no-crds-');
     const without = await roundTrip([live], { crdsDir: empty });
-    expect(without.result.models[0]!.patches).toEqual(defaulted.map((p) => `add ${p}`));
+    expect(without.result.models[0]!.patches).toEqual([...defaulted.map((p) => `add ${p}`), ...atomic]);
   }, 120_000);
 
   test('unsupported input, an existing --out and no input are clear errors', async () => {
