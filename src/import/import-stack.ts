@@ -7,12 +7,15 @@ import { ModelstackError } from '../errors.js';
 import type { IoHost } from '../io/io-host.js';
 import { type KubeObject, objectKey, objectRef } from '../model/kube-object.js';
 import { isDns1123Label, suggestStackId } from '../model/names.js';
+import type { CrdStore, JsonSchemaProps } from '../schema/crd-store.js';
+import { applyDefaults } from '../schema/defaults.js';
 import { synthStacks } from '../synth/synth.js';
 import { registerCleanup } from '../util/cleanup.js';
 import { writeFileAtomic } from '../util/write-atomic.js';
 import { convertDgdV1alpha1, isDgdV1alpha1 } from './dynamo-v1alpha1.js';
-import { jsonDiff, type PatchOp } from './json-patch.js';
-import { dynamoDraft, isReservedKey, type ModelDraft, rayDraft } from './model-props.js';
+import { jsonDiff, type PatchOp, valueAt } from './json-patch.js';
+import { dynamoDraft } from './dynamo-props.js';
+import { isReservedKey, type ModelDraft, rayDraft } from './model-props.js';
 import type { SourcedObject } from './read-objects.js';
 import { stripServerFields } from './server-fields.js';
 import { renderStackSource, type StackSourceModel } from './stack-source.js';
@@ -30,6 +33,11 @@ export interface ImportStackOptions {
   readonly appTimeoutMs?: number;
   /** Random hex for the stackId (tests pass a fixed one). @default 4 random bytes */
   readonly randomHex?: string;
+  /**
+   * CRDs of the imported kinds: their schema defaults count as rendered, so a field the API
+   * server defaulted on a live object is not kept as a patch. @default none (no defaults known)
+   */
+  readonly crds?: CrdStore;
 }
 
 /** One imported model: what became props, what stayed a patch, what could not be converted. */
@@ -44,8 +52,8 @@ export interface ImportedModel {
   readonly patches: readonly string[];
   /**
    * What a synth of the stack differs in from the object on purpose: fields of the live object
-   * the server or a runtime wrote (removed), modelstack's own labels (added). These are the
-   * differences a live diff shows.
+   * the server or a runtime wrote (removed), modelstack's own labels (added), fields the CRD
+   * defaults (the API server writes them back). These are the differences a live diff shows.
    */
   readonly normalised: readonly string[];
   /** Fields that could not be carried over at all (a v1alpha1 field v1beta1 has no place for). */
@@ -78,7 +86,7 @@ function kindOf(o: KubeObject): 'dgd' | 'ray' | undefined {
 interface Prepared {
   readonly original: KubeObject;
   readonly source: string;
-  readonly draft: ModelDraft;
+  draft: ModelDraft;
   readonly converted?: string;
   readonly removed: readonly string[];
   readonly notConverted: readonly string[];
@@ -129,23 +137,63 @@ export async function importStack(objects: readonly SourcedObject[], opts: Impor
   const models = (patches: ReadonlyMap<Prepared, PatchOp[]>): StackSourceModel[] =>
     prepared.map((p) => ({ draft: p.draft, patches: patches.get(p) ?? [], origin: `${objectRef(p.original)} (${p.source})` }));
 
-  // 1. The props alone, synthesized: what they render.
-  const first = await synthSource(renderStackSource({ ...common, models: models(new Map()) }), out, opts, io);
+  const schemaOf = (o: KubeObject): JsonSchemaProps | undefined => opts.crds?.schemaFor(o.apiVersion, o.kind);
+  const defaulted = (o: KubeObject): Record<string, unknown> => {
+    const schema = schemaOf(o);
+    return body(schema ? applyDefaults(o, schema) : o);
+  };
+
+  // 1. The props alone, synthesized: what they render. Props the construct refuses (an object
+  // shaped in a way the props' rules forbid) fall back to the model's basic props.
+  let first: Awaited<ReturnType<typeof synthSource>>;
+  try {
+    first = await synthSource(renderStackSource({ ...common, models: models(new Map()) }), out, opts, io);
+  } catch (e) {
+    if (!(e instanceof ModelstackError) || !prepared.some((p) => p.draft.basic)) throw e;
+    for (const p of prepared) {
+      if (!p.draft.basic) continue;
+      p.draft = {
+        ...p.draft,
+        props: p.draft.basic,
+        notes: [...p.draft.notes, `the construct refused the props read from the pod templates (${e.message}); they are kept as JSON patches`],
+      };
+    }
+    first = await synthSource(renderStackSource({ ...common, models: models(new Map()) }), out, opts, io);
+  }
   const patches = new Map<Prepared, PatchOp[]>();
-  for (const p of prepared) patches.set(p, jsonDiff(body(rendered(first, p)), body(p.original)));
-  // 2. With the patches: it must give back the objects (modelstack's labels aside).
+  const crdDefaults = new Map<Prepared, string[]>();
+  for (const p of prepared) {
+    const r = rendered(first, p);
+    // A field the object has only because the CRD defaults it is what the API server writes for the rendered object too.
+    const withDefaults = defaulted(r);
+    const ops = jsonDiff(body(r), body(p.original));
+    // Inside an atomic list or map the stack must write the defaulted value too: server-side apply
+    // compares the whole value, and one without the default conflicts with the object's manager.
+    const schema = schemaOf(r);
+    const isDefault = (op: PatchOp): boolean =>
+      op.op === 'add' && schema !== undefined && !underAtomic(schema, op.path) && deepEqual(valueAt(withDefaults, op.path), op.value);
+    patches.set(
+      p,
+      ops.filter((op) => !isDefault(op)),
+    );
+    crdDefaults.set(
+      p,
+      ops.filter(isDefault).map((op) => `${op.path} (CRD default)`),
+    );
+  }
+  // 2. With the patches: it must give back the objects (modelstack's labels and CRD defaults aside).
   const source = renderStackSource({ ...common, models: models(patches) });
   const second = await synthSource(source, out, opts, io);
   const result: ImportedModel[] = [];
   for (const p of prepared) {
     const r = rendered(second, p);
     const same =
-      deepEqual(body(r), body(p.original)) &&
+      deepEqual(defaulted(r), defaulted(p.original)) &&
       deepEqual(ownKeys(r.metadata.labels), ownKeys(p.original.metadata.labels)) &&
       deepEqual(ownKeys(r.metadata.annotations), ownKeys(p.original.metadata.annotations));
     if (!same) {
       throw new ModelstackError('INTERNAL', `import: the generated stack does not render ${objectRef(p.original)} as imported`, {
-        details: jsonDiff(body(r), body(p.original)).map((op) => `${op.op} ${op.path}`),
+        details: jsonDiff(defaulted(r), defaulted(p.original)).map((op) => `${op.op} ${op.path}`),
         hint: 'report this with the input; the props and patches should always give the object back',
       });
     }
@@ -155,7 +203,7 @@ export async function importStack(objects: readonly SourcedObject[], opts: Impor
       construct: p.draft.construct,
       ...(p.converted ? { converted: p.converted } : {}),
       patches: (patches.get(p) ?? []).map((op) => `${op.op} ${op.path}`),
-      normalised: [...p.removed.map((f) => `${f} (removed)`), ...labelChanges(p.original, r)],
+      normalised: [...p.removed.map((f) => `${f} (removed)`), ...labelChanges(p.original, r), ...(crdDefaults.get(p) ?? [])],
       notConverted: p.notConverted,
       notes: p.draft.notes,
     });
@@ -205,6 +253,30 @@ function prepare(objects: readonly SourcedObject[]): Prepared[] {
       notConverted: conversion.notConverted,
     };
   });
+}
+
+/**
+ * Whether a JSON pointer of an object body goes through an atomic list or map of the schema (a
+ * list without x-kubernetes-list-type map or set is atomic for server-side apply, as is a map
+ * marked x-kubernetes-map-type atomic).
+ */
+function underAtomic(schema: JsonSchemaProps, pointer: string): boolean {
+  let at: JsonSchemaProps | undefined = schema;
+  const segments = pointer.split('/').slice(1);
+  for (const [i, raw] of segments.entries()) {
+    if (at === undefined) return false;
+    if (at['x-kubernetes-map-type'] === 'atomic') return true;
+    const last = i === segments.length - 1;
+    if (at.type === 'array') {
+      const listType = at['x-kubernetes-list-type'];
+      if (!last && listType !== 'map' && listType !== 'set') return true;
+      at = at.items;
+      continue;
+    }
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    at = at.properties?.[key] ?? (typeof at.additionalProperties === 'object' ? at.additionalProperties : undefined);
+  }
+  return false;
 }
 
 function withNamespace(o: KubeObject): KubeObject {

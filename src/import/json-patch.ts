@@ -44,3 +44,15 @@ export function jsonDiff(from: unknown, to: unknown, path = ''): PatchOp[] {
   }
   return [{ op: 'replace', path, value: to }];
 }
+
+/** The value at a JSON pointer of `doc`, or undefined when there is none. */
+export function valueAt(doc: unknown, pointer: string): unknown {
+  let at: unknown = doc;
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(at)) at = /^\d+$/.test(key) ? at[Number(key)] : undefined;
+    else if (isObject(at)) at = Object.hasOwn(at, key) ? at[key] : undefined;
+    else return undefined;
+  }
+  return at;
+}

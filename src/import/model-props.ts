@@ -1,5 +1,4 @@
 import { parse as parseYaml } from 'yaml';
-import { ENGINES, type Engine } from '../model/ids.js';
 import { MANAGED_BY_LABEL, RUNTIME_LABEL, STACK_LABEL } from '../model/labels.js';
 import type { KubeObject } from '../model/kube-object.js';
 
@@ -9,6 +8,11 @@ export interface ModelDraft {
   /** The construct id (the object's name; its namespace too when two objects share a name). */
   readonly id: string;
   readonly props: Readonly<Record<string, unknown>>;
+  /**
+   * Props from what the object says about the model alone (name, model, engine, mode, sizes,
+   * image): what the file uses instead of `props` if the construct refuses those.
+   */
+  readonly basic?: Readonly<Record<string, unknown>>;
   /** What the props could not say for sure (the patches then carry the rendered differences). */
   readonly notes: readonly string[];
 }
@@ -21,14 +25,14 @@ export function isReservedKey(k: string): boolean {
   return RESERVED_LABELS.includes(k) || RESERVED_PREFIXES.some((p) => k.startsWith(p));
 }
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
-function isObject(x: unknown): x is Json {
+export function isObject(x: unknown): x is Json {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 /** Name, namespace, and the labels and annotations a stack may set. */
-function identity(o: KubeObject): Json {
+export function identity(o: KubeObject): Json {
   const labels = Object.fromEntries(Object.entries(o.metadata.labels ?? {}).filter(([k]) => !isReservedKey(k)));
   const annotations = Object.fromEntries(Object.entries(o.metadata.annotations ?? {}).filter(([k]) => !isReservedKey(k)));
   return {
@@ -40,7 +44,7 @@ function identity(o: KubeObject): Json {
 }
 
 /** The value of the first of `flags` in `args` (`--flag value` or `--flag=value`). */
-function flagValue(args: readonly unknown[], flags: readonly string[]): string | undefined {
+export function flagValue(args: readonly unknown[], flags: readonly string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (typeof a !== 'string') continue;
@@ -52,75 +56,17 @@ function flagValue(args: readonly unknown[], flags: readonly string[]): string |
   return undefined;
 }
 
-function positiveInt(v: unknown): number | undefined {
+export function positiveInt(v: unknown): number | undefined {
   const n = typeof v === 'string' ? Number(v) : v;
   return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
 /** A pinned image (a tag other than latest, or a digest): what the constructs accept as `image`. */
-function pinned(image: unknown): image is string {
+export function pinned(image: unknown): image is string {
   if (typeof image !== 'string' || image.length === 0) return false;
   if (image.includes('@sha256:')) return true;
   const tag = /:([^/:]+)$/.exec(image)?.[1];
   return tag !== undefined && tag !== 'latest';
-}
-
-function mainContainer(component: Json): Json | undefined {
-  const spec = isObject(component.podTemplate) && isObject(component.podTemplate.spec) ? component.podTemplate.spec : undefined;
-  const containers = Array.isArray(spec?.containers) ? (spec.containers as Json[]) : [];
-  return containers.find((c) => c.name === 'main');
-}
-
-/**
- * DynamoModel props for a v1beta1 DynamoGraphDeployment: what the graph says about the model
- * (from the workers' command lines), its engine, mode, replicas and image. Everything else the
- * props render differently is kept as patches by the caller.
- */
-export function dynamoDraft(o: KubeObject, id: string): ModelDraft {
-  const spec = isObject(o.spec) ? o.spec : {};
-  const components = Array.isArray(spec.components) ? (spec.components as Json[]) : [];
-  const notes: string[] = [];
-  const byType = (t: string): Json | undefined => components.find((c) => c.type === t);
-  const workers = components.filter((c) => c.type === 'worker' || c.type === 'prefill' || c.type === 'decode');
-  const mode = workers.some((c) => c.type === 'prefill' || c.type === 'decode') ? 'disaggregated' : 'aggregated';
-  const args = workers.flatMap((c) => {
-    const main = mainContainer(c);
-    return [...(Array.isArray(main?.command) ? main.command : []), ...(Array.isArray(main?.args) ? main.args : [])];
-  });
-  const engine = ENGINES.includes(spec.backendFramework as Engine) ? (spec.backendFramework as Engine) : undefined;
-  let model = flagValue(args, ['--model', '--model-path']);
-  if (model === undefined) {
-    notes.push('no worker names its model (--model / --model-path): the props use a placeholder path; set `model` to what the workers load');
-    model = `/models/${o.metadata.name}`;
-  }
-  const served = flagValue(args, ['--served-model-name']);
-  const tp = positiveInt(flagValue(args, ['--tensor-parallel-size', '-tp', '--tp', '--tp-size']));
-  const pp = positiveInt(flagValue(args, ['--pipeline-parallel-size', '-pp', '--pp-size']));
-  const replicas: Json = {};
-  const frontend = byType('frontend');
-  if (typeof frontend?.replicas === 'number' && frontend.replicas > 0) replicas.frontend = frontend.replicas;
-  for (const role of mode === 'aggregated' ? ['worker'] : ['prefill', 'decode']) {
-    const r = byType(role)?.replicas;
-    if (typeof r === 'number') replicas[role] = r;
-  }
-  const images = new Set([frontend, ...workers].map((c) => (c ? mainContainer(c)?.image : undefined)).filter((i) => i !== undefined));
-  const image = images.size === 1 ? [...images][0] : undefined;
-  // The KV-aware router: the frontend's DYN_ROUTER_MODE (how DynamoModel writes router "kv").
-  const frontendEnv = frontend ? mainContainer(frontend)?.env : undefined;
-  const kv = Array.isArray(frontendEnv) && frontendEnv.some((e) => isObject(e) && e.name === 'DYN_ROUTER_MODE' && e.value === 'kv');
-  const props: Json = {
-    ...identity(o),
-    model,
-    ...(served !== undefined && served !== model ? { servedModelName: served } : {}),
-    ...(engine ? { engine } : {}),
-    ...(mode !== 'aggregated' ? { mode } : {}),
-    ...(kv ? { router: 'kv' } : {}),
-    ...(Object.keys(replicas).length ? { replicas } : {}),
-    ...(tp !== undefined && tp > 1 ? { tensorParallelSize: tp } : {}),
-    ...(pp !== undefined && pp > 1 ? { pipelineParallelSize: pp } : {}),
-    ...(pinned(image) ? { image } : {}),
-  };
-  return { construct: 'DynamoModel', id, props, notes };
 }
 
 /** RayModel props for a RayService of Ray Serve LLM: the model, served name, parallel size and Ray version. */

@@ -28,6 +28,7 @@ import { readLiveObjects, readObjectFiles } from '../import/read-objects.js';
 import type { KubeApi } from '../kube/kube-api.js';
 import { gitopsHealthChecks, type ModelKindHealthChecks } from '../gitops/health-checks.js';
 import { initProject, type InitProjectResult } from '../init/init-project.js';
+import type { CrdStore } from '../schema/crd-store.js';
 
 export interface ToolkitProps {
   /** Where messages go. @default a host that drops them */
@@ -358,6 +359,12 @@ export interface ImportOptions extends ClusterOptions {
   readonly module?: string;
   /** How long each synth of the generated file may run. @default 120000 (DEFAULT_APP_TIMEOUT_MS) */
   readonly appTimeoutMs?: number;
+  /**
+   * Directory of the CRDs whose schema defaults count as rendered (a defaulted field is not kept
+   * as a patch). @default with -n, the cluster's CRDs; with files, $MODELSTACK_CRDS_DIR or a
+   * shared/crds directory above the working directory, else no defaults
+   */
+  readonly crdsDir?: string;
 }
 
 export type ImportResult = ImportStackResult;
@@ -370,6 +377,7 @@ async function importModels(toolkit: Toolkit, opts: ImportOptions, kube: () => P
     });
   }
   const objects = files.length > 0 ? await readObjectFiles(files.map((f) => resolve(toolkit.cwd, f))) : await readLiveObjects(await kube(), opts.namespace!);
+  const crds = await importCrds(opts, files.length > 0 ? undefined : kube);
   const result = await importStack(
     objects,
     {
@@ -378,6 +386,7 @@ async function importModels(toolkit: Toolkit, opts: ImportOptions, kube: () => P
       ...(opts.stackName !== undefined ? { stackName: opts.stackName } : {}),
       ...(opts.module !== undefined ? { module: opts.module } : {}),
       ...(opts.appTimeoutMs !== undefined ? { appTimeoutMs: opts.appTimeoutMs } : {}),
+      ...(crds ? { crds } : {}),
     },
     toolkit.ioHost,
   );
@@ -389,6 +398,31 @@ async function importModels(toolkit: Toolkit, opts: ImportOptions, kube: () => P
       toolkit.ioHost.notify(MESSAGES.IMPORT_NOT_CONVERTED.make(`${m.ref}: could not convert ${fields.join('; ')}`, { ref: m.ref, fields }));
   }
   return result;
+}
+
+/** The API groups of the kinds import reads. */
+const IMPORT_GROUPS = new Set(['nvidia.com', 'ray.io']);
+
+/**
+ * The CRDs whose defaults import counts as rendered: --crds; else, for live objects, the cluster's
+ * own (what defaulted them); else a CRD directory found as `validate` finds one; else none, and
+ * defaulted fields stay patches.
+ */
+async function importCrds(opts: ImportOptions, kube: (() => Promise<KubeApi>) | undefined): Promise<CrdStore | undefined> {
+  if (opts.crdsDir !== undefined) return (await crdsFromDir(opts.crdsDir, IMPORT_GROUPS)).store;
+  if (kube) {
+    try {
+      return (await crdsFromCluster(await kube())).store;
+    } catch (e) {
+      if (!(e instanceof ModelstackError)) throw e;
+    }
+  }
+  try {
+    return (await crdsFromDir(undefined, IMPORT_GROUPS)).store;
+  } catch (e) {
+    if (e instanceof ModelstackError && e.code === 'CRDS_NOT_FOUND') return undefined;
+    throw e;
+  }
 }
 
 /** "apply of 3f9c2a1 by ana@laptop pid 123": what a run that finds the stack locked is told. */

@@ -6,12 +6,16 @@ import { convertDgdV1alpha1 } from '../../src/import/dynamo-v1alpha1.js';
 import { stripServerFields } from '../../src/import/server-fields.js';
 import { isReservedKey } from '../../src/import/model-props.js';
 import { objectKey, objectRef } from '../../src/model/kube-object.js';
-import { removeTempDirs, repoRoot } from '../support/paths.js';
+import { loadCrds } from '../../src/schema/crd-store.js';
+import { resolveCrdsDir } from '../../src/schema/crds-dir.js';
+import { applyDefaults } from '../../src/schema/defaults.js';
+import { removeTempDirs, repoRoot, tempDir } from '../support/paths.js';
 import { rejection as thrown } from '../support/thrown.js';
 import { importProject, MODULE } from './support.js';
 
 const fixture = (name: string): string => join(repoRoot, 'test', 'import', 'fixtures', name);
 const golden = (name: string): string => join(repoRoot, 'test', 'golden', 'files', name);
+const CRDS_DIR = resolveCrdsDir(undefined, { searchFrom: [repoRoot] });
 const recorded = (name: string): string => join(repoRoot, 'test', 'readiness', 'recorded', `${name}.json`);
 
 function yamlObjects(path: string): KubeObject[] {
@@ -37,13 +41,13 @@ function normalised(o: KubeObject): unknown {
 }
 
 /** Imports `objects` (written to one file) and synthesizes the generated stack on its own. */
-async function roundTrip(objects: readonly KubeObject[]) {
+async function roundTrip(objects: readonly KubeObject[], opts: { crdsDir?: string } = {}) {
   const dir = importProject();
   const input = join(dir, 'input.yaml');
   writeFileSync(input, objects.map((o) => `---\n${JSON.stringify(o)}\n`).join(''));
   const io = new RecordingIoHost();
   const toolkit = new Toolkit({ cwd: dir, ioHost: io });
-  const result = await toolkit.importModels({ files: ['input.yaml'], out: 'stacks/imported.ts', module: MODULE });
+  const result = await toolkit.importModels({ files: ['input.yaml'], out: 'stacks/imported.ts', module: MODULE, ...opts });
   const source = readFileSync(join(dir, 'stacks', 'imported.ts'), 'utf8');
   const [stack] = await toolkit.stacks({ app: 'npx tsx stacks/imported.ts' });
   return { dir, result, source, io, synthesized: stack!.objects, stack: stack! };
@@ -69,6 +73,83 @@ describe('modelstack import', () => {
     const byKey = new Map(synthesized.map((o) => [objectKey(o), o]));
     for (const o of objects) expect(normalised(byKey.get(objectKey(o))!)).toEqual(normalised(o));
     expect(synthesized).toHaveLength(objects.length + extra.length);
+    // Exactly what no prop expresses stays a patch (exact paths, so a regression in the mapping shows).
+    const left = Object.fromEntries(result.models.filter((m) => m.patches.length > 0).map((m) => [m.ref, m.patches]));
+    // Patches dropped by the wider mapping (before -> after), Dynamo: every team-a/full-* graph 11-19 -> 0,
+    // llm/cpu 1 -> 0, multinode-vllm 3 -> 0, multinode-sglang-disagg 6 -> 0, multinode-trtllm 3 -> 0,
+    // trtllm-disagg-roles 2 -> 0, pod-settings 13 -> 0, planner-load-agg 2 -> 1, qwen3 (recorded) 3 -> 3.
+    // The Ray mapping is unchanged (RayModel's worker groups, autoscaling, upgrade strategy and
+    // disaggregation are not read back yet), so its patches are listed as they are.
+    expect(left).toEqual({
+      // No prop for a planner's or endpoint picker's component beyond the DynamoModel default shape.
+      'DynamoGraphDeployment llm/planner-sla': ['add /spec/components/3'],
+      'DynamoGraphDeployment llm/planner-load-agg': ['add /spec/components/2'],
+      'DynamoGraphDeployment llm/epp': ['add /spec/components/2'],
+      'DynamoGraphDeployment llm/epp-configmap': ['add /spec/components/2'],
+      'RayService llm/renamed': [
+        'replace /spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/image',
+        'replace /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/image',
+      ],
+      'RayService team-b/full': [
+        'add /spec/rayClusterConfig/enableInTreeAutoscaling',
+        'add /spec/rayClusterConfig/headGroupSpec/template/metadata',
+        'add /spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/env',
+        'replace /spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/resources/limits/cpu',
+        'replace /spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/resources/limits/memory',
+        'replace /spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/resources/requests/cpu',
+        'replace /spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/resources/requests/memory',
+        'replace /spec/rayClusterConfig/workerGroupSpecs/0/groupName',
+        'replace /spec/rayClusterConfig/workerGroupSpecs/0/maxReplicas',
+        'add /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/env',
+        'replace /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/resources/limits/cpu',
+        'replace /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/resources/limits/memory',
+        'replace /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/resources/requests/cpu',
+        'replace /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/resources/requests/memory',
+        'add /spec/rayClusterConfig/workerGroupSpecs/1',
+        'add /spec/rayClusterConfig/workerGroupSpecs/2',
+        'replace /spec/serveConfigV2',
+      ],
+      'RayService llm/production': [
+        'add /spec/rayClusterConfig/enableInTreeAutoscaling',
+        'add /spec/rayClusterConfig/headGroupSpec/rayStartParams/disable-usage-stats',
+        'add /spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/env',
+        'add /spec/rayClusterConfig/headGroupSpec/template/spec/nodeSelector',
+        'replace /spec/rayClusterConfig/workerGroupSpecs/0/groupName',
+        'replace /spec/rayClusterConfig/workerGroupSpecs/0/maxReplicas',
+        'add /spec/rayClusterConfig/workerGroupSpecs/0/numOfHosts',
+        'add /spec/rayClusterConfig/workerGroupSpecs/0/resources',
+        'add /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/env',
+        'replace /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/resources/limits/cpu',
+        'replace /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/resources/limits/memory',
+        'replace /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/resources/requests/cpu',
+        'replace /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/resources/requests/memory',
+        'add /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/nodeSelector',
+        'add /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/tolerations',
+        'add /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/volumes/0/emptyDir/sizeLimit',
+        'replace /spec/serveConfigV2',
+        'add /spec/upgradeStrategy',
+      ],
+      'RayService llm/incremental': [
+        'add /spec/rayClusterConfig/enableInTreeAutoscaling',
+        'replace /spec/rayClusterConfig/workerGroupSpecs/0/maxReplicas',
+        'replace /spec/serveConfigV2',
+        'add /spec/upgradeStrategy',
+      ],
+      'RayService llm/disaggregated': [
+        'add /spec/rayClusterConfig/enableInTreeAutoscaling',
+        'add /spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/env',
+        'replace /spec/rayClusterConfig/workerGroupSpecs/0/groupName',
+        'replace /spec/rayClusterConfig/workerGroupSpecs/0/maxReplicas',
+        'add /spec/rayClusterConfig/workerGroupSpecs/0/resources',
+        'add /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/env',
+        'replace /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/resources/limits/nvidia.com~1gpu',
+        'replace /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/resources/requests/nvidia.com~1gpu',
+        'add /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/volumeMounts',
+        'add /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/volumes',
+        'add /spec/rayClusterConfig/workerGroupSpecs/1',
+        'replace /spec/serveConfigV2',
+      ],
+    });
   }, 120_000);
 
   test('recorded live objects lose their server fields and come back as written; v1alpha1 comes back as its v1beta1 form', async () => {
@@ -94,6 +175,37 @@ describe('modelstack import', () => {
     expect(source).toMatch(/adopts/);
     expect(source).toContain(`stackId: "${result.stackId}"`);
     expect(result.stackId).toMatch(/^imported-[0-9a-f]{8}$/);
+    // What stays a patch of the recorded and converted objects.
+    const left = Object.fromEntries(result.models.filter((m) => m.patches.length > 0).map((m) => [m.ref, m.patches]));
+    expect(left).toEqual({
+      // The converted v1alpha1 graph: a graph-wide env, a compilation cache, a CPU request, a worker
+      // without GPUs next to one with them, and worker args in another order than DynamoModel writes.
+      'DynamoGraphDeployment llm/legacy-disagg': [
+        'add /spec/env',
+        'remove /spec/components/0/podTemplate/spec/containers/0/ports',
+        'add /spec/components/1/compilationCache',
+        'replace /spec/components/1/podTemplate/spec/containers/0/args',
+        'add /spec/components/1/podTemplate/spec/containers/0/envFrom',
+        'add /spec/components/1/podTemplate/spec/containers/0/resources/requests/cpu',
+        'remove /spec/components/2/podTemplate/spec/containers/0/resources',
+        'replace /spec/components/2/podTemplate/spec/containers/0/args',
+      ],
+      // The recorded graph has no pod templates, which DynamoModel always writes.
+      'DynamoGraphDeployment llm/qwen3': [
+        'remove /spec/components/0/podTemplate',
+        'remove /spec/components/1/podTemplate',
+        'remove /spec/components/2/podTemplate',
+      ],
+      'RayService llm/qwen25': [
+        'remove /spec/serveConfigV2',
+        'remove /spec/rayClusterConfig/headGroupSpec',
+        'remove /spec/rayClusterConfig/rayVersion',
+        'remove /spec/rayClusterConfig/workerGroupSpecs/0/rayStartParams',
+        'remove /spec/rayClusterConfig/workerGroupSpecs/0/template',
+        'replace /spec/rayClusterConfig/workerGroupSpecs/0/replicas',
+        'replace /spec/rayClusterConfig/workerGroupSpecs/0/maxReplicas',
+      ],
+    });
   }, 120_000);
 
   test('the v1alpha1 conversion matches the hand-written v1beta1 form', () => {
@@ -103,14 +215,63 @@ describe('modelstack import', () => {
   });
 
   test('what the props do not express is kept as commented JSON patches and listed', async () => {
-    const [o] = modelObjects([golden('matrix.dynamo.yaml')]).filter((x) => x.metadata.name === 'full-vllm-aggregated-kv');
+    // DynamoModel has no prop for a planner's own pod template, so a planner component stays a patch.
+    const [o] = modelObjects([golden('matrix.dynamo-production.yaml')]).filter((x) => x.metadata.name === 'planner-load-agg');
     const { result, source, io } = await roundTrip([o!]);
     const [m] = result.models;
-    expect(m!.patches).toContain('add /spec/components/0/podTemplate/spec/nodeSelector');
+    expect(m!.patches).toEqual(['add /spec/components/2']);
     expect(source).toContain('// Kept as JSON patches');
-    expect(source).toContain('JsonPatch.add("/spec/components/0/podTemplate/spec/nodeSelector"');
+    expect(source).toContain('JsonPatch.add("/spec/components/2"');
     expect(io.data(MESSAGES.IMPORT_PATCHED)).toEqual([{ ref: m!.ref, patches: m!.patches }]);
   }, 60_000);
+
+  test('the props carry env, secrets, args, GPUs, placement and pod metadata: full-vllm-aggregated-kv needs no patch', async () => {
+    // Before the wider props mapping this object kept 11 patches (args, env, nodeSelector, tolerations,
+    // pod metadata, GPU counts); now every field is a prop, as the construct matrix wrote it.
+    const [o] = modelObjects([golden('matrix.dynamo.yaml')]).filter((x) => x.metadata.name === 'full-vllm-aggregated-kv');
+    const { result, source } = await roundTrip([o!]);
+    expect(result.models[0]!.patches).toEqual([]);
+    expect(source).not.toContain('JsonPatch');
+    const props = JSON.parse(/new DynamoModel\(stack, "full-vllm-aggregated-kv", (\{[\s\S]*?\n\})\);/.exec(source)![1]!) as Record<string, unknown>;
+    expect(props).toMatchObject({
+      hfTokenSecret: { name: 'hf-token', key: 'token' },
+      env: { API_KEY: { secretKeyRef: { name: 'api', key: 'key' } }, LOG_LEVEL: 'debug' },
+      workerArgs: ['--max-model-len', '4096'],
+      frontendArgs: ['--verbose'],
+      gpusPerWorker: 4,
+      roles: { frontend: { nodeSelector: { pool: 'cpu' } } },
+      podTemplate: { all: { metadata: { labels: { tier: 'llm' } } } },
+    });
+  }, 60_000);
+
+  test('fields a live object has from CRD defaults are not patches (outside atomic lists); without the CRDs they are', async () => {
+    // A live-shaped RayService: server metadata and status, plus what the API server defaulted from
+    // the RayService CRD (kuberay, shared/crds/kuberay/ray.io_rayservices.yaml): workerGroupSpecs[].numOfHosts 1,
+    // .priority 0, and the head container ports' protocol TCP (core ContainerPort default in the CRD schema).
+    const live = JSON.parse(readFileSync(fixture('rayservice-live-defaulted.json'), 'utf8')) as KubeObject;
+    const defaulted = [
+      '/spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/ports/0/protocol',
+      '/spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/ports/1/protocol',
+      '/spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/ports/2/protocol',
+      '/spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/ports/3/protocol',
+      '/spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/ports/4/protocol',
+    ];
+    // workerGroupSpecs is an atomic list (no x-kubernetes-list-type): server-side apply compares it
+    // whole, so the stack must write its defaulted fields or apply conflicts with the object's manager.
+    const atomic = ['add /spec/rayClusterConfig/workerGroupSpecs/0/numOfHosts', 'add /spec/rayClusterConfig/workerGroupSpecs/0/priority'];
+    const withCrds = await roundTrip([live], { crdsDir: CRDS_DIR });
+    const [m] = withCrds.result.models;
+    expect(m!.patches).toEqual(atomic);
+    expect(m!.normalised.filter((n) => n.endsWith('(CRD default)'))).toEqual(defaulted.map((p) => `${p} (CRD default)`));
+    // What the stack renders, defaulted as the API server would, is the live object as written.
+    const schema = (await loadCrds(CRDS_DIR)).schemaFor('ray.io/v1', 'RayService')!;
+    const rendered = withCrds.synthesized.find((o) => o.kind === 'RayService')!;
+    expect(normalised(applyDefaults(rendered, schema))).toEqual(normalised(stripServerFields(live).object));
+    // Without CRDs (an empty directory) nothing is known to be a default: each becomes a patch.
+    const empty = tempDir('modelstack-no-crds-');
+    const without = await roundTrip([live], { crdsDir: empty });
+    expect(without.result.models[0]!.patches).toEqual([...defaulted.map((p) => `add ${p}`), ...atomic]);
+  }, 120_000);
 
   test('unsupported input, an existing --out and no input are clear errors', async () => {
     const dir = importProject();

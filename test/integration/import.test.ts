@@ -57,6 +57,11 @@ describeWithCluster('modelstack import against a real kube-apiserver', (kubeconf
       expect(m.normalised.filter((n) => n.startsWith('metadata.labels'))).toEqual(expect.arrayContaining([expect.stringContaining('modelstack.io/stack')]));
     }
 
+    // The head ports' protocol the API server defaulted (a list-map entry) is a listed CRD default, not a patch.
+    const ray = result.models.find((m) => m.construct === 'RayModel')!;
+    expect(ray.normalised).toContain('/spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/ports/0/protocol (CRD default)');
+    expect(ray.patches.filter((p) => p.endsWith('/protocol'))).toEqual([]);
+
     const stacks = await toolkit.stacks({ app: 'npx tsx stacks/imported.ts' });
     const changes = await liveDiff(admin, stacks);
     // Every difference is one of modelstack's own labels or marks: the spec is as the other tool wrote it.

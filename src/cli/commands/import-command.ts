@@ -4,7 +4,7 @@ import { clusterFlags, KUBE_FLAGS } from '../kube-flags.js';
 
 export const importCommand: Command = {
   name: 'import',
-  usage: `modelstack import (-f FILE... | -n NS) [--out FILE] [--force] [--stack-name NAME] [--module SPEC]
+  usage: `modelstack import (-f FILE... | -n NS) [--out FILE] [--force] [--stack-name NAME] [--module SPEC] [--crds DIR]
 
   -f, --file FILE     YAML of DynamoGraphDeployments (nvidia.com v1alpha1 or v1beta1) and RayServices
                       (ray.io/v1); repeat for more files
@@ -15,6 +15,8 @@ export const importCommand: Command = {
   --force             overwrite --out when it exists
   --stack-name NAME   name of the generated stack (default: imported)
   --module SPEC       module the stack file imports the constructs from (default: modelstack)
+  --crds DIR          CRDs whose schema defaults are not kept as patches (default: with -n the
+                      cluster's, else $MODELSTACK_CRDS_DIR or shared/crds above the directory)
 ${appTimeoutUsage(22)}
 Fields the props do not express are kept as JSON patches in the file; fields that cannot be
 converted are listed. A following apply adopts the objects in place.`,
@@ -26,6 +28,7 @@ converted are listed. A following apply adopts the objects in place.`,
       force: { type: 'boolean' },
       'stack-name': { type: 'string' },
       module: { type: 'string' },
+      crds: { type: 'string' },
       ...APP_TIMEOUT_FLAG,
     });
     const result = await ctx.toolkit.importModels({
@@ -36,6 +39,7 @@ converted are listed. A following apply adopts the objects in place.`,
       force: values.force === true,
       ...(values['stack-name'] !== undefined ? { stackName: values['stack-name'] as string } : {}),
       ...(values.module !== undefined ? { module: values.module as string } : {}),
+      ...(values.crds !== undefined ? { crdsDir: values.crds as string } : {}),
       ...appTimeoutOption(values),
     });
     return { stdout: formatImport(result), exitCode: 0 };
