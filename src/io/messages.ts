@@ -156,6 +156,11 @@ export const MESSAGES = {
     'local up: something the user should know (dropped GPU reservation, orphans, plain volume)',
   ),
   DEBUG: type<Record<string, never>>('DEBUG', 'debug', 'a debug line without data'),
+  METRICS_SCRAPE: type<{ readonly namespace?: string; readonly service?: string; readonly port: string; readonly url?: string }>(
+    'METRICS_SCRAPE',
+    'debug',
+    "metrics: a model's metrics endpoint is scraped (through the API server's service proxy, or a local run's published port)",
+  ),
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -34,3 +34,7 @@ export { ENGINE_CHOICES, ENGINE_ENV, ENGINE_ENV_ALIAS, ENGINE_FLAG, ENGINE_FLAG_
 export { type ImageOverrides, parseImageOverrides } from '../local/run/image-overrides.js';
 export type { DownResult, KeptObject } from '../local/run/down.js';
 export type { UpResult, UpService } from '../local/run/up.js';
+export type { CollectResult, MetricsProblem, ModelMetrics } from '../metrics/model-metrics.js';
+export { DEFAULT_METRICS_INTERVAL_MS, DEFAULT_SCRAPE_TIMEOUT_MS } from '../metrics/model-metrics.js';
+export { CONCEPTS, type ConceptId } from '../metrics/concepts.js';
+export type { ConceptValue } from '../metrics/compute.js';

@@ -45,4 +45,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'run the stack on this machine with docker, podman or nerdctl (compose, up, down, ps, logs)',
     load: async () => (await import('./local-command.js')).localCommand,
   },
+  {
+    name: 'metrics',
+    summary: "show each model's request, latency, token and KV-cache numbers, scraped through the API server",
+    load: async () => (await import('./metrics-command.js')).metricsCommand,
+  },
 ];

@@ -1,4 +1,3 @@
-import { constants as osConstants } from 'node:os';
 import {
   type ComposeFlavor,
   type ContainerEngineOptions,
@@ -26,7 +25,7 @@ import {
   positiveNumber,
 } from '../command.js';
 import { formatTable } from '../format-table.js';
-import { interruptEndsCommand } from '../interrupts.js';
+import { interruptible } from '../interrupts.js';
 
 const FLAVORS = ['runtime', 'engine'] as const satisfies readonly ComposeFlavor[];
 const SUBCOMMANDS = ['compose', 'up', 'down', 'ps', 'logs'] as const;
@@ -119,18 +118,20 @@ async function upSub(argv: readonly string[], ctx: CommandContext): Promise<Comm
   );
   const timeout = positiveNumber('--timeout', values.timeout as string | undefined, 600);
   const images = parseImageOverrides((values.image as string[] | undefined) ?? []);
-  const result = await interruptible((signal) =>
-    ctx.toolkit.local.up({
-      ...projectSource(values),
-      ...engineOption(values),
-      images,
-      gpu: values['no-gpu'] ? 'off' : 'auto',
-      services: positionals,
-      timeoutMs: timeout * 1000,
-      removeOrphans: values['remove-orphans'] === true,
-      keepOnFailure: values['keep-on-failure'] === true,
-      signal,
-    }),
+  const result = await interruptible(
+    (signal) =>
+      ctx.toolkit.local.up({
+        ...projectSource(values),
+        ...engineOption(values),
+        images,
+        gpu: values['no-gpu'] ? 'off' : 'auto',
+        services: positionals,
+        timeoutMs: timeout * 1000,
+        removeOrphans: values['remove-orphans'] === true,
+        keepOnFailure: values['keep-on-failure'] === true,
+        signal,
+      }),
+    { code: 'LOCAL' },
   );
   return { stdout: formatUp(result), exitCode: 0 };
 }
@@ -169,7 +170,7 @@ async function logsSub(argv: readonly string[], ctx: CommandContext): Promise<Co
       ...(signal ? { signal } : {}),
       onLine: (service, line) => emit(prefixed ? `${service} | ${line.text}\n` : `${line.text}\n`),
     });
-  if (follow) await interruptible(run, { quiet: true });
+  if (follow) await interruptible(run, { quiet: true, code: 'LOCAL' });
   else await run();
   return { stdout: buffered, exitCode: 0 };
 }
@@ -197,33 +198,6 @@ function engineOption(values: Values): ContainerEngineOptions {
   }
   if (values.runtime !== undefined) return { engine: values.runtime as string, engineFlagName: ENGINE_FLAG_ALIAS };
   return values.engine !== undefined ? { engine: values.engine as string, engineFlagName: ENGINE_FLAG } : {};
-}
-
-/**
- * Runs `fn` with a signal that the first Ctrl-C (SIGINT) or SIGTERM aborts; a second one ends
- * the process at once. The listeners stay until `fn` is done: with none left, execa's exit
- * handling would re-raise the signal and end the process before the cleanup.
- */
-async function interruptible<T>(fn: (signal: AbortSignal) => Promise<T>, opts: { quiet?: boolean } = {}): Promise<T> {
-  const controller = new AbortController();
-  const onSignal = (sig: NodeJS.Signals): void => {
-    if (controller.signal.aborted) process.exit(128 + (osConstants.signals[sig] ?? 2));
-    controller.abort(new ModelstackError('LOCAL', `interrupted (${sig})`, { exitCode: 130 }));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  // For a quiet command (logs --follow) Ctrl-C is how it ends: exit with its own code, not 130.
-  const undo = opts.quiet ? interruptEndsCommand() : undefined;
-  try {
-    return await fn(controller.signal);
-  } catch (e) {
-    if (opts.quiet && controller.signal.aborted) return undefined as T;
-    throw e;
-  } finally {
-    undo?.();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
 }
 
 function nonNegativeInt(flag: string, value: string): number {
