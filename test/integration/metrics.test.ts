@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { runCli } from '../../src/cli/main.js';
 import type { KubeClient } from '../../src/kube/kube-client.js';
 import { RecordingIoHost, Toolkit } from '../../src/toolkit/index.js';
+import { DynamoModel, RayModel, Testing } from '../../index.js';
 import { clientFor, createNamespace, describeWithCluster, RESTRICTED_USER, uniqueNamespace } from './support/cluster.js';
 import { applyStatus } from './support/status-writer.js';
 import { createVethAddress, type VethAddress } from './support/veth-address.js';
@@ -327,5 +328,32 @@ describeWithCluster('metrics through the API server service proxy', (kubeconfig)
         `hint: ask for RBAC permission to get services/proxy in namespace ${rbacNs}\n`,
     );
     expect(srv.hits()).toBe(0);
+  });
+
+  test('the scrape objects a stack renders are accepted by the API server with the prometheus-operator CRDs installed', async () => {
+    const crdNs = uniqueNamespace('metrics-crd');
+    await createNamespace(admin, crdNs);
+    const stack = Testing.stack({ namespace: crdNs });
+    new DynamoModel(stack, 'qwen3', { model: 'Qwen/Qwen3-0.6B', metrics: { podMonitor: true, interval: '30s' } });
+    new RayModel(stack, 'qwen', { model: 'Qwen/Qwen3-0.6B', metrics: { serviceMonitor: true } });
+    const monitors = Testing.synth(stack).filter((o) => o.apiVersion === 'monitoring.coreos.com/v1');
+    expect(monitors.map((o) => o.kind)).toEqual(['PodMonitor', 'ServiceMonitor']);
+    for (const o of monitors) {
+      const stored = await admin.apply<{ spec: unknown }>(o, m);
+      expect(stored.spec).toEqual(o.spec);
+    }
+    // A field the CRD does not have is refused by the API server's strict field validation.
+    await expect(
+      admin.request({
+        method: 'PATCH',
+        path: `/apis/monitoring.coreos.com/v1/namespaces/${crdNs}/podmonitors/qwen3`,
+        query: { fieldManager: 'metrics-test', fieldValidation: 'Strict' },
+        body: { ...monitors[0], spec: { ...(monitors[0]!.spec as object), bogus: 1 } },
+        contentType: 'application/apply-patch+yaml',
+        verb: 'patch',
+        resource: 'podmonitors.monitoring.coreos.com',
+        namespace: crdNs,
+      }),
+    ).rejects.toThrow(/bogus/);
   });
 });
