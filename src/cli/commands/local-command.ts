@@ -12,7 +12,10 @@ import {
   ModelstackError,
   parseImageOverrides,
   type UpResult,
+  DEFAULT_METRICS_INTERVAL_MS,
+  DEFAULT_SCRAPE_TIMEOUT_MS,
 } from '../../toolkit/index.js';
+import { metricsTables } from './metrics-command.js';
 import {
   APP_TIMEOUT_FLAG,
   appTimeoutUsage,
@@ -28,7 +31,7 @@ import { formatTable } from '../format-table.js';
 import { interruptible } from '../interrupts.js';
 
 const FLAVORS = ['runtime', 'engine'] as const satisfies readonly ComposeFlavor[];
-const SUBCOMMANDS = ['compose', 'up', 'down', 'ps', 'logs'] as const;
+const SUBCOMMANDS = ['compose', 'up', 'down', 'ps', 'logs', 'metrics'] as const;
 
 /** Flags every subcommand that needs the project takes. */
 const SOURCE_FLAGS = {
@@ -56,6 +59,9 @@ export const localCommand: Command = {
                        what carries the project's label; anything else is left, with a note
   ps [-o table|json] [SERVICE...]
   logs [--tail N] [-f|--follow] [SERVICE...]
+  metrics [-o table|json] [--interval SECONDS] [--timeout SECONDS] [SERVICE...]
+                       the "modelstack metrics" table from the ports up published (each
+                       model's /metrics scraped twice, --interval apart, default 5)
 
   --file FILE          a compose file (default: synthesize the stack and build one in memory)
   --app CMD            app command (default: "app" in cdk8s.yaml, else "npx tsx stacks/main.ts")
@@ -88,6 +94,8 @@ ${appTimeoutUsage(23)}
         return psSub(rest, ctx);
       case 'logs':
         return logsSub(rest, ctx);
+      case 'metrics':
+        return metricsSub(rest, ctx);
     }
   },
 };
@@ -173,6 +181,35 @@ async function logsSub(argv: readonly string[], ctx: CommandContext): Promise<Co
   if (follow) await interruptible(run, { quiet: true, code: 'LOCAL' });
   else await run();
   return { stdout: buffered, exitCode: 0 };
+}
+
+async function metricsSub(argv: readonly string[], ctx: CommandContext): Promise<CommandOutput> {
+  const { values, positionals } = parseCommandArgs(
+    'local metrics',
+    argv,
+    { ...SOURCE_FLAGS, ...ENGINE_FLAGS, output: { type: 'string', short: 'o' }, interval: { type: 'string' }, timeout: { type: 'string' } },
+    true,
+  );
+  const output = choice('-o', values.output as string | undefined, ['table', 'json'] as const, 'table');
+  const r = await interruptible(
+    (signal) =>
+      ctx.toolkit.local.metrics({
+        ...projectSource(values),
+        ...engineOption(values),
+        services: positionals,
+        intervalMs: positiveNumber('--interval', values.interval as string | undefined, DEFAULT_METRICS_INTERVAL_MS / 1000) * 1000,
+        timeoutMs: positiveNumber('--timeout', values.timeout as string | undefined, DEFAULT_SCRAPE_TIMEOUT_MS / 1000) * 1000,
+        signal,
+      }),
+    { code: 'LOCAL' },
+  );
+  const text =
+    output === 'json'
+      ? `${JSON.stringify(r, null, 2)}\n`
+      : r.models.length + r.problems.length === 0
+        ? `no running models in project ${r.project}\n`
+        : metricsTables(r, false);
+  return { stdout: text, exitCode: r.problems.length > 0 ? 2 : 0 };
 }
 
 // ------------------------------------------------------------------------ helpers --
