@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -10,6 +11,7 @@ import { DynamoModel, RayModel, Testing } from '../../index.js';
 import { clientFor, createNamespace, describeWithCluster, RESTRICTED_USER, uniqueNamespace } from './support/cluster.js';
 import { applyStatus } from './support/status-writer.js';
 import { createVethAddress, type VethAddress } from './support/veth-address.js';
+import { repoRoot } from '../support/paths.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'metrics');
 const T = '2026-11-29T10:00:00Z';
@@ -91,28 +93,38 @@ async function readyDgd(admin: KubeClient, namespace: string, name: string): Pro
 }
 
 /** The frontend Service the Dynamo operator makes (its labels and port name), and its EndpointSlice (and Endpoints) pointing at `host:port`. */
-async function frontendService(admin: KubeClient, namespace: string, model: string, endpoint?: { host: string; port: number }): Promise<string> {
-  const name = `${model}-frontend`;
+async function frontendService(
+  admin: KubeClient,
+  namespace: string,
+  model: string,
+  endpoint?: { host: string; port: number },
+  as: { name: string; labels: Record<string, string>; port: string } = {
+    name: `${model}-frontend`,
+    labels: { 'nvidia.com/dynamo-graph-deployment-name': model, 'nvidia.com/dynamo-component-type': 'frontend' },
+    port: 'http',
+  },
+): Promise<string> {
+  const name = as.name;
   await admin.apply(
     {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name, namespace, labels: { 'nvidia.com/dynamo-graph-deployment-name': model, 'nvidia.com/dynamo-component-type': 'frontend' } },
-      spec: { clusterIP: 'None', ports: [{ name: 'http', port: 8000, targetPort: 'http', protocol: 'TCP' }] },
+      metadata: { name, namespace, labels: as.labels },
+      spec: { clusterIP: 'None', ports: [{ name: as.port, port: 8000, targetPort: as.port, protocol: 'TCP' }] },
     },
     m,
   );
   if (endpoint) {
     // The frontend pod, its IP written as a kubelet would: the API server proxies only to an
     // endpoint address whose target Pod has that IP.
-    const pod = `${model}-frontend-0`;
+    const pod = `${name}-pod-0`;
     await admin.apply(
       {
         apiVersion: 'v1',
         kind: 'Pod',
-        metadata: { name: pod, namespace, labels: { 'nvidia.com/dynamo-graph-deployment-name': model, 'nvidia.com/dynamo-component-type': 'frontend' } },
+        metadata: { name: pod, namespace, labels: as.labels },
         spec: {
-          containers: [{ name: 'main', image: 'nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.0.0-test', ports: [{ name: 'http', containerPort: endpoint.port }] }],
+          containers: [{ name: 'main', image: 'nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.0.0-test', ports: [{ name: as.port, containerPort: endpoint.port }] }],
         },
       },
       m,
@@ -140,7 +152,7 @@ async function frontendService(admin: KubeClient, namespace: string, model: stri
         metadata: { name: `${name}-test`, namespace, labels: { 'kubernetes.io/service-name': name, 'endpointslice.kubernetes.io/managed-by': 'metrics-test' } },
         addressType: 'IPv4',
         endpoints: [{ addresses: [endpoint.host], conditions: { ready: true }, targetRef }],
-        ports: [{ name: 'http', port: endpoint.port, protocol: 'TCP' }],
+        ports: [{ name: as.port, port: endpoint.port, protocol: 'TCP' }],
       },
       m,
     );
@@ -151,7 +163,7 @@ async function frontendService(admin: KubeClient, namespace: string, model: stri
         apiVersion: 'v1',
         kind: 'Endpoints',
         metadata: { name, namespace },
-        subsets: [{ addresses: [{ ip: endpoint.host, targetRef }], ports: [{ name: 'http', port: endpoint.port, protocol: 'TCP' }] }],
+        subsets: [{ addresses: [{ ip: endpoint.host, targetRef }], ports: [{ name: as.port, port: endpoint.port, protocol: 'TCP' }] }],
       },
       m,
     );
@@ -356,4 +368,93 @@ describeWithCluster('metrics through the API server service proxy', (kubeconfig)
       }),
     ).rejects.toThrow(/bogus/);
   });
+
+  withVeth('a ready KubeRay model: the head Service (originated-from labels, port "metrics") with ray_serve_* and ray_vllm:*', async (v) => {
+    const t0 = readFileSync(join(FIXTURES, 'ray-head.t0.txt'), 'utf8');
+    const t1 = readFileSync(join(FIXTURES, 'ray-head.t1.txt'), 'utf8');
+    const srv = await metricsServer(v.host, [t0, t1]);
+    servers.push(srv);
+    const rs = {
+      apiVersion: 'ray.io/v1',
+      kind: 'RayService',
+      metadata: { name: 'qwen', namespace: ns },
+      spec: {
+        serveConfigV2: 'applications: []\n',
+        rayClusterConfig: { headGroupSpec: { template: { spec: { containers: [{ name: 'ray-head', image: 'rayproject/ray-llm:2.52.0' }] } } } },
+      },
+    };
+    await admin.apply(rs, m);
+    await applyStatus(
+      admin,
+      {
+        ...rs,
+        status: {
+          serviceStatus: 'Running',
+          conditions: [
+            { type: 'Ready', status: 'True', reason: 'NonZeroServeEndpoints', message: 'Number of serve endpoints is greater than 0', lastTransitionTime: T },
+            { type: 'UpgradeInProgress', status: 'False', reason: 'NoActiveCluster', message: '', lastTransitionTime: T },
+          ],
+          activeServiceStatus: { rayClusterName: 'qwen-abcde', rayClusterStatus: { state: 'ready', desiredWorkerReplicas: 0, readyWorkerReplicas: 0 } },
+        },
+      },
+      'kuberay-operator',
+    );
+    const labels = { 'ray.io/originated-from-crd': 'RayService', 'ray.io/originated-from-cr-name': 'qwen' };
+    // The serve Service carries the same labels but no "metrics" port: it must not be picked.
+    await admin.apply(
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'qwen-serve-svc', namespace: ns, labels },
+        spec: { clusterIP: 'None', ports: [{ name: 'serve', port: 8000 }] },
+      },
+      m,
+    );
+    const name = await frontendService(admin, ns, 'qwen', { host: v.host, port: srv.port }, { name: 'qwen-head-svc', labels, port: 'metrics' });
+
+    const r = await new Toolkit().metrics({ kubeconfig, namespace: ns, model: 'qwen', intervalMs: 1_000 });
+    if (r.models.length === 0) throw new Error(JSON.stringify(r.problems));
+    const [model] = r.models;
+    expect(model).toMatchObject({ runtime: 'kuberay', engine: 'vllm', endpoint: `Service ${ns}/${name} port metrics /metrics` });
+    const seconds = model!.intervalMs / 1000;
+    const v2 = Object.fromEntries(model!.values.map((x) => [x.concept, x]));
+    expect(v2.requestsRunning).toMatchObject({ value: 4, metric: 'ray_serve_num_ongoing_http_requests' });
+    expect(v2.requestRate!.value).toBeCloseTo(50 / seconds, 6);
+    expect(v2.errorRate!.value).toBeCloseTo(0.1, 6);
+    expect(v2.kvCacheUsage).toMatchObject({ value: 0.42, metric: 'ray_vllm:gpu_cache_usage_perc' });
+    expect(v2.prefixCacheHitRate).toMatchObject({ published: false });
+  });
+
+  withVeth(
+    '--watch redraws every interval until Ctrl-C, then exits 0',
+    async (v) => {
+      const srv = await metricsServer(v.host, [readFileSync(join(FIXTURES, 'dynamo-frontend.t1.txt'), 'utf8')]);
+      servers.push(srv);
+      await readyDgd(admin, ns, 'watched');
+      await frontendService(admin, ns, 'watched', { host: v.host, port: srv.port });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'metrics', 'watched', '--kubeconfig', kubeconfig, '-n', ns, '--watch', '--interval', '1'],
+        { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      try {
+        const deadline = Date.now() + 45_000;
+        while ((out.match(/^every 1s, /gm) ?? []).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        expect((out.match(/^every 1s, /gm) ?? []).length).toBeGreaterThanOrEqual(2);
+        child.kill('SIGINT');
+        let timer: NodeJS.Timeout | undefined;
+        const code = await Promise.race([exited, new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), 15_000)))]).finally(() => clearTimeout(timer));
+        expect([code, err.replace(/\nSIGINT: cleaning up[^\n]*\n/, '')]).toEqual([0, '']);
+        expect(out).toMatch(/\nrequests running +5 +dynamo_frontend_inflight_requests\n/);
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+    },
+    90_000,
+  );
 });
