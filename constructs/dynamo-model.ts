@@ -8,6 +8,7 @@ import { imageIssues } from './common/image.js';
 import type { PropIssue } from './common/issues.js';
 import { patchTemplate, type PodTemplatePatch } from './common/pod-template.js';
 import * as s from './common/schemas.js';
+import { metricsIssues, metricsSchema, type ModelMetricsProps, renderMetricsMonitor } from './common/metrics.js';
 import { type EnvValue, hfTokenIssues, type SecretKeyRef, secretLiteralIssues } from './common/secrets.js';
 import { allValid, parseProps, reportIssues } from './common/validation.js';
 import { derivedEnvIssues, reservedLabelIssues } from './common/reserved.js';
@@ -191,6 +192,13 @@ export interface DynamoModelProps {
   /** Extra labels and annotations on the DynamoGraphDeployment. @default none */
   readonly labels?: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
+  /**
+   * Scrape objects for Prometheus: `{ podMonitor: true }` renders a prometheus-operator
+   * PodMonitor selecting the graph's pods (labels nvidia.com/dynamo-graph-deployment-name and
+   * nvidia.com/metrics-enabled) on the frontend's "http" and the workers' "system" ports, /metrics.
+   * @default none
+   */
+  readonly metrics?: ModelMetricsProps;
 }
 
 const schema = z.strictObject({
@@ -253,6 +261,7 @@ const schema = z.strictObject({
   labels: s.stringMap.optional(),
   annotations: s.stringMap.optional(),
   cache: cacheSchema.optional(),
+  metrics: metricsSchema.optional(),
 });
 
 /** Props with every default resolved: what rendering works from. */
@@ -296,6 +305,7 @@ export class DynamoModel extends ModelConstruct<DynamoGraphDeploymentSpec> {
       return resolved && render(resolved);
     });
     if (resolved && this.apiObject) renderEngineConfigMaps(this, this.apiObject, resolved);
+    if (this.apiObject) renderMetricsMonitor(this, { runtime: 'dynamo', name: this.name, namespace: this.namespace, metrics: props.metrics });
     dependOnCache(this, resolved?.cache);
   }
 }
@@ -313,6 +323,7 @@ function resolve(scope: Construct, props: DynamoModelProps, name: string, namesp
   const ok = (...props: string[]): boolean => allValid(parsed, ...props);
   const c = parsed.value ?? parsed.partial;
   let cacheBlocked = false;
+  if (c && ok('metrics')) issues.push(...metricsIssues('dynamo', c.metrics));
   if (c) {
     const engine = c.engine ?? 'vllm';
     const mode = c.mode ?? 'aggregated';

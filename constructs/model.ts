@@ -24,6 +24,7 @@ type CommonProps = Pick<
   | 'cache'
   | 'labels'
   | 'annotations'
+  | 'metrics'
 >;
 /** Props only DynamoModel has. */
 type DynamoOnly = Pick<

@@ -7,6 +7,7 @@ import { imageIssues } from './common/image.js';
 import type { PropIssue } from './common/issues.js';
 import { patchTemplate, type PodTemplatePatch } from './common/pod-template.js';
 import * as s from './common/schemas.js';
+import { metricsIssues, metricsSchema, type ModelMetricsProps, renderMetricsMonitor } from './common/metrics.js';
 import { type EnvValue, hfTokenIssues, type SecretKeyRef, secretLiteralIssues } from './common/secrets.js';
 import { allValid, parseProps, reportIssues } from './common/validation.js';
 import { derivedEnvIssues, reservedLabelIssues } from './common/reserved.js';
@@ -212,6 +213,13 @@ export interface RayModelProps {
   /** Extra labels and annotations on the RayService. @default none */
   readonly labels?: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
+  /**
+   * Scrape objects for Prometheus: `{ serviceMonitor: true }` renders a prometheus-operator
+   * ServiceMonitor selecting the RayService's Services (labels ray.io/originated-from-crd and
+   * ray.io/originated-from-cr-name) on the head Service's "metrics" port, /metrics.
+   * @default none
+   */
+  readonly metrics?: ModelMetricsProps;
 }
 
 export const DEFAULT_RAY_VERSION = '2.52.0';
@@ -265,6 +273,7 @@ const schema = z.strictObject({
   labels: s.stringMap.optional(),
   annotations: s.stringMap.optional(),
   cache: cacheSchema.optional(),
+  metrics: metricsSchema.optional(),
 });
 
 type ParsedProps = z.infer<typeof schema>;
@@ -311,6 +320,7 @@ export class RayModel extends ModelConstruct<RayServiceSpec> {
       return resolved && render(resolved);
     });
     if (this.apiObject) dependOnCache(this, props.cache);
+    if (this.apiObject) renderMetricsMonitor(this, { runtime: 'kuberay', name: this.name, namespace: this.namespace, metrics: props.metrics });
   }
 }
 
@@ -324,6 +334,7 @@ function resolve(scope: Construct, props: RayModelProps, name: string, namespace
   const p = parsed.value ?? parsed.partial;
   let resolved: Resolved | undefined;
   let cacheBlocked = false;
+  if (p && ok('metrics')) issues.push(...metricsIssues('kuberay', p.metrics));
   if (p) {
     const disaggregated = p.mode === 'disaggregated';
     if (ok('engine', 'mode')) issues.push(...capabilityIssues('kuberay', { engine: p.engine, mode: p.mode }));

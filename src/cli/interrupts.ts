@@ -1,4 +1,5 @@
 import { constants as osConstants } from 'node:os';
+import { type ErrorCode, ModelstackError } from '../errors.js';
 
 /** After the first Ctrl-C (or SIGTERM): how long cleanups and the command's own wind-down may take. */
 export const INTERRUPT_DEADLINE_MS = 30_000;
@@ -88,4 +89,35 @@ export function installInterruptHandlers(opts: InterruptOptions): InterruptHandl
       process.off('SIGTERM', onSignal);
     },
   };
+}
+
+/**
+ * Runs `fn` with a signal that the first Ctrl-C (SIGINT) or SIGTERM aborts (its reason a
+ * ModelstackError of `code`, exit 130); a second one ends the process at once. The listeners
+ * stay until `fn` is done: with none left, execa's exit handling would re-raise the signal and
+ * end the process before the cleanup. With `quiet`, Ctrl-C is how the command ends (`local logs
+ * --follow`, `metrics --watch`): it returns undefined and the process exits with its own code.
+ */
+export async function interruptible<T>(
+  fn: (signal: AbortSignal) => Promise<T>,
+  opts: { readonly quiet?: boolean; readonly code?: ErrorCode } = {},
+): Promise<T> {
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(128 + (osConstants.signals[sig] ?? 2));
+    controller.abort(new ModelstackError(opts.code ?? 'INTERRUPTED', `interrupted (${sig})`, { exitCode: 130 }));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const undo = opts.quiet ? interruptEndsCommand() : undefined;
+  try {
+    return await fn(controller.signal);
+  } catch (e) {
+    if (opts.quiet && controller.signal.aborted) return undefined as T;
+    throw e;
+  } finally {
+    undo?.();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }

@@ -206,6 +206,11 @@ export const MESSAGES = {
     'info',
     'local up: a line of the output of an image build (compose build:), as the engine prints it',
   ),
+  METRICS_SCRAPE: type<{ readonly namespace?: string; readonly service?: string; readonly port: string; readonly url?: string }>(
+    'METRICS_SCRAPE',
+    'debug',
+    "metrics: a model's metrics endpoint is scraped (through the API server's service proxy, or a local run's published port)",
+  ),
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -82,4 +82,9 @@ export interface KubeApi {
    * reports (a client without it reports no log lines).
    */
   podLogs?(namespace: string, pod: string, opts: { readonly tailLines: number; readonly container?: string }): Promise<string>;
+  /**
+   * GET of `path` on a Service's port (name or number) through the API server's service proxy,
+   * as text, within `timeoutMs`; optional (a client without it cannot scrape metrics).
+   */
+  serviceProxyGet?(namespace: string, service: string, port: string, path: string, timeoutMs: number): Promise<string>;
 }

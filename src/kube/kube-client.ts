@@ -28,6 +28,8 @@ export interface RequestSpec {
   readonly verb: string;
   readonly resource: string;
   readonly namespace?: string;
+  /** This request's whole deadline instead of the client's. */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -84,15 +86,16 @@ export class KubeClient implements KubeApi {
     opts.agent = this.pooled(opts.agent);
     // The path names the request in errors; the query (selectors, continue tokens) is left out.
     const what = `${spec.method} ${url.pathname}`;
-    const deadline = Date.now() + this.timeoutMs;
-    let { status, text, retryAfter } = await this.send(url.protocol, opts, body, what, this.timeoutMs);
+    const timeoutMs = spec.timeoutMs ?? this.timeoutMs;
+    const deadline = Date.now() + timeoutMs;
+    let { status, text, retryAfter } = await this.send(url.protocol, opts, body, what, timeoutMs, timeoutMs);
     // 429: the server asks to come back (a CRD's storage initializing, priority and fairness):
     // short retries, all within the request's one deadline.
     for (let attempt = 1; status === 429 && attempt <= 4; attempt++) {
       const wait = Math.min(2_000, Math.max(200, (retryAfter ?? 0) * 1000)) * attempt;
       if (Date.now() + wait >= deadline) break;
       await new Promise((r) => setTimeout(r, wait));
-      ({ status, text, retryAfter } = await this.send(url.protocol, opts, body, what, deadline - Date.now()));
+      ({ status, text, retryAfter } = await this.send(url.protocol, opts, body, what, deadline - Date.now(), timeoutMs));
     }
     if (spec.text && status >= 200 && status < 300) return text as T;
     const parsed = parseJson(text);
@@ -116,6 +119,8 @@ export class KubeClient implements KubeApi {
     body: string | undefined,
     what: string,
     budgetMs: number,
+    /** The whole request's deadline, for the message. */
+    timeoutMs: number,
   ): Promise<{ status: number; text: string; retryAfter?: number }> {
     const doRequest = protocol === 'http:' ? httpRequest : httpsRequest;
     return new Promise((resolve, reject) => {
@@ -129,7 +134,7 @@ export class KubeClient implements KubeApi {
       const timer = setTimeout(() => {
         settle(() =>
           reject(
-            new ModelstackError('TIMEOUT', `${what}: no complete answer from the API server at ${this.server.origin} within ${seconds(this.timeoutMs)}s`, {
+            new ModelstackError('TIMEOUT', `${what}: no complete answer from the API server at ${this.server.origin} within ${seconds(timeoutMs)}s`, {
               hint: 'check that the cluster is up and reachable, then retry',
             }),
           ),
@@ -290,6 +295,24 @@ export class KubeClient implements KubeApi {
       verb: 'get',
       resource: 'pods/log',
       namespace,
+    });
+  }
+
+  /**
+   * GET of `path` on a Service's port (by name or number) through the API server's service proxy
+   * (`services/proxy`), as text, within `timeoutMs`. The API server picks a ready endpoint.
+   */
+  public async serviceProxyGet(namespace: string, service: string, port: string, path: string, timeoutMs: number): Promise<string> {
+    const rel = path.startsWith('/') ? path : `/${path}`;
+    return this.request<string>({
+      method: 'GET',
+      path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(service)}:${encodeURIComponent(port)}/proxy${rel}`,
+      accept: 'text/plain;version=0.0.4;q=1,*/*;q=0.1',
+      text: true,
+      verb: 'get',
+      resource: 'services/proxy',
+      namespace,
+      timeoutMs,
     });
   }
 

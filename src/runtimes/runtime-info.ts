@@ -48,4 +48,31 @@ export interface RuntimeInfo {
   readonly chart: OperatorChart;
   /** One line telling a user how to install the operator. */
   readonly installHint: string;
+  /** Where its models publish metrics (scrape objects, `modelstack metrics`). */
+  readonly metrics: MetricsEndpointInfo;
+}
+
+/** A port (by its name on the pod or Service) and path that serve Prometheus text. */
+export interface MetricsPort {
+  readonly port: string;
+  readonly path: string;
+}
+
+/**
+ * Where a runtime's models publish Prometheus metrics, as its operator labels and names them:
+ * what a scrape object (PodMonitor or ServiceMonitor) selects, and which Service `modelstack
+ * metrics` scrapes through the API server's proxy.
+ */
+export interface MetricsEndpointInfo {
+  /** The prometheus-operator kind that selects the model's metric endpoints. */
+  readonly monitorKind: 'PodMonitor' | 'ServiceMonitor';
+  /** Labels the operator puts on the model's pods (PodMonitor) or Services (ServiceMonitor). */
+  monitorSelector(model: string): Readonly<Record<string, string>>;
+  /** The ports of the selected pods or Services that serve metrics. */
+  readonly monitorEndpoints: readonly MetricsPort[];
+  /** Labels of the Service `modelstack metrics` scrapes, and its port. */
+  scrapeServiceSelector(model: string): Readonly<Record<string, string>>;
+  readonly scrapePort: MetricsPort;
+  /** Where the labels, port names and paths come from (operator source, version). */
+  readonly source: string;
 }

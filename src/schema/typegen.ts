@@ -49,6 +49,13 @@ export const IMPORT_TARGETS: readonly ImportTarget[] = [
     version: 'v1beta1',
   },
   { file: 'ray.io.ts', source: 'kuberay/ray.io_rayservices.yaml', kind: 'RayService', version: 'v1' },
+  { file: 'monitoring.coreos.com-podmonitor.ts', source: 'prometheus-operator/monitoring.coreos.com_podmonitors.yaml', kind: 'PodMonitor', version: 'v1' },
+  {
+    file: 'monitoring.coreos.com-servicemonitor.ts',
+    source: 'prometheus-operator/monitoring.coreos.com_servicemonitors.yaml',
+    kind: 'ServiceMonitor',
+    version: 'v1',
+  },
 ];
 
 const OBJECT_META = [

@@ -44,3 +44,7 @@ export type { ArgoIgnoreDifference } from '../gitops/autoscaled-fields.js';
 export type { ModelKindHealthChecks } from '../gitops/health-checks.js';
 export type { InitProjectResult } from '../init/init-project.js';
 export { parseScale, type ScaleOverrides } from '../local/run/replicas.js';
+export type { CollectResult, MetricsProblem, ModelMetrics } from '../metrics/model-metrics.js';
+export { DEFAULT_METRICS_INTERVAL_MS, DEFAULT_SCRAPE_TIMEOUT_MS } from '../metrics/model-metrics.js';
+export { CONCEPTS, type ConceptId } from '../metrics/concepts.js';
+export type { ConceptValue } from '../metrics/compute.js';

@@ -12,6 +12,8 @@ import { projectLogs } from '../local/run/logs.js';
 import { ps } from '../local/run/ps.js';
 import { defaultStateDir } from '../local/run/run-plan.js';
 import { up, type UpResult } from '../local/run/up.js';
+import { localMetrics } from '../local/run/metrics.js';
+import { type CollectResult, DEFAULT_METRICS_INTERVAL_MS, DEFAULT_SCRAPE_TIMEOUT_MS } from '../metrics/model-metrics.js';
 import { writeFileAtomic } from '../util/write-atomic.js';
 import type { IoHost } from '../io/io-host.js';
 import { MESSAGES } from '../io/messages.js';
@@ -94,6 +96,21 @@ export interface LocalLogsOptions extends LocalProjectOptions, ContainerEngineOp
   readonly onLine: (service: string, line: LogLine) => void;
 }
 
+export interface LocalMetricsOptions extends LocalProjectOptions, ContainerEngineOptions {
+  /** Only the models of these services' containers. @default all */
+  readonly services?: readonly string[];
+  /** Time between the two scrapes. @default 5000 */
+  readonly intervalMs?: number;
+  /** Deadline of each scrape. @default 10000 */
+  readonly timeoutMs?: number;
+  /** Aborting ends the wait between the scrapes. */
+  readonly signal?: AbortSignal;
+}
+
+export interface LocalMetricsResult extends CollectResult {
+  readonly project: string;
+}
+
 /** What LocalToolkit takes from its Toolkit. */
 export interface ToolkitContext {
   readonly ioHost: IoHost;
@@ -164,6 +181,23 @@ export class LocalToolkit {
       follow: opts.follow ?? false,
       ...(opts.signal ? { signal: opts.signal } : {}),
       onLine: opts.onLine,
+    });
+  }
+
+  /**
+   * The same numbers as `Toolkit.metrics`, from the ports `up` published: each model's containers
+   * are scraped at /metrics twice, `intervalMs` apart.
+   */
+  public async metrics(opts: LocalMetricsOptions = {}): Promise<LocalMetricsResult> {
+    const project = await resolveProjectName(this.source(opts));
+    const detection = await this.detect(opts);
+    return localMetrics(detection.engine, {
+      project,
+      services: opts.services ?? [],
+      intervalMs: opts.intervalMs ?? DEFAULT_METRICS_INTERVAL_MS,
+      timeoutMs: opts.timeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      io: this.toolkit.ioHost,
     });
   }
 

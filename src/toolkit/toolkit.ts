@@ -15,6 +15,7 @@ import { type IoHost, silentIoHost } from '../io/io-host.js';
 import { MESSAGES } from '../io/messages.js';
 import { ListForbiddenError } from '../list/list-forbidden-error.js';
 import { type ListResult, listModels } from '../list/list-models.js';
+import { type CollectResult, collectMetrics, DEFAULT_METRICS_INTERVAL_MS, DEFAULT_SCRAPE_TIMEOUT_MS } from '../metrics/model-metrics.js';
 import type { KubeObject, StackManifest } from '../model/kube-object.js';
 import { runtimeStatus, type RuntimeStatus } from '../status/runtime-status.js';
 import type { Layout } from '../synth/layout.js';
@@ -146,6 +147,26 @@ export interface InitOptions {
 
 export interface GitopsHealthResult {
   readonly kinds: readonly ModelKindHealthChecks[];
+}
+
+export interface MetricsOptions extends ClusterOptions {
+  /** Only this model (its DynamoGraphDeployment or RayService name). @default every model listed */
+  readonly model?: string;
+  /** @default the kubeconfig context's namespace */
+  readonly namespace?: string;
+  /** Across all namespaces (namespace must then be unset). @default false */
+  readonly allNamespaces?: boolean;
+  /** Time between the two scrapes rates and quantiles come from, 1000..300000. @default 5000 */
+  readonly intervalMs?: number;
+  /** Deadline of each scrape through the API server, 1000..120000. @default 10000 */
+  readonly timeoutMs?: number;
+  /** Aborting ends the wait between the scrapes; the call then rejects with the abort reason. */
+  readonly signal?: AbortSignal;
+}
+
+export interface MetricsResult extends CollectResult {
+  /** The namespace looked in; undefined for all namespaces. */
+  readonly namespace?: string;
 }
 
 /**
@@ -323,6 +344,31 @@ export class Toolkit {
   }
 
   /**
+   * Each model's numbers (requests running/waiting, request and error rate, TTFT and ITL
+   * quantiles, output tokens/s, KV-cache usage, prefix-cache hit rate): its runtime's metrics
+   * endpoint scraped twice through the API server's service proxy, `intervalMs` apart. A metric
+   * the runtime does not publish is `published: false` (shown "n/a"), never 0.
+   */
+  public async metrics(opts: MetricsOptions = {}): Promise<MetricsResult> {
+    if (opts.allNamespaces && opts.namespace) {
+      throw new ModelstackError('USAGE', 'metrics: -n and -A cannot be used together', { hint: 'pick one' });
+    }
+    const intervalMs = bounded('interval', opts.intervalMs ?? DEFAULT_METRICS_INTERVAL_MS, 1_000, 300_000);
+    const timeoutMs = bounded('scrape timeout', opts.timeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS, 1_000, 120_000);
+    const { kube, defaultNamespace } = await this.connect(opts);
+    const namespace = opts.allNamespaces ? undefined : (opts.namespace ?? defaultNamespace);
+    const result = await collectMetrics(kube, {
+      namespace,
+      ...(opts.model !== undefined ? { model: opts.model } : {}),
+      intervalMs,
+      timeoutMs,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      io: this.ioHost,
+    });
+    return { ...result, ...(namespace !== undefined ? { namespace } : {}) };
+  }
+
+  /**
    * Argo CD health checks (Lua) and Flux health expressions (CEL) for every runtime's model kind,
    * generated from the readiness rules `list` uses. Needs no cluster.
    */
@@ -423,6 +469,16 @@ async function importCrds(opts: ImportOptions, kube: (() => Promise<KubeApi>) | 
     if (e instanceof ModelstackError && e.code === 'CRDS_NOT_FOUND') return undefined;
     throw e;
   }
+}
+
+/** A duration option within its bounds, else a USAGE error naming them (in seconds, as the CLI flags are). */
+function bounded(what: string, ms: number, min: number, max: number): number {
+  if (!Number.isFinite(ms) || ms < min || ms > max) {
+    throw new ModelstackError('USAGE', `metrics: the ${what} must be ${min / 1000} to ${max / 1000} seconds (got ${ms / 1000})`, {
+      hint: `e.g. ${DEFAULT_METRICS_INTERVAL_MS / 1000}`,
+    });
+  }
+  return ms;
 }
 
 /** "apply of 3f9c2a1 by ana@laptop pid 123": what a run that finds the stack locked is told. */

@@ -510,7 +510,7 @@ describe('DynamoModel invalid props', () => {
     expect(errors({ replica: 2 })).toEqual([
       '[test/m] replica: 2 is not a known prop. Fix: remove it (known props: model, modelRevision, servedModelName, name, namespace, engine, mode, ' +
         'router, replicas, tensorParallelSize, pipelineParallelSize, gpusPerWorker, multinode, roles, planner, epp, envFromSecret, runtimeVersion, ' +
-        'image, hfTokenSecret, env, workerArgs, frontendArgs, podTemplate, labels, annotations, cache)',
+        'image, hfTokenSecret, env, workerArgs, frontendArgs, podTemplate, labels, annotations, cache, metrics)',
     ]);
     expect(errors({ replicas: { workers: 2 } })).toEqual(['[test/m] replicas.workers: 2 is not a known prop. Fix: remove it']);
     expect(errors({ podTemplate: { worker: { spec: {}, tolerations: [] } } })).toEqual([

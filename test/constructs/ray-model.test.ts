@@ -360,7 +360,7 @@ describe('RayModel invalid props', () => {
   test('KV routing is not a RayModel prop (disaggregation is: see ray-disaggregated.test.ts)', () => {
     const known =
       'known props: model, modelId, name, namespace, engine, mode, prefill, decode, tensorParallelSize, pipelineParallelSize, engineKwargs, autoscaling, ' +
-      'serve, upgradeStrategy, workerGroups, head, rayVersion, image, hfTokenSecret, env, labels, annotations, cache';
+      'serve, upgradeStrategy, workerGroups, head, rayVersion, image, hfTokenSecret, env, labels, annotations, cache, metrics';
     expect(errors({ router: 'kv', mode: 'disaggregated' })).toEqual([`[test/r] router: "kv" is not a known prop. Fix: remove it (${known})`]);
   });
 

@@ -185,7 +185,9 @@ describe('the generated imports/ files', () => {
       }
     };
     collect(parse(readFileSync(join(crdsDir, target.source), 'utf8')));
-    const leaked = [...descriptions].filter((d) => d.length > 30 && committed.includes(d.slice(0, 30)));
+    // 40 characters: a description often starts with its field's name, which the types do contain
+    // (prometheus-operator's "nativeHistogramMinBucketFactor defines ..." is 30 before the space).
+    const leaked = [...descriptions].filter((d) => d.length > 40 && committed.includes(d.slice(0, 40)));
     expect(leaked).toEqual([]);
   });
 

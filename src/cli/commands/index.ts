@@ -60,4 +60,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'scaffold a GitOps repository: a stack with one model per runtime, and a CI workflow',
     load: async () => (await import('./init-command.js')).initCommand,
   },
+  {
+    name: 'metrics',
+    summary: "show each model's request, latency, token and KV-cache numbers, scraped through the API server",
+    load: async () => (await import('./metrics-command.js')).metricsCommand,
+  },
 ];

@@ -1,4 +1,3 @@
-import { constants as osConstants } from 'node:os';
 import {
   type ComposeFlavor,
   type ComposeProfile,
@@ -15,7 +14,10 @@ import {
   parseImageOverrides,
   parseScale,
   type UpResult,
+  DEFAULT_METRICS_INTERVAL_MS,
+  DEFAULT_SCRAPE_TIMEOUT_MS,
 } from '../../toolkit/index.js';
+import { metricsTables } from './metrics-command.js';
 import {
   APP_TIMEOUT_FLAG,
   appTimeoutUsage,
@@ -28,11 +30,11 @@ import {
   positiveNumber,
 } from '../command.js';
 import { formatTable } from '../format-table.js';
-import { interruptEndsCommand } from '../interrupts.js';
+import { interruptible } from '../interrupts.js';
 
 const FLAVORS = ['runtime', 'engine'] as const satisfies readonly ComposeFlavor[];
 const PROFILES = ['gpu', 'cpu'] as const satisfies readonly ComposeProfile[];
-const SUBCOMMANDS = ['compose', 'up', 'down', 'ps', 'logs'] as const;
+const SUBCOMMANDS = ['compose', 'up', 'down', 'ps', 'logs', 'metrics'] as const;
 
 /** Flags every subcommand that needs the project takes. */
 const SOURCE_FLAGS = {
@@ -64,6 +66,9 @@ export const localCommand: Command = {
                        what carries the project's label; anything else is left, with a note
   ps [-o table|json] [SERVICE...]
   logs [--tail N] [-f|--follow] [SERVICE...]
+  metrics [-o table|json] [--interval SECONDS] [--timeout SECONDS] [SERVICE...]
+                       the "modelstack metrics" table from the ports up published (each
+                       model's /metrics scraped twice, --interval apart, default 5)
 
   --file FILE          a compose file (default: synthesize the stack and build one in memory)
   --app CMD            app command (default: "app" in cdk8s.yaml, else "npx tsx stacks/main.ts")
@@ -106,6 +111,8 @@ ${appTimeoutUsage(23)}
         return psSub(rest, ctx);
       case 'logs':
         return logsSub(rest, ctx);
+      case 'metrics':
+        return metricsSub(rest, ctx);
     }
   },
 };
@@ -139,19 +146,21 @@ async function upSub(argv: readonly string[], ctx: CommandContext): Promise<Comm
   const timeout = positiveNumber('--timeout', values.timeout as string | undefined, 600);
   const images = parseImageOverrides((values.image as string[] | undefined) ?? []);
   const scale = parseScale((values.scale as string[] | undefined) ?? []);
-  const result = await interruptible((signal) =>
-    ctx.toolkit.local.up({
-      ...projectSource(values),
-      ...engineOption(values),
-      images,
-      ...(Object.keys(scale).length > 0 ? { scale } : {}),
-      gpu: values['no-gpu'] ? 'off' : 'auto',
-      services: positionals,
-      timeoutMs: timeout * 1000,
-      removeOrphans: values['remove-orphans'] === true,
-      keepOnFailure: values['keep-on-failure'] === true,
-      signal,
-    }),
+  const result = await interruptible(
+    (signal) =>
+      ctx.toolkit.local.up({
+        ...projectSource(values),
+        ...engineOption(values),
+        images,
+        ...(Object.keys(scale).length > 0 ? { scale } : {}),
+        gpu: values['no-gpu'] ? 'off' : 'auto',
+        services: positionals,
+        timeoutMs: timeout * 1000,
+        removeOrphans: values['remove-orphans'] === true,
+        keepOnFailure: values['keep-on-failure'] === true,
+        signal,
+      }),
+    { code: 'LOCAL' },
   );
   return { stdout: formatUp(result), exitCode: 0 };
 }
@@ -190,9 +199,38 @@ async function logsSub(argv: readonly string[], ctx: CommandContext): Promise<Co
       ...(signal ? { signal } : {}),
       onLine: (service, line) => emit(prefixed ? `${service} | ${line.text}\n` : `${line.text}\n`),
     });
-  if (follow) await interruptible(run, { quiet: true });
+  if (follow) await interruptible(run, { quiet: true, code: 'LOCAL' });
   else await run();
   return { stdout: buffered, exitCode: 0 };
+}
+
+async function metricsSub(argv: readonly string[], ctx: CommandContext): Promise<CommandOutput> {
+  const { values, positionals } = parseCommandArgs(
+    'local metrics',
+    argv,
+    { ...SOURCE_FLAGS, ...ENGINE_FLAGS, output: { type: 'string', short: 'o' }, interval: { type: 'string' }, timeout: { type: 'string' } },
+    true,
+  );
+  const output = choice('-o', values.output as string | undefined, ['table', 'json'] as const, 'table');
+  const r = await interruptible(
+    (signal) =>
+      ctx.toolkit.local.metrics({
+        ...projectSource(values),
+        ...engineOption(values),
+        services: positionals,
+        intervalMs: positiveNumber('--interval', values.interval as string | undefined, DEFAULT_METRICS_INTERVAL_MS / 1000) * 1000,
+        timeoutMs: positiveNumber('--timeout', values.timeout as string | undefined, DEFAULT_SCRAPE_TIMEOUT_MS / 1000) * 1000,
+        signal,
+      }),
+    { code: 'LOCAL' },
+  );
+  const text =
+    output === 'json'
+      ? `${JSON.stringify(r, null, 2)}\n`
+      : r.models.length + r.problems.length === 0
+        ? `no running models in project ${r.project}\n`
+        : metricsTables(r, false);
+  return { stdout: text, exitCode: r.problems.length > 0 ? 2 : 0 };
 }
 
 // ------------------------------------------------------------------------ helpers --
@@ -221,33 +259,6 @@ function engineOption(values: Values): ContainerEngineOptions {
   }
   if (values.runtime !== undefined) return { engine: values.runtime as string, engineFlagName: ENGINE_FLAG_ALIAS, ...fallback };
   return values.engine !== undefined ? { engine: values.engine as string, engineFlagName: ENGINE_FLAG, ...fallback } : fallback;
-}
-
-/**
- * Runs `fn` with a signal that the first Ctrl-C (SIGINT) or SIGTERM aborts; a second one ends
- * the process at once. The listeners stay until `fn` is done: with none left, execa's exit
- * handling would re-raise the signal and end the process before the cleanup.
- */
-async function interruptible<T>(fn: (signal: AbortSignal) => Promise<T>, opts: { quiet?: boolean } = {}): Promise<T> {
-  const controller = new AbortController();
-  const onSignal = (sig: NodeJS.Signals): void => {
-    if (controller.signal.aborted) process.exit(128 + (osConstants.signals[sig] ?? 2));
-    controller.abort(new ModelstackError('LOCAL', `interrupted (${sig})`, { exitCode: 130 }));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  // For a quiet command (logs --follow) Ctrl-C is how it ends: exit with its own code, not 130.
-  const undo = opts.quiet ? interruptEndsCommand() : undefined;
-  try {
-    return await fn(controller.signal);
-  } catch (e) {
-    if (opts.quiet && controller.signal.aborted) return undefined as T;
-    throw e;
-  } finally {
-    undo?.();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
 }
 
 function nonNegativeInt(flag: string, value: string): number {

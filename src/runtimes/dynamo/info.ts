@@ -22,4 +22,21 @@ export const DYNAMO: RuntimeInfo = {
   installHint:
     'install the Dynamo platform chart (helm install dynamo-platform ai-dynamo/dynamo-platform -n dynamo-system), ' +
     'or declare new RuntimeOperator(stack, "dynamo", { runtime: "dynamo", install: OperatorInstall.flux() }) in your stack',
+  // Labels, port names and paths: the Dynamo operator's constants (ai-dynamo/dynamo
+  // deploy/operator/internal/consts/consts.go: KubeLabelDynamoGraphDeploymentName,
+  // KubeLabelDynamoComponentType, KubeLabelMetricsEnabled, DynamoContainerPortName "http" on the
+  // frontend, DynamoSystemPortName "system" on workers) and docs/observability/metrics.md (both
+  // serve /metrics). The operator sets nvidia.com/metrics-enabled=true on a component's pods unless
+  // the nvidia.com/enable-metrics annotation is "false".
+  metrics: {
+    monitorKind: 'PodMonitor',
+    monitorSelector: (model) => ({ 'nvidia.com/dynamo-graph-deployment-name': model, 'nvidia.com/metrics-enabled': 'true' }),
+    monitorEndpoints: [
+      { port: 'http', path: '/metrics' },
+      { port: 'system', path: '/metrics' },
+    ],
+    scrapeServiceSelector: (model) => ({ 'nvidia.com/dynamo-graph-deployment-name': model, 'nvidia.com/dynamo-component-type': 'frontend' }),
+    scrapePort: { port: 'http', path: '/metrics' },
+    source: 'ai-dynamo/dynamo deploy/operator/internal/consts/consts.go (operator 1.x)',
+  },
 };

@@ -32,4 +32,18 @@ export const KUBERAY: RuntimeInfo = {
   installHint:
     'install the KubeRay operator chart (helm install kuberay-operator kuberay/kuberay-operator -n kuberay-system), ' +
     'or declare new RuntimeOperator(stack, "kuberay", { runtime: "kuberay", install: OperatorInstall.flux() }) in your stack',
+  // KubeRay (ray-operator/controllers/ray/utils/constant.go, v1.4.2): the Services a RayService
+  // manages carry ray.io/originated-from-crd=RayService and ray.io/originated-from-cr-name=<name>;
+  // of them only the head Service has the port named "metrics" (DefaultMetricsPort 8080, where
+  // Ray's metrics agent serves /metrics). Pods carry neither label (their ray.io/cluster names the
+  // generated RayCluster, which changes on upgrade), so a ServiceMonitor is what selects exactly
+  // the model's head.
+  metrics: {
+    monitorKind: 'ServiceMonitor',
+    monitorSelector: (model) => ({ 'ray.io/originated-from-crd': 'RayService', 'ray.io/originated-from-cr-name': model }),
+    monitorEndpoints: [{ port: 'metrics', path: '/metrics' }],
+    scrapeServiceSelector: (model) => ({ 'ray.io/originated-from-crd': 'RayService', 'ray.io/originated-from-cr-name': model }),
+    scrapePort: { port: 'metrics', path: '/metrics' },
+    source: 'ray-project/kuberay ray-operator/controllers/ray/utils/constant.go (v1.4.2)',
+  },
 };

@@ -6,10 +6,13 @@ import { resolveCrdsDir } from '../../../src/schema/crds-dir.js';
 
 let cached: Promise<CustomResourceDefinition[]> | undefined;
 
+const MONITORING_CRDS = ['podmonitors.monitoring.coreos.com', 'servicemonitors.monitoring.coreos.com'];
+
 /** The real upstream CRDs the runtime registry needs (read from ../shared/crds, never copied). */
 export function runtimeCrds(): Promise<CustomResourceDefinition[]> {
   cached ??= (async () => {
-    const names = new Set(allRuntimes().flatMap((r) => r.crdNames));
+    // Plus prometheus-operator's scrape objects (metrics: { podMonitor | serviceMonitor }).
+    const names = new Set([...allRuntimes().flatMap((r) => r.crdNames), ...MONITORING_CRDS]);
     const store = await loadCrds(resolveCrdsDir(), {
       include: (p) => [...names].some((n) => p.endsWith(`${n.split('.').slice(1).join('.')}_${n.split('.')[0]}.yaml`)),
     });

@@ -1,0 +1,460 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCli } from '../../src/cli/main.js';
+import type { KubeClient } from '../../src/kube/kube-client.js';
+import { RecordingIoHost, Toolkit } from '../../src/toolkit/index.js';
+import { DynamoModel, RayModel, Testing } from '../../index.js';
+import { clientFor, createNamespace, describeWithCluster, RESTRICTED_USER, uniqueNamespace } from './support/cluster.js';
+import { applyStatus } from './support/status-writer.js';
+import { createVethAddress, type VethAddress } from './support/veth-address.js';
+import { repoRoot } from '../support/paths.js';
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'metrics');
+const T = '2026-11-29T10:00:00Z';
+const m = { fieldManager: 'metrics-test' };
+
+/** A real HTTP server standing in for a model's metrics endpoint: answers `texts` in turn (the last one from then on). */
+async function metricsServer(
+  host: string,
+  texts: readonly string[],
+  opts: { hang?: boolean } = {},
+): Promise<{ server: Server; port: number; hits: () => number; close: () => Promise<void> }> {
+  let hits = 0;
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res: ServerResponse) => {
+    hits++;
+    if (opts.hang) return; // never answers: the scrape deadline must end it
+    if (req.url !== '/metrics') {
+      res.writeHead(404).end('not found\n');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(texts[Math.min(hits - 1, texts.length - 1)]);
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => resolve());
+  });
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    hits: () => hits,
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function dgd(
+  namespace: string,
+  name: string,
+): { apiVersion: string; kind: string; metadata: { name: string; namespace: string }; spec: Record<string, unknown> } {
+  return {
+    apiVersion: 'nvidia.com/v1beta1',
+    kind: 'DynamoGraphDeployment',
+    metadata: { name, namespace },
+    spec: {
+      backendFramework: 'vllm',
+      components: [
+        { name: 'Frontend', type: 'frontend', replicas: 1 },
+        { name: 'VllmWorker', type: 'worker', replicas: 1 },
+      ],
+    },
+  };
+}
+
+async function readyDgd(admin: KubeClient, namespace: string, name: string): Promise<void> {
+  const o = dgd(namespace, name);
+  await admin.apply(o, m);
+  await applyStatus(
+    admin,
+    {
+      ...o,
+      status: {
+        state: 'successful',
+        conditions: [{ type: 'Ready', status: 'True', reason: 'AllComponentsReady', message: 'All components are ready', lastTransitionTime: T }],
+        components: {
+          Frontend: { componentKind: 'Deployment', replicas: 1, updatedReplicas: 1, readyReplicas: 1 },
+          VllmWorker: { componentKind: 'Deployment', replicas: 1, updatedReplicas: 1, readyReplicas: 1 },
+        },
+      },
+    },
+    'dynamo-operator',
+  );
+}
+
+/** The frontend Service the Dynamo operator makes (its labels and port name), and its EndpointSlice (and Endpoints) pointing at `host:port`. */
+async function frontendService(
+  admin: KubeClient,
+  namespace: string,
+  model: string,
+  endpoint?: { host: string; port: number },
+  as: { name: string; labels: Record<string, string>; port: string } = {
+    name: `${model}-frontend`,
+    labels: { 'nvidia.com/dynamo-graph-deployment-name': model, 'nvidia.com/dynamo-component-type': 'frontend' },
+    port: 'http',
+  },
+): Promise<string> {
+  const name = as.name;
+  await admin.apply(
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace, labels: as.labels },
+      spec: { clusterIP: 'None', ports: [{ name: as.port, port: 8000, targetPort: as.port, protocol: 'TCP' }] },
+    },
+    m,
+  );
+  if (endpoint) {
+    // The frontend pod, its IP written as a kubelet would: the API server proxies only to an
+    // endpoint address whose target Pod has that IP.
+    const pod = `${name}-pod-0`;
+    await admin.apply(
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: pod, namespace, labels: as.labels },
+        spec: {
+          containers: [{ name: 'main', image: 'nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.0.0-test', ports: [{ name: as.port, containerPort: endpoint.port }] }],
+        },
+      },
+      m,
+    );
+    await applyStatus(
+      admin,
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: pod, namespace },
+        status: {
+          phase: 'Running',
+          podIP: endpoint.host,
+          podIPs: [{ ip: endpoint.host }],
+          conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: T }],
+        },
+      },
+      'kubelet-sim',
+    );
+    const targetRef = { kind: 'Pod', name: pod, namespace };
+    await admin.apply(
+      {
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: { name: `${name}-test`, namespace, labels: { 'kubernetes.io/service-name': name, 'endpointslice.kubernetes.io/managed-by': 'metrics-test' } },
+        addressType: 'IPv4',
+        endpoints: [{ addresses: [endpoint.host], conditions: { ready: true }, targetRef }],
+        ports: [{ name: as.port, port: endpoint.port, protocol: 'TCP' }],
+      },
+      m,
+    );
+    // The service proxy of kube-apiserver 1.36 resolves through v1 Endpoints, which a real
+    // cluster's endpoints controller writes beside the slice (the test cluster runs no controllers).
+    await admin.apply(
+      {
+        apiVersion: 'v1',
+        kind: 'Endpoints',
+        metadata: { name, namespace },
+        subsets: [{ addresses: [{ ip: endpoint.host, targetRef }], ports: [{ name: as.port, port: endpoint.port, protocol: 'TCP' }] }],
+      },
+      m,
+    );
+  }
+  return name;
+}
+
+async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+describeWithCluster('metrics through the API server service proxy', (kubeconfig) => {
+  let admin: KubeClient;
+  let veth: VethAddress | undefined;
+  const servers: Array<{ close: () => Promise<void> }> = [];
+  const ns = uniqueNamespace('metrics');
+  let skipReason: string | undefined;
+
+  beforeAll(async () => {
+    admin = clientFor(kubeconfig);
+    try {
+      veth = await createVethAddress();
+    } catch (e) {
+      const reason = `cannot create a network namespace and veth pair (needs root and iproute2): ${(e as Error).message}`;
+      if (process.env.CI === 'true') throw new Error(`under CI=true: ${reason}`);
+      skipReason = reason;
+      console.warn(`SKIPPING the metrics end-to-end tests: ${reason}`);
+      return;
+    }
+    await createNamespace(admin, ns);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const s of servers) await s.close();
+    await veth?.remove();
+  }, 30_000);
+
+  /** Runs `fn` unless the veth address could not be made (skipped loudly outside CI). */
+  const withVeth = (name: string, fn: (v: VethAddress) => Promise<void>, timeout = 60_000): void =>
+    test(
+      name,
+      async () => {
+        if (!veth) {
+          console.warn(`SKIPPED "${name}": ${skipReason}`);
+          return;
+        }
+        await fn(veth);
+      },
+      timeout,
+    );
+
+  withVeth('a ready Dynamo model: frontend metrics scraped twice through the proxy; engine rows are n/a', async (v) => {
+    const t0 = readFileSync(join(FIXTURES, 'dynamo-frontend.t0.txt'), 'utf8');
+    const t1 = readFileSync(join(FIXTURES, 'dynamo-frontend.t1.txt'), 'utf8');
+    const srv = await metricsServer(v.host, [t0, t1]);
+    servers.push(srv);
+    await readyDgd(admin, ns, 'qwen3');
+    const service = await frontendService(admin, ns, 'qwen3', { host: v.host, port: srv.port });
+
+    const io = new RecordingIoHost();
+    const toolkit = new Toolkit({ ioHost: io });
+    const r = await toolkit.metrics({ kubeconfig, namespace: ns, model: 'qwen3', intervalMs: 1_000 });
+    expect(srv.hits()).toBe(2);
+    expect(r.problems).toEqual([]);
+    expect(r.models).toHaveLength(1);
+    const [model] = r.models;
+    expect(model).toMatchObject({ namespace: ns, name: 'qwen3', runtime: 'dynamo', engine: 'vllm', endpoint: `Service ${ns}/${service} port http /metrics` });
+    const seconds = model!.intervalMs / 1000;
+    expect(seconds).toBeGreaterThanOrEqual(1);
+    const v2 = Object.fromEntries(model!.values.map((x) => [x.concept, x]));
+    expect(v2.requestsRunning).toMatchObject({ published: true, value: 5, metric: 'dynamo_frontend_inflight_requests' });
+    expect(v2.requestRate!.value).toBeCloseTo(20 / seconds, 6);
+    expect(v2.errorRate!.value).toBeCloseTo(0.1, 6);
+    expect(v2.ttftP95!.value).toBeCloseTo(0.208, 6);
+    expect(v2.outputTokensPerSecond!.value).toBeCloseTo(2000 / seconds, 6);
+    expect(v2.kvCacheUsage).toMatchObject({ published: false, value: null });
+    expect(io.messages.filter((x) => x.code === 'METRICS_SCRAPE')).toHaveLength(2);
+
+    // The same through the CLI: one table, "n/a" where the frontend publishes nothing.
+    const run = await cli(['metrics', 'qwen3', '--kubeconfig', kubeconfig, '-n', ns, '--interval', '1']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^qwen3 \\(dynamo, vllm\\): Service ${ns}/${service} port http /metrics, over 1\\.\\d+s\\nMETRIC `));
+    expect(run.stdout).toMatch(/\nrequests running +5 +dynamo_frontend_inflight_requests\n/);
+    expect(run.stdout).toMatch(/\nKV-cache usage +n\/a +-\n/);
+    // The server answers t1 from the third request on: no traffic between the CLI's scrapes.
+    expect(run.stdout).toMatch(/\nTTFT p50 +- +dynamo_frontend_time_to_first_token_seconds_bucket\n/);
+    expect(run.stdout).toMatch(/\nrequest rate +0\.00 req\/s +dynamo_frontend_requests_total\n/);
+  });
+
+  withVeth('errors: model not found, not ready, no endpoints, scrape timeout', async (v) => {
+    const notFound = await cli(['metrics', 'nope', '--kubeconfig', kubeconfig, '-n', ns, '--interval', '1']);
+    expect(notFound.code).toBe(2);
+    expect(notFound.stderr).toBe(
+      `error: model "nope" not found in namespace ${ns} (no DynamoGraphDeployment or RayService of that name)\nhint: run "modelstack list -n ${ns}" to see the models there\n`,
+    );
+
+    await admin.apply(dgd(ns, 'starting'), m); // no status yet: Pending
+    const notReady = await cli(['metrics', 'starting', '--kubeconfig', kubeconfig, '-n', ns, '--interval', '1']);
+    expect(notReady.code).toBe(2);
+    expect(notReady.stderr).toMatch(new RegExp(`^error: model ${ns}/starting is not ready yet \\((Pending|Unknown|Deploying)`));
+
+    await readyDgd(admin, ns, 'noeps');
+    const svc = await frontendService(admin, ns, 'noeps');
+    const noEndpoints = await cli(['metrics', 'noeps', '--kubeconfig', kubeconfig, '-n', ns, '--interval', '1']);
+    expect(noEndpoints.code).toBe(2);
+    expect(noEndpoints.stderr).toMatch(new RegExp(`^error: Service ${ns}/${svc} of model noeps has no ready endpoint for port "http"\\n`));
+
+    const hang = await metricsServer(v.host, [], { hang: true });
+    servers.push(hang);
+    await readyDgd(admin, ns, 'slow');
+    await frontendService(admin, ns, 'slow', { host: v.host, port: hang.port });
+    const started = Date.now();
+    const slow = await cli(['metrics', 'slow', '--kubeconfig', kubeconfig, '-n', ns, '--interval', '1', '--timeout', '1']);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(slow.code).toBe(2);
+    expect(slow.stderr).toMatch(new RegExp(`^error: scrape of Service ${ns}/slow-frontend port http /metrics for model slow: no complete answer within 1s\\n`));
+    expect(hang.hits()).toBe(1);
+
+    // All models of the namespace: those that cannot be scraped are listed as errors after the tables, exit 2.
+    const all = await cli(['metrics', '--kubeconfig', kubeconfig, '-n', ns, '--interval', '1', '--timeout', '1']);
+    expect(all.code).toBe(2);
+    expect(all.stdout).toMatch(/^noeps|^qwen3|\nqwen3 \(dynamo, vllm\)/);
+    expect(all.stdout).toContain(`error: ${ns}/starting: model ${ns}/starting is not ready yet`);
+    expect(all.stdout).toContain(`error: ${ns}/noeps: Service ${ns}/noeps-frontend of model noeps has no ready endpoint`);
+    expect(all.stdout).toContain(`error: ${ns}/slow: scrape of Service ${ns}/slow-frontend port http /metrics for model slow: no complete answer within 1s`);
+  });
+
+  withVeth('403 on the service proxy names the verb and resource to ask for', async (v) => {
+    const srv = await metricsServer(v.host, ['# TYPE x gauge\nx 1\n']);
+    servers.push(srv);
+    const rbacNs = uniqueNamespace('metrics-rbac');
+    await createNamespace(admin, rbacNs);
+    await readyDgd(admin, rbacNs, 'qwen3');
+    await frontendService(admin, rbacNs, 'qwen3', { host: v.host, port: srv.port });
+    // Everything but services/proxy.
+    await admin.apply(
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'metrics-reader', namespace: rbacNs },
+        rules: [
+          { apiGroups: ['nvidia.com'], resources: ['dynamographdeployments'], verbs: ['get', 'list'] },
+          { apiGroups: ['ray.io'], resources: ['rayservices'], verbs: ['list'] },
+          { apiGroups: [''], resources: ['services'], verbs: ['list'] },
+          { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list'] },
+        ],
+      },
+      m,
+    );
+    await admin.apply(
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'metrics-reader', namespace: rbacNs },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'metrics-reader' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: RESTRICTED_USER }],
+      },
+      m,
+    );
+    const args = ['metrics', 'qwen3', '--kubeconfig', kubeconfig, '--context', 'restricted', '-n', rbacNs, '--interval', '1'];
+    let run = await cli(args);
+    // RBAC reaches the authorizer asynchronously: wait until the listing is allowed.
+    for (let i = 0; i < 50 && /cannot list/.test(run.stderr); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      run = await cli(args);
+    }
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `error: forbidden: user "${RESTRICTED_USER}" cannot get services/proxy in namespace ${rbacNs} (scraping Service ${rbacNs}/qwen3-frontend port http goes through the API server's service proxy)\n` +
+        `hint: ask for RBAC permission to get services/proxy in namespace ${rbacNs}\n`,
+    );
+    expect(srv.hits()).toBe(0);
+  });
+
+  test('the scrape objects a stack renders are accepted by the API server with the prometheus-operator CRDs installed', async () => {
+    const crdNs = uniqueNamespace('metrics-crd');
+    await createNamespace(admin, crdNs);
+    const stack = Testing.stack({ namespace: crdNs });
+    new DynamoModel(stack, 'qwen3', { model: 'Qwen/Qwen3-0.6B', metrics: { podMonitor: true, interval: '30s' } });
+    new RayModel(stack, 'qwen', { model: 'Qwen/Qwen3-0.6B', metrics: { serviceMonitor: true } });
+    const monitors = Testing.synth(stack).filter((o) => o.apiVersion === 'monitoring.coreos.com/v1');
+    expect(monitors.map((o) => o.kind)).toEqual(['PodMonitor', 'ServiceMonitor']);
+    for (const o of monitors) {
+      const stored = await admin.apply<{ spec: unknown }>(o, m);
+      expect(stored.spec).toEqual(o.spec);
+    }
+    // A field the CRD does not have is refused by the API server's strict field validation.
+    await expect(
+      admin.request({
+        method: 'PATCH',
+        path: `/apis/monitoring.coreos.com/v1/namespaces/${crdNs}/podmonitors/qwen3`,
+        query: { fieldManager: 'metrics-test', fieldValidation: 'Strict' },
+        body: { ...monitors[0], spec: { ...(monitors[0]!.spec as object), bogus: 1 } },
+        contentType: 'application/apply-patch+yaml',
+        verb: 'patch',
+        resource: 'podmonitors.monitoring.coreos.com',
+        namespace: crdNs,
+      }),
+    ).rejects.toThrow(/bogus/);
+  });
+
+  withVeth('a ready KubeRay model: the head Service (originated-from labels, port "metrics") with ray_serve_* and ray_vllm:*', async (v) => {
+    const t0 = readFileSync(join(FIXTURES, 'ray-head.t0.txt'), 'utf8');
+    const t1 = readFileSync(join(FIXTURES, 'ray-head.t1.txt'), 'utf8');
+    const srv = await metricsServer(v.host, [t0, t1]);
+    servers.push(srv);
+    const rs = {
+      apiVersion: 'ray.io/v1',
+      kind: 'RayService',
+      metadata: { name: 'qwen', namespace: ns },
+      spec: {
+        serveConfigV2: 'applications: []\n',
+        rayClusterConfig: { headGroupSpec: { template: { spec: { containers: [{ name: 'ray-head', image: 'rayproject/ray-llm:2.52.0' }] } } } },
+      },
+    };
+    await admin.apply(rs, m);
+    await applyStatus(
+      admin,
+      {
+        ...rs,
+        status: {
+          serviceStatus: 'Running',
+          conditions: [
+            { type: 'Ready', status: 'True', reason: 'NonZeroServeEndpoints', message: 'Number of serve endpoints is greater than 0', lastTransitionTime: T },
+            { type: 'UpgradeInProgress', status: 'False', reason: 'NoActiveCluster', message: '', lastTransitionTime: T },
+          ],
+          activeServiceStatus: { rayClusterName: 'qwen-abcde', rayClusterStatus: { state: 'ready', desiredWorkerReplicas: 0, readyWorkerReplicas: 0 } },
+        },
+      },
+      'kuberay-operator',
+    );
+    const labels = { 'ray.io/originated-from-crd': 'RayService', 'ray.io/originated-from-cr-name': 'qwen' };
+    // The serve Service carries the same labels but no "metrics" port: it must not be picked.
+    await admin.apply(
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'qwen-serve-svc', namespace: ns, labels },
+        spec: { clusterIP: 'None', ports: [{ name: 'serve', port: 8000 }] },
+      },
+      m,
+    );
+    const name = await frontendService(admin, ns, 'qwen', { host: v.host, port: srv.port }, { name: 'qwen-head-svc', labels, port: 'metrics' });
+
+    const r = await new Toolkit().metrics({ kubeconfig, namespace: ns, model: 'qwen', intervalMs: 1_000 });
+    if (r.models.length === 0) throw new Error(JSON.stringify(r.problems));
+    const [model] = r.models;
+    expect(model).toMatchObject({ runtime: 'kuberay', engine: 'vllm', endpoint: `Service ${ns}/${name} port metrics /metrics` });
+    const seconds = model!.intervalMs / 1000;
+    const v2 = Object.fromEntries(model!.values.map((x) => [x.concept, x]));
+    expect(v2.requestsRunning).toMatchObject({ value: 4, metric: 'ray_serve_num_ongoing_http_requests' });
+    expect(v2.requestRate!.value).toBeCloseTo(50 / seconds, 6);
+    expect(v2.errorRate!.value).toBeCloseTo(0.1, 6);
+    expect(v2.kvCacheUsage).toMatchObject({ value: 0.42, metric: 'ray_vllm:gpu_cache_usage_perc' });
+    expect(v2.prefixCacheHitRate).toMatchObject({ published: false });
+  });
+
+  withVeth(
+    '--watch redraws every interval until Ctrl-C, then exits 0',
+    async (v) => {
+      const srv = await metricsServer(v.host, [readFileSync(join(FIXTURES, 'dynamo-frontend.t1.txt'), 'utf8')]);
+      servers.push(srv);
+      await readyDgd(admin, ns, 'watched');
+      await frontendService(admin, ns, 'watched', { host: v.host, port: srv.port });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'metrics', 'watched', '--kubeconfig', kubeconfig, '-n', ns, '--watch', '--interval', '1'],
+        { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      try {
+        const deadline = Date.now() + 45_000;
+        while ((out.match(/^every 1s, /gm) ?? []).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        expect((out.match(/^every 1s, /gm) ?? []).length).toBeGreaterThanOrEqual(2);
+        child.kill('SIGINT');
+        let timer: NodeJS.Timeout | undefined;
+        const code = await Promise.race([exited, new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), 15_000)))]).finally(() => clearTimeout(timer));
+        expect([code, err.replace(/\nSIGINT: cleaning up[^\n]*\n/, '')]).toEqual([0, '']);
+        expect(out).toMatch(/\nrequests running +5 +dynamo_frontend_inflight_requests\n/);
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+    },
+    90_000,
+  );
+});
