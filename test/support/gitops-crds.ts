@@ -37,9 +37,9 @@ function goCommand(): string {
 }
 
 /** The module's directory in the Go module cache, downloading it if needed. Throws saying why it could not. */
-function moduleDir(module: string, version: string): string {
+export function goModuleDir(module: string, version: string, baseEnv: NodeJS.ProcessEnv = process.env): string {
   const at = `${module}@${version}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '' };
+  const env: NodeJS.ProcessEnv = { ...baseEnv, GOTOOLCHAIN: 'local', GOFLAGS: '' };
   let out: string;
   try {
     // Run outside any Go module (a go.mod around would change what `go mod download` means).
@@ -75,7 +75,7 @@ let loaded: GitOpsCrds | { unavailable: string } | undefined;
 export function loadGitOpsCrds(): GitOpsCrds | { unavailable: string } {
   loaded ??= (() => {
     try {
-      const files = GITOPS_CRD_SOURCES.map((s) => join(moduleDir(s.module, s.version), s.file));
+      const files = GITOPS_CRD_SOURCES.map((s) => join(goModuleDir(s.module, s.version), s.file));
       const crds = files.flatMap((f) => parseCrdText(readFileSync(f, 'utf8'), f));
       return { crds, files };
     } catch (e) {
