@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { RUNTIME_LABEL } from '../src/model/labels.js';
+import { DNS1123_FIX, isDns1123Label } from '../src/model/names.js';
 import { isRuntimeId, RUNTIME_IDS, type RuntimeId, type RuntimeInfo, runtimeInfo } from '../src/runtimes/registry.js';
 import type { PropIssue } from './common/issues.js';
 import * as s from './common/schemas.js';
@@ -50,6 +51,29 @@ const schema = z.strictObject({
 });
 
 /**
+ * A Flux duration as the HelmRepository and HelmRelease CRDs accept it for spec.interval
+ * (pattern from the CRDs of Flux source-controller v1.7.0 and helm-controller v1.4.0).
+ */
+const FLUX_INTERVAL = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
+
+/** What the GitOps CRDs would reject in the install's options, so it is reported here and not at apply. */
+function installIssues(install: OperatorInstall | undefined): PropIssue[] {
+  if (install?.kind === 'flux' && install.flux.interval !== undefined && !FLUX_INTERVAL.test(install.flux.interval)) {
+    return [
+      {
+        prop: 'install',
+        value: install.flux.interval,
+        problem: 'is not a valid Flux interval',
+        fix: 'use a Go duration of ms, s, m and h parts, like "10m" or "1h30m"',
+      },
+    ];
+  }
+  const ns = install?.kind === 'argocd' ? install.argoCd.namespace : undefined;
+  if (ns !== undefined && !isDns1123Label(ns)) return [{ prop: 'install', value: ns, problem: 'is not a valid Argo CD namespace', fix: DNS1123_FIX }];
+  return [];
+}
+
+/**
  * Declares a runtime as a prerequisite of the stack: the operator's namespace and pinned
  * version, and optionally the GitOps objects that install its Helm chart. Every model of the
  * runtime in the stack depends on it, so it is ordered (and applied) first.
@@ -71,7 +95,7 @@ export class RuntimeOperator extends Construct {
     this.install = props?.install ?? OperatorInstall.none();
 
     const parsed = parseProps(schema, props);
-    const issues: PropIssue[] = [...parsed.issues];
+    const issues: PropIssue[] = [...parsed.issues, ...(parsed.value ? installIssues(parsed.value.install) : [])];
     if (parsed.value && !stack.registerOperator(this)) {
       issues.push({
         prop: 'runtime',

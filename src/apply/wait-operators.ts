@@ -56,14 +56,23 @@ function waitingLine(r: Round): string {
   return `waiting for ${who}: ${tooOld}${r.status.message}${installer}`;
 }
 
+/** The command that shows why a failed install failed. */
+function whereToLook(r: Round): string {
+  const { metadata } = r.install.object;
+  return r.install.installer === 'argocd'
+    ? `kubectl get application -n ${metadata.namespace ?? 'argocd'} ${metadata.name} -o yaml shows why`
+    : 'flux get helmreleases -A shows why';
+}
+
 /**
  * Waits until every runtime the stack installs and its models need is installed (CRDs present
  * and Established) and healthy (operator Deployment available, pods ready, not too old), as
  * `status` judges it. Each change of what a runtime waits for is reported (OPERATOR_WAIT), and
  * again once a minute; with Flux or Argo CD doing the install the line also carries the
- * HelmRelease's or Application's own status. A Flux HelmRelease that stopped retrying ends the
- * wait at once; the deadline ends it with what each runtime still lacks; an interruption
- * (Ctrl-C: the registered cleanup runs) ends it before the next poll.
+ * HelmRelease's or Application's own status. A Flux HelmRelease that stopped retrying, or an Argo
+ * CD Application whose sync failed or that is Degraded, ends the wait at once; the deadline
+ * ends it with what each runtime still lacks; an interruption (Ctrl-C: the registered cleanup
+ * runs) ends it before the next poll.
  */
 export async function waitForOperators(kube: KubeApi, runtimes: readonly RuntimeToInstall[], opts: OperatorWaitOptions, io: IoHost): Promise<void> {
   if (runtimes.length === 0) return;
@@ -108,7 +117,7 @@ export async function waitForOperators(kube: KubeApi, runtimes: readonly Runtime
       if (stalled.length > 0) {
         throw new ModelstackError('PREFLIGHT', `the install of ${stalled.map((r) => r.rt.info.id).join(', ')} failed; the models were not applied`, {
           details: stalled.map(waitingLine),
-          hint: 'the operators and their installs were applied, the models were not: fix the install (flux get helmreleases -A shows why), then apply again',
+          hint: `the operators and their installs were applied, the models were not: fix the install (${[...new Set(stalled.map(whereToLook))].join('; ')}), then apply again`,
         });
       }
       if (Date.now() >= deadline) {

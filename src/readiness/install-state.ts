@@ -2,7 +2,10 @@ import { describeCondition, findCondition } from './conditions.js';
 
 /** What a GitOps install object (a Flux HelmRelease, an Argo CD Application) says about its install. */
 export interface InstallState {
-  /** The installer gave up and will not retry without a change (Flux `Stalled=True`). */
+  /**
+   * The install failed and will not succeed without a change: Flux `Stalled=True`; an Argo CD
+   * sync that ended Failed or Error, or the Application Degraded.
+   */
   readonly stalled: boolean;
   /** One line for a progress message: "not reconciled by Flux yet (no status)", "Ready=False InstallFailed: ...". */
   readonly summary: string;
@@ -28,12 +31,16 @@ export function helmReleaseState(live: unknown): InstallState {
 }
 
 /**
- * An Argo CD Application's install as its status says. Source: Argo CD Application CRD
- * argoproj.io/v1alpha1, ApplicationStatus (argo-cd.readthedocs.io, "Application" status
- * fields): `sync.status` (Synced, OutOfSync, Unknown), `health.status` (Healthy, Progressing,
- * Degraded, Suspended, Missing, Unknown) with `health.message`, and `operationState` (the last
- * sync: phase Running, Succeeded, Failed, Error, Terminating, with a message). No status means
- * no Argo CD application controller has looked at it yet.
+ * An Argo CD Application's install as its status says. Source: Argo CD v3.1.0, Application CRD
+ * argoproj.io/v1alpha1 (manifests/crds/application-crd.yaml; the Go types in
+ * pkg/apis/application/v1alpha1): `status.sync.status` (Synced, OutOfSync, Unknown),
+ * `status.health` with `status` (Healthy, Progressing, Degraded, Suspended, Missing, Unknown) and
+ * `message`, and `status.operationState`, the last sync, with `phase` (Running, Terminating,
+ * Failed, Error, Succeeded) and `message`. A sync that ended Failed or Error is not retried for
+ * the same revision (nor at all once its retries, if any, are used up), and a Degraded
+ * application stays so until what it deploys changes: either ends the wait, with the
+ * Application's own messages. No status means no Argo CD application controller has looked at
+ * it yet.
  */
 export function applicationState(live: unknown): InstallState {
   if (live === undefined) return { stalled: false, summary: 'not found in the cluster' };
@@ -47,10 +54,14 @@ export function applicationState(live: unknown): InstallState {
       summary: 'not synced by Argo CD yet (no status: is the Argo CD application controller running, and does it watch this namespace?)',
     };
   }
-  const parts = [
-    `sync ${sync ?? 'Unknown'}`,
-    `health ${health?.status ?? 'Unknown'}${health?.message ? ` (${health.message})` : ''}`,
-    ...(op?.phase ? [`last sync ${op.phase}${op.message ? `: ${op.message}` : ''}`] : []),
-  ];
+  const syncFailed = op?.phase === 'Failed' || op?.phase === 'Error';
+  const degraded = health?.status === 'Degraded';
+  const lastSync = op?.phase ? `last sync ${op.phase}${op.message ? `: ${op.message}` : ''}` : undefined;
+  const healthPart = `health ${health?.status ?? 'Unknown'}${health?.message ? ` (${health.message})` : ''}`;
+  if (syncFailed || degraded) {
+    const why = [...(syncFailed ? [lastSync!] : []), ...(degraded ? [healthPart] : [])];
+    return { stalled: true, summary: `Argo CD could not install it (${why.join('; ')})` };
+  }
+  const parts = [`sync ${sync ?? 'Unknown'}`, healthPart, ...(lastSync ? [lastSync] : [])];
   return { stalled: false, summary: parts.join(', ') };
 }

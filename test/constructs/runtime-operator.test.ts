@@ -232,6 +232,21 @@ describe('RuntimeOperator invalid props', () => {
     ]);
   });
 
+  test('an install option the GitOps CRD would reject: a Flux interval not in its duration form, an Argo CD namespace not a DNS label', () => {
+    // Flux helm-controller v1.4.0 / source-controller v1.7.0 CRDs: spec.interval must match ^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$.
+    for (const interval of ['10 minutes', '1d', '', '5']) {
+      expect(errors({ runtime: 'kuberay', install: OperatorInstall.flux({ interval }) })).toEqual([
+        `[test/op] install: ${JSON.stringify(interval)} is not a valid Flux interval. Fix: use a Go duration of ms, s, m and h parts, like "10m" or "1h30m"`,
+      ]);
+    }
+    expect(errors({ runtime: 'kuberay', install: OperatorInstall.flux({ interval: '1h30m' }) })).toEqual([]);
+    expect(errors({ runtime: 'kuberay', install: OperatorInstall.flux({ interval: '1.5h' }) })).toEqual([]);
+    expect(errors({ runtime: 'kuberay', install: OperatorInstall.argoCd({ namespace: 'Argo CD' }) })).toEqual([
+      '[test/op] install: "Argo CD" is not a valid Argo CD namespace. ' +
+        'Fix: use at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit',
+    ]);
+  });
+
   test('an invalid operator renders nothing', () => {
     const { stack } = buildStack(() => {});
     const op = new RuntimeOperator(stack, 'op', { runtime: 'dynamo', version: 'latest', install: OperatorInstall.flux() });

@@ -10,8 +10,9 @@ import { MESSAGES } from '../../src/io/messages.js';
 import type { KubeClient } from '../../src/kube/kube-client.js';
 import { APPLYSET_PART_OF } from '../../src/clusterapply/applyset.js';
 import { clientFor, describeWithCluster, privateCluster } from './support/cluster.js';
-import { helmReleaseReady, playFluxInstall, serveGitOpsKinds } from './support/operator-install-play.js';
+import { failArgoSync, helmReleaseReady, playFluxInstall, serveGitOpsKinds } from './support/operator-install-play.js';
 import { stackManifest } from './support/stack-manifest.js';
+import { gitOpsCrdsOrSkip } from '../support/gitops-crds.js';
 
 const RELEASE = { namespace: 'kuberay-system', name: 'kuberay-operator' };
 const RAY_SERVICE = { apiVersion: 'ray.io/v1', kind: 'RayService', metadata: { namespace: 'boot-llm', name: 'ray' } };
@@ -44,7 +45,9 @@ const steps = (io: RecordingIoHost): string[] =>
       MESSAGES.APPLIED.is(m) ? `APPLIED ${String(m.data?.kind)}` : MESSAGES.OPERATOR_WAIT.is(m) ? `OPERATOR_WAIT ${String(m.data?.state)}` : String(m.code),
     );
 
-describeWithCluster('first apply of a stack that installs its operators (real kube-apiserver, installs played)', () => {
+const SUITE = 'first apply of a stack that installs its operators (real kube-apiserver, real Flux and Argo CD CRDs, installs played)';
+
+(gitOpsCrdsOrSkip(SUITE) ? describeWithCluster : describe.skip)(SUITE, () => {
   const cluster = privateCluster('bootstrap');
   let admin: KubeClient;
 
@@ -52,6 +55,47 @@ describeWithCluster('first apply of a stack that installs its operators (real ku
     admin = clientFor(cluster.info().kubeconfig);
     await serveGitOpsKinds(admin);
   }, 120_000);
+
+  test('the API server accepts every HelmRepository, HelmRelease and Application the constructs render (server-side dry run, real CRDs)', async () => {
+    const rendered = [
+      stackManifest('render-flux', (stack) => {
+        new RuntimeOperator(stack, 'dynamo', { runtime: 'dynamo', install: OperatorInstall.flux() });
+        new RuntimeOperator(stack, 'kuberay', {
+          runtime: 'kuberay',
+          install: OperatorInstall.flux({ interval: '1h30m' }),
+          values: { image: { tag: 'v1.7.0' } },
+        });
+      }),
+      stackManifest('render-argo', (stack) => {
+        new RuntimeOperator(stack, 'dynamo', { runtime: 'dynamo', install: OperatorInstall.argoCd() });
+        new RuntimeOperator(stack, 'kuberay', {
+          runtime: 'kuberay',
+          install: OperatorInstall.argoCd({ namespace: 'render-gitops', automated: false }),
+          values: { replicas: 2 },
+        });
+      }),
+    ].flatMap((m) => m.objects);
+    const gitops = rendered.filter((o) => ['HelmRepository', 'HelmRelease', 'Application'].includes(o.kind));
+    expect(gitops.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual([
+      'Application argocd/dynamo-operator',
+      'Application render-gitops/kuberay-operator',
+      'HelmRelease dynamo-system/dynamo-platform',
+      'HelmRelease kuberay-system/kuberay-operator',
+      'HelmRepository dynamo-system/ai-dynamo',
+      'HelmRepository kuberay-system/kuberay',
+    ]);
+    // A dry run needs the namespaces to exist.
+    for (const name of new Set(gitops.map((o) => o.metadata.namespace!))) {
+      await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { fieldManager: 'bootstrap-test' });
+    }
+    const dryRun = (o: object) => admin.apply(o as never, { fieldManager: 'render-check', force: true, dryRun: true });
+    for (const o of gitops) await expect(dryRun(o)).resolves.toMatchObject({ kind: o.kind, spec: expect.any(Object) });
+    // The check can fail: the real schema refuses a value out of its enum.
+    const release = gitops.find((o) => o.kind === 'HelmRelease')! as unknown as { spec: { install: { crds: string } } };
+    await expect(dryRun({ ...release, spec: { ...release.spec, install: { crds: 'Replace' } } })).rejects.toThrow(
+      /spec.install.crds: Unsupported value: "Replace"/,
+    );
+  });
 
   test('a model whose runtime the stack does not install is refused before any write, naming it and how to install it', async () => {
     const s = stackManifest(
@@ -93,6 +137,34 @@ describeWithCluster('first apply of a stack that installs its operators (real ku
     expect(await admin.resourceFor('ray.io/v1', 'RayService')).toBeUndefined();
     expect(steps(io)).toEqual(['BOOTSTRAP', 'APPLIED Namespace', 'APPLIED Application', 'OPERATOR_WAIT waiting']);
   }, 60_000);
+
+  test("with Argo CD: a failed sync ends the wait at once, with the Application's own message", async () => {
+    // Its own Argo CD namespace: the Application of the test above is argocd/kuberay-operator.
+    await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'argocd-fail' } }, { fieldManager: 'bootstrap-test' });
+    const io = new RecordingIoHost();
+    const s = rayWith(OperatorInstall.argoCd({ namespace: 'argocd-fail' }), 'boot-argo-fail', 'boot-argo-fail');
+    const applying = apply(admin, [s], { operatorTimeoutMs: 60_000 }, io);
+    const outcome = applying.then(
+      (r) => ({ r }),
+      (e: unknown) => ({ e }),
+    );
+    await until('apply waits for the operator', () => io.data(MESSAGES.OPERATOR_WAIT).some((d) => d.state === 'waiting'));
+    const failedAt = Date.now();
+    const message = 'one or more synchronization tasks are not valid (retried 5 times).';
+    await failArgoSync(admin, 'argocd-fail', 'kuberay-operator', message);
+
+    const done = await outcome;
+    expect('e' in done).toBe(true);
+    const err = (done as { e: ModelstackError }).e;
+    expect(Date.now() - failedAt).toBeLessThan(10_000);
+    expect(err.code).toBe('PREFLIGHT');
+    expect(err.message).toBe('the install of kuberay failed; the models were not applied');
+    expect(err.details).toEqual([
+      `waiting for Argo CD Application argocd-fail/kuberay-operator to install the KubeRay operator: CRD rayservices.ray.io not found; operator not found (searched all namespaces for app.kubernetes.io/name=kuberay-operator or app.kubernetes.io/component=kuberay-operator) (Application: Argo CD could not install it (last sync Failed: ${message}))`,
+    ]);
+    expect(err.hint).toContain('kubectl get application -n argocd-fail kuberay-operator -o yaml shows why');
+    expect(await admin.resourceFor('ray.io/v1', 'RayService')).toBeUndefined();
+  }, 90_000);
 
   test('with Flux: a dry run shows the stages; then apply installs the operator first, waits while the install is played, and applies the model', async () => {
     const s = rayWith(OperatorInstall.flux(), 'boot-flux', 'boot-llm');
@@ -147,6 +219,6 @@ describeWithCluster('first apply of a stack that installs its operators (real ku
     const again = new RecordingIoHost();
     const second = await apply(admin, [s], {}, again);
     expect(again.data(MESSAGES.BOOTSTRAP)).toEqual([]);
-    expect(second.stacks[0]!.outcomes.every((o) => o.action === 'unchanged')).toBe(true);
+    expect(second.stacks[0]!.outcomes.filter((o) => o.action !== 'unchanged')).toEqual([]);
   }, 120_000);
 });

@@ -7,7 +7,7 @@
 import type { KubeClient } from '../../../src/kube/kube-client.js';
 import { findCondition } from '../../../src/readiness/conditions.js';
 import { runtimeInfo, type RuntimeId } from '../../../src/runtimes/registry.js';
-import type { CustomResourceDefinition } from '../../../src/schema/crd-store.js';
+import { gitOpsCrds } from '../../support/gitops-crds.js';
 import { installCrds, runtimeCrds } from './crds.js';
 import { createOperatorDeployment, type OperatorSimOptions, setOperatorReady } from './operator-sim.js';
 import { applyStatus } from './status-writer.js';
@@ -16,44 +16,13 @@ const FIELD_MANAGER = 'install-play';
 const T = '2026-11-01T10:00:00Z';
 
 /**
- * Stand-ins for the GitOps kinds a stack's RuntimeOperator renders, so the API server serves
- * them (the test cluster has neither Flux nor Argo CD, and their CRDs are not among the upstream
- * CRDs in ../shared/crds). Group, version, kind and plural are the upstream ones (Flux
- * source-controller HelmRepository source.toolkit.fluxcd.io/v1, helm-controller HelmRelease
- * helm.toolkit.fluxcd.io/v2, Argo CD Application argoproj.io/v1alpha1); the schema is not: it
- * keeps any field, so these stand-ins check nothing about the objects' specs.
+ * Makes the cluster serve HelmRepository, HelmRelease and Application with their real upstream
+ * CRDs (pinned Flux and Argo CD releases, see test/support/gitops-crds.ts: the test cluster has
+ * neither Flux nor Argo CD, and these CRDs are not in ../shared/crds), so the API server checks
+ * what a stack renders for them; and creates Argo CD's namespace.
  */
-const GITOPS_KINDS = [
-  { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'HelmRepository', plural: 'helmrepositories' },
-  { group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease', plural: 'helmreleases' },
-  { group: 'argoproj.io', version: 'v1alpha1', kind: 'Application', plural: 'applications' },
-] as const;
-
-function standIn(k: (typeof GITOPS_KINDS)[number]): CustomResourceDefinition {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${k.plural}.${k.group}` },
-    spec: {
-      group: k.group,
-      scope: 'Namespaced',
-      names: { kind: k.kind, plural: k.plural, singular: k.kind.toLowerCase(), listKind: `${k.kind}List` },
-      versions: [
-        {
-          name: k.version,
-          served: true,
-          storage: true,
-          subresources: { status: {} },
-          schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-        },
-      ],
-    },
-  } as unknown as CustomResourceDefinition;
-}
-
-/** Makes the cluster serve HelmRepository, HelmRelease and Application (see GITOPS_KINDS), and creates Argo CD's namespace. */
 export async function serveGitOpsKinds(client: KubeClient): Promise<void> {
-  await installCrds(client, GITOPS_KINDS.map(standIn));
+  await installCrds(client, gitOpsCrds().crds);
   await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'argocd' } }, { fieldManager: FIELD_MANAGER });
 }
 
@@ -85,7 +54,30 @@ export async function startOperator(client: KubeClient, runtime: RuntimeId, name
   await setOperatorReady(client, op, true);
 }
 
-/** Step 3, Flux only: the HelmRelease's status as helm-controller writes it once the release is installed. */
+/**
+ * Step 3, Flux only: the HelmRepository's status as source-controller writes it once it fetched
+ * the chart index. Shape: source-controller v1.7.0 HelmRepository CRD (status.conditions,
+ * observedGeneration, url). Without a status write the API server fills in the CRD's status
+ * default (observedGeneration -1) on the next write of the object, which an apply would see as
+ * a change.
+ */
+export async function markHelmRepositoryReady(client: KubeClient, namespace: string, name: string): Promise<void> {
+  await applyStatus(
+    client,
+    {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'HelmRepository',
+      metadata: { namespace, name },
+      status: {
+        observedGeneration: 1,
+        conditions: [{ type: 'Ready', status: 'True', reason: 'Succeeded', message: 'stored artifact: revision sha256:0', lastTransitionTime: T }],
+      },
+    },
+    FIELD_MANAGER,
+  );
+}
+
+/** Step 4, Flux only: the HelmRelease's status as helm-controller writes it once the release is installed. */
 export async function markHelmReleaseReady(client: KubeClient, namespace: string, name: string): Promise<void> {
   await applyStatus(
     client,
@@ -106,9 +98,11 @@ export async function markHelmReleaseReady(client: KubeClient, namespace: string
 
 /**
  * Plays a whole Flux install of `runtime` that a stack's HelmRelease `namespace/name` asked
- * for: CRDs, operator, then the HelmRelease reported Ready.
+ * for: the HelmRepository fetched (the stack's, beside the release), CRDs, operator, then the
+ * HelmRelease reported Ready.
  */
 export async function playFluxInstall(client: KubeClient, runtime: RuntimeId, release: { namespace: string; name: string }): Promise<void> {
+  await markHelmRepositoryReady(client, release.namespace, runtimeInfo(runtime).chart.repoName);
   await installRuntimeCrds(client, runtime);
   await startOperator(client, runtime, release.namespace);
   await markHelmReleaseReady(client, release.namespace, release.name);
@@ -117,4 +111,33 @@ export async function playFluxInstall(client: KubeClient, runtime: RuntimeId, re
 /** Whether the HelmRelease has the Ready condition True (what the play writes last). */
 export function helmReleaseReady(live: unknown): boolean {
   return findCondition(live, 'Ready')?.status === 'True';
+}
+
+/**
+ * An Argo CD sync of Application `namespace/name` that failed, as the application controller
+ * writes it: on the Application itself (Argo CD v3.1.0's Application CRD has no status
+ * subresource), operationState phase Failed with `message`, the app OutOfSync and Missing.
+ * Status shape: Argo CD v3.1.0 manifests/crds/application-crd.yaml (operationState requires
+ * operation, phase and startedAt).
+ */
+export async function failArgoSync(client: KubeClient, namespace: string, name: string, message: string): Promise<void> {
+  await client.apply(
+    {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { namespace, name },
+      status: {
+        sync: { status: 'OutOfSync' },
+        health: { status: 'Missing', lastTransitionTime: T },
+        operationState: {
+          operation: { sync: { revision: runtimeInfo('kuberay').defaultOperatorVersion }, initiatedBy: { automated: true } },
+          phase: 'Failed',
+          message,
+          startedAt: T,
+          finishedAt: T,
+        },
+      },
+    },
+    { fieldManager: 'argocd-application-controller', force: true },
+  );
 }
