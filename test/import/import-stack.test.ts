@@ -82,8 +82,10 @@ describe('modelstack import', () => {
     // disaggregation are not read back yet), so its patches are listed as they are.
     expect(left).toEqual({
       // No prop for a planner's or endpoint picker's component beyond the DynamoModel default shape.
-      'DynamoGraphDeployment llm/planner-sla': ['add /spec/components/3'],
-      'DynamoGraphDeployment llm/planner-load-agg': ['add /spec/components/2'],
+      // A planner owns its workers' replicas, so they are not rendered; without the planner prop the
+      // draft renders them, and the patch removes them again.
+      'DynamoGraphDeployment llm/planner-sla': ['remove /spec/components/1/replicas', 'remove /spec/components/2/replicas', 'add /spec/components/3'],
+      'DynamoGraphDeployment llm/planner-load-agg': ['remove /spec/components/1/replicas', 'add /spec/components/2'],
       'DynamoGraphDeployment llm/epp': ['add /spec/components/2'],
       'DynamoGraphDeployment llm/epp-configmap': ['add /spec/components/2'],
       'RayService llm/renamed': [
@@ -219,7 +221,7 @@ describe('modelstack import', () => {
     const [o] = modelObjects([golden('matrix.dynamo-production.yaml')]).filter((x) => x.metadata.name === 'planner-load-agg');
     const { result, source, io } = await roundTrip([o!]);
     const [m] = result.models;
-    expect(m!.patches).toEqual(['add /spec/components/2']);
+    expect(m!.patches).toEqual(['remove /spec/components/1/replicas', 'add /spec/components/2']);
     expect(source).toContain('// Kept as JSON patches');
     expect(source).toContain('JsonPatch.add("/spec/components/2"');
     expect(io.data(MESSAGES.IMPORT_PATCHED)).toEqual([{ ref: m!.ref, patches: m!.patches }]);

@@ -16,7 +16,7 @@ export function rolloutText(r: RolloutImpact): string {
   const delta = r.gpusAfter - r.gpusBefore;
   const parts = [r.label];
   if (delta !== 0) parts.push(`${delta > 0 ? '+' : '−'}${Math.abs(delta)} GPUs`);
-  if (r.extraGpus > 0) parts.push(`${r.extraGpus} extra GPUs during the rollout`);
+  if (r.extraGpus > 0) parts.push(`${r.extraGpus} extra GPU${r.extraGpus === 1 ? '' : 's'} during the rollout`);
   return parts.join(', ');
 }
 
