@@ -1,4 +1,3 @@
-import { isDeepStrictEqual as same } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../model/kube-object.js';
 import { RAY_PHASE_RESOURCES } from '../runtimes/kuberay/info.js';
@@ -74,6 +73,18 @@ const TOLERATION_KEYS: Readonly<Record<string, (v: unknown) => boolean>> = {
 
 type Phase = keyof typeof RAY_PHASE_RESOURCES;
 const PHASES: readonly Phase[] = ['prefill', 'decode'];
+
+/** Deep equality of JSON values, key order aside. */
+function same(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => same(x, b[i]));
+  }
+  if (isObject(a) && isObject(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => k in b && same(a[k], b[k]));
+  }
+  return a === b;
+}
 
 const int = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
 const num = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isFinite(v) && v >= min;
