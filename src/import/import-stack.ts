@@ -15,7 +15,8 @@ import { writeFileAtomic } from '../util/write-atomic.js';
 import { convertDgdV1alpha1, isDgdV1alpha1 } from './dynamo-v1alpha1.js';
 import { jsonDiff, type PatchOp, valueAt } from './json-patch.js';
 import { dynamoDraft } from './dynamo-props.js';
-import { isReservedKey, type ModelDraft, rayDraft } from './model-props.js';
+import { isReservedKey, type ModelDraft } from './model-props.js';
+import { rayDraft } from './ray-props.js';
 import type { SourcedObject } from './read-objects.js';
 import { stripServerFields } from './server-fields.js';
 import { renderStackSource, type StackSourceModel } from './stack-source.js';
@@ -150,12 +151,17 @@ export async function importStack(objects: readonly SourcedObject[], opts: Impor
     first = await synthSource(renderStackSource({ ...common, models: models(new Map()) }), out, opts, io);
   } catch (e) {
     if (!(e instanceof ModelstackError) || !prepared.some((p) => p.draft.basic)) throw e;
+    // The problems the construct reported (one line each), else the error's message.
+    const why = (e.details?.length ? e.details : [e.message]).map((d) => d.replace(/\s+/g, ' ').trim()).join('; ');
     for (const p of prepared) {
       if (!p.draft.basic) continue;
       p.draft = {
         ...p.draft,
         props: p.draft.basic,
-        notes: [...p.draft.notes, `the construct refused the props read from the pod templates (${e.message}); they are kept as JSON patches`],
+        notes: [
+          ...p.draft.notes,
+          `the construct refused the props read back from the object (${why}); the file uses the basic props and keeps the rest as JSON patches`,
+        ],
       };
     }
     first = await synthSource(renderStackSource({ ...common, models: models(new Map()) }), out, opts, io);

@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import { MANAGED_BY_LABEL, RUNTIME_LABEL, STACK_LABEL } from '../model/labels.js';
 import type { KubeObject } from '../model/kube-object.js';
 
@@ -67,38 +66,4 @@ export function pinned(image: unknown): image is string {
   if (image.includes('@sha256:')) return true;
   const tag = /:([^/:]+)$/.exec(image)?.[1];
   return tag !== undefined && tag !== 'latest';
-}
-
-/** RayModel props for a RayService of Ray Serve LLM: the model, served name, parallel size and Ray version. */
-export function rayDraft(o: KubeObject, id: string): ModelDraft {
-  const spec = isObject(o.spec) ? o.spec : {};
-  const notes: string[] = [];
-  let llm: Json | undefined;
-  try {
-    const serve = typeof spec.serveConfigV2 === 'string' ? (parseYaml(spec.serveConfigV2) as unknown) : undefined;
-    const apps = isObject(serve) && Array.isArray(serve.applications) ? (serve.applications as Json[]) : [];
-    const configs = apps.flatMap((a) => (isObject(a.args) && Array.isArray(a.args.llm_configs) ? (a.args.llm_configs as Json[]) : []));
-    llm = configs[0];
-  } catch {
-    notes.push('spec.serveConfigV2 is not YAML');
-  }
-  const loading = isObject(llm?.model_loading_config) ? llm.model_loading_config : {};
-  const source = typeof loading.model_source === 'string' ? loading.model_source : undefined;
-  const modelId = typeof loading.model_id === 'string' ? loading.model_id : undefined;
-  let model = source ?? modelId;
-  if (model === undefined) {
-    notes.push('serveConfigV2 names no Ray Serve LLM model (llm_configs[].model_loading_config): the props use a placeholder path');
-    model = `/models/${o.metadata.name}`;
-  }
-  const kwargs = isObject(llm?.engine_kwargs) ? llm.engine_kwargs : {};
-  const tp = positiveInt(kwargs.tensor_parallel_size);
-  const cluster = isObject(spec.rayClusterConfig) ? spec.rayClusterConfig : {};
-  const props: Json = {
-    ...identity(o),
-    model,
-    ...(modelId !== undefined && modelId !== model ? { modelId } : {}),
-    ...(tp !== undefined && tp > 1 ? { tensorParallelSize: tp } : {}),
-    ...(typeof cluster.rayVersion === 'string' ? { rayVersion: cluster.rayVersion } : {}),
-  };
-  return { construct: 'RayModel', id, props, notes };
 }

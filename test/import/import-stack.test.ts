@@ -78,79 +78,15 @@ describe('modelstack import', () => {
     // Patches dropped by the wider mapping (before -> after), Dynamo: every team-a/full-* graph 11-19 -> 0,
     // llm/cpu 1 -> 0, multinode-vllm 3 -> 0, multinode-sglang-disagg 6 -> 0, multinode-trtllm 3 -> 0,
     // trtllm-disagg-roles 2 -> 0, pod-settings 13 -> 0, planner-load-agg 2 -> 1, qwen3 (recorded) 3 -> 3.
-    // The Ray mapping is unchanged (RayModel's worker groups, autoscaling, upgrade strategy and
-    // disaggregation are not read back yet), so its patches are listed as they are.
+    // Ray (ray-props.ts reads RayModel's props back), before -> after: llm/renamed 2 -> 0, team-b/full 17 -> 0,
+    // llm/production 18 -> 0, llm/incremental 4 -> 0, llm/disaggregated 12 -> 0 (llm/default and llm/one-group had none).
     expect(left).toEqual({
-      // No prop for a planner's or endpoint picker's component beyond the DynamoModel default shape.
-      // A planner owns its workers' replicas, so they are not rendered; without the planner prop the
-      // draft renders them, and the patch removes them again.
+      // No prop for a planner's or endpoint picker's component beyond the DynamoModel default shape;
+      // without the planner read back, the props render the workers' replicas the planner leaves out.
       'DynamoGraphDeployment llm/planner-sla': ['remove /spec/components/1/replicas', 'remove /spec/components/2/replicas', 'add /spec/components/3'],
       'DynamoGraphDeployment llm/planner-load-agg': ['remove /spec/components/1/replicas', 'add /spec/components/2'],
       'DynamoGraphDeployment llm/epp': ['add /spec/components/2'],
       'DynamoGraphDeployment llm/epp-configmap': ['add /spec/components/2'],
-      'RayService llm/renamed': [
-        'replace /spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/image',
-        'replace /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/image',
-      ],
-      'RayService team-b/full': [
-        'add /spec/rayClusterConfig/enableInTreeAutoscaling',
-        'add /spec/rayClusterConfig/headGroupSpec/template/metadata',
-        'add /spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/env',
-        'replace /spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/resources/limits/cpu',
-        'replace /spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/resources/limits/memory',
-        'replace /spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/resources/requests/cpu',
-        'replace /spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/resources/requests/memory',
-        'replace /spec/rayClusterConfig/workerGroupSpecs/0/groupName',
-        'replace /spec/rayClusterConfig/workerGroupSpecs/0/maxReplicas',
-        'add /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/env',
-        'replace /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/resources/limits/cpu',
-        'replace /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/resources/limits/memory',
-        'replace /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/resources/requests/cpu',
-        'replace /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/resources/requests/memory',
-        'add /spec/rayClusterConfig/workerGroupSpecs/1',
-        'add /spec/rayClusterConfig/workerGroupSpecs/2',
-        'replace /spec/serveConfigV2',
-      ],
-      'RayService llm/production': [
-        'add /spec/rayClusterConfig/enableInTreeAutoscaling',
-        'add /spec/rayClusterConfig/headGroupSpec/rayStartParams/disable-usage-stats',
-        'add /spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/env',
-        'add /spec/rayClusterConfig/headGroupSpec/template/spec/nodeSelector',
-        'replace /spec/rayClusterConfig/workerGroupSpecs/0/groupName',
-        'replace /spec/rayClusterConfig/workerGroupSpecs/0/maxReplicas',
-        'add /spec/rayClusterConfig/workerGroupSpecs/0/numOfHosts',
-        'add /spec/rayClusterConfig/workerGroupSpecs/0/resources',
-        'add /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/env',
-        'replace /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/resources/limits/cpu',
-        'replace /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/resources/limits/memory',
-        'replace /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/resources/requests/cpu',
-        'replace /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/resources/requests/memory',
-        'add /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/nodeSelector',
-        'add /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/tolerations',
-        'add /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/volumes/0/emptyDir/sizeLimit',
-        'replace /spec/serveConfigV2',
-        'add /spec/upgradeStrategy',
-      ],
-      'RayService llm/incremental': [
-        'add /spec/rayClusterConfig/enableInTreeAutoscaling',
-        'replace /spec/rayClusterConfig/workerGroupSpecs/0/maxReplicas',
-        'replace /spec/serveConfigV2',
-        'add /spec/upgradeStrategy',
-      ],
-      'RayService llm/disaggregated': [
-        'add /spec/rayClusterConfig/enableInTreeAutoscaling',
-        'add /spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/env',
-        'replace /spec/rayClusterConfig/workerGroupSpecs/0/groupName',
-        'replace /spec/rayClusterConfig/workerGroupSpecs/0/maxReplicas',
-        'add /spec/rayClusterConfig/workerGroupSpecs/0/resources',
-        'add /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/env',
-        'replace /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/resources/limits/nvidia.com~1gpu',
-        'replace /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/resources/requests/nvidia.com~1gpu',
-        'add /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/containers/0/volumeMounts',
-        'add /spec/rayClusterConfig/workerGroupSpecs/0/template/spec/volumes',
-        'add /spec/rayClusterConfig/workerGroupSpecs/1',
-        'replace /spec/serveConfigV2',
-      ],
     });
   }, 120_000);
 
@@ -245,6 +181,72 @@ describe('modelstack import', () => {
       podTemplate: { all: { metadata: { labels: { tier: 'llm' } } } },
     });
   }, 60_000);
+
+  test('RayModel props are read back: worker groups, head, serve, phases, env, secrets, upgrade strategy; a field RayModel never writes stays a patch', async () => {
+    // The disaggregated golden object, its first worker group given a field RayModel never writes
+    // (priority) and its head container one it has no typed prop for (imagePullPolicy).
+    const [o] = modelObjects([golden('matrix.ray-production.yaml')]).filter((x) => x.metadata.name === 'disaggregated');
+    const edited = structuredClone(o!) as KubeObject & { spec: { rayClusterConfig: Record<string, any> } };
+    edited.spec.rayClusterConfig.workerGroupSpecs[0].priority = 5;
+    edited.spec.rayClusterConfig.headGroupSpec.template.spec.containers[0].imagePullPolicy = 'IfNotPresent';
+    const { result, source, synthesized } = await roundTrip([edited]);
+    expect(normalised(synthesized.find((x) => x.kind === 'RayService')!)).toEqual(normalised(edited));
+    expect(result.models[0]!.patches).toEqual(['add /spec/rayClusterConfig/workerGroupSpecs/0/priority']);
+    const props = JSON.parse(/new RayModel\(stack, "disaggregated", (\{[\s\S]*?\n\})\);/.exec(source)![1]!) as Record<string, unknown>;
+    // As test/support/construct-matrix.ts RAY_DISAGGREGATED wrote it (defaults left out), plus the head's container field.
+    expect(props).toEqual({
+      name: 'disaggregated',
+      namespace: 'llm',
+      model: 'Qwen/Qwen2.5-72B-Instruct',
+      modelId: 'qwen-72b-pd',
+      mode: 'disaggregated',
+      engineKwargs: { max_model_len: 16384 },
+      serve: { maxOngoingRequests: 64 },
+      prefill: {
+        tensorParallelSize: 4,
+        engineKwargs: { max_num_batched_tokens: 32768 },
+        autoscaling: { maxReplicas: 2 },
+        serve: { acceleratorType: 'H100', placement: { strategy: 'STRICT_PACK' } },
+      },
+      decode: { tensorParallelSize: 2, autoscaling: { minReplicas: 2, maxReplicas: 4, targetOngoingRequests: 32 }, serve: { acceleratorType: 'L40S' } },
+      workerGroups: [
+        { name: 'prefill-h100', phase: 'prefill', minReplicas: 1, maxReplicas: 2, acceleratorType: 'H100', sharedMemory: '16Gi' },
+        { name: 'decode-l40s', phase: 'decode', minReplicas: 2, maxReplicas: 4, acceleratorType: 'L40S' },
+      ],
+      head: { podTemplate: { spec: { containers: [{ name: 'ray-head', imagePullPolicy: 'IfNotPresent' }] } } },
+      rayVersion: '2.52.0',
+      hfTokenSecret: { name: 'hf-token', key: 'token' },
+    });
+  }, 60_000);
+
+  test('a Ray object whose read-back props RayModel refuses falls back to the basic props, with a NOTE, and still comes back as written', async () => {
+    // A hand-edited worker group: minReplicas above maxReplicas. Each field has the shape RayModel
+    // writes, but RayModel refuses the group, so the file uses the basic props and patches the rest.
+    const [o] = modelObjects([golden('matrix.ray.yaml')]).filter((x) => x.metadata.name === 'full');
+    const edited = structuredClone(o!) as KubeObject & { spec: { rayClusterConfig: Record<string, any> } };
+    Object.assign(edited.spec.rayClusterConfig.workerGroupSpecs[2], { minReplicas: 2, maxReplicas: 1, replicas: 1 });
+    const { result, source, io, synthesized } = await roundTrip([edited]);
+    expect(normalised(synthesized.find((x) => x.kind === 'RayService')!)).toEqual(normalised(edited));
+    const [m] = result.models;
+    expect(m!.notes).toEqual([
+      expect.stringMatching(/^the construct refused the props read back from the object \(.*workerGroups\[2\]\.minReplicas.*\); the file uses the basic props/),
+    ]);
+    expect(io.data(MESSAGES.IMPORT_NOT_CONVERTED)).toEqual([{ ref: 'RayService team-b/full', fields: m!.notes }]);
+    expect(source).toContain(`// NOTE: ${m!.notes[0]!.split('\n')[0]}`);
+    const props = JSON.parse(/new RayModel\(stack, "full", (\{[\s\S]*?\n\})\);/.exec(source)![1]!) as Record<string, unknown>;
+    expect(props).toEqual({
+      name: 'full',
+      namespace: 'team-b',
+      labels: { team: 'ml' },
+      annotations: { owner: 'bob' },
+      model: 'Qwen/Qwen2.5-7B-Instruct',
+      modelId: 'qwen',
+      tensorParallelSize: 2,
+      rayVersion: '2.51.0',
+    });
+    // Everything else is a patch again, the worker groups among them.
+    expect(m!.patches).toEqual(expect.arrayContaining(['add /spec/rayClusterConfig/workerGroupSpecs/2', 'replace /spec/serveConfigV2']));
+  }, 90_000);
 
   test('fields a live object has from CRD defaults are not patches (outside atomic lists); without the CRDs they are', async () => {
     // A live-shaped RayService: server metadata and status, plus what the API server defaulted from
