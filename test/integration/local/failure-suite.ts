@@ -99,7 +99,7 @@ export function failureSuite(base: EngineUnderTest): void {
     }
   });
 
-  test('an image no registry has: the engine\'s "not found" error with the image and a hint, and nothing left behind', async () => {
+  test('an image no registry has: the engine\'s "not found" error with the image and a hint, and nothing but the data volume left behind', async () => {
     const p = `${project}-missing`;
     const image = `${registry.host}/modelstack-test/missing:1`;
     const file = join(tempDir(), 'compose.yaml');
