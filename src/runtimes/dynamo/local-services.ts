@@ -177,7 +177,8 @@ export function dynamoEngineHost(m: ModelObject): EngineHost {
       hint: 'synthesize it with DynamoModel, whose workers always have one, or use the "runtime" flavor',
     });
   }
-  return { container: main, gpus: main.gpus };
+  const replicas = typeof worker?.replicas === 'number' ? worker.replicas : 1;
+  return { container: main, gpus: main.gpus, ...(replicas !== 1 ? { replicas } : {}) };
 }
 
 function readComponents(m: ModelObject, notes: string[]): Component[] {

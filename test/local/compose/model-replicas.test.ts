@@ -97,6 +97,16 @@ describe('Dynamo worker replicas in the compose file', () => {
   });
 });
 
+test('engine flavor: one engine server, and a note that the worker replicas are not run', () => {
+  const file = buildCompose(dynamo({ replicas: { worker: 3 } }), { project: 'demo', flavor: 'engine' });
+  expect(Object.keys(file.services)).toEqual(['qwen-engine']);
+  expect(service(file, 'qwen-engine').deploy?.replicas).toBeUndefined();
+  expect(file[NOTES_EXTENSION]).toContain(
+    'qwen: the engine flavor runs one vllm server (qwen-engine), not the 3 worker replicas of the stack; the runtime flavor runs them, or "local up --scale qwen-engine=3"',
+  );
+  expect(buildCompose(dynamo(), { project: 'demo', flavor: 'engine' })[NOTES_EXTENSION]).toBeUndefined();
+});
+
 describe('Ray worker group replicas in the compose file', () => {
   test('one Ray node: no deploy.replicas, the GPUs of every replica on the one container, and a note saying so', () => {
     const file = buildCompose(
