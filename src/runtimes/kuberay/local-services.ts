@@ -61,12 +61,9 @@ export function rayRuntimeServices(m: ModelObject): ModelDraft {
   const notes =
     groups.reduce((n, g) => n + g.replicas * g.hosts, 0) > 1
       ? [
-          `${m.name}: the RayCluster runs as one Ray node in one container (${service}), not as worker pods: ${groups
-            .map(
-              (g, i) =>
-                `${i === 0 ? 'worker group ' : ''}${g.name} (${g.replicas} replica${g.replicas === 1 ? '' : 's'}${g.hosts > 1 ? ` of ${g.hosts} hosts` : ''})`,
-            )
-            .join(' and ')} become its ${gpus} GPU(s), and Ray Serve places the replicas on that node`,
+          `${m.name}: the RayCluster runs as one Ray node in one container (${service}), not as worker pods: worker groups ${groups
+            .map((g) => `${g.name} (${g.replicas} replica${g.replicas === 1 ? '' : 's'}${g.hosts > 1 ? ` of ${g.hosts} hosts` : ''})`)
+            .join(', ')} are that one node, which reserves the GPUs of them all, and Ray Serve places every replica on it`,
         ]
       : [];
   const configName = resourceName(m.name, 'serve-config');

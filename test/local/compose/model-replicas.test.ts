@@ -126,7 +126,7 @@ describe('Ray worker group replicas in the compose file', () => {
     );
     expect(service(file, 'llama-ray').deploy).toEqual({ resources: { reservations: { devices: [{ driver: 'nvidia', count: 6, capabilities: ['gpu'] }] } } });
     expect(file[NOTES_EXTENSION]).toContain(
-      'llama: the RayCluster runs as one Ray node in one container (llama-ray), not as worker pods: worker group a (2 replicas) and b (1 replica) become its 6 GPU(s), and Ray Serve places the replicas on that node',
+      'llama: the RayCluster runs as one Ray node in one container (llama-ray), not as worker pods: worker groups a (2 replicas), b (1 replica) are that one node, which reserves the GPUs of them all, and Ray Serve places every replica on it',
     );
   });
 
