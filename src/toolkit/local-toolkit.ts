@@ -77,6 +77,11 @@ export interface LocalUpOptions extends LocalProjectOptions, ContainerEngineOpti
   readonly signal?: AbortSignal;
 }
 
+export interface LocalDownOptions extends LocalProjectOptions, ContainerEngineOptions {
+  /** Remove the project's data volumes too (model caches, the HF cache): a later up downloads again. @default false */
+  readonly volumes?: boolean;
+}
+
 export interface LocalPsOptions extends LocalProjectOptions, ContainerEngineOptions {
   readonly services?: readonly string[];
 }
@@ -156,11 +161,14 @@ export class LocalToolkit {
     });
   }
 
-  /** Removes the project's containers, network and tmpfs volumes: only objects labelled as the project's. */
-  public async down(opts: LocalProjectOptions & ContainerEngineOptions = {}): Promise<DownResult> {
+  /**
+   * Removes the project's containers, network and tmpfs volumes (with `volumes`, its data volumes
+   * too): only objects labelled as the project's.
+   */
+  public async down(opts: LocalDownOptions = {}): Promise<DownResult> {
     const name = await resolveProjectName(this.source(opts));
     const detection = await this.detect(opts);
-    return down(detection.engine, { project: name, stateDir: defaultStateDir(this.toolkit.env) });
+    return down(detection.engine, { project: name, stateDir: defaultStateDir(this.toolkit.env), ...(opts.volumes ? { volumes: true } : {}) });
   }
 
   /** The project's containers. */

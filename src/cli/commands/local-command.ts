@@ -60,10 +60,14 @@ export const localCommand: Command = {
      [--keep-on-failure] [SERVICE...]
       start the services (and what they depend on) in dependency order and wait until each
       answers its health check on its published port; running containers whose configuration
-      did not change are left alone. A failed up, and Ctrl-C, remove the containers, volumes
-      and network this up created (--keep-on-failure keeps them for "local logs").
-  down                 remove the project's containers, its network and its tmpfs volumes: only
-                       what carries the project's label; anything else is left, with a note
+      did not change are left alone. A failed up, and Ctrl-C, remove the containers, tmpfs
+      volumes and network this up created (--keep-on-failure keeps them for "local logs"); the
+      data volumes it created (model caches, the HF cache) are kept, so a retry does not
+      download again, and the error says so
+  down [-v|--volumes]  remove the project's containers, its network and its tmpfs volumes: only
+                       what carries the project's label; anything else is left, with a note.
+                       --volumes removes its data volumes too (downloaded models: the next up
+                       downloads again)
   ps [-o table|json] [SERVICE...]
   logs [--tail N] [-f|--follow] [SERVICE...]
   metrics [-o table|json] [--interval SECONDS] [--timeout SECONDS] [SERVICE...]
@@ -166,8 +170,9 @@ async function upSub(argv: readonly string[], ctx: CommandContext): Promise<Comm
 }
 
 async function downSub(argv: readonly string[], ctx: CommandContext): Promise<CommandOutput> {
-  const { values } = parseCommandArgs('local down', argv, { ...SOURCE_FLAGS, ...ENGINE_FLAGS });
-  return { stdout: formatDown(await ctx.toolkit.local.down({ ...projectSource(values), ...engineOption(values) })), exitCode: 0 };
+  const { values } = parseCommandArgs('local down', argv, { ...SOURCE_FLAGS, ...ENGINE_FLAGS, volumes: { type: 'boolean', short: 'v' } });
+  const volumes = values.volumes === true ? { volumes: true } : {};
+  return { stdout: formatDown(await ctx.toolkit.local.down({ ...projectSource(values), ...engineOption(values), ...volumes })), exitCode: 0 };
 }
 
 async function psSub(argv: readonly string[], ctx: CommandContext): Promise<CommandOutput> {
@@ -280,6 +285,7 @@ export function formatDown(r: DownResult): string {
   const parts = [`${r.removed.length} container(s) removed`];
   if (r.network) parts.push(`network ${r.network} removed`);
   if (r.volumes.length) parts.push(`${r.volumes.length} tmpfs volume(s) removed`);
+  if (r.dataVolumes?.length) parts.push(`data volume(s) removed: ${r.dataVolumes.join(', ')}`);
   const notes = r.kept.map((k) => `left ${k.kind} ${k.name}: ${k.reason}\n`);
   return `project ${r.project}: ${parts.join(', ')}\n${notes.join('')}`;
 }

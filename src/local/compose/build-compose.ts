@@ -4,6 +4,7 @@ import type { StackManifest } from '../../model/kube-object.js';
 import {
   type ComposeConfig,
   type ComposeDependency,
+  type ComposeDeploy,
   type ComposeFile,
   type ComposeFlavor,
   type ComposeProfile,
@@ -15,7 +16,7 @@ import { engineServices } from './engine-services.js';
 import { type GpuAssignment, gpuDeploys } from './gpu-devices.js';
 import { httpHealthcheck } from './healthcheck.js';
 import { type HfCache, hfCache } from './hf-cache.js';
-import { allocateHostPorts, publishedPort } from './host-ports.js';
+import { allocateHostPorts, freePublishedPort, publishedPort } from './host-ports.js';
 import { escapeInterpolation } from './interpolation.js';
 import { MODEL_LABEL, PROJECT_LABEL, ROLE_LABEL, RUNTIME_LABEL, SERVICE_LABEL } from '../local-labels.js';
 import { localServicesFor } from './local-services-for.js';
@@ -73,7 +74,9 @@ export function buildCompose(stacks: readonly StackManifest[], opts: ComposeOpti
   assertUniqueNames(services);
 
   const cache = hfCache(opts.hfCache);
-  const hostPorts = allocateHostPorts(services.filter((s) => s.health).length, opts.hostPortBase);
+  // A replicated service publishes on free host ports: its replicas cannot share a fixed one.
+  const fixedPort = (s: ServiceDraft): boolean => s.health !== undefined && (s.replicas ?? 1) <= 1;
+  const hostPorts = allocateHostPorts(services.filter(fixedPort).length, opts.hostPortBase);
   const deploys = gpuDeploys(
     services.map((s) => s.gpus),
     opts.gpuAssignment ?? 'count',
@@ -82,8 +85,8 @@ export function buildCompose(stacks: readonly StackManifest[], opts: ComposeOpti
   let nextPort = 0;
   const out: Record<string, ComposeService> = {};
   services.forEach((s, i) => {
-    const hostPort = s.health ? hostPorts[nextPort++] : undefined;
-    out[s.name] = composeService(project, s, cache, hostPort, deploys[i], conditions);
+    const hostPort = fixedPort(s) ? hostPorts[nextPort++] : undefined;
+    out[s.name] = composeService(project, s, cache, hostPort, withReplicas(deploys[i], s.replicas), conditions);
   });
 
   const volumes: Record<string, ComposeVolume> = {};
@@ -102,7 +105,7 @@ export function buildCompose(stacks: readonly StackManifest[], opts: ComposeOpti
     // A plain named volume: `local down` keeps it, so the next `up` finds the weights.
     volumes[key] = {};
   }
-  const notes = [...drafts.flatMap((d) => d.notes ?? []), ...caches.notes];
+  const notes = [...drafts.flatMap((d) => d.notes ?? []), ...services.flatMap(gpuReplicaNote), ...caches.notes];
   return escapeInterpolation({
     name: project,
     services: out,
@@ -128,6 +131,27 @@ function withCache(d: ModelDraft, use: CacheUse | undefined): ModelDraft {
     ...d,
     services: d.services.map((s) => ({ ...s, volumes: [...(s.volumes ?? []), use.mount], dependsOn: [...(s.dependsOn ?? []), use.download] })),
   };
+}
+
+/** deploy.replicas beside the GPU reservation, when the service runs other than one container. */
+function withReplicas(deploy: ComposeDeploy | undefined, replicas: number | undefined): ComposeDeploy | undefined {
+  if (replicas === undefined || replicas === 1) return deploy;
+  return { replicas, ...deploy };
+}
+
+/**
+ * What replicas of a GPU service mean on one machine. Each replica is a container with the
+ * service's reservation, and that reservation is the same for every replica: docker turns a count
+ * of g into GPUs 0..g-1 for every container (moby daemon/nvidia_linux.go, countToDevices, at
+ * 18a2f3f0), podman is given the same CDI names (gpu-syntax.ts), exclusive device_ids are fixed per
+ * service. The replicas share those GPUs, which is said rather than left to an out-of-memory error.
+ */
+function gpuReplicaNote(s: ServiceDraft): string[] {
+  const n = s.replicas ?? 1;
+  if (n <= 1 || s.gpus <= 0) return [];
+  return [
+    `${s.model}: ${s.name} runs ${n} replicas, each reserving ${s.gpus} GPU(s): on one machine every replica asks for the same GPUs (docker gives a count reservation the first ${s.gpus} GPU(s), podman the same CDI names, exclusive device_ids are the same), so the replicas share them and may run out of GPU memory; "local up --scale ${s.name}=1" runs one`,
+  ];
 }
 
 type Condition = ComposeDependency['condition'];
@@ -179,7 +203,7 @@ function composeService(
     ...(s.command.length ? { command: [...s.command] } : {}),
     user: SERVICE_USER,
     ...(s.environment.length ? { environment: [...s.environment] } : {}),
-    ...(s.health && hostPort !== undefined ? { ports: [publishedPort(hostPort, s.health.port)] } : {}),
+    ...(s.health ? { ports: [hostPort !== undefined ? publishedPort(hostPort, s.health.port) : freePublishedPort(s.health.port)] } : {}),
     volumes: s.oneShot ? [...(s.volumes ?? [])] : [cache.mount, ...(s.volumes ?? [])],
     ...(s.configs?.length ? { configs: [...s.configs] } : {}),
     // Host IPC for every engine: a large /dev/shm (vLLM, SGLang and Ray's object store need

@@ -57,7 +57,9 @@ export interface ComposeDeviceRequest {
 }
 
 export interface ComposeDeploy {
-  readonly resources: { readonly reservations: { readonly devices: readonly ComposeDeviceRequest[] } };
+  /** Containers of the service (`local up` starts this many; --scale wins). @default 1 */
+  readonly replicas?: number;
+  readonly resources?: { readonly reservations: { readonly devices: readonly ComposeDeviceRequest[] } };
 }
 
 export interface ComposeServiceVolume {

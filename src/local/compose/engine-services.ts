@@ -36,10 +36,19 @@ export function engineServices(m: ModelObject): ModelDraft {
     tensorParallelSize: d.tensorParallelSize,
     ...(revision !== undefined ? { revision } : {}),
   });
+  const name = serviceName(m.name, 'engine');
+  const replicas = host.replicas ?? 1;
+  const notes =
+    replicas > 1
+      ? [
+          `${m.name}: the engine flavor runs one ${d.engine} server (${name}), not the ${replicas} worker replicas of the stack; the runtime flavor runs them, or "local up --scale ${name}=${replicas}"`,
+        ]
+      : [];
   return {
+    ...(notes.length ? { notes } : {}),
     services: [
       {
-        name: serviceName(m.name, 'engine'),
+        name,
         model: m.name,
         runtime: m.runtime,
         role: 'engine',

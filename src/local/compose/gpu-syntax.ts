@@ -11,21 +11,26 @@ export const CDI_NVIDIA_GPU = 'nvidia.com/gpu';
  * - podman: CDI device names under `devices` (`nvidia.com/gpu=all`, `=0`…), since podman
  *   passes GPUs only as CDI devices (NVIDIA Container Toolkit "Support for Container Device
  *   Interface"); the deploy reservation, which podman does not act on, is removed. A count
- *   becomes the first `count` GPUs (`=0`…`=count-1`).
+ *   becomes the first `count` GPUs (`=0`…`=count-1`). deploy.replicas stays (podman's
+ *   compose and `local up` read it).
  * `modelstack local up` reads every one of these forms and passes the engine's own flag.
  */
 export function gpuSyntaxFor(engine: ContainerEngineName, file: ComposeFile): ComposeFile {
   if (engine !== 'podman') return file;
   const services: Record<string, ComposeService> = {};
   for (const [name, s] of Object.entries(file.services)) {
-    const devices = s.deploy?.resources.reservations.devices ?? [];
+    const devices = s.deploy?.resources?.reservations.devices ?? [];
     const gpu = devices.find((d) => d.capabilities.includes('gpu') || d.driver === 'nvidia');
     if (!gpu) {
       services[name] = s;
       continue;
     }
-    const { deploy: _deploy, ...rest } = s;
-    services[name] = { ...rest, devices: [...(rest.devices ?? []), ...cdiNames(gpu)] };
+    const { deploy, ...rest } = s;
+    services[name] = {
+      ...rest,
+      ...(deploy?.replicas !== undefined ? { deploy: { replicas: deploy.replicas } } : {}),
+      devices: [...(rest.devices ?? []), ...cdiNames(gpu)],
+    };
   }
   return { ...file, services };
 }

@@ -24,6 +24,11 @@ export function publishedPort(hostPort: number, containerPort: number): string {
   return `${HOST_IP}:${hostPort}:${containerPort}`;
 }
 
+/** `"127.0.0.1::<containerPort>"`: the engine picks a free host port, for each replica. */
+export function freePublishedPort(containerPort: number): string {
+  return `${HOST_IP}::${containerPort}`;
+}
+
 /** The host port a service publishes `containerPort` on, if it publishes it. */
 export function hostPortOf(service: Pick<ComposeService, 'ports'>, containerPort: number): number | undefined {
   for (const p of service.ports ?? []) {

@@ -32,4 +32,6 @@ export interface EngineHost {
   readonly container: KubeContainer;
   /** GPUs the engine server reserves. */
   readonly gpus: number;
+  /** Replicas of the worker it stands for, on the cluster (the engine flavor runs one server). @default 1 */
+  readonly replicas?: number;
 }

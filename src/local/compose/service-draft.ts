@@ -33,6 +33,11 @@ export interface ServiceDraft {
   readonly environment: readonly string[];
   /** GPUs to reserve; 0 reserves none. */
   readonly gpus: number;
+  /**
+   * Containers of the service (compose deploy.replicas): a worker component's Kubernetes
+   * replicas. Each replica reserves `gpus` GPUs of its own. @default 1
+   */
+  readonly replicas?: number;
   /** Runs an inference engine (host IPC: shared memory and CUDA IPC between containers). */
   readonly engine: boolean;
   readonly health?: DraftHealth;

@@ -20,6 +20,8 @@ export interface DownResult {
   readonly network?: string;
   /** Ephemeral (tmpfs) volumes removed. */
   readonly volumes: readonly string[];
+  /** Data volumes (model caches, the HF cache) removed: only with the `volumes` option. */
+  readonly dataVolumes?: readonly string[];
   /** What was left, and why: a network another tool made, one still in use, the data volumes. */
   readonly kept: readonly KeptObject[];
 }
@@ -29,9 +31,13 @@ export interface DownResult {
  * volumes are found by the project label, and the network `<project>_default` is removed only
  * when it carries that label (another tool's network of the same name is left, with a note).
  * Of the volumes only the ones declared as tmpfs go; the others hold downloaded models and are
- * listed as kept. Given `stateDir`, the config files `up` wrote are removed too.
+ * listed as kept, unless `volumes` is set: then every volume labelled as the project's goes
+ * (`local down --volumes`). Given `stateDir`, the config files `up` wrote are removed too.
  */
-export async function down(engine: ContainerEngine, opts: { readonly project: string; readonly stateDir?: string }): Promise<DownResult> {
+export async function down(
+  engine: ContainerEngine,
+  opts: { readonly project: string; readonly stateDir?: string; readonly volumes?: boolean },
+): Promise<DownResult> {
   const kept: KeptObject[] = [];
   const containers = await ps(engine, { project: opts.project });
   await Promise.all(containers.map((c) => engine.remove(c.name)));
@@ -49,11 +55,17 @@ export async function down(engine: ContainerEngine, opts: { readonly project: st
 
   const ephemeral = await engine.listVolumes({ [PROJECT_LABEL]: opts.project, [EPHEMERAL_LABEL]: 'true' });
   for (const v of ephemeral) await engine.removeVolume(v);
-  for (const v of await engine.listVolumes({ [PROJECT_LABEL]: opts.project })) {
-    if (!ephemeral.includes(v))
-      kept.push({ kind: 'volume', name: v, reason: `it may hold downloaded models (remove it with "${engine.name} volume rm ${v}")` });
-  }
+  const data = (await engine.listVolumes({ [PROJECT_LABEL]: opts.project })).filter((v) => !ephemeral.includes(v));
+  if (opts.volumes) for (const v of data) await engine.removeVolume(v);
+  else for (const v of data) kept.push({ kind: 'volume', name: v, reason: 'it may hold downloaded models (remove it with "modelstack local down --volumes")' });
   // Files `up` wrote for the project's inline configs.
   if (opts.stateDir) await rm(join(opts.stateDir, opts.project), { recursive: true, force: true });
-  return { project: opts.project, removed: containers.map((c) => c.name), ...(networkRemoved ? { network } : {}), volumes: ephemeral, kept };
+  return {
+    project: opts.project,
+    removed: containers.map((c) => c.name),
+    ...(networkRemoved ? { network } : {}),
+    volumes: ephemeral,
+    ...(opts.volumes && data.length ? { dataVolumes: data } : {}),
+    kept,
+  };
 }

@@ -31,7 +31,8 @@ export async function prepareHost(plan: RunPlan, engine: ContainerEngine, ledger
       );
     }
     await engine.createVolume(v.name, { labels, ...keep });
-    ledger.volumeWasCreated(v.name);
+    // A data volume outlives a failed up: it may hold a download the retry would repeat.
+    ledger.volumeWasCreated(v.name, { keep: !ephemeral });
     io.notify(MESSAGES.DEBUG.make(`volume ${v.name} created`, {}));
   }
 }

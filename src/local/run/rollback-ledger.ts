@@ -1,15 +1,22 @@
 import { errorMessage, isModelstackError, ModelstackError } from '../../errors.js';
 import type { ContainerEngine } from '../container-engine/container-engine.js';
 
+/** How a failed up's message says that it kept a data volume, and how to remove it. */
+export function keptVolumeLine(name: string): string {
+  return `kept volume ${name}: it may hold downloaded models, which the next up reuses ("modelstack local down --volumes" removes it)`;
+}
+
 /**
  * What one `up` changed, so a failure or an interrupt (Ctrl-C) can undo exactly that and
  * nothing the project had before: containers it created are removed and ones it started are
- * stopped, the volumes and the network it created are removed.
+ * stopped, the network and the tmpfs volumes it created are removed. The data volumes it created
+ * (model caches, the HF cache) are kept and said: they may hold a download a retry would
+ * otherwise repeat. `local down --volumes` removes them.
  */
 export class RollbackLedger {
   private network?: string;
-  /** Volumes this up created. */
-  private readonly volumes: string[] = [];
+  /** Volumes this up created; `keep`: left on undo (data volumes). */
+  private readonly volumes: { readonly name: string; readonly keep: boolean }[] = [];
   /** Containers this up created (removed on undo) or started (stopped on undo). */
   private readonly containers: { readonly name: string; readonly undo: 'remove' | 'stop' }[] = [];
 
@@ -21,8 +28,9 @@ export class RollbackLedger {
     this.network = name;
   }
 
-  public volumeWasCreated(name: string): void {
-    this.volumes.push(name);
+  /** `keep`: a data volume (it may hold downloaded models), which undo leaves in place. */
+  public volumeWasCreated(name: string, opts: { readonly keep: boolean }): void {
+    this.volumes.push({ name, keep: opts.keep });
   }
 
   public containerWasCreated(name: string): void {
@@ -37,14 +45,15 @@ export class RollbackLedger {
   public describe(): string[] {
     return [
       ...this.containers.map((c) => `${c.undo === 'remove' ? 'created' : 'started'} ${c.name}`),
-      ...this.volumes.map((v) => `created volume ${v}`),
+      ...this.volumes.map((v) => `created volume ${v.name}`),
       ...(this.network !== undefined ? [`created network ${this.network}`] : []),
     ];
   }
 
   /**
-   * Undoes everything recorded, newest container first, then the volumes and the network; a
-   * step that fails is reported and the others still run. Returns what was done, one line each.
+   * Undoes everything recorded, newest container first, then the volumes (data volumes are kept,
+   * and said) and the network; a step that fails is reported and the others still run. Returns
+   * what was done, one line each.
    */
   public async undo(engine: ContainerEngine): Promise<string[]> {
     const done: string[] = [];
@@ -58,11 +67,15 @@ export class RollbackLedger {
       }
     }
     for (const v of this.volumes) {
+      if (v.keep) {
+        done.push(keptVolumeLine(v.name));
+        continue;
+      }
       try {
-        await engine.removeVolume(v);
-        done.push(`removed volume ${v}`);
+        await engine.removeVolume(v.name);
+        done.push(`removed volume ${v.name}`);
       } catch (e) {
-        done.push(`could not remove volume ${v}: ${errorMessage(e)}`);
+        done.push(`could not remove volume ${v.name}: ${errorMessage(e)}`);
       }
     }
     if (this.network !== undefined) {

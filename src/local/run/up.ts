@@ -55,7 +55,8 @@ export interface UpOptions extends PlanOptions {
   readonly pollIntervalMs?: number;
   /**
    * Keep what a failed or interrupted up created (containers, volumes, network) for inspection
-   * ("local logs"); `down` removes it. @default false (a failed up removes what it created)
+   * ("local logs"); `down` removes it. @default false (a failed up removes the containers, tmpfs
+   * volumes and network it created, and keeps the data volumes it created: model caches)
    */
   readonly keepOnFailure?: boolean;
 }

@@ -36,6 +36,10 @@ interface Component {
   readonly role: ServiceRole;
   readonly main: KubeContainer;
   readonly volumes: readonly KubeVolume[];
+  /** The component's `replicas` (absent: the operator starts 1, e.g. when a planner owns them). */
+  readonly replicas: number;
+  /** multinode.nodeCount: pods per replica. */
+  readonly nodeCount: number;
 }
 
 /** Why component types other than frontend and workers do not run locally (Dynamo 1.4.0 operator docs). */
@@ -78,6 +82,13 @@ export function dynamoRuntimeServices(m: ModelObject): ModelDraft {
   const names = uniqueNames(m.name, workers);
   const configs: Record<string, ComposeConfig> = {};
   const workerDrafts = workers.map((w, i) => workerDraft(m, w, names[i]!, mounts, configs, notes));
+  notes.push(...workers.flatMap((w, i) => replicaNotes(m, w, names[i]!)));
+  if (frontend.replicas > 1) {
+    const name = serviceName(m.name, 'frontend');
+    notes.push(
+      `${m.name}: the frontend runs 1 replica locally, not ${frontend.replicas}: it publishes the model's port on the host; "local up --scale ${name}=${frontend.replicas}" starts more on free host ports`,
+    );
+  }
   // Every worker's note, then whether any reads the token (`some` would stop at the first).
   const readsToken = workers.map((w) => tokenFromEnv(w.main, m, w, notes));
   const needsToken = readsToken.includes(true);
@@ -144,6 +155,17 @@ function isCacheMount(m: ModelObject, volume: KubeVolume | undefined, mountPath:
   return cache !== undefined && volume?.claimName === cache.claimName && mountPath === CACHE_MOUNT_PATH;
 }
 
+/**
+ * A multinode replica (multinode.nodeCount pods) runs as one container with one node's GPUs.
+ * (What replicas mean for GPUs on one machine is said by buildCompose, for every runtime.)
+ */
+function replicaNotes(m: ModelObject, w: Component, service: string): string[] {
+  if (w.nodeCount <= 1) return [];
+  return [
+    `${m.name}: ${service} runs each replica as one container with the GPUs of one node (${w.main.gpus}), not as multinode.nodeCount ${w.nodeCount} pods: an engine split over several nodes does not start locally`,
+  ];
+}
+
 /** The engine flavor's server runs with the environment and GPUs of one worker (of the first kind found). */
 export function dynamoEngineHost(m: ModelObject): EngineHost {
   const spec = asObject((m.object as Record<string, unknown>).spec);
@@ -155,7 +177,8 @@ export function dynamoEngineHost(m: ModelObject): EngineHost {
       hint: 'synthesize it with DynamoModel, whose workers always have one, or use the "runtime" flavor',
     });
   }
-  return { container: main, gpus: main.gpus };
+  const replicas = typeof worker?.replicas === 'number' ? worker.replicas : 1;
+  return { container: main, gpus: main.gpus, ...(replicas !== 1 ? { replicas } : {}) };
 }
 
 function readComponents(m: ModelObject, notes: string[]): Component[] {
@@ -175,7 +198,18 @@ function readComponents(m: ModelObject, notes: string[]): Component[] {
         hint: 'every component needs a main container with an image',
       });
     }
-    return [{ name: typeof c.name === 'string' ? c.name : role, role: role as ServiceRole, main, volumes: templateVolumes(c.podTemplate) }];
+    const replicas = typeof c.replicas === 'number' && Number.isInteger(c.replicas) && c.replicas >= 0 ? c.replicas : 1;
+    const nodeCount = asObject(c.multinode)?.nodeCount;
+    return [
+      {
+        name: typeof c.name === 'string' ? c.name : role,
+        role: role as ServiceRole,
+        main,
+        volumes: templateVolumes(c.podTemplate),
+        replicas,
+        nodeCount: typeof nodeCount === 'number' && nodeCount > 1 ? nodeCount : 1,
+      },
+    ];
   });
 }
 
@@ -211,6 +245,7 @@ function workerDraft(
     command: w.main.args,
     environment,
     gpus: w.main.gpus,
+    ...(w.replicas !== 1 ? { replicas: w.replicas } : {}),
     engine: true,
     ...(port ? { health: { port, path: '/health', probe: 'status', startup: 'model' } } : {}),
     volumes: mounts,

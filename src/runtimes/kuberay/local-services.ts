@@ -23,6 +23,8 @@ export const RAY_HEALTH_PATH = '/-/healthz';
  * unreachable through a published port). A disaggregated model runs both phases on that one node:
  * the Ray resources that pin each phase to its worker groups are dropped from its placement
  * bundles (no local node offers them), the rest of the config is served as written.
+ * Worker group replicas are not containers (Ray Serve's replicas share the one node), which is
+ * said in a note whenever the cluster has more than one worker pod.
  */
 export const kuberayLocalServices: LocalServices = {
   runtime: 'kuberay',
@@ -41,18 +43,34 @@ export function rayRuntimeServices(m: ModelObject): ModelDraft {
       hint: 'synthesize it with RayModel (or Model with runtime "kuberay"), which always sets one',
     });
   }
-  const workerGpus = asArray(cluster?.workerGroupSpecs).reduce<number>((sum, raw) => {
+  const groups = asArray(cluster?.workerGroupSpecs).map((raw) => {
     const g = asObject(raw);
     const replicas = [g?.replicas, g?.minReplicas].find((n): n is number => typeof n === 'number') ?? 1;
     // A replica of a multi-host group is numOfHosts pods.
     const hosts = typeof g?.numOfHosts === 'number' ? g.numOfHosts : 1;
-    return sum + replicas * hosts * (mainContainer(g?.template, 'ray-worker')?.gpus ?? 0);
-  }, 0);
+    return {
+      name: typeof g?.groupName === 'string' ? g.groupName : '?',
+      replicas,
+      hosts,
+      gpus: replicas * hosts * (mainContainer(g?.template, 'ray-worker')?.gpus ?? 0),
+    };
+  });
+  const workerGpus = groups.reduce((sum, g) => sum + g.gpus, 0);
+  const gpus = head.gpus + workerGpus;
+  const service = serviceName(m.name, 'ray');
+  const notes =
+    groups.reduce((n, g) => n + g.replicas * g.hosts, 0) > 1
+      ? [
+          `${m.name}: the RayCluster runs as one Ray node in one container (${service}), not as worker pods: worker groups ${groups
+            .map((g) => `${g.name} (${g.replicas} replica${g.replicas === 1 ? '' : 's'}${g.hosts > 1 ? ` of ${g.hosts} hosts` : ''})`)
+            .join(', ')} are that one node, which reserves the GPUs of them all, and Ray Serve places every replica on it`,
+        ]
+      : [];
   const configName = resourceName(m.name, 'serve-config');
   return {
     services: [
       {
-        name: serviceName(m.name, 'ray'),
+        name: service,
         model: m.name,
         runtime: 'kuberay',
         role: 'ray',
@@ -60,13 +78,14 @@ export function rayRuntimeServices(m: ModelObject): ModelDraft {
         entrypoint: ['serve', 'run'],
         command: [RAY_SERVE_CONFIG_TARGET],
         environment: composeEnvironment(head.env, { defaults: { HF_HOME: HF_CACHE_TARGET } }),
-        gpus: head.gpus + workerGpus,
+        gpus,
         engine: true,
         health: { port, path: RAY_HEALTH_PATH, probe: 'status', startup: 'model' },
         configs: [{ source: configName, target: RAY_SERVE_CONFIG_TARGET }],
       },
     ],
     configs: { [configName]: { content } },
+    ...(notes.length ? { notes } : {}),
   };
 }
 

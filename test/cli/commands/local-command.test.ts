@@ -137,6 +137,10 @@ describe('output', () => {
       'project demo: 2 container(s) removed, network demo_default removed, 1 tmpfs volume(s) removed\n',
     );
     expect(formatDown({ project: 'demo', removed: [], volumes: [], kept: [] })).toBe('project demo: 0 container(s) removed\n');
+    // down --volumes names the data volumes it removed
+    expect(formatDown({ project: 'demo', removed: ['a'], volumes: ['demo_disc'], dataVolumes: ['demo_weights', 'demo_hf-cache'], kept: [] })).toBe(
+      'project demo: 1 container(s) removed, 1 tmpfs volume(s) removed, data volume(s) removed: demo_weights, demo_hf-cache\n',
+    );
     // what down left, one note a line
     expect(
       formatDown({

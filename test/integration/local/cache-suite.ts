@@ -59,7 +59,11 @@ const escaped = (s: string): string => s.replaceAll('$', () => '$$');
  * The compose file of a cached model (engine flavor, no GPUs), with the download's script run
  * after the stand-in `hf` and the engine's command replaced by the stand-in engine.
  */
-function cachedModelCompose(project: string, hostPortBase: number, opts: { failingDownload?: boolean; hostIpc: boolean }): ComposeFile {
+function cachedModelCompose(
+  project: string,
+  hostPortBase: number,
+  opts: { failingDownload?: boolean; failingEngine?: boolean; hostIpc: boolean },
+): ComposeFile {
   const stacks = stacksOf((s) => {
     const cache = new ModelCache(s, 'weights', {
       model: MODEL,
@@ -81,7 +85,8 @@ function cachedModelCompose(project: string, hostPortBase: number, opts: { faili
   const script = download.entrypoint![2]!;
   expect(engine.ipc).toBe('host');
   const { command: _engineArgs, ipc, ...engineRest } = engine;
-  const engineStandIn: ComposeService = { ...engineRest, ...(opts.hostIpc ? { ipc } : {}), entrypoint: ['sh', '-c', escaped(STAND_IN_ENGINE)] };
+  const engineScript = opts.failingEngine ? `${STAND_IN_ENGINE.split('\n')[0]}\necho "engine: out of memory"; exit 1` : STAND_IN_ENGINE;
+  const engineStandIn: ComposeService = { ...engineRest, ...(opts.hostIpc ? { ipc } : {}), entrypoint: ['sh', '-c', escaped(engineScript)] };
   return {
     ...file,
     services: {
@@ -94,6 +99,7 @@ function cachedModelCompose(project: string, hostPortBase: number, opts: { faili
 export function cacheSuite(base: EngineUnderTest): void {
   const project = uniqueProject(`ms-cache-${base.name}`);
   const failing = `${project}-fail`;
+  const retry = `${project}-retry`;
   // HF_TOKEN is in the environment the engine CLI runs with, never in its arguments.
   const env = { ...base.env, HF_TOKEN: TOKEN };
   const rt: EngineUnderTest = { ...base, env, engine: createContainerEngine(base.name, { env }) };
@@ -117,7 +123,7 @@ export function cacheSuite(base: EngineUnderTest): void {
   });
 
   afterAll(async () => {
-    for (const p of [project, failing]) {
+    for (const p of [project, failing, retry]) {
       await down(rt.engine, { project: p }).catch(() => {});
       for (const v of ['weights', 'hf-cache']) await rt.engine.removeVolume(`${p}_${v}`).catch(() => {});
     }
@@ -194,4 +200,40 @@ export function cacheSuite(base: EngineUnderTest): void {
     expect(e.details).toContain(`  removed ${failing}-weights-download`);
     expect(await ps(rt.engine, { project: failing })).toEqual([]);
   }, 120_000);
+
+  test('an up that fails after the download keeps the cache volume (and says so); the retry does not download again; down --volumes removes it', async () => {
+    const failFile = join(tempDir(), 'compose.yaml');
+    const port = await freePort();
+    writeFileSync(failFile, renderCompose(cachedModelCompose(retry, port, { failingEngine: true, hostIpc })));
+    const e = await rejection(upOnce(failFile));
+    expect(e.message).toBe('service qwen-engine exited with code 1 before it was ready');
+    expect(e.details).toContain(`  removed ${retry}-weights-download`);
+    expect(e.details).toContain(`  removed ${retry}-qwen-engine`);
+    expect(e.details).toContain(
+      `  kept volume ${retry}_weights: it may hold downloaded models, which the next up reuses ("modelstack local down --volumes" removes it)`,
+    );
+    expect(e.details).toContain(`  removed network ${retry}_default`);
+    expect(await ps(rt.engine, { project: retry })).toEqual([]);
+    expect(await rt.engine.networkExists(`${retry}_default`)).toBe(false);
+    expect(await rt.engine.volumeExists(`${retry}_weights`)).toBe(true);
+
+    // The retry (the engine fixed) finds the weights of the failed up: one download in all.
+    const okFile = join(tempDir(), 'compose.yaml');
+    writeFileSync(okFile, renderCompose(cachedModelCompose(retry, port, { hostIpc })));
+    await upOnce(okFile);
+    expect(await logsOf(retry, 'weights-download')).toEqual([`modelstack: ${MODEL}@${REV} is already in the cache`]);
+    expect(await logsOf(retry, 'qwen-engine')).toEqual([
+      `engine: offline=1 marker=${REV} weights=weights of ${MODEL}@${REV} downloads=1`,
+      'engine: the cache is read-only',
+    ]);
+
+    // down keeps it; down --volumes removes every data volume of the project, and only those.
+    expect((await down(rt.engine, { project: retry })).kept.map((k) => k.name)).toContain(`${retry}_weights`);
+    expect(await rt.engine.volumeExists(`${retry}_weights`)).toBe(true);
+    const d = await down(rt.engine, { project: retry, volumes: true });
+    expect([...(d.dataVolumes ?? [])].sort()).toEqual([`${retry}_hf-cache`, `${retry}_weights`]);
+    expect(d.kept).toEqual([]);
+    expect(await rt.engine.volumeExists(`${retry}_weights`)).toBe(false);
+    expect(await rt.engine.volumeExists(`${project}_weights`)).toBe(true);
+  }, 180_000);
 }

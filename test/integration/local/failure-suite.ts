@@ -76,6 +76,11 @@ export function failureSuite(base: EngineUnderTest): void {
       child.on('exit', (code) => resolve({ code, stdout, stderr }));
     });
 
+  /** What a failed up leaves of project `p`: only its data volume (found by label and by name), which a retry reuses. */
+  const keptCache = (p: string): string[] => [`volume ${p}_cache`, `volume ${p}_cache`];
+  const keptLine = (p: string): string =>
+    `kept volume ${p}_cache: it may hold downloaded models, which the next up reuses ("modelstack local down --volumes" removes it)`;
+
   beforeAll(async () => {
     const dir = tempDir();
     registry = await startEmptyRegistry(dir);
@@ -94,7 +99,7 @@ export function failureSuite(base: EngineUnderTest): void {
     }
   });
 
-  test('an image no registry has: the engine\'s "not found" error with the image and a hint, and nothing left behind', async () => {
+  test('an image no registry has: the engine\'s "not found" error with the image and a hint, and nothing but the data volume left behind', async () => {
     const p = `${project}-missing`;
     const image = `${registry.host}/modelstack-test/missing:1`;
     const file = join(tempDir(), 'compose.yaml');
@@ -107,7 +112,8 @@ export function failureSuite(base: EngineUnderTest): void {
     expect(e.hint).toMatch(/load/);
     expect(e.hint).toContain('--image first=IMAGE');
     expect(e.details).toContain(`  removed network ${p}_default`);
-    expect(await leftovers(p)).toEqual([]);
+    expect(e.details).toContain(`  ${keptLine(p)}`);
+    expect(await leftovers(p)).toEqual(keptCache(p));
   }, 90_000);
 
   test("an image whose registry cannot be reached: the pull error names the image and the engine's reason, not the daemon", async () => {
@@ -122,10 +128,10 @@ export function failureSuite(base: EngineUnderTest): void {
     expect(e.message).not.toMatch(/daemon/);
     expect(e.hint).toMatch(/registry/);
     expect(e.hint).toContain('--image first=IMAGE');
-    expect(await leftovers(p)).toEqual([]);
+    expect(await leftovers(p)).toEqual(keptCache(p));
   }, 90_000);
 
-  test('a service that exits before it is ready: its exit code and last 20 log lines; up removes what it created', async () => {
+  test('a service that exits before it is ready: its exit code and last 20 log lines; up removes what it created but the data volume', async () => {
     const p = `${project}-exits`;
     const file = join(tempDir(), 'compose.yaml');
     // $$ is a literal $ in a compose file.
@@ -136,7 +142,9 @@ export function failureSuite(base: EngineUnderTest): void {
     expect(e.details.slice(0, 22)).toEqual(['last log lines:', ...expectedLines, 'service second was not started: first did not become ready']);
     expect(e.details).toContain(`  removed ${p}-first`);
     expect(e.details).toContain(`  removed network ${p}_default`);
-    expect(await leftovers(p)).toEqual([]);
+    expect(e.details).toContain(`  removed volume ${p}_disc`);
+    expect(e.details).toContain(`  ${keptLine(p)}`);
+    expect(await leftovers(p)).toEqual(keptCache(p));
   }, 90_000);
 
   test('the CLI: a failed up prints the exit code, the log lines and what it undid; --keep-on-failure keeps the container for "local logs"', async () => {
@@ -148,8 +156,9 @@ export function failureSuite(base: EngineUnderTest): void {
     expect(failed.stderr).toContain('error: service first exited with code 7 before it was ready\n  last log lines:\n    worker says goodbye\n');
     expect(failed.stderr).toContain(`  undid what this up created:\n    removed ${p}-first\n`);
     expect(failed.stderr).toContain('hint: a failed up removes the containers it created: "modelstack local up --keep-on-failure" keeps them');
+    expect(failed.stderr).toContain(`    ${keptLine(p)}\n`);
     expect(failed.stderr).not.toContain('    at ');
-    expect(await leftovers(p)).toEqual([]);
+    expect(await leftovers(p)).toEqual(keptCache(p));
 
     const kept = await runCli(['up', '--file', file, '--timeout', '30', '--keep-on-failure']);
     expect(kept.code).toBe(2);
@@ -158,7 +167,10 @@ export function failureSuite(base: EngineUnderTest): void {
     const logs = await runCli(['logs', '--file', file, 'first']);
     expect(logs).toMatchObject({ code: 0, stdout: 'worker says goodbye\n' });
     expect(await down(rt.engine, { project: p })).toMatchObject({ removed: [`${p}-first`], network: `${p}_default`, volumes: [`${p}_disc`] });
-    await rt.engine.removeVolume(`${p}_cache`);
+    expect(await leftovers(p)).toEqual(keptCache(p));
+    // local down --volumes is how the data volume goes.
+    const downVolumes = await runCli(['down', '-p', p, '--volumes']);
+    expect(downVolumes).toMatchObject({ code: 0, stdout: `project ${p}: 0 container(s) removed, data volume(s) removed: ${p}_cache\n` });
     expect(await leftovers(p)).toEqual([]);
   }, 90_000);
 

@@ -130,7 +130,7 @@ describe('buildCompose: runtime flavor, Dynamo', () => {
 });
 
 describe('buildCompose: GPUs', () => {
-  const devices = (file: ComposeFile, name: string) => service(file, name).deploy?.resources.reservations.devices;
+  const devices = (file: ComposeFile, name: string) => service(file, name).deploy?.resources?.reservations.devices;
 
   test('workers reserve their nvidia.com/gpu limit; the frontend reserves none', () => {
     const file = buildCompose(dynamo({ mode: 'disaggregated', tensorParallelSize: 2, gpusPerWorker: 4 }));

@@ -91,7 +91,7 @@ describe('gpuDeploys', () => {
       undefined,
       { resources: { reservations: { devices: [{ driver: 'nvidia', count: 2, capabilities: ['gpu'] }] } } },
     ]);
-    const ids = gpuDeploys([1, 0, 2], 'exclusive').map((d) => d?.resources.reservations.devices[0]?.device_ids);
+    const ids = gpuDeploys([1, 0, 2], 'exclusive').map((d) => d?.resources?.reservations.devices[0]?.device_ids);
     expect(ids).toEqual([['0'], undefined, ['1', '2']]);
   });
 });

@@ -9,7 +9,7 @@ describe('RollbackLedger', () => {
     const ledger = new RollbackLedger();
     expect(ledger.networkCreated).toBe(false);
     ledger.networkWasCreated('p_default');
-    ledger.volumeWasCreated('p_disc');
+    ledger.volumeWasCreated('p_disc', { keep: false });
     ledger.containerWasCreated('p-a');
     ledger.containerWasStarted('p-b');
     expect(ledger.networkCreated).toBe(true);
@@ -35,15 +35,40 @@ describe('RollbackLedger', () => {
     const engine = new FakeEngine();
     const ledger = new RollbackLedger();
     ledger.networkWasCreated('p_default');
-    ledger.volumeWasCreated('p_cache');
+    ledger.volumeWasCreated('p_disc', { keep: false });
     ledger.containerWasCreated('p-a');
     const failure = new ModelstackError('TIMEOUT', 'service a was not ready within 1s', { hint: 'raise --timeout', details: ['last probe: x'] });
     const e = (await ledger.rollbackAfter(engine, failure)) as ModelstackError;
-    expect(engine.calls).toEqual(['rm p-a', 'volume rm p_cache', 'network rm p_default']);
+    expect(engine.calls).toEqual(['rm p-a', 'volume rm p_disc', 'network rm p_default']);
     expect(e).toMatchObject({ code: 'TIMEOUT', message: 'service a was not ready within 1s', hint: 'raise --timeout', exitCode: 2 });
-    expect(e.details).toEqual(['last probe: x', 'undid what this up created:', '  removed p-a', '  removed volume p_cache', '  removed network p_default']);
+    expect(e.details).toEqual(['last probe: x', 'undid what this up created:', '  removed p-a', '  removed volume p_disc', '  removed network p_default']);
     // nothing recorded: the error as it was
     expect(await new RollbackLedger().rollbackAfter(engine, failure)).toBe(failure);
+  });
+
+  test('a data volume it created (a model cache) is kept on failure and on interrupt, and the error says so and how to remove it', async () => {
+    const ledger = (): RollbackLedger => {
+      const l = new RollbackLedger();
+      l.networkWasCreated('p_default');
+      l.volumeWasCreated('p_weights', { keep: true });
+      l.volumeWasCreated('p_disc', { keep: false });
+      l.containerWasCreated('p-download');
+      return l;
+    };
+    const kept = 'kept volume p_weights: it may hold downloaded models, which the next up reuses ("modelstack local down --volumes" removes it)';
+    const engine = new FakeEngine();
+    const failure = new ModelstackError('LOCAL', 'service download exited with code 3');
+    const e = (await ledger().rollbackAfter(engine, failure)) as ModelstackError;
+    expect(engine.calls).toEqual(['rm p-download', 'volume rm p_disc', 'network rm p_default']);
+    expect(e.details).toEqual(['undid what this up created:', '  removed p-download', `  ${kept}`, '  removed volume p_disc', '  removed network p_default']);
+    const interrupted = new FakeEngine();
+    const i = await ledger().rollback(interrupted);
+    expect(interrupted.calls).not.toContain('volume rm p_weights');
+    expect(i.details).toContain(kept);
+    // Keeping only a volume still says so.
+    const only = new RollbackLedger();
+    only.volumeWasCreated('p_weights', { keep: true });
+    expect(((await only.rollbackAfter(new FakeEngine(), failure)) as ModelstackError).details).toEqual(['undid what this up created:', `  ${kept}`]);
   });
 
   test('nothing recorded', async () => {

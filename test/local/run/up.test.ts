@@ -383,7 +383,7 @@ configs:
       removed: ['v-a'],
       network: 'v_default',
       volumes: ['v_disc'],
-      kept: [{ kind: 'volume', name: 'v_cache', reason: 'it may hold downloaded models (remove it with "docker volume rm v_cache")' }],
+      kept: [{ kind: 'volume', name: 'v_cache', reason: 'it may hold downloaded models (remove it with "modelstack local down --volumes")' }],
     });
     expect(existsSync(`${stateDir}/v`)).toBe(false);
     expect([...engine.volumes.keys()]).toEqual(['v_cache']);
@@ -427,7 +427,7 @@ volumes:
   disc: {driver: local, driver_opts: {type: tmpfs, device: tmpfs}}
 `;
 
-  test('an image that cannot be had: the service, the image error and its hint with --image; network and volumes it created are removed', async () => {
+  test('an image that cannot be had: the service, the image error and its hint with --image; the network and tmpfs volume it created are removed, the cache volume kept', async () => {
     const engine = new FakeEngine();
     engine.run = async (spec) => {
       throw new ImageUnavailableError(spec.image, 'not-found', 'manifest unknown', 'docker', 'docker');
@@ -435,8 +435,23 @@ volumes:
     const e = await rejection(up(loadComposeText(withVolumes, { projectDir: '/p/f' }), engine, fast));
     expect(e.message).toBe('service a: image "missing-image" was not found: manifest unknown');
     expect(e.hint).toMatch(/load -i FILE.*; or run service a from another image: --image a=IMAGE$/);
-    expect(e.details).toEqual(['undid what this up created:', '  removed volume f_cache', '  removed volume f_disc', '  removed network f_default']);
-    expect(engine.volumes.size).toBe(0);
+    expect(e.details).toEqual([
+      'undid what this up created:',
+      '  kept volume f_cache: it may hold downloaded models, which the next up reuses ("modelstack local down --volumes" removes it)',
+      '  removed volume f_disc',
+      '  removed network f_default',
+    ]);
+    expect([...engine.volumes.keys()]).toEqual(['f_cache']);
+    // down --volumes removes it, and only volumes labelled as the project's.
+    await engine.createVolume('other_cache', { labels: { 'modelstack.io/project': 'other' } });
+    expect(await down(engine, { project: 'f' })).toEqual({
+      project: 'f',
+      removed: [],
+      volumes: [],
+      kept: [{ kind: 'volume', name: 'f_cache', reason: 'it may hold downloaded models (remove it with "modelstack local down --volumes")' }],
+    });
+    expect(await down(engine, { project: 'f', volumes: true })).toEqual({ project: 'f', removed: [], volumes: [], dataVolumes: ['f_cache'], kept: [] });
+    expect([...engine.volumes.keys()]).toEqual(['other_cache']);
     expect(engine.networks.size).toBe(0);
   });
 
