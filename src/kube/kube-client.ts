@@ -162,9 +162,10 @@ export class KubeClient implements KubeApi {
   }
 
   /**
-   * client-node makes a new https.Agent (so a new connection and TLS handshake) for every
-   * request; this swaps it for one keep-alive agent per TLS identity (CA, client certificate,
-   * verification settings), so requests reuse connections. Proxy agents are kept as they are.
+   * client-node (which reads the kubeconfigs ours hands over) makes a new https.Agent, so a new
+   * connection and TLS handshake, for every request; this swaps any https.Agent for one keep-alive
+   * agent per TLS identity (CA, client certificate, verification settings), so requests reuse
+   * connections. Proxy agents are kept as they are.
    */
   private pooled(agent: RequestOptions['agent']): RequestOptions['agent'] {
     if (!(agent instanceof HttpsAgent) || agent.constructor !== HttpsAgent) return agent;
