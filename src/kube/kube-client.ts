@@ -1,8 +1,8 @@
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
 import { request as httpRequest } from 'node:http';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { ModelstackError, errorMessage } from '../errors.js';
 import { apiError } from './api-error.js';
+import type { KubeConnection } from './kube-config.js';
 import type { ApplyOptions, KubeApi, KubeObjectLike, ListOptions, PropagationPolicy, ResourceInfo } from './kube-api.js';
 
 /** How long one API request may take from connecting to the end of its answer. */
@@ -35,7 +35,7 @@ export interface RequestSpec {
 /**
  * A small Kubernetes API client on raw JSON: bodies go out and come back exactly as written,
  * so fields of custom resources are never dropped by typed serializers. Authentication comes
- * from client-node's KubeConfig (certificates, tokens, exec plugins). `request` is the generic
+ * from the kubeconfig (kube-config.ts: certificates, tokens; exec plugins through client-node). `request` is the generic
  * call underneath, for what the KubeApi operations do not cover.
  */
 export class KubeClient implements KubeApi {
@@ -47,15 +47,15 @@ export class KubeClient implements KubeApi {
   /** Requests sent and connections opened (a request on a reused keep-alive connection opens none). */
   public readonly stats = { requests: 0, connections: 0 };
   private readonly seenSockets = new WeakSet<object>();
+  /** The pooled agent of each agent object the kubeconfig hands out (it hands out the same one every time). */
+  private readonly pooledFor = new WeakMap<HttpsAgent, HttpsAgent>();
 
   public constructor(
-    public readonly kubeConfig: KubeConfig,
+    public readonly kubeConfig: KubeConnection,
     /** Deadline of each whole request (connect, send, headers and body). @default 30000 (DEFAULT_REQUEST_TIMEOUT_MS) */
     private readonly timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
   ) {
-    const cluster = kubeConfig.getCurrentCluster();
-    if (!cluster) throw new ModelstackError('KUBECONFIG', 'the kubeconfig has no current cluster');
-    this.server = new URL(cluster.server);
+    this.server = new URL(kubeConfig.server);
   }
 
   public get serverUrl(): string {
@@ -167,12 +167,15 @@ export class KubeClient implements KubeApi {
   }
 
   /**
-   * client-node makes a new https.Agent (so a new connection and TLS handshake) for every
-   * request; this swaps it for one keep-alive agent per TLS identity (CA, client certificate,
-   * verification settings), so requests reuse connections. Proxy agents are kept as they are.
+   * client-node (which reads the kubeconfigs ours hands over) makes a new https.Agent, so a new
+   * connection and TLS handshake, for every request; this swaps any https.Agent for one keep-alive
+   * agent per TLS identity (CA, client certificate, verification settings), so requests reuse
+   * connections. Proxy agents are kept as they are.
    */
   private pooled(agent: RequestOptions['agent']): RequestOptions['agent'] {
     if (!(agent instanceof HttpsAgent) || agent.constructor !== HttpsAgent) return agent;
+    const known = this.pooledFor.get(agent);
+    if (known) return known;
     const o = agent.options;
     const id = JSON.stringify([o.ca, o.cert, o.key, o.pfx, o.passphrase, o.rejectUnauthorized, o.servername, o.ciphers]);
     let pooled = this.agents.get(id);
@@ -180,6 +183,7 @@ export class KubeClient implements KubeApi {
       pooled = new HttpsAgent({ ...o, keepAlive: true, maxSockets: MAX_SOCKETS });
       this.agents.set(id, pooled);
     }
+    this.pooledFor.set(agent, pooled);
     return pooled;
   }
 

@@ -28,14 +28,15 @@ export interface RequestStats {
 }
 
 /**
- * Connects as the options say; nothing is requested from the server yet. The Kubernetes client
- * library is loaded here, on first use, so commands that never reach a cluster (synth, validate,
- * local runs, --help) do not pay for it.
+ * Connects as the options say; nothing is requested from the server yet. The kube client is
+ * loaded here, on first use, so commands that never reach a cluster (synth, validate, local runs,
+ * --help) do not pay for it; client-node itself is loaded only for kubeconfigs our reader hands
+ * over (exec plugins, auth-provider; src/kube/kube-config.ts).
  */
 export async function connect(opts: ClusterOptions, env: NodeJS.ProcessEnv): Promise<Connection> {
   if (opts.kube) return { kube: opts.kube, defaultNamespace: 'default' };
   const [{ KubeClient }, { contextNamespace, loadKubeConfig }] = await Promise.all([import('../kube/kube-client.js'), import('../kube/kube-config.js')]);
-  // KubeConfig.loadFromDefault reads process.env.KUBECONFIG; pass ours explicitly when set.
+  // loadKubeConfig reads process.env.KUBECONFIG (all its files, merged); pass ours explicitly when it names one file.
   const fromEnv = env.KUBECONFIG && !env.KUBECONFIG.includes(':') ? env.KUBECONFIG : undefined;
   const kubeConfig = loadKubeConfig({ kubeconfig: opts.kubeconfig ?? fromEnv, context: opts.context });
   const kube = new KubeClient(kubeConfig);
