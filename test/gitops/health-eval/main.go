@@ -11,8 +11,9 @@
 //
 // Argo CD (Lua): written here to match argo-cd v3.1.0 util/lua/lua.go (VM.runLua and
 // VM.ExecuteHealthLua) and how gitops-engine's health.GetResourceHealth and argo-cd's
-// controller/health.go take the result. Importing argo-cd's util/lua would build all of Argo CD's
-// API types and clients; see README notes in the modelstack report. What is matched:
+// controller/health.go take the result. It does not import argo-cd's util/lua: that package pulls
+// in Argo CD's API types, gRPC clients and built-in scripts (1412 packages against this helper's
+// 646), and its cold build here did not finish within 15 minutes. What is matched:
 //   - the VM: gopher-lua at Argo CD v3.1.0's version (v1.1.1). A script set through argocd-cm
 //     `resource.customizations.health.<group>_<kind>` runs with useOpenLibs false (util/settings
 //     settings.go: only `resource.customizations.useOpenLibs.<group>_<kind>` turns it on), so
@@ -31,6 +32,9 @@
 //     value, and a script error (the run error's Lua stack trace removed), is an error, which
 //     gitops-engine turns into Unknown with the error text as message. An empty health has no
 //     status: Argo CD shows none and it does not change the application's health.
+//
+// Not matched: gitops-engine reports an object with a deletionTimestamp (and no hook finalizer)
+// as Progressing "Pending deletion" without running the script; no case here is being deleted.
 //
 // Input on stdin (JSON): {"lua": "...", "cel": {"current": "...", "inProgress": "...", "failed": "..."},
 // "objects": [ ... ]}. Output on stdout (JSON): one {"argocd": {...}, "flux": {...}} per object,
