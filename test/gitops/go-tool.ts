@@ -2,6 +2,9 @@
 // and caches the binary under $MODELSTACK_CACHE_DIR (default ~/.cache/modelstack)/gitops, keyed
 // by a hash of the module's go.mod, go.sum and *.go files and the package built. Without a Go
 // toolchain the tests that need the tool are skipped, except under CI=true, where that fails.
+// Test files run in parallel workers: one builds while the others wait on a lock (a folder next
+// to the binary naming the builder's pid; a dead builder's lock is taken over), so a cold cache
+// costs one build, not one per test file.
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -11,6 +14,9 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BUILD_TIMEOUT_MS = 10 * 60_000;
+const LOCK_POLL_MS = 500;
+/** A lock folder without its pid file for this long was left by a builder that died creating it. */
+const LOCK_CREATE_GRACE_MS = 10_000;
 
 export interface GoTool {
   /** Folder under test/gitops holding go.mod and go.sum. */
@@ -59,17 +65,65 @@ export async function ensureTool(tool: GoTool): Promise<string | undefined> {
     return undefined;
   }
   fs.mkdirSync(path.dirname(bin), { recursive: true });
-  const tmp = `${bin}.tmp-${process.pid}`;
-  try {
-    await execa(go, ['build', '-trimpath', '-buildvcs=false', '-o', tmp, tool.pkg], {
-      cwd: path.join(HERE, tool.module),
-      timeout: BUILD_TIMEOUT_MS,
-      forceKillAfterDelay: 5_000,
-      stdin: 'ignore',
-    });
-    fs.renameSync(tmp, bin);
-  } finally {
-    fs.rmSync(tmp, { force: true });
+  return withBuildLock(`${bin}.lock`, BUILD_TIMEOUT_MS + 60_000, async () => {
+    if (fs.existsSync(bin)) return bin; // built by the worker that held the lock
+    const tmp = `${bin}.tmp-${process.pid}`;
+    try {
+      await execa(go, ['build', '-trimpath', '-buildvcs=false', '-o', tmp, tool.pkg], {
+        cwd: path.join(HERE, tool.module),
+        timeout: BUILD_TIMEOUT_MS,
+        forceKillAfterDelay: 5_000,
+        stdin: 'ignore',
+      });
+      fs.renameSync(tmp, bin);
+    } finally {
+      fs.rmSync(tmp, { force: true });
+    }
+    return bin;
+  });
+}
+
+/** Runs fn holding the lock folder `lock`, waiting at most waitMs for another holder. */
+export async function withBuildLock<T>(lock: string, waitMs: number, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    if (lockIsStale(lock)) {
+      fs.rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`${lock}: still held after ${waitMs} ms by another build; remove it if no build runs`);
+    await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
   }
-  return bin;
+  try {
+    fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+    return await fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function lockIsStale(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
+  } catch {
+    try {
+      return Date.now() - fs.statSync(lock).mtimeMs > LOCK_CREATE_GRACE_MS;
+    } catch {
+      return false; // gone already: the next mkdir decides
+    }
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }

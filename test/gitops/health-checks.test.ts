@@ -1,8 +1,8 @@
 // The Argo CD health scripts (Lua) and Flux health expressions (CEL) that `modelstack gitops
-// health` prints, run on the interpreters the controllers use (gopher-lua; cel-go with Flux's
-// environment and evaluation order: test/gitops/health-eval), across the recorded statuses the
-// readiness tests use, must give the verdict of the TypeScript readiness (`modelstack list`).
-import { execa } from 'execa';
+// health` prints, run as the controllers run them (test/gitops/health-eval: Flux's own CEL status
+// evaluator from fluxcd/pkg/runtime v0.117.0; gopher-lua with Argo CD v3.1.0's libraries and
+// result handling), across the recorded statuses the readiness tests use, must give the verdict
+// of the TypeScript readiness (`modelstack list`).
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,14 +12,9 @@ import { matchingRule } from '../../src/readiness/phase-rules.js';
 import { adapterFor } from '../../src/runtimes/adapters.js';
 import { recorded } from '../readiness/load-recorded.js';
 import { ensureTool, HEALTH_EVAL } from './go-tool.js';
+import { runHealthEval } from './health-eval.js';
 
 const RECORDED = join(dirname(fileURLToPath(import.meta.url)), '..', 'readiness', 'recorded');
-
-interface Verdict {
-  status?: string;
-  message?: string;
-  error?: string;
-}
 
 type Obj = Record<string, unknown>;
 
@@ -55,11 +50,9 @@ beforeAll(async () => {
   evaluator = await ensureTool(HEALTH_EVAL);
 }, 600_000);
 
-async function evaluate(checks: ReturnType<typeof gitopsHealthChecks>[number], objects: Obj[]): Promise<Array<{ argocd: Verdict; flux: Verdict }>> {
+async function evaluate(checks: ReturnType<typeof gitopsHealthChecks>[number], objects: Obj[]) {
   const { current, inProgress, failed } = checks.flux;
-  const input = JSON.stringify({ lua: checks.argocd.script, cel: { current, inProgress, failed }, objects });
-  const { stdout } = await execa(evaluator!, [], { input, timeout: 60_000 });
-  return JSON.parse(stdout) as Array<{ argocd: Verdict; flux: Verdict }>;
+  return runHealthEval(evaluator!, { lua: checks.argocd.script, cel: { current, inProgress, failed }, objects });
 }
 
 /** What Flux reports for the object, given the readiness phase. */
@@ -99,7 +92,7 @@ describe.each(gitopsHealthChecks().map((c) => [c.kind, c] as const))('%s health 
       const phase = adapter.modelState(o).phase;
       // Without any status, Flux's CEL cannot test a top-level field: evaluation fails, which
       // Flux reports as Unknown and waits on (see src/gitops/flux-health.ts); the rules say Pending.
-      const flux = o.status === undefined ? expect.stringMatching(/no such attribute/) : fluxExpected(o, phase);
+      const flux = o.status === undefined ? expect.stringMatching(/^failed to evaluate the CEL expression '.*': no such attribute/s) : fluxExpected(o, phase);
       return { name, argocd: ARGOCD_STATUS[phase], flux };
     });
     expect(got).toEqual(want);

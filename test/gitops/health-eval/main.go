@@ -1,42 +1,67 @@
 // health-eval evaluates modelstack's generated GitOps health checks the way the controllers do,
-// so that the jest test in test/gitops can compare them with the TypeScript readiness verdict:
+// so that the jest test in test/gitops can compare them with the TypeScript readiness verdict.
 //
-//   - the Argo CD health script (Lua) on github.com/yuin/gopher-lua, the Lua VM Argo CD runs
-//     health scripts on: the object is handed to the script as the global `obj`, and the script
-//     returns a table with `status` and `message`;
-//   - the Flux healthCheckExprs (CEL) on github.com/google/cel-go with the environment options of
-//     fluxcd/pkg/runtime/cel (expression.go, runtime v0.117.0: parsed, not compiled, so every
-//     top-level field of the object is a variable) and the order of its StatusEvaluator
-//     (status_evaluator.go): a status.observedGeneration that differs from metadata.generation is
-//     InProgress; then inProgress, failed, current; none true is InProgress.
+// Objects are decoded as unstructured.Unstructured (k8s.io/apimachinery), as both controllers
+// hold live objects: integers as int64, other numbers as float64.
+//
+// Flux (CEL): Flux's own code, not a re-implementation. github.com/fluxcd/pkg/runtime v0.117.0,
+// package cel: NewStatusEvaluator builds the evaluator from a Kustomization's healthCheckExprs
+// entry (kustomize.HealthCheckExpressions) and StatusEvaluator.Evaluate gives the kstatus result,
+// which is what kustomize-controller's custom status reader (cel/status_reader.go) reports.
+//
+// Argo CD (Lua): written here to match argo-cd v3.1.0 util/lua/lua.go (VM.runLua and
+// VM.ExecuteHealthLua) and how gitops-engine's health.GetResourceHealth and argo-cd's
+// controller/health.go take the result. It does not import argo-cd's util/lua: that package pulls
+// in Argo CD's API types, gRPC clients and built-in scripts (1412 packages against this helper's
+// 646), and its cold build here did not finish within 15 minutes. What is matched:
+//   - the VM: gopher-lua at Argo CD v3.1.0's version (v1.1.1). A script set through argocd-cm
+//     `resource.customizations.health.<group>_<kind>` runs with useOpenLibs false (util/settings
+//     settings.go: only `resource.customizations.useOpenLibs.<group>_<kind>` turns it on), so
+//     the VM opens only package, base and table, plus an `os` holding only time and date (Argo
+//     CD's oslib_safe.go, which takes them from gopher-lua), also reachable through require("os").
+//     No string, math, io or debug library;
+//   - the deadline: one second per script;
+//   - the object, set as the global `obj`: maps become tables, lists become sequences built by
+//     appending (so a null list element is dropped), bools, strings and numbers become Lua
+//     values, anything else nil;
+//   - the result: the value left on top of the stack. A table is encoded with
+//     layeh.com/gopher-json (Argo CD's version) and decoded into {status, message}; a decode
+//     type error (a list, a non-string status) is an empty health; a status outside Healthy,
+//     Progressing, Suspended, Degraded, Missing, Unknown becomes Unknown with the message
+//     "Lua returned an invalid health status". nil (or no return) is an empty health. Any other
+//     value, and a script error (the run error's Lua stack trace removed), is an error, which
+//     gitops-engine turns into Unknown with the error text as message. An empty health has no
+//     status: Argo CD shows none and it does not change the application's health.
+//
+// Not matched: gitops-engine reports an object with a deletionTimestamp (and no hook finalizer)
+// as Progressing "Pending deletion" without running the script; no case here is being deleted.
 //
 // Input on stdin (JSON): {"lua": "...", "cel": {"current": "...", "inProgress": "...", "failed": "..."},
-// "objects": [ ... ]}. Output on stdout (JSON): one {"argocd": {...}, "flux": {...}} per object.
+// "objects": [ ... ]}. Output on stdout (JSON): one {"argocd": {...}, "flux": {...}} per object,
+// each {status, message, error}: status and message as the controller reports them, error set
+// when the controller got an error (a script error, an expression that fails to evaluate).
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"time"
 
-	"github.com/google/cel-go/cel"
-	"github.com/google/cel-go/common/types"
-	"github.com/google/cel-go/ext"
+	kustomize "github.com/fluxcd/pkg/apis/kustomize"
+	fluxcel "github.com/fluxcd/pkg/runtime/cel"
 	lua "github.com/yuin/gopher-lua"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	luajson "layeh.com/gopher-json"
 )
 
 type input struct {
-	Lua string `json:"lua"`
-	Cel struct {
-		Current    string `json:"current"`
-		InProgress string `json:"inProgress"`
-		Failed     string `json:"failed"`
-	} `json:"cel"`
-	Objects []json.RawMessage `json:"objects"`
+	Lua     string                           `json:"lua"`
+	Cel     kustomize.HealthCheckExpressions `json:"cel"`
+	Objects []json.RawMessage                `json:"objects"`
 }
 
 type verdict struct {
@@ -59,20 +84,19 @@ func main() {
 	if err := json.Unmarshal(raw, &in); err != nil {
 		fail(fmt.Errorf("input: %w", err))
 	}
-	exprs, err := compileFlux(in)
+	evaluator, err := fluxcel.NewStatusEvaluator(&in.Cel)
 	if err != nil {
-		fail(err)
+		fail(fmt.Errorf("flux: %w", err))
 	}
 	out := make([]result, 0, len(in.Objects))
-	for _, rawObj := range in.Objects {
-		obj, err := decodeUnstructured(rawObj)
-		if err != nil {
-			fail(err)
+	for i, rawObj := range in.Objects {
+		obj := &unstructured.Unstructured{}
+		if err := obj.UnmarshalJSON(rawObj); err != nil {
+			fail(fmt.Errorf("object %d: %w", i, err))
 		}
-		out = append(out, result{ArgoCD: runLua(in.Lua, obj), Flux: runFlux(exprs, obj)})
+		out = append(out, result{ArgoCD: argoHealth(in.Lua, obj), Flux: fluxHealth(evaluator, obj)})
 	}
-	enc := json.NewEncoder(os.Stdout)
-	if err := enc.Encode(out); err != nil {
+	if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
 		fail(err)
 	}
 }
@@ -82,86 +106,120 @@ func fail(err error) {
 	os.Exit(2)
 }
 
-// decodeUnstructured decodes JSON as Kubernetes' unstructured objects hold it: integers as int64,
-// other numbers as float64.
-func decodeUnstructured(raw []byte) (map[string]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	m, ok := convertNumbers(v).(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("an object must be a JSON object")
-	}
-	return m, nil
-}
+// ---------------------------------------------------------------- Flux (CEL)
 
-func convertNumbers(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, e := range t {
-			t[k] = convertNumbers(e)
-		}
-		return t
-	case []any:
-		for i, e := range t {
-			t[i] = convertNumbers(e)
-		}
-		return t
-	case json.Number:
-		if i, err := t.Int64(); err == nil {
-			return i
-		}
-		f, _ := t.Float64()
-		return f
-	default:
-		return v
+func fluxHealth(e *fluxcel.StatusEvaluator, obj *unstructured.Unstructured) verdict {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	res, err := e.Evaluate(ctx, obj)
+	if err != nil {
+		return verdict{Error: err.Error()}
 	}
+	return verdict{Status: string(res.Status), Message: res.Message}
 }
 
 // ---------------------------------------------------------------- Argo CD (Lua)
 
-func runLua(script string, obj map[string]any) verdict {
-	// Only the base, table, string and math libraries: a script that runs with these runs in
-	// Argo CD, whatever else its VM opens.
-	L := lua.NewState(lua.Options{SkipOpenLibs: true})
-	defer L.Close()
-	for _, open := range []lua.LGFunction{lua.OpenBase, lua.OpenTable, lua.OpenString, lua.OpenMath} {
-		open(L)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	L.SetContext(ctx)
-	L.SetGlobal("obj", toLua(L, obj))
-	if err := L.DoString(script); err != nil {
-		return verdict{Error: err.Error()}
-	}
-	ret := L.Get(-1)
-	hs, ok := ret.(*lua.LTable)
-	if !ok {
-		return verdict{Error: fmt.Sprintf("the script returned %s, not a table", ret.Type())}
-	}
-	status, _ := hs.RawGetString("status").(lua.LString)
-	message, _ := hs.RawGetString("message").(lua.LString)
-	return verdict{Status: string(status), Message: string(message)}
+// The health statuses a script may return (gitops-engine pkg/health, used by argo-cd v3.1.0).
+var argoHealthStatuses = map[string]bool{
+	"Healthy": true, "Progressing": true, "Suspended": true, "Degraded": true, "Missing": true, "Unknown": true,
 }
 
-// toLua converts an unstructured value as Argo CD does: maps to tables, lists to tables indexed
-// from 1, numbers to Lua numbers, nil to nil.
+func argoHealth(script string, obj *unstructured.Unstructured) verdict {
+	hs, err := runArgoScript(script, obj)
+	if err != nil {
+		return verdict{Status: "Unknown", Message: err.Error(), Error: err.Error()}
+	}
+	return hs
+}
+
+func runArgoScript(script string, obj *unstructured.Unstructured) (verdict, error) {
+	L := lua.NewState(lua.Options{SkipOpenLibs: true})
+	defer L.Close()
+	for _, lib := range []struct {
+		name string
+		open lua.LGFunction
+	}{{lua.LoadLibName, lua.OpenPackage}, {lua.BaseLibName, lua.OpenBase}, {lua.TabLibName, lua.OpenTable}, {lua.OsLibName, lua.OpenOs}} {
+		if err := L.CallByParam(lua.P{Fn: L.NewFunction(lib.open), NRet: 0, Protect: true}, lua.LString(lib.name)); err != nil {
+			return verdict{}, fmt.Errorf("opening %s: %w", lib.name, err)
+		}
+	}
+	restrictOs(L)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	L.SetContext(ctx)
+	L.SetGlobal("actionParams", L.NewTable())
+	L.SetGlobal("obj", toLua(L, obj.Object))
+	if err := L.DoString(script); err != nil {
+		var apiErr *lua.ApiError
+		if errors.As(err, &apiErr) && apiErr.Type == lua.ApiErrorRun {
+			apiErr.StackTrace = ""
+			return verdict{}, apiErr
+		}
+		return verdict{}, err
+	}
+	ret := L.Get(-1)
+	switch ret.Type() {
+	case lua.LTNil:
+		return verdict{}, nil
+	case lua.LTTable:
+		encoded, err := luajson.Encode(ret)
+		if err != nil {
+			return verdict{}, err
+		}
+		var hs struct {
+			Status  string `json:"status,omitempty"`
+			Message string `json:"message,omitempty"`
+		}
+		if err := json.Unmarshal(encoded, &hs); err != nil {
+			var typeErr *json.UnmarshalTypeError
+			if errors.As(err, &typeErr) {
+				return verdict{}, nil
+			}
+			return verdict{}, err
+		}
+		if !argoHealthStatuses[hs.Status] {
+			return verdict{Status: "Unknown", Message: "Lua returned an invalid health status"}, nil
+		}
+		return verdict{Status: hs.Status, Message: hs.Message}, nil
+	default:
+		return verdict{}, fmt.Errorf("expect table output from Lua script, not %s", ret.Type())
+	}
+}
+
+// restrictOs leaves `os` (the global, package.loaded.os and require("os")) with only gopher-lua's
+// os.time and os.date, the two functions Argo CD's safe os library offers.
+func restrictOs(L *lua.LState) {
+	full, _ := L.GetGlobal(lua.OsLibName).(*lua.LTable)
+	safe := L.NewTable()
+	if full != nil {
+		for _, name := range []string{"time", "date"} {
+			safe.RawSetString(name, full.RawGetString(name))
+		}
+	}
+	L.SetGlobal(lua.OsLibName, safe)
+	if loaded, ok := L.GetField(L.Get(lua.RegistryIndex), "_LOADED").(*lua.LTable); ok {
+		loaded.RawSetString(lua.OsLibName, safe)
+	}
+	L.PreloadModule(lua.OsLibName, func(L *lua.LState) int {
+		L.Push(safe)
+		return 1
+	})
+}
+
+// toLua converts an unstructured value the way Argo CD hands objects to scripts.
 func toLua(L *lua.LState, v any) lua.LValue {
 	switch t := v.(type) {
 	case map[string]any:
-		tbl := L.NewTable()
+		tbl := L.CreateTable(0, len(t))
 		for k, e := range t {
-			tbl.RawSetString(k, toLua(L, e))
+			tbl.RawSetH(lua.LString(k), toLua(L, e))
 		}
 		return tbl
 	case []any:
-		tbl := L.NewTable()
-		for i, e := range t {
-			tbl.RawSetInt(i+1, toLua(L, e))
+		tbl := L.CreateTable(len(t), 0)
+		for _, e := range t {
+			tbl.Append(toLua(L, e))
 		}
 		return tbl
 	case string:
@@ -170,89 +228,15 @@ func toLua(L *lua.LState, v any) lua.LValue {
 		return lua.LBool(t)
 	case int64:
 		return lua.LNumber(t)
+	case int32:
+		return lua.LNumber(t)
+	case int:
+		return lua.LNumber(t)
 	case float64:
 		return lua.LNumber(t)
-	case nil:
-		return lua.LNil
+	case json.Number:
+		return lua.LString(t)
 	default:
-		return lua.LString(fmt.Sprint(t))
+		return lua.LNil
 	}
-}
-
-// ---------------------------------------------------------------- Flux (CEL)
-
-type fluxExprs struct {
-	current, inProgress, failed cel.Program
-}
-
-func compileFlux(in input) (*fluxExprs, error) {
-	env, err := cel.NewEnv(
-		cel.HomogeneousAggregateLiterals(),
-		cel.EagerlyValidateDeclarations(true),
-		cel.DefaultUTCTimeZone(true),
-		cel.CrossTypeNumericComparisons(true),
-		cel.OptionalTypes(),
-		ext.Strings(),
-		ext.Sets(),
-		ext.Encoders(),
-	)
-	if err != nil {
-		return nil, err
-	}
-	parse := func(name, expr string) (cel.Program, error) {
-		if expr == "" {
-			return nil, nil
-		}
-		ast, iss := env.Parse(expr)
-		if iss != nil && iss.Err() != nil {
-			return nil, fmt.Errorf("cel %s: %s", name, iss.Err())
-		}
-		return env.Program(ast, cel.EvalOptions(cel.OptOptimize), cel.InterruptCheckFrequency(100))
-	}
-	if in.Cel.Current == "" {
-		return nil, fmt.Errorf("cel current: missing (Flux requires it)")
-	}
-	var e fluxExprs
-	if e.current, err = parse("current", in.Cel.Current); err != nil {
-		return nil, err
-	}
-	if e.inProgress, err = parse("inProgress", in.Cel.InProgress); err != nil {
-		return nil, err
-	}
-	if e.failed, err = parse("failed", in.Cel.Failed); err != nil {
-		return nil, err
-	}
-	return &e, nil
-}
-
-func runFlux(e *fluxExprs, obj map[string]any) verdict {
-	if status, ok := obj["status"].(map[string]any); ok {
-		if observed, ok := status["observedGeneration"].(int64); ok {
-			if meta, ok := obj["metadata"].(map[string]any); ok {
-				if generation, ok := meta["generation"].(int64); ok && generation != observed {
-					return verdict{Status: "InProgress", Message: "observedGeneration differs from generation"}
-				}
-			}
-		}
-	}
-	for _, step := range []struct {
-		prog   cel.Program
-		status string
-	}{{e.inProgress, "InProgress"}, {e.failed, "Failed"}, {e.current, "Current"}} {
-		if step.prog == nil {
-			continue
-		}
-		val, _, err := step.prog.ContextEval(context.Background(), obj)
-		if err != nil {
-			return verdict{Error: err.Error()}
-		}
-		b, ok := val.(types.Bool)
-		if !ok {
-			return verdict{Error: fmt.Sprintf("not a boolean: %v", val)}
-		}
-		if b {
-			return verdict{Status: step.status}
-		}
-	}
-	return verdict{Status: "InProgress"}
 }
