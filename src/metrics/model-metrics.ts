@@ -239,7 +239,9 @@ async function findTarget(kube: KubeApi, row: ModelRow): Promise<Target> {
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
   const services = (await kube.list<ServiceLike>('v1', 'Service', { namespace: row.namespace, labelSelector })) ?? [];
-  const service = services.find((s) => (s.spec?.ports ?? []).some((p) => p.name === m.scrapePort.port));
+  const hasPort = (s: ServiceLike): boolean => (s.spec?.ports ?? []).some((p) => p.name === m.scrapePort.port);
+  const service =
+    services.find(hasPort) ?? (m.scrapeServicePods ? await serviceByPods(kube, row.namespace, m.scrapeServicePods(row.name), hasPort) : undefined);
   if (!service) {
     throw new ModelstackError(
       'NOT_FOUND',
@@ -265,6 +267,30 @@ async function findTarget(kube: KubeApi, row: ModelRow): Promise<Target> {
     });
   }
   return { row, engine, service: name, port: m.scrapePort.port, path: m.scrapePort.path, object, ...(m.workerPods ? { workerInfo: m.workerPods } : {}) };
+}
+
+/**
+ * The Service with the port whose selector picks the model's pods (by `podLabels`), for an
+ * operator that puts the component labels in a Service's selector but not on the Service.
+ */
+async function serviceByPods(
+  kube: KubeApi,
+  namespace: string,
+  podLabels: Readonly<Record<string, string>>,
+  hasPort: (s: ServiceLike) => boolean,
+): Promise<ServiceLike | undefined> {
+  const labelSelector = Object.entries(podLabels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  const pods = (await kube.list<{ metadata: { labels?: Record<string, string> } }>('v1', 'Pod', { namespace, labelSelector })) ?? [];
+  if (pods.length === 0) return undefined;
+  const services = ((await kube.list<ServiceLike>('v1', 'Service', { namespace })) ?? []).filter(hasPort);
+  return services
+    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
+    .find((s) => {
+      const sel = Object.entries(s.spec?.selector ?? {});
+      return sel.length > 0 && pods.some((p) => sel.every(([k, v]) => p.metadata.labels?.[k] === v));
+    });
 }
 
 /** The engine a model runs: a Dynamo graph's spec.backendFramework; Ray Serve LLM runs vLLM. */
@@ -373,7 +399,10 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 interface ServiceLike {
   readonly metadata: { readonly name: string };
-  readonly spec?: { readonly ports?: ReadonlyArray<{ readonly name?: string; readonly port?: number }> };
+  readonly spec?: {
+    readonly ports?: ReadonlyArray<{ readonly name?: string; readonly port?: number }>;
+    readonly selector?: Readonly<Record<string, string>>;
+  };
 }
 
 interface EndpointSliceLike {

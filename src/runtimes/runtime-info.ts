@@ -72,6 +72,11 @@ export interface MetricsEndpointInfo {
   readonly monitorEndpoints: readonly MetricsPort[];
   /** Labels of the Service `modelstack metrics` scrapes, and its port. */
   scrapeServiceSelector(model: string): Readonly<Record<string, string>>;
+  /**
+   * Labels of the pods behind that Service: when no Service carries `scrapeServiceSelector` as
+   * labels, the Service whose selector picks these pods is scraped.
+   */
+  scrapeServicePods?(model: string): Readonly<Record<string, string>>;
   readonly scrapePort: MetricsPort;
   /** Where the labels, port names and paths come from (operator source, version). */
   readonly source: string;

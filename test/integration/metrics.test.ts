@@ -98,7 +98,7 @@ async function frontendService(
   namespace: string,
   model: string,
   endpoint?: { host: string; port: number },
-  as: { name: string; labels: Record<string, string>; port: string } = {
+  as: { name: string; labels: Record<string, string>; port: string; serviceLabels?: Record<string, string> } = {
     name: `${model}-frontend`,
     labels: { 'nvidia.com/dynamo-graph-deployment-name': model, 'nvidia.com/dynamo-component-type': 'frontend' },
     port: 'http',
@@ -109,8 +109,12 @@ async function frontendService(
     {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name, namespace, labels: as.labels },
-      spec: { clusterIP: 'None', ports: [{ name: as.port, port: 8000, targetPort: as.port, protocol: 'TCP' }] },
+      metadata: { name, namespace, labels: as.serviceLabels ?? as.labels },
+      spec: {
+        clusterIP: 'None',
+        ...(as.serviceLabels ? { selector: as.labels } : {}),
+        ports: [{ name: as.port, port: 8000, targetPort: as.port, protocol: 'TCP' }],
+      },
     },
     m,
   );
@@ -393,6 +397,36 @@ describeWithCluster('metrics through the API server service proxy', (kubeconfig)
     },
     90_000,
   );
+
+  withVeth("a Dynamo frontend Service that carries the component's labels only in its selector is found through the frontend pods", async (v) => {
+    // The operator's Grove path labels a component's Service with the graph's and the pod template's labels
+    // (graph.go GetDGDComponentResourceLabels, commit 0367e404b084); the frontend pods always carry these two.
+    const srv = await metricsServer(v.host, [readFileSync(join(FIXTURES, 'dynamo-frontend.t1.txt'), 'utf8')]);
+    servers.push(srv);
+    await readyDgd(admin, ns, 'grove');
+    // Unrelated Services: one with the port but another model's selector, one without a selector.
+    await frontendService(admin, ns, 'other', undefined, {
+      name: 'other-frontend',
+      labels: { 'nvidia.com/dynamo-graph-deployment-name': 'other', 'nvidia.com/dynamo-component-type': 'frontend' },
+      port: 'http',
+      serviceLabels: {},
+    });
+    const service = await frontendService(
+      admin,
+      ns,
+      'grove',
+      { host: v.host, port: srv.port },
+      {
+        name: 'grove-frontend',
+        labels: { 'nvidia.com/dynamo-graph-deployment-name': 'grove', 'nvidia.com/dynamo-component-type': 'frontend' },
+        port: 'http',
+        serviceLabels: { 'app.kubernetes.io/part-of': 'grove' },
+      },
+    );
+    const r = await new Toolkit().metrics({ kubeconfig, namespace: ns, model: 'grove', intervalMs: 1_000 });
+    expect(r.models.map((x) => x.endpoint)).toEqual([`Service ${ns}/${service} port http /metrics`]);
+    expect(srv.hits()).toBe(2);
+  });
 
   withVeth('errors: model not found, not ready, no endpoints, scrape timeout', async (v) => {
     const notFound = await cli(['metrics', 'nope', '--kubeconfig', kubeconfig, '-n', ns, '--interval', '1']);

@@ -36,6 +36,10 @@ export const DYNAMO: RuntimeInfo = {
       { port: 'system', path: '/metrics' },
     ],
     scrapeServiceSelector: (model) => ({ 'nvidia.com/dynamo-graph-deployment-name': model, 'nvidia.com/dynamo-component-type': 'frontend' }),
+    // The operator's Grove path labels a component's Service with the graph's and the pod
+    // template's labels (internal/dynamo/graph.go GetDGDComponentResourceLabels, commit
+    // 0367e404b084), these two being in its selector; the pods always carry them.
+    scrapeServicePods: (model) => ({ 'nvidia.com/dynamo-graph-deployment-name': model, 'nvidia.com/dynamo-component-type': 'frontend' }),
     scrapePort: { port: 'http', path: '/metrics' },
     source: 'ai-dynamo/dynamo deploy/operator/internal/consts/consts.go (operator 1.x)',
     // Checked against ai-dynamo/dynamo at commit 0367e404b084: consts.go (the label keys,
