@@ -211,6 +211,11 @@ export const MESSAGES = {
     'debug',
     "metrics: a model's metrics endpoint is scraped (through the API server's service proxy, or a local run's published port)",
   ),
+  METRICS_POD_SCRAPE: type<{ readonly namespace: string; readonly pod: string; readonly port: string }>(
+    'METRICS_POD_SCRAPE',
+    'debug',
+    "metrics: one of a model's worker pods is scraped through the API server's pod proxy",
+  ),
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -87,4 +87,9 @@ export interface KubeApi {
    * as text, within `timeoutMs`; optional (a client without it cannot scrape metrics).
    */
   serviceProxyGet?(namespace: string, service: string, port: string, path: string, timeoutMs: number): Promise<string>;
+  /**
+   * GET of `path` on a pod's port (a number) through the API server's pod proxy, as text, within
+   * `timeoutMs`; optional (a client without it scrapes no worker pods).
+   */
+  podProxyGet?(namespace: string, pod: string, port: string, path: string, timeoutMs: number): Promise<string>;
 }

@@ -320,6 +320,24 @@ export class KubeClient implements KubeApi {
     });
   }
 
+  /**
+   * GET of `path` on a pod's port (a number: the API server's pod proxy does not resolve port
+   * names) through the API server's pod proxy (`pods/proxy`), as text, within `timeoutMs`.
+   */
+  public async podProxyGet(namespace: string, pod: string, port: string, path: string, timeoutMs: number): Promise<string> {
+    const rel = path.startsWith('/') ? path : `/${path}`;
+    return this.request<string>({
+      method: 'GET',
+      path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}:${encodeURIComponent(port)}/proxy${rel}`,
+      accept: 'text/plain;version=0.0.4;q=1,*/*;q=0.1',
+      text: true,
+      verb: 'get',
+      resource: 'pods/proxy',
+      namespace,
+      timeoutMs,
+    });
+  }
+
   /** Lists objects of a kind; namespace undefined lists across all namespaces. */
   public async list<T = Record<string, unknown>>(apiVersion: string, kind: string, opts: ListOptions = {}): Promise<T[] | undefined> {
     const r = await this.resourceFor(apiVersion, kind);

@@ -72,7 +72,35 @@ export interface MetricsEndpointInfo {
   readonly monitorEndpoints: readonly MetricsPort[];
   /** Labels of the Service `modelstack metrics` scrapes, and its port. */
   scrapeServiceSelector(model: string): Readonly<Record<string, string>>;
+  /**
+   * Labels of the pods behind that Service: when no Service carries `scrapeServiceSelector` as
+   * labels, the Service whose selector picks these pods is scraped.
+   */
+  scrapeServicePods?(model: string): Readonly<Record<string, string>>;
   readonly scrapePort: MetricsPort;
   /** Where the labels, port names and paths come from (operator source, version). */
+  readonly source: string;
+  /**
+   * The model's engine worker pods `modelstack metrics` also scrapes (through the API server's
+   * pod proxy), for the numbers only workers publish (KV cache, prefix cache); absent when the
+   * runtime's Service endpoint has them all.
+   */
+  readonly workerPods?: WorkerPodsInfo;
+}
+
+/** How the operator labels a model's worker pods, and the container port that serves metrics. */
+export interface WorkerPodsInfo {
+  /**
+   * The label selector of the model's worker pods, from its name and the model object as read
+   * from the cluster (KubeRay: the active RayCluster in its status); undefined when the object
+   * does not name them yet.
+   */
+  labelSelector(model: string, object: unknown): string | undefined;
+  /** The container port's name. */
+  readonly port: string;
+  readonly path: string;
+  /** Whether a Ready model always has worker pods (Dynamo), or may run on its head alone (KubeRay). */
+  readonly expected: boolean;
+  /** Where the labels and the port name come from (operator source, version). */
   readonly source: string;
 }

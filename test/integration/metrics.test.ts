@@ -98,7 +98,7 @@ async function frontendService(
   namespace: string,
   model: string,
   endpoint?: { host: string; port: number },
-  as: { name: string; labels: Record<string, string>; port: string } = {
+  as: { name: string; labels: Record<string, string>; port: string; serviceLabels?: Record<string, string> } = {
     name: `${model}-frontend`,
     labels: { 'nvidia.com/dynamo-graph-deployment-name': model, 'nvidia.com/dynamo-component-type': 'frontend' },
     port: 'http',
@@ -109,8 +109,12 @@ async function frontendService(
     {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name, namespace, labels: as.labels },
-      spec: { clusterIP: 'None', ports: [{ name: as.port, port: 8000, targetPort: as.port, protocol: 'TCP' }] },
+      metadata: { name, namespace, labels: as.serviceLabels ?? as.labels },
+      spec: {
+        clusterIP: 'None',
+        ...(as.serviceLabels ? { selector: as.labels } : {}),
+        ports: [{ name: as.port, port: 8000, targetPort: as.port, protocol: 'TCP' }],
+      },
     },
     m,
   );
@@ -171,6 +175,56 @@ async function frontendService(
   return name;
 }
 
+/** A worker pod as its operator labels it, its metrics port named `port`, its IP written as a kubelet would (Running, `status.podIP`). */
+async function workerPod(
+  admin: KubeClient,
+  namespace: string,
+  name: string,
+  labels: Record<string, string>,
+  port: { name: string; host: string; number: number },
+  phase = 'Running',
+): Promise<void> {
+  await admin.apply(
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace, labels },
+      spec: {
+        containers: [{ name: 'main', image: 'nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.0.0-test', ports: [{ name: port.name, containerPort: port.number }] }],
+      },
+    },
+    m,
+  );
+  await applyStatus(
+    admin,
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace },
+      status:
+        phase === 'Running'
+          ? { phase, podIP: port.host, podIPs: [{ ip: port.host }], conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: T }] }
+          : { phase },
+    },
+    'kubelet-sim',
+  );
+}
+
+/** The value of the first sample of `metric` in a fixture text. */
+function fixtureValue(text: string, metric: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${metric}{`) || l.startsWith(`${metric} `));
+  if (!line) throw new Error(`no ${metric} in the fixture`);
+  return Number(line.trim().split(/\s+/).pop());
+}
+
+/** The text with every sample of `metric` set to `value`. */
+function withValue(text: string, metric: string, value: number): string {
+  return text
+    .split('\n')
+    .map((l) => (l.startsWith(`${metric}{`) || l.startsWith(`${metric} `) ? l.replace(/\s\S+$/, ` ${value}`) : l))
+    .join('\n');
+}
+
 async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
@@ -218,7 +272,7 @@ describeWithCluster('metrics through the API server service proxy', (kubeconfig)
       timeout,
     );
 
-  withVeth('a ready Dynamo model: frontend metrics scraped twice through the proxy; engine rows are n/a', async (v) => {
+  withVeth('a ready Dynamo model: frontend metrics scraped twice through the proxy; no worker pod running is a problem line, not "n/a" rows', async (v) => {
     const t0 = readFileSync(join(FIXTURES, 'dynamo-frontend.t0.txt'), 'utf8');
     const t1 = readFileSync(join(FIXTURES, 'dynamo-frontend.t1.txt'), 'utf8');
     const srv = await metricsServer(v.host, [t0, t1]);
@@ -230,7 +284,15 @@ describeWithCluster('metrics through the API server service proxy', (kubeconfig)
     const toolkit = new Toolkit({ ioHost: io });
     const r = await toolkit.metrics({ kubeconfig, namespace: ns, model: 'qwen3', intervalMs: 1_000 });
     expect(srv.hits()).toBe(2);
-    expect(r.problems).toEqual([]);
+    const workerSelector = 'nvidia.com/dynamo-graph-deployment-name=qwen3,nvidia.com/dynamo-component-type in (worker,prefill,decode)';
+    expect(r.problems).toEqual([
+      {
+        namespace: ns,
+        name: 'qwen3',
+        message: `no running worker pod (labels ${workerSelector}): the rows only workers publish (KV cache, prefix cache) are missing, not unpublished`,
+        hint: `check "kubectl get pods -n ${ns} -l '${workerSelector}'"`,
+      },
+    ]);
     expect(r.models).toHaveLength(1);
     const [model] = r.models;
     expect(model).toMatchObject({ namespace: ns, name: 'qwen3', runtime: 'dynamo', engine: 'vllm', endpoint: `Service ${ns}/${service} port http /metrics` });
@@ -245,16 +307,125 @@ describeWithCluster('metrics through the API server service proxy', (kubeconfig)
     expect(v2.kvCacheUsage).toMatchObject({ published: false, value: null });
     expect(io.messages.filter((x) => x.code === 'METRICS_SCRAPE')).toHaveLength(2);
 
-    // The same through the CLI: one table, "n/a" where the frontend publishes nothing.
+    // The same through the CLI: one table, "n/a" where the frontend publishes nothing, and the missing workers as an error line.
     const run = await cli(['metrics', 'qwen3', '--kubeconfig', kubeconfig, '-n', ns, '--interval', '1']);
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain(`\nerror: ${ns}/qwen3: no running worker pod (labels ${workerSelector})`);
     expect(run.stdout).toMatch(new RegExp(`^qwen3 \\(dynamo, vllm\\): Service ${ns}/${service} port http /metrics, over 1\\.\\d+s\\nMETRIC `));
     expect(run.stdout).toMatch(/\nrequests running +5 +dynamo_frontend_inflight_requests\n/);
     expect(run.stdout).toMatch(/\nKV-cache usage +n\/a +-\n/);
     // The server answers t1 from the third request on: no traffic between the CLI's scrapes.
     expect(run.stdout).toMatch(/\nTTFT p50 +- +dynamo_frontend_time_to_first_token_seconds_bucket\n/);
     expect(run.stdout).toMatch(/\nrequest rate +0\.00 req\/s +dynamo_frontend_requests_total\n/);
+  });
+
+  withVeth(
+    "a Dynamo model's worker pods (system port, through the pod proxy): KV-cache and prefix-cache rows from the workers' mean; an unanswering worker is a problem line",
+    async (v) => {
+      const fe = [readFileSync(join(FIXTURES, 'dynamo-frontend.t0.txt'), 'utf8'), readFileSync(join(FIXTURES, 'dynamo-frontend.t1.txt'), 'utf8')];
+      const wa = [readFileSync(join(FIXTURES, 'dynamo-vllm-worker.t0.txt'), 'utf8'), readFileSync(join(FIXTURES, 'dynamo-vllm-worker.t1.txt'), 'utf8')];
+      const KV = 'dynamo_component_kvstats_gpu_cache_usage_percent';
+      const HIT = 'dynamo_component_kvstats_gpu_prefix_cache_hit_rate';
+      // Worker b: the same text with its own KV-cache numbers (a busier worker).
+      const wb = wa.map((t) => withValue(withValue(t, KV, 0.7), HIT, 0.9));
+      const frontend = await metricsServer(v.host, fe);
+      const a = await metricsServer(v.host, wa);
+      const b = await metricsServer(v.host, wb);
+      const hang = await metricsServer(v.host, [], { hang: true });
+      servers.push(frontend, a, b, hang);
+      const model = 'withworkers';
+      await readyDgd(admin, ns, model);
+      await frontendService(admin, ns, model, { host: v.host, port: frontend.port });
+      const labels = (type: string): Record<string, string> => ({
+        'nvidia.com/dynamo-graph-deployment-name': model,
+        'nvidia.com/dynamo-component-type': type,
+        'nvidia.com/metrics-enabled': 'true',
+      });
+      await workerPod(admin, ns, `${model}-worker-a`, labels('worker'), { name: 'system', host: v.host, number: a.port });
+      await workerPod(admin, ns, `${model}-worker-b`, labels('decode'), { name: 'system', host: v.host, number: b.port });
+      await workerPod(admin, ns, `${model}-worker-c`, labels('prefill'), { name: 'system', host: v.host, number: hang.port });
+      // Not running yet: serves nothing, left out (not a problem).
+      await workerPod(admin, ns, `${model}-worker-d`, labels('worker'), { name: 'system', host: v.host, number: hang.port }, 'Pending');
+      // Another model's worker: not selected.
+      await workerPod(
+        admin,
+        ns,
+        'other-worker',
+        { ...labels('worker'), 'nvidia.com/dynamo-graph-deployment-name': 'other' },
+        { name: 'system', host: v.host, number: hang.port },
+      );
+
+      const io = new RecordingIoHost();
+      const r = await new Toolkit({ ioHost: io }).metrics({ kubeconfig, namespace: ns, model, intervalMs: 1_000, timeoutMs: 1_000 });
+      expect([a.hits(), b.hits(), hang.hits(), frontend.hits()]).toEqual([2, 2, 1, 2]);
+      expect(r.models).toHaveLength(1);
+      const [got] = r.models;
+      expect(got!.workers).toEqual([
+        `Pod ${ns}/${model}-worker-a port system (${a.port}) /metrics`,
+        `Pod ${ns}/${model}-worker-b port system (${b.port}) /metrics`,
+      ]);
+      const byConcept = Object.fromEntries(got!.values.map((x) => [x.concept, x]));
+      expect(byConcept.kvCacheUsage).toMatchObject({ published: true, metric: KV });
+      expect(byConcept.kvCacheUsage!.value).toBeCloseTo((fixtureValue(wa[1]!, KV) + 0.7) / 2, 9);
+      expect(byConcept.prefixCacheHitRate).toMatchObject({ published: true, metric: HIT });
+      expect(byConcept.prefixCacheHitRate!.value).toBeCloseTo((fixtureValue(wa[1]!, HIT) + 0.9) / 2, 9);
+      // The frontend's rows still come from the frontend.
+      expect(byConcept.requestsRunning).toMatchObject({
+        value: fixtureValue(fe[1]!, 'dynamo_frontend_inflight_requests'),
+        metric: 'dynamo_frontend_inflight_requests',
+      });
+      expect(r.problems).toEqual([
+        {
+          namespace: ns,
+          name: model,
+          message: `worker pod ${model}-worker-c (port "system"): scrape of port ${hang.port} /metrics: no complete answer within 1s; the model's numbers are shown without it`,
+          hint: 'the worker is slow or unreachable from the API server; retry, or raise --timeout',
+        },
+      ]);
+      expect(io.messages.filter((x) => x.code === 'METRICS_POD_SCRAPE')).toHaveLength(5);
+
+      // The CLI: the table with the workers' numbers, the worker that did not answer as an error line, exit 2.
+      const run = await cli(['metrics', model, '--kubeconfig', kubeconfig, '-n', ns, '--interval', '1', '--timeout', '1']);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(2);
+      expect(run.stdout).toContain(`\n  worker Pod ${ns}/${model}-worker-a port system (${a.port}) /metrics\n`);
+      expect(run.stdout).toMatch(new RegExp(`\\nKV-cache usage +${(((fixtureValue(wa[1]!, KV) + 0.7) / 2) * 100).toFixed(1)}% +${KV}\\n`));
+      expect(run.stdout).toContain(
+        `error: ${ns}/${model}: worker pod ${model}-worker-c (port "system"): scrape of port ${hang.port} /metrics: no complete answer within 1s`,
+      );
+    },
+    90_000,
+  );
+
+  withVeth("a Dynamo frontend Service that carries the component's labels only in its selector is found through the frontend pods", async (v) => {
+    // The operator's Grove path labels a component's Service with the graph's and the pod template's labels
+    // (graph.go GetDGDComponentResourceLabels, commit 0367e404b084); the frontend pods always carry these two.
+    const srv = await metricsServer(v.host, [readFileSync(join(FIXTURES, 'dynamo-frontend.t1.txt'), 'utf8')]);
+    servers.push(srv);
+    await readyDgd(admin, ns, 'grove');
+    // Unrelated Services: one with the port but another model's selector, one without a selector.
+    await frontendService(admin, ns, 'other', undefined, {
+      name: 'other-frontend',
+      labels: { 'nvidia.com/dynamo-graph-deployment-name': 'other', 'nvidia.com/dynamo-component-type': 'frontend' },
+      port: 'http',
+      serviceLabels: {},
+    });
+    const service = await frontendService(
+      admin,
+      ns,
+      'grove',
+      { host: v.host, port: srv.port },
+      {
+        name: 'grove-frontend',
+        labels: { 'nvidia.com/dynamo-graph-deployment-name': 'grove', 'nvidia.com/dynamo-component-type': 'frontend' },
+        port: 'http',
+        serviceLabels: { 'app.kubernetes.io/part-of': 'grove' },
+      },
+    );
+    const r = await new Toolkit().metrics({ kubeconfig, namespace: ns, model: 'grove', intervalMs: 1_000 });
+    expect(r.models.map((x) => x.endpoint)).toEqual([`Service ${ns}/${service} port http /metrics`]);
+    expect(srv.hits()).toBe(2);
   });
 
   withVeth('errors: model not found, not ready, no endpoints, scrape timeout', async (v) => {
@@ -342,6 +513,64 @@ describeWithCluster('metrics through the API server service proxy', (kubeconfig)
     expect(srv.hits()).toBe(0);
   });
 
+  withVeth('403 on the pod proxy: the model is shown from its frontend, the worker is an error line naming get pods/proxy', async (v) => {
+    const fe = await metricsServer(v.host, [readFileSync(join(FIXTURES, 'dynamo-frontend.t1.txt'), 'utf8')]);
+    const w = await metricsServer(v.host, [readFileSync(join(FIXTURES, 'dynamo-vllm-worker.t1.txt'), 'utf8')]);
+    servers.push(fe, w);
+    const rbacNs = uniqueNamespace('metrics-podproxy');
+    await createNamespace(admin, rbacNs);
+    await readyDgd(admin, rbacNs, 'qwen3');
+    await frontendService(admin, rbacNs, 'qwen3', { host: v.host, port: fe.port });
+    await workerPod(
+      admin,
+      rbacNs,
+      'qwen3-worker-0',
+      { 'nvidia.com/dynamo-graph-deployment-name': 'qwen3', 'nvidia.com/dynamo-component-type': 'worker' },
+      { name: 'system', host: v.host, number: w.port },
+    );
+    // Everything but pods/proxy.
+    await admin.apply(
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'metrics-reader', namespace: rbacNs },
+        rules: [
+          { apiGroups: ['nvidia.com'], resources: ['dynamographdeployments'], verbs: ['get', 'list'] },
+          { apiGroups: ['ray.io'], resources: ['rayservices'], verbs: ['list'] },
+          { apiGroups: [''], resources: ['services', 'pods'], verbs: ['list'] },
+          { apiGroups: [''], resources: ['services/proxy'], verbs: ['get'] },
+          { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list'] },
+        ],
+      },
+      m,
+    );
+    await admin.apply(
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'metrics-reader', namespace: rbacNs },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'metrics-reader' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: RESTRICTED_USER }],
+      },
+      m,
+    );
+    const args = ['metrics', 'qwen3', '--kubeconfig', kubeconfig, '--context', 'restricted', '-n', rbacNs, '--interval', '1'];
+    let run = await cli(args);
+    // RBAC reaches the authorizer asynchronously: wait until the listing and the service proxy are allowed.
+    for (let i = 0; i < 50 && /cannot (list|get services)/.test(run.stderr + run.stdout); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      run = await cli(args);
+    }
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/\nrequests running +\d+ +dynamo_frontend_inflight_requests\n/);
+    expect(run.stdout).toContain(
+      `error: ${rbacNs}/qwen3: worker pod qwen3-worker-0 (port "system"): forbidden: user "${RESTRICTED_USER}" cannot get pods/proxy in namespace ${rbacNs} (scraping worker pods goes through the API server's pod proxy); the model's numbers are shown without it\n` +
+        `  hint: ask for RBAC permission to get pods/proxy in namespace ${rbacNs}\n`,
+    );
+    expect(w.hits()).toBe(0);
+  });
+
   test('the scrape objects a stack renders are accepted by the API server with the prometheus-operator CRDs installed', async () => {
     const crdNs = uniqueNamespace('metrics-crd');
     await createNamespace(admin, crdNs);
@@ -411,8 +640,30 @@ describeWithCluster('metrics through the API server service proxy', (kubeconfig)
       m,
     );
     const name = await frontendService(admin, ns, 'qwen', { host: v.host, port: srv.port }, { name: 'qwen-head-svc', labels, port: 'metrics' });
+    // A worker node of the active RayCluster: its metrics agent serves the engine metrics of the replica on it (ray_vllm:* only).
+    const engineOnly = (t: string): string =>
+      t
+        .split('\n')
+        .filter((l) => /^(# (HELP|TYPE) )?ray_vllm:/.test(l))
+        .join('\n');
+    const USAGE = 'ray_vllm:gpu_cache_usage_perc';
+    const workerText = [engineOnly(withValue(t0, USAGE, 0.62)), engineOnly(withValue(t1, USAGE, 0.62))];
+    const worker = await metricsServer(v.host, workerText);
+    servers.push(worker);
+    const rayWorker = { 'ray.io/cluster': 'qwen-abcde', 'ray.io/node-type': 'worker', 'ray.io/group': 'gpu' };
+    await workerPod(admin, ns, 'qwen-abcde-gpu-worker-x1', rayWorker, { name: 'metrics', host: v.host, number: worker.port });
+    // The head pod (node-type head) and a worker of an older RayCluster are not scraped.
+    await workerPod(
+      admin,
+      ns,
+      'qwen-old-gpu-worker-x2',
+      { ...rayWorker, 'ray.io/cluster': 'qwen-old' },
+      { name: 'metrics', host: v.host, number: worker.port + 1 },
+    );
 
     const r = await new Toolkit().metrics({ kubeconfig, namespace: ns, model: 'qwen', intervalMs: 1_000 });
+    expect(r.problems).toEqual([]);
+    expect(worker.hits()).toBe(2);
     if (r.models.length === 0) throw new Error(JSON.stringify(r.problems));
     const [model] = r.models;
     expect(model).toMatchObject({ runtime: 'kuberay', engine: 'vllm', endpoint: `Service ${ns}/${name} port metrics /metrics` });
@@ -421,7 +672,10 @@ describeWithCluster('metrics through the API server service proxy', (kubeconfig)
     expect(v2.requestsRunning).toMatchObject({ value: 4, metric: 'ray_serve_num_ongoing_http_requests' });
     expect(v2.requestRate!.value).toBeCloseTo(50 / seconds, 6);
     expect(v2.errorRate!.value).toBeCloseTo(0.1, 6);
-    expect(v2.kvCacheUsage).toMatchObject({ value: 0.42, metric: 'ray_vllm:gpu_cache_usage_perc' });
+    expect(model!.workers).toEqual([`Pod ${ns}/qwen-abcde-gpu-worker-x1 port metrics (${worker.port}) /metrics`]);
+    // The mean of the head's and the worker's engine.
+    expect(v2.kvCacheUsage).toMatchObject({ published: true, metric: USAGE });
+    expect(v2.kvCacheUsage!.value).toBeCloseTo((fixtureValue(t1, USAGE) + 0.62) / 2, 9);
     expect(v2.prefixCacheHitRate).toMatchObject({ published: false });
   });
 

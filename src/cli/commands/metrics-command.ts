@@ -18,9 +18,12 @@ export const metricsCommand: Command = {
                           [--kubeconfig FILE] [--context NAME]
 
   Scrapes each model's metrics endpoint twice through the API server's service proxy (Dynamo: the
-  frontend Service's "http" port; KubeRay: the head Service's "metrics" port, both /metrics) and
-  shows the same rows for both runtimes. "n/a": the runtime does not publish it; "-": no request
-  finished between the two scrapes.
+  frontend Service's "http" port; KubeRay: the head Service's "metrics" port, both /metrics), and
+  its running worker pods through the pod proxy (Dynamo: port "system"; KubeRay: port "metrics"),
+  and shows the same rows for both runtimes: counters and histograms summed over the pods, KV-cache
+  usage and prefix-cache hit rate the mean over the workers. "n/a": the runtime does not publish
+  it; "-": no request finished between the two scrapes. A worker that cannot be scraped is an
+  error line after the table (exit 2).
 
   MODEL                 only this model (default: every model in the namespace)
 ${KUBE_FLAGS_USAGE} (default: the context's namespace)
@@ -87,14 +90,15 @@ ${KUBE_FLAGS_USAGE} (default: the context's namespace)
 /** One table per model (rows: the concepts), then the models that could not be scraped. */
 export function metricsTables(r: MetricsResult, allNamespaces: boolean): string {
   if (r.models.length === 0 && r.problems.length === 0) return 'no model deployments found\n';
-  const blocks = r.models.map((m) => `${heading(m, allNamespaces)}\n${conceptTable(m.values)}`);
+  const blocks = r.models.map((m) => `${heading(m, allNamespaces)}\n${(m.workers ?? []).map((w) => `  worker ${w}\n`).join('')}${conceptTable(m.values)}`);
   const problems = r.problems.map((p) => problemLine(p));
   return `${[...blocks, ...(problems.length ? [problems.join('')] : [])].join('\n')}`;
 }
 
 function heading(m: ModelMetrics, allNamespaces: boolean): string {
   const name = allNamespaces ? `${m.namespace}/${m.name}` : m.name;
-  return `${name} (${m.runtime}${m.engine ? `, ${m.engine}` : ''}): ${m.endpoint}, over ${(m.intervalMs / 1000).toFixed(1)}s`;
+  const workers = m.workers?.length ? ` and ${m.workers.length} worker pod${m.workers.length === 1 ? '' : 's'}:` : '';
+  return `${name} (${m.runtime}${m.engine ? `, ${m.engine}` : ''}): ${m.endpoint}, over ${(m.intervalMs / 1000).toFixed(1)}s${workers}`;
 }
 
 function conceptTable(values: readonly ConceptValue[]): string {

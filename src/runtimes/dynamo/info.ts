@@ -36,7 +36,28 @@ export const DYNAMO: RuntimeInfo = {
       { port: 'system', path: '/metrics' },
     ],
     scrapeServiceSelector: (model) => ({ 'nvidia.com/dynamo-graph-deployment-name': model, 'nvidia.com/dynamo-component-type': 'frontend' }),
+    // The operator's Grove path labels a component's Service with the graph's and the pod
+    // template's labels (internal/dynamo/graph.go GetDGDComponentResourceLabels, commit
+    // 0367e404b084), these two being in its selector; the pods always carry them.
+    scrapeServicePods: (model) => ({ 'nvidia.com/dynamo-graph-deployment-name': model, 'nvidia.com/dynamo-component-type': 'frontend' }),
     scrapePort: { port: 'http', path: '/metrics' },
     source: 'ai-dynamo/dynamo deploy/operator/internal/consts/consts.go (operator 1.x)',
+    // Checked against ai-dynamo/dynamo at commit 0367e404b084: consts.go (the label keys,
+    // DynamoServicePortName/DynamoContainerPortName "http", DynamoSystemPortName "system" = 9090,
+    // ComponentType* "frontend", "worker", "prefill", "decode", "planner"); internal/dynamo/graph.go
+    // generateLabels (component labels: nvidia.com/dynamo-graph-deployment-name, -component-type)
+    // and GenerateComponentService (frontend Service: port "http" -> container port "http", the
+    // component's labels); the DCD controller's pod template (nvidia.com/metrics-enabled=true
+    // unless the nvidia.com/enable-metrics annotation is "false"); internal/dynamo/component_worker.go
+    // (worker containers: port "system"). Worker pods: component type worker, or prefill/decode
+    // for disaggregated v1beta1 workers. Metrics on the system port: docs/observability/metrics.md.
+    workerPods: {
+      labelSelector: (model) => `nvidia.com/dynamo-graph-deployment-name=${model},nvidia.com/dynamo-component-type in (worker,prefill,decode)`,
+      port: 'system',
+      path: '/metrics',
+      expected: true,
+      source:
+        'ai-dynamo/dynamo deploy/operator (commit 0367e404b084): internal/consts/consts.go, internal/dynamo/graph.go, internal/dynamo/component_worker.go',
+    },
   },
 };

@@ -45,5 +45,23 @@ export const KUBERAY: RuntimeInfo = {
     scrapeServiceSelector: (model) => ({ 'ray.io/originated-from-crd': 'RayService', 'ray.io/originated-from-cr-name': model }),
     scrapePort: { port: 'metrics', path: '/metrics' },
     source: 'ray-project/kuberay ray-operator/controllers/ray/utils/constant.go (v1.4.2)',
+    // Ray's metrics agent on every node serves that node's metrics, so the engine metrics
+    // (ray_vllm:*) of Serve LLM replicas on worker nodes are on the workers' metrics port, not the
+    // head's. KubeRay ray-operator/controllers/ray/common/pod.go (commit dc85903b61ab)
+    // DefaultWorkerPodTemplate: labelPod(WorkerNode, cluster, group) gives ray.io/node-type=worker
+    // and ray.io/cluster=<RayCluster>, and the Ray container gets port "metrics" (8080) when it has
+    // none. The RayCluster a RayService serves from is status.activeServiceStatus.rayClusterName.
+    workerPods: {
+      labelSelector: (_model, object) => {
+        const cluster = (object as { status?: { activeServiceStatus?: { rayClusterName?: unknown } } } | undefined)?.status?.activeServiceStatus
+          ?.rayClusterName;
+        return typeof cluster === 'string' && cluster !== '' ? `ray.io/cluster=${cluster},ray.io/node-type=worker` : undefined;
+      },
+      port: 'metrics',
+      path: '/metrics',
+      expected: false,
+      source:
+        'ray-project/kuberay ray-operator/controllers/ray/common/pod.go (commit dc85903b61ab); Ray docs "Collecting and monitoring metrics" (a metrics agent per node)',
+    },
   },
 };
