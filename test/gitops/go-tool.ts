@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const BUILD_TIMEOUT_MS = 10 * 60_000;
+const BUILD_TIMEOUT_MS = 20 * 60_000;
 const LOCK_POLL_MS = 500;
 /** A lock folder without its pid file for this long was left by a builder that died creating it. */
 const LOCK_CREATE_GRACE_MS = 10_000;
