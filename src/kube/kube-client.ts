@@ -307,17 +307,7 @@ export class KubeClient implements KubeApi {
    * (`services/proxy`), as text, within `timeoutMs`. The API server picks a ready endpoint.
    */
   public async serviceProxyGet(namespace: string, service: string, port: string, path: string, timeoutMs: number): Promise<string> {
-    const rel = path.startsWith('/') ? path : `/${path}`;
-    return this.request<string>({
-      method: 'GET',
-      path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(service)}:${encodeURIComponent(port)}/proxy${rel}`,
-      accept: 'text/plain;version=0.0.4;q=1,*/*;q=0.1',
-      text: true,
-      verb: 'get',
-      resource: 'services/proxy',
-      namespace,
-      timeoutMs,
-    });
+    return this.proxyGet('services', namespace, service, port, path, timeoutMs);
   }
 
   /**
@@ -325,14 +315,19 @@ export class KubeClient implements KubeApi {
    * names) through the API server's pod proxy (`pods/proxy`), as text, within `timeoutMs`.
    */
   public async podProxyGet(namespace: string, pod: string, port: string, path: string, timeoutMs: number): Promise<string> {
+    return this.proxyGet('pods', namespace, pod, port, path, timeoutMs);
+  }
+
+  /** Text (Prometheus metrics) through the API server's proxy subresource of a Service or a Pod. */
+  private async proxyGet(resource: 'services' | 'pods', namespace: string, name: string, port: string, path: string, timeoutMs: number): Promise<string> {
     const rel = path.startsWith('/') ? path : `/${path}`;
     return this.request<string>({
       method: 'GET',
-      path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}:${encodeURIComponent(port)}/proxy${rel}`,
+      path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/${resource}/${encodeURIComponent(name)}:${encodeURIComponent(port)}/proxy${rel}`,
       accept: 'text/plain;version=0.0.4;q=1,*/*;q=0.1',
       text: true,
       verb: 'get',
-      resource: 'pods/proxy',
+      resource: `${resource}/proxy`,
       namespace,
       timeoutMs,
     });
