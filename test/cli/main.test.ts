@@ -103,7 +103,7 @@ describe('a kubeconfig with a YAML error', () => {
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr.split('\n').slice(0, 2)).toEqual([
-        `error: cannot read the kubeconfig ${file}: invalid YAML at line 6, column 4: bad indentation of a mapping entry`,
+        `error: cannot read the kubeconfig ${file}: invalid YAML at line 6, column 1: All mapping items must start at the same column`,
         'hint: fix the YAML at that line of the file (its contents are not shown: kubeconfigs hold credentials)',
       ]);
       expect(r.stderr).not.toContain(token);
