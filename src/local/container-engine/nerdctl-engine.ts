@@ -5,7 +5,7 @@ import { onPath } from './on-path.js';
 import type { StreamResult } from './stream-exec.js';
 import { CliEngine, type CliEngineOptions, gpusFlagValue } from './cli-engine.js';
 import { errorLines } from './cli-exec.js';
-import type { GpuRequest } from './container-engine.js';
+import type { GpuRequest, RunSpec } from './container-engine.js';
 
 /** nerdctl on containerd: CONTAINERD_ADDRESS, or `address` in NERDCTL_TOML, names the socket. */
 export class NerdctlEngine extends CliEngine {
@@ -13,8 +13,24 @@ export class NerdctlEngine extends CliEngine {
   /** `nerdctl volume create` takes labels only. */
   public override readonly volumeOptions = false;
 
+  /** The `run` that picks free host ports last; the next such `run` waits for it. */
+  private portPicking: Promise<unknown> = Promise.resolve();
+
   public constructor(opts: CliEngineOptions = {}) {
     super('nerdctl', opts);
+  }
+
+  /**
+   * nerdctl picks a free host port itself: the first one from 49153 that /proc/net/tcp{,6}
+   * does not list (pkg/portutil/port_allocate_linux.go, nerdctl v2.2.2), and it shows up there
+   * only once the container runs. Two concurrent runs (replicas) then both get the same port, so
+   * runs that leave a host port to nerdctl go one at a time.
+   */
+  public override run(spec: RunSpec, opts: { readonly signal?: AbortSignal } = {}): Promise<string> {
+    if (!(spec.ports ?? []).some((p) => p.hostPort === undefined)) return super.run(spec, opts);
+    const mine = this.portPicking.then(() => super.run(spec, opts));
+    this.portPicking = mine.catch(() => undefined);
+    return mine;
   }
 
   public endpoint(): string {
