@@ -54,11 +54,21 @@ export class NerdctlEngine extends CliEngine {
     return noBuildKit('buildctl is not on PATH');
   }
 
-  /** buildctl is there but no buildkitd answers: nerdctl's "no buildkit host is available". */
-  protected override buildFailureReason(r: StreamResult): ModelstackError | undefined {
+  /**
+   * buildctl is there but no buildkitd answers: nerdctl's "no buildkit host is available" when it
+   * looked for one; when BUILDKIT_HOST names one, nerdctl v2.2.2 exits 1 printing nothing, so
+   * `buildctl debug workers` (nerdctl's own check) is asked why.
+   */
+  protected override async buildFailureReason(r: StreamResult): Promise<ModelstackError | undefined> {
     const text = r.lastLines.join('\n');
-    if (!/no buildkit host is available|needs to be installed and `?buildkitd`? needs to be running/i.test(text)) return undefined;
-    return noBuildKit(`no buildkitd answers (${errorLines(text).at(-1) ?? 'no buildkit host is available'})`);
+    if (/no buildkit host is available|needs to be installed and `?buildkitd`? needs to be running/i.test(text))
+      return noBuildKit(`no buildkitd answers (${errorLines(text).at(-1) ?? 'no buildkit host is available'})`);
+    const host = this.env.BUILDKIT_HOST;
+    if (!host || r.timedOut || text.trim() !== '') return undefined;
+    const ping = await this.execHelper('buildctl', ['--addr', host, 'debug', 'workers'], this.probeTimeoutMs);
+    if (ping.exitCode === 0 && !ping.timedOut) return undefined;
+    const why = ping.timedOut ? 'no answer in time' : (errorLines(ping.stderr).at(-1) ?? `buildctl exit code ${ping.exitCode}`);
+    return noBuildKit(`no buildkitd answers at ${host} (BUILDKIT_HOST): ${why}`);
   }
 
   public gpuArgs(gpus: GpuRequest): string[] {
@@ -84,7 +94,7 @@ export class NerdctlEngine extends CliEngine {
 
 function noBuildKit(what: string): ModelstackError {
   return new ModelstackError('CONTAINER_RUNTIME', `nerdctl cannot build images here: it builds through BuildKit, and ${what}`, {
-    hint: 'install BuildKit (buildctl on PATH and a running buildkitd, from github.com/moby/buildkit) or build with docker or podman (--engine); --image SERVICE=IMAGE runs an image built elsewhere',
+    hint: 'install BuildKit (buildctl on PATH and a running buildkitd, from github.com/moby/buildkit; nerdctl uses the buildkitd at BUILDKIT_HOST, else at /run/buildkit-<namespace>/buildkitd.sock) or build with docker or podman (--engine); --image SERVICE=IMAGE runs an image built elsewhere',
   });
 }
 

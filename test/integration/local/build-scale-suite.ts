@@ -11,6 +11,7 @@ import { down } from '../../../src/local/run/down.js';
 import { ps } from '../../../src/local/run/ps.js';
 import { loadComposeText } from '../../../src/local/run/compose-model.js';
 import { up } from '../../../src/local/run/up.js';
+import { createContainerEngine } from '../../../src/local/container-engine/detect.js';
 import { removeTempDirs, tempDir } from '../../support/paths.js';
 import { type EngineUnderTest, uniqueProject } from './engine-env.js';
 import { rejection } from '../../support/thrown.js';
@@ -119,4 +120,21 @@ services:
       await down(rt.engine, { project: p }).catch(() => {});
     }
   }, 120_000);
+
+  if (rt.name === 'nerdctl')
+    test('nerdctl with BUILDKIT_HOST naming no buildkitd: a clear error with the reason, nothing started', async () => {
+      // nerdctl v2.2.2 exits 1 and prints nothing then.
+      const host = `unix://${join(tempDir(), 'no-buildkitd.sock')}`;
+      const engine = createContainerEngine('nerdctl', { env: { ...rt.env, BUILDKIT_HOST: host } });
+      const dir = context(rt.image, 'x');
+      const p = `${project}-nobk`;
+      const e = await rejection(up(loadComposeText(compose(p, 1), { projectDir: dir, env: {} }), engine, opts));
+      expect(e.message).toMatch(
+        new RegExp(
+          `^service web: nerdctl cannot build images here: it builds through BuildKit, and no buildkitd answers at ${host} \\(BUILDKIT_HOST\\): .*no such file or directory`,
+        ),
+      );
+      expect(e.hint).toMatch(/buildkitd/);
+      expect(await ps(rt.engine, { project: p })).toEqual([]);
+    });
 }
