@@ -275,8 +275,8 @@ fi
 # nerdctl build runs buildctl against a buildkitd. Debian 12 has no BuildKit
 # package. Like nerdctl, BuildKit is built from its module copied out of the
 # module cache: `go install module@version` refuses a go.mod with exclude
-# directives, and BuildKit v0.34.2's has some. Both binaries come from one `go build` so that they share the
-# compile of their common packages.
+# directives, and BuildKit v0.34.2's has some. Both binaries come from one
+# `go build`, so that their common packages compile once.
 buildkit_version() { # BINARY: prints the version word of `BINARY --version`
   local out
   out=$("$1" --version 2>/dev/null) || return 0
