@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Stops the private dockerd and containerd that .ci/setup-containers.sh
-# started, found by their pidfiles. Running containers of those daemons are
+# Stops the private dockerd, buildkitd and containerd that
+# .ci/setup-containers.sh started, found by their pidfiles. Running containers of those daemons are
 # stopped first (1 s grace) so no shim keeps running; images, volumes,
 # networks and the data directories are kept. Podman has no daemon and is
 # left alone. Safe to run when nothing is running.
@@ -14,6 +14,7 @@ DOCKER_HOST_URI=unix:///run/modelstack-docker.sock
 DOCKER_PIDFILE=/run/modelstack-docker.pid
 CONTAINERD_SOCK=/run/modelstack-containerd/containerd.sock
 CONTAINERD_PIDFILE=/run/modelstack-containerd/containerd.pid
+BUILDKIT_PIDFILE=/run/modelstack-buildkit/buildkitd.pid
 
 unset CONTAINERD_ADDRESS CONTAINERD_NAMESPACE DOCKER_CONTEXT
 
@@ -69,6 +70,10 @@ if live_pid "$DOCKER_PIDFILE" dockerd >/dev/null; then
   fi
 fi
 stop_daemon dockerd "$DOCKER_PIDFILE"
+
+# buildkitd before containerd: its worker holds containerd leases and
+# snapshots while a build runs.
+stop_daemon buildkitd "$BUILDKIT_PIDFILE"
 
 # containerd: in every namespace, stop running containers with nerdctl (so
 # its CNI teardown runs), then delete the remaining tasks: with containerd 1.6,

@@ -109,7 +109,7 @@ export abstract class CliEngine implements ContainerEngine {
   }
 
   /** An error for a failed build, when the engine recognises the reason (nerdctl: no BuildKit). */
-  protected buildFailureReason(_r: StreamResult): ModelstackError | undefined {
+  protected buildFailureReason(_r: StreamResult): ModelstackError | undefined | Promise<ModelstackError | undefined> {
     return undefined;
   }
 
@@ -344,7 +344,7 @@ export abstract class CliEngine implements ContainerEngine {
     if (r.canceled) throw opts.signal?.reason ?? new Error('canceled');
     if (r.notFound) throw this.failure(args, r);
     if (r.exitCode !== 0 || r.timedOut) {
-      const known = this.buildFailureReason(r);
+      const known = await this.buildFailureReason(r);
       if (known) throw known;
       const why = r.timedOut ? `timed out after ${Math.round(timeoutMs / 1000)}s` : (errorLinesOf(r.lastLines).at(-1) ?? `exit code ${r.exitCode}`);
       throw new ModelstackError('LOCAL', `${this.name} could not build ${spec.tag} from ${spec.context}: ${why}`, {
@@ -442,6 +442,11 @@ export abstract class CliEngine implements ContainerEngine {
 
   protected exec(args: readonly string[], timeoutMs?: number, signal?: AbortSignal): Promise<CliResult> {
     return this.execFn(this.cli, args, { env: this.env, ...(timeoutMs ? { timeoutMs } : {}), ...(signal ? { signal } : {}) });
+  }
+
+  /** Runs a helper program of the engine (nerdctl: buildctl) with the engine's environment. */
+  protected execHelper(file: string, args: readonly string[], timeoutMs: number): Promise<CliResult> {
+    return this.execFn(file, args, { env: this.env, timeoutMs });
   }
 
   protected failure(args: readonly string[], r: CliResult): ModelstackError {

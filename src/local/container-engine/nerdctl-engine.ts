@@ -5,7 +5,7 @@ import { onPath } from './on-path.js';
 import type { StreamResult } from './stream-exec.js';
 import { CliEngine, type CliEngineOptions, gpusFlagValue } from './cli-engine.js';
 import { errorLines } from './cli-exec.js';
-import type { GpuRequest } from './container-engine.js';
+import type { GpuRequest, RunSpec } from './container-engine.js';
 
 /** nerdctl on containerd: CONTAINERD_ADDRESS, or `address` in NERDCTL_TOML, names the socket. */
 export class NerdctlEngine extends CliEngine {
@@ -13,8 +13,24 @@ export class NerdctlEngine extends CliEngine {
   /** `nerdctl volume create` takes labels only. */
   public override readonly volumeOptions = false;
 
+  /** The `run` that picks free host ports last; the next such `run` waits for it. */
+  private portPicking: Promise<unknown> = Promise.resolve();
+
   public constructor(opts: CliEngineOptions = {}) {
     super('nerdctl', opts);
+  }
+
+  /**
+   * nerdctl picks a free host port itself: the first one from 49153 that /proc/net/tcp{,6}
+   * does not list (pkg/portutil/port_allocate_linux.go, nerdctl v2.2.2), and it shows up there
+   * only once the container runs. Two concurrent runs (replicas) then both get the same port, so
+   * runs that leave a host port to nerdctl go one at a time.
+   */
+  public override run(spec: RunSpec, opts: { readonly signal?: AbortSignal } = {}): Promise<string> {
+    if (!(spec.ports ?? []).some((p) => p.hostPort === undefined)) return super.run(spec, opts);
+    const mine = this.portPicking.then(() => super.run(spec, opts));
+    this.portPicking = mine.catch(() => undefined);
+    return mine;
   }
 
   public endpoint(): string {
@@ -38,11 +54,21 @@ export class NerdctlEngine extends CliEngine {
     return noBuildKit('buildctl is not on PATH');
   }
 
-  /** buildctl is there but no buildkitd answers: nerdctl's "no buildkit host is available". */
-  protected override buildFailureReason(r: StreamResult): ModelstackError | undefined {
+  /**
+   * buildctl is there but no buildkitd answers: nerdctl's "no buildkit host is available" when it
+   * looked for one; when BUILDKIT_HOST names one, nerdctl v2.2.2 exits 1 printing nothing, so
+   * `buildctl debug workers` (nerdctl's own check) is asked why.
+   */
+  protected override async buildFailureReason(r: StreamResult): Promise<ModelstackError | undefined> {
     const text = r.lastLines.join('\n');
-    if (!/no buildkit host is available|needs to be installed and `?buildkitd`? needs to be running/i.test(text)) return undefined;
-    return noBuildKit(`no buildkitd answers (${errorLines(text).at(-1) ?? 'no buildkit host is available'})`);
+    if (/no buildkit host is available|needs to be installed and `?buildkitd`? needs to be running/i.test(text))
+      return noBuildKit(`no buildkitd answers (${errorLines(text).at(-1) ?? 'no buildkit host is available'})`);
+    const host = this.env.BUILDKIT_HOST;
+    if (!host || r.timedOut || text.trim() !== '') return undefined;
+    const ping = await this.execHelper('buildctl', ['--addr', host, 'debug', 'workers'], this.probeTimeoutMs);
+    if (ping.exitCode === 0 && !ping.timedOut) return undefined;
+    const why = ping.timedOut ? 'no answer in time' : (errorLines(ping.stderr).at(-1) ?? `buildctl exit code ${ping.exitCode}`);
+    return noBuildKit(`no buildkitd answers at ${host} (BUILDKIT_HOST): ${why}`);
   }
 
   public gpuArgs(gpus: GpuRequest): string[] {
@@ -68,7 +94,7 @@ export class NerdctlEngine extends CliEngine {
 
 function noBuildKit(what: string): ModelstackError {
   return new ModelstackError('CONTAINER_RUNTIME', `nerdctl cannot build images here: it builds through BuildKit, and ${what}`, {
-    hint: 'install BuildKit (buildctl on PATH and a running buildkitd, from github.com/moby/buildkit) or build with docker or podman (--engine); --image SERVICE=IMAGE runs an image built elsewhere',
+    hint: 'install BuildKit (buildctl on PATH and a running buildkitd, from github.com/moby/buildkit; nerdctl uses the buildkitd at BUILDKIT_HOST, else at /run/buildkit-<namespace>/buildkitd.sock) or build with docker or podman (--engine); --image SERVICE=IMAGE runs an image built elsewhere',
   });
 }
 
