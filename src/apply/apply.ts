@@ -18,7 +18,7 @@ import { massDeleteGuard } from './mass-delete.js';
 import { applyStages, stageOf } from './order.js';
 import type { ObjectAction, ObjectOutcome } from './outcome.js';
 import { contentsOf, deleteAll, releaseAll } from './removal.js';
-import { mapBounded } from './pool.js';
+import { mapBounded } from '../util/map-bounded.js';
 import { preflight, type RuntimeToInstall } from './preflight.js';
 import { dependsOnRuntime, describeInstall } from './operator-installs.js';
 import { DEFAULT_OPERATOR_TIMEOUT_MS, waitForOperators } from './wait-operators.js';

@@ -20,7 +20,9 @@ export async function readLive(kube: KubeApi, objects: readonly KubeObject[]): P
       continue;
     }
     const g = `${o.apiVersion}|${o.kind}|${r.namespaced ? (o.metadata.namespace ?? 'default') : ''}`;
-    groups.set(g, [...(groups.get(g) ?? []), o]);
+    const members = groups.get(g);
+    if (members) members.push(o);
+    else groups.set(g, [o]);
   }
   await Promise.all(
     [...groups.entries()].map(async ([g, members]) => {

@@ -11,6 +11,10 @@ import type { KubeApi } from '../../kube/kube-api.js';
 import { type KubeObject, objectKey, type StackManifest } from '../../model/kube-object.js';
 import { type ChangeSet, diffObjects } from '../change-set.js';
 import type { IgnorePath } from '../ignore-paths.js';
+import { mapBounded } from '../../util/map-bounded.js';
+
+/** Dry runs in flight at once: apply's default write concurrency, within API priority and fairness. */
+const DEFAULT_DRY_RUN_CONCURRENCY = 4;
 
 export interface LiveSides {
   readonly before: KubeObject[];
@@ -25,6 +29,8 @@ export interface LiveSidesOptions {
   readonly pruneCandidates?: readonly KubeObject[];
   /** Objects prune would release, before and after (shown as changes). */
   readonly releases?: ReadonlyArray<{ readonly before: KubeObject; readonly after: KubeObject }>;
+  /** Dry runs in flight at once. @default 4 */
+  readonly concurrency?: number;
 }
 
 /**
@@ -37,18 +43,23 @@ export async function liveSides(kube: KubeApi, desired: readonly KubeObject[], o
   const before: KubeObject[] = [];
   const after: KubeObject[] = [];
   const live = await readLive(kube, desired);
-  for (const o of desired) {
+  // Dry runs in parallel, bounded as apply's writes are; results keep the objects' order, and the
+  // first failure in that order is the one reported.
+  const settled = await mapBounded(desired, opts.concurrency ?? DEFAULT_DRY_RUN_CONCURRENCY, (o) =>
     // Forced in the dry run only, so a conflict with another manager still shows the change;
     // `apply` itself refuses conflicts unless --force-conflicts.
-    const r = await applyObserved(kube, o, {
+    applyObserved(kube, o, {
       fieldManager: opts.fieldManager,
       dryRun: true,
       force: true,
       stackId: opts.stackId,
       live: { before: live.get(objectKey(o)) },
-    });
-    if (r.before) before.push(normalizeLive(r.before));
-    after.push(r.after ? normalizeLive(r.after) : o);
+    }),
+  );
+  for (const [i, r] of settled.entries()) {
+    if (r.status === 'rejected') throw r.reason;
+    if (r.value.before) before.push(normalizeLive(r.value.before));
+    after.push(r.value.after ? normalizeLive(r.value.after) : desired[i]!);
   }
   for (const o of opts.pruneCandidates ?? []) before.push(normalizeLive(o));
   for (const x of opts.releases ?? []) {

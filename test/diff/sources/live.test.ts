@@ -16,6 +16,34 @@ const OPTS = { fieldManager: 'modelstack' };
 const names = (os: readonly KubeObject[]): string[] => os.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`);
 
 describe('liveSides', () => {
+  test("dry runs run at most 4 at once (or opts.concurrency), and the sides keep the objects' order whatever order they finish in", async () => {
+    class SlowKube extends FakeKube {
+      public inFlight = 0;
+      public maxInFlight = 0;
+      public override async apply<T = Record<string, unknown>>(o: Parameters<FakeKube['apply']>[0], opts: Parameters<FakeKube['apply']>[1]): Promise<T> {
+        this.inFlight++;
+        this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+        // Later objects finish first, so a result kept in finishing order would come out reversed.
+        await new Promise((r) => setTimeout(r, 5 * (20 - Number(o.metadata.name.slice(1)))));
+        try {
+          return await super.apply<T>(o, opts);
+        } finally {
+          this.inFlight--;
+        }
+      }
+    }
+    const objects = Array.from({ length: 12 }, (_, i) => cm(`c${i}`, { k: 'new' }));
+    const c = new SlowKube().serveBuiltins();
+    for (const o of objects) c.put(cm(o.metadata.name));
+    const { before, after } = await liveSides(c, objects, OPTS);
+    expect(c.maxInFlight).toBe(4);
+    expect(names(before)).toEqual(names(objects));
+    expect(after).toEqual(objects);
+    const one = new SlowKube().serveBuiltins();
+    await liveSides(one, objects, { ...OPTS, concurrency: 1 });
+    expect(one.maxInFlight).toBe(1);
+  });
+
   test('before: the live object; after: the forced server-side dry run; both normalized', async () => {
     const c = new FakeKube().serveBuiltins();
     c.put({ ...cm('a'), status: { s: 1 } });

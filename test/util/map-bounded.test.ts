@@ -1,4 +1,4 @@
-import { mapBounded } from '../../src/apply/pool.js';
+import { mapBounded } from '../../src/util/map-bounded.js';
 
 /** A task whose completion the test controls, to observe how many run at once. */
 function gate(): {
