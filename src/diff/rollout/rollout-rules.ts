@@ -76,7 +76,7 @@ export const DYNAMO_HASHED_GRAPH_FIELDS: readonly string[] = ['backendFramework'
 /** Dynamo's default nvidia.com/deployment-rolling-update-max-surge. */
 export const DYNAMO_DEFAULT_MAX_SURGE = '25%';
 export const DYNAMO_MAX_SURGE_ANNOTATION = 'nvidia.com/deployment-rolling-update-max-surge';
-/** KubeRay's default clusterUpgradeOptions.maxSurgePercent. */
+/** KubeRay's default clusterUpgradeOptions.maxSurgePercent (ray-operator v1.6.0 apis/ray/v1/rayservice_types.go: `+kubebuilder:default:=100`). */
 export const KUBERAY_DEFAULT_MAX_SURGE_PERCENT = 100;
 
 const WORKER_TYPES = new Set(['worker', 'prefill', 'decode']);
