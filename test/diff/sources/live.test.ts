@@ -24,7 +24,7 @@ describe('liveSides', () => {
         this.inFlight++;
         this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
         // Later objects finish first, so a result kept in finishing order would come out reversed.
-        await new Promise((r) => setTimeout(r, 5 * (20 - Number(o.metadata.name.slice(1)))));
+        await new Promise((r) => setTimeout(r, 5 * (20 - Number(String(o.metadata.name).slice(1)))));
         try {
           return await super.apply<T>(o, opts);
         } finally {
@@ -34,7 +34,7 @@ describe('liveSides', () => {
     }
     const objects = Array.from({ length: 12 }, (_, i) => cm(`c${i}`, { k: 'new' }));
     const c = new SlowKube().serveBuiltins();
-    for (const o of objects) c.put(cm(o.metadata.name));
+    for (const o of objects) c.put(cm(String(o.metadata.name)));
     const { before, after } = await liveSides(c, objects, OPTS);
     expect(c.maxInFlight).toBe(4);
     expect(names(before)).toEqual(names(objects));
