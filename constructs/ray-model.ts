@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { type Engine, ENGINES } from '../src/runtimes/registry.js';
+import { DEFAULT_RAY_VERSION, rayLlmImage } from '../src/runtimes/kuberay/info.js';
 import { capabilityIssues, type ServingMode } from './common/capabilities.js';
 import { type ContainerEnv, renderEnv } from './common/env.js';
 import { imageIssues } from './common/image.js';
@@ -222,7 +223,7 @@ export interface RayModelProps {
   readonly metrics?: ModelMetricsProps;
 }
 
-export const DEFAULT_RAY_VERSION = '2.52.0';
+export { DEFAULT_RAY_VERSION };
 export const RAY_SERVE_PORT = 8000;
 
 const workerGroup = z.strictObject({
@@ -436,7 +437,7 @@ function resolve(scope: Construct, props: RayModelProps, name: string, namespace
       groups,
       ...(phases ? { phases } : {}),
       rayVersion,
-      image: p.image ?? `rayproject/ray-llm:${rayVersion}-py311-cu128`,
+      image: p.image ?? rayLlmImage(rayVersion),
       p,
     };
   }

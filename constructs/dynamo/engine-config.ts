@@ -1,10 +1,11 @@
 import { stringify } from 'yaml';
 import type { WorkerRole } from '../../src/engines/engine.js';
+import { ENGINE_CONFIG_VOLUME } from '../../src/runtimes/dynamo/info.js';
 import type { PropIssue } from '../common/issues.js';
 import type { TrtllmEngineConfig } from './role-settings.js';
 
 /** Where a role's engine config file is mounted in its `main` container, and the volume's name. */
-export const ENGINE_CONFIG_VOLUME = 'modelstack-engine-config';
+export { ENGINE_CONFIG_VOLUME };
 export const ENGINE_CONFIG_DIR = '/etc/modelstack/engine-config';
 export const ENGINE_CONFIG_FILE = 'config.yaml';
 

@@ -29,32 +29,15 @@
 //   placement_strategy, vllm_models.py under python/ray/llm/_internal/serve).
 import { stringify } from 'yaml';
 import { z } from 'zod';
+import { RAY_ACCELERATOR_TYPES, RAY_PLACEMENT_STRATEGIES } from '../../src/runtimes/kuberay/info.js';
 import type { PropIssue } from '../common/issues.js';
 import { isCredentialName, looksLikeSecretValue } from '../common/secrets.js';
 import * as s from '../common/schemas.js';
 
-/** NVIDIA accelerator types Ray Serve LLM accepts as `accelerator_type`. */
-export const RAY_ACCELERATOR_TYPES = [
-  'V100',
-  'P100',
-  'T4',
-  'P4',
-  'K80',
-  'A10G',
-  'L4',
-  'L40S',
-  'A100',
-  'A100-40G',
-  'A100-80G',
-  'H100',
-  'H200',
-  'H20',
-  'B200',
-] as const;
+/** Accelerator types and placement strategies Ray Serve LLM accepts (the facts live in src/runtimes/kuberay/info.ts). */
+export { RAY_ACCELERATOR_TYPES, RAY_PLACEMENT_STRATEGIES };
 export type RayAcceleratorType = (typeof RAY_ACCELERATOR_TYPES)[number];
 
-/** Ray placement group strategies for the engine workers of one replica. */
-export const RAY_PLACEMENT_STRATEGIES = ['PACK', 'STRICT_PACK', 'SPREAD', 'STRICT_SPREAD'] as const;
 export type RayPlacementStrategy = (typeof RAY_PLACEMENT_STRATEGIES)[number];
 
 export interface RayAutoscaling {

@@ -2,6 +2,7 @@ import { engineFor } from '../engines/index.js';
 import type { WorkerRole } from '../engines/engine.js';
 import type { KubeObject } from '../model/kube-object.js';
 import { ENGINES, type Engine } from '../model/ids.js';
+import { ENGINE_CONFIG_VOLUME } from '../runtimes/dynamo/info.js';
 import { flagValue, identity, isObject, type Json, type ModelDraft, pinned, positiveInt } from './model-props.js';
 
 /**
@@ -12,8 +13,6 @@ import { flagValue, identity, isObject, type Json, type ModelDraft, pinned, posi
  */
 
 const FRONTEND_PORT_ARGS = ['--http-port', '8000'];
-/** The volume DynamoModel mounts a TensorRT-LLM engine config from (constructs/dynamo/engine-config.ts). */
-const ENGINE_CONFIG_VOLUME = 'modelstack-engine-config';
 /** Env names DynamoModel writes itself (hfTokenSecret, router "kv", a cache): no env prop may set them. */
 const DERIVED_ENV = ['HF_TOKEN', 'DYN_ROUTER_MODE', 'HF_HOME', 'HF_HUB_OFFLINE'];
 /** Pod spec fields the typed role settings write. */

@@ -1,19 +1,18 @@
 import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../model/kube-object.js';
-import { RAY_PHASE_RESOURCES } from '../runtimes/kuberay/info.js';
+import { DEFAULT_RAY_VERSION, RAY_ACCELERATOR_TYPES, RAY_PHASE_RESOURCES, RAY_PLACEMENT_STRATEGIES, rayLlmImage } from '../runtimes/kuberay/info.js';
 import { identity, isObject, type Json, type ModelDraft, pinned } from './model-props.js';
 
 /**
  * RayModel props read back from a RayService. Each prop is taken only when the object has exactly
  * the shape RayModel renders for it (constructs/ray-model.ts and constructs/ray/*), so a prop never
  * says more than the object does; whatever still renders differently becomes a patch (the caller
- * diffs a synth of these props against the object). src/ does not import constructs/, so the few
- * rendering facts needed here are restated below with the construct file they come from.
+ * diffs a synth of these props against the object). The Ray facts both sides need (default
+ * version and image, accelerator types, placement strategies) come from src/runtimes/kuberay/info.ts;
+ * src/ does not import constructs/, so the construct's own rendering defaults are restated below
+ * with the construct file they come from (the round-trip check catches any drift).
  */
 
-/** RayModel's default Ray version and image (constructs/ray-model.ts DEFAULT_RAY_VERSION, `image` default). */
-const DEFAULT_RAY_VERSION = '2.52.0';
-const defaultImage = (rayVersion: string): string => `rayproject/ray-llm:${rayVersion}-py311-cu128`;
 /** Head ports RayModel writes besides "metrics" (constructs/ray-model.ts renderSpec). */
 const HEAD_PORTS = [
   { name: 'gcs-server', containerPort: 6379 },
@@ -27,9 +26,8 @@ const HEAD_DEFAULTS = { cpu: '2', memory: '8Gi' };
 const GROUP_DEFAULTS = { cpu: '8', memory: '32Gi' };
 /** The quantity format the cpu and memory props accept (constructs/ray/cluster-settings.ts `quantity`). */
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/;
-/** Accelerator types RayModel accepts (constructs/ray/serve-llm-config.ts RAY_ACCELERATOR_TYPES). */
-const ACCELERATOR_TYPES = ['V100', 'P100', 'T4', 'P4', 'K80', 'A10G', 'L4', 'L40S', 'A100', 'A100-40G', 'A100-80G', 'H100', 'H200', 'H20', 'B200'];
-const PLACEMENT_STRATEGIES = ['PACK', 'STRICT_PACK', 'SPREAD', 'STRICT_SPREAD'];
+const ACCELERATOR_TYPES: readonly string[] = RAY_ACCELERATOR_TYPES;
+const PLACEMENT_STRATEGIES: readonly string[] = RAY_PLACEMENT_STRATEGIES;
 /** The KV connector of both phases of a disaggregated model (serve-llm-config.ts PD_KV_TRANSFER_CONFIG). */
 const PD_KV_TRANSFER_CONFIG = { kv_connector: 'NixlConnector', kv_role: 'kv_both' };
 /**
@@ -554,7 +552,7 @@ export function rayDraft(o: KubeObject, id: string): ModelDraft {
     .filter(isObject);
   const images = new Set(containers.map((c) => c.image));
   const image = images.size === 1 ? [...images][0] : undefined;
-  if (image !== defaultImage(rayVersion ?? DEFAULT_RAY_VERSION) && pinned(image)) props.image = image;
+  if (image !== rayLlmImage(rayVersion ?? DEFAULT_RAY_VERSION) && pinned(image)) props.image = image;
   if (containers.length === 1 + groupSpecs.length) Object.assign(props, readEnv(containers.map((c) => c.env)));
   const upgrade = readUpgradeStrategy(spec.upgradeStrategy);
   if (upgrade) props.upgradeStrategy = upgrade;

@@ -1,5 +1,8 @@
 import type { RuntimeInfo } from '../runtime-info.js';
 
+/** The volume DynamoModel mounts a role's TensorRT-LLM engine config from (read back by `import`). */
+export const ENGINE_CONFIG_VOLUME = 'modelstack-engine-config';
+
 /** NVIDIA Dynamo: models are DynamoGraphDeployments, run by the Dynamo platform's operator. */
 export const DYNAMO: RuntimeInfo = {
   id: 'dynamo',

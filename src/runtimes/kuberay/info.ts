@@ -8,6 +8,33 @@ import type { RuntimeInfo } from '../runtime-info.js';
  */
 export const RAY_PHASE_RESOURCES = { prefill: 'modelstack_prefill', decode: 'modelstack_decode' } as const;
 
+/**
+ * Ray Serve LLM facts that both the RayModel construct and `import` (reading RayServices back
+ * into props) need: the default Ray version and its image, the NVIDIA accelerator types Ray Serve
+ * LLM accepts as `accelerator_type`, and Ray's placement group strategies.
+ */
+export const DEFAULT_RAY_VERSION = '2.52.0';
+/** The Ray Serve LLM image of a Ray version (the rayproject/ray-llm CUDA 12.8, Python 3.11 tag). */
+export const rayLlmImage = (rayVersion: string): string => `rayproject/ray-llm:${rayVersion}-py311-cu128`;
+export const RAY_ACCELERATOR_TYPES = [
+  'V100',
+  'P100',
+  'T4',
+  'P4',
+  'K80',
+  'A10G',
+  'L4',
+  'L40S',
+  'A100',
+  'A100-40G',
+  'A100-80G',
+  'H100',
+  'H200',
+  'H20',
+  'B200',
+] as const;
+export const RAY_PLACEMENT_STRATEGIES = ['PACK', 'STRICT_PACK', 'SPREAD', 'STRICT_SPREAD'] as const;
+
 /** KubeRay: models are RayServices (Ray Serve with vLLM), run by the KubeRay operator. */
 export const KUBERAY: RuntimeInfo = {
   id: 'kuberay',
