@@ -214,9 +214,13 @@ async function beginStack(kube: KubeApi, r: ResolvedStack, lock: StackLock | und
   const recordedKinds = parseGroupKinds(parentLive?.metadata.annotations?.[APPLYSET_GROUP_KINDS]);
   const currentKinds = desired.map(groupKind);
 
-  // A missing parent (first apply, or deleted by hand) and every prune search all kinds for
-  // objects marked as this stack's, so a lost record never leaves owned objects unfindable.
-  const search = standing === 'new' || opts.prune ? await findOwned(kube, parent, parentLive, currentKinds, { everywhere: true }) : undefined;
+  // A missing parent (deleted by hand) and every prune search all kinds for objects marked as
+  // this stack's, so a lost record never leaves owned objects unfindable. Not on the stack's first
+  // apply to this cluster (no parent, and its lease did not exist either: nothing can be marked as
+  // its own yet), which would otherwise list every kind the cluster serves; prune and destroy
+  // always search, so objects of a record lost together with the lease are still found there.
+  const firstApply = standing === 'new' && lock?.createdLease === true;
+  const search = (standing === 'new' && !firstApply) || opts.prune ? await findOwned(kube, parent, parentLive, currentKinds, { everywhere: true }) : undefined;
   if (search && search.unrecorded.length > 0) {
     const count = search.objects.filter((o) => search.unrecorded.includes(groupKind(o))).length;
     io.notify(
@@ -327,12 +331,20 @@ async function applyOne(
   const fieldManager = fieldManagerFor(r.stack);
   let observed;
   try {
-    observed = await applyObserved(kube, o, { fieldManager, force: opts.forceConflicts, dryRun: opts.dryRun, stackId: r.stackId, live });
+    observed = await applyObserved(kube, o, {
+      fieldManager,
+      force: opts.forceConflicts,
+      // --force-conflicts takes fields over even where the values already match: always sent.
+      always: opts.forceConflicts,
+      dryRun: opts.dryRun,
+      stackId: r.stackId,
+      live,
+    });
   } catch (e) {
     // Fields held only by modelstack 0.1's shared manager are this stack's own: take them over.
     const c = conflictsOf(e, objectRef(o));
     if (!c || !c.every((x) => x.manager === LEGACY_FIELD_MANAGER)) throw e;
-    observed = await applyObserved(kube, o, { fieldManager, force: true, dryRun: opts.dryRun, stackId: r.stackId });
+    observed = await applyObserved(kube, o, { fieldManager, force: true, always: true, dryRun: opts.dryRun, stackId: r.stackId });
     io.notify(MESSAGES.DEBUG.make(`${objectRef(o)}: took over ${c.length} field(s) from the pre-0.2 field manager "${LEGACY_FIELD_MANAGER}"`, {}));
   }
   const { before, after } = observed;

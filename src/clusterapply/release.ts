@@ -4,6 +4,7 @@ import type { KubeObject } from '../model/kube-object.js';
 import { APPLYSET_PART_OF } from './applyset.js';
 import { LEGACY_FIELD_MANAGER } from './field-manager.js';
 import { CREATED_BY } from './ownership.js';
+import { APPLIED_HASH } from './applied-config.js';
 
 export interface ReleaseResult {
   /** The object as it is (or, in a dry run, would be) after the release. */
@@ -44,9 +45,12 @@ export async function release(kube: KubeApi, o: KubeObject, fieldManager: string
   // Marks another manager co-owns survive the apply above: remove ours (never another stack's record).
   const ourLabel = current.metadata.labels?.[APPLYSET_PART_OF] === partOf;
   const ourRecord = current.metadata.annotations?.[CREATED_BY] === stackId;
+  // The applied-configuration hash goes with the marks: it describes this stack's apply.
+  const ourHash = (ourLabel || ourRecord) && current.metadata.annotations?.[APPLIED_HASH] !== undefined;
   if ((ourLabel || ourRecord) && !dryRun) {
+    const annotations = { ...(ourRecord ? { [CREATED_BY]: null } : {}), ...(ourHash ? { [APPLIED_HASH]: null } : {}) };
     const patch = {
-      metadata: { ...(ourLabel ? { labels: { [APPLYSET_PART_OF]: null } } : {}), ...(ourRecord ? { annotations: { [CREATED_BY]: null } } : {}) },
+      metadata: { ...(ourLabel ? { labels: { [APPLYSET_PART_OF]: null } } : {}), ...(Object.keys(annotations).length ? { annotations } : {}) },
     };
     after = await kube.mergePatch<KubeObject>(identity, patch, fieldManager);
   } else if (ourLabel || ourRecord) {
@@ -54,6 +58,7 @@ export async function release(kube: KubeApi, o: KubeObject, fieldManager: string
     const annotations = { ...current.metadata.annotations };
     if (ourLabel) delete labels[APPLYSET_PART_OF];
     if (ourRecord) delete annotations[CREATED_BY];
+    if (ourHash) delete annotations[APPLIED_HASH];
     after = { ...current, metadata: { ...current.metadata, labels, annotations } };
   }
   return { after, keptFields };

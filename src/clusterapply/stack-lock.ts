@@ -78,6 +78,11 @@ export class StackLock {
     lease: LeaseObject,
     private readonly holder: string,
     private readonly opts: LockOptions,
+    /**
+     * This acquire created the lease: no run of the stack has taken its lock on this cluster
+     * before (a released lease stays, holding nobody), unless someone deleted it by hand.
+     */
+    public readonly createdLease: boolean,
   ) {
     this.lease = lease;
     const seconds = opts.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
@@ -103,10 +108,10 @@ export class StackLock {
       });
       const live = await kube.get<LeaseObject>(ref);
       try {
-        if (!live) return new StackLock(kube, await kube.create<LeaseObject>(mine()), holder, opts);
+        if (!live) return new StackLock(kube, await kube.create<LeaseObject>(mine()), holder, opts, true);
         const held = heldBy(live, now());
         const rv = (live.metadata as { resourceVersion?: string }).resourceVersion;
-        if (!held) return new StackLock(kube, await kube.replace<LeaseObject>(mine(rv)), holder, opts);
+        if (!held) return new StackLock(kube, await kube.replace<LeaseObject>(mine(rv)), holder, opts, false);
         if (held.expired || opts.breakLock) {
           const taken = await kube.replace<LeaseObject>(mine(rv));
           opts.onNote?.({
@@ -118,7 +123,7 @@ export class StackLock {
               ? `took over the lock of stack ${parent.name}: its holder ${held.holder} stopped renewing it (last at ${held.renewed})`
               : `broke the lock of stack ${parent.name} held by ${held.holder} since ${held.since}${held.description ? ` (${held.description})` : ''}`,
           });
-          return new StackLock(kube, taken, holder, opts);
+          return new StackLock(kube, taken, holder, opts, false);
         }
         if (now() >= deadline) {
           throw new ModelstackError(

@@ -1,3 +1,4 @@
+import { APPLIED_HASH } from '../../src/clusterapply/applied-config.js';
 import { normalizeLive } from '../../src/clusterapply/normalize.js';
 import type { KubeObject } from '../../src/model/kube-object.js';
 
@@ -34,6 +35,13 @@ describe('normalizeLive', () => {
   test('an empty annotations map is dropped; an empty labels map is not touched', () => {
     const o = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', annotations: {}, labels: {} } } as KubeObject;
     expect(normalizeLive(o).metadata).toEqual({ name: 'c', labels: {} });
+  });
+
+  test("apply's applied-configuration hash is dropped (it changes whenever anything else does); with nothing else, so are the annotations", () => {
+    const o = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', annotations: { [APPLIED_HASH]: 'sha256:00', note: 'kept' } } } as KubeObject;
+    expect(normalizeLive(o).metadata).toEqual({ name: 'c', annotations: { note: 'kept' } });
+    const only = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', annotations: { [APPLIED_HASH]: 'sha256:00' } } } as KubeObject;
+    expect(normalizeLive(only).metadata).toEqual({ name: 'c' });
   });
 
   test('the input is not modified', () => {

@@ -17,10 +17,13 @@ describe('StackLock', () => {
     expect(l.spec).toMatchObject({ leaseDurationSeconds: 60, acquireTime: '2026-11-29T10:00:00.000000Z', renewTime: '2026-11-29T10:00:00.000000Z' });
     expect(l.spec.holderIdentity).toMatch(/@.* pid \d+ \w+$/);
     expect(l.metadata.annotations).toEqual({ 'modelstack.io/lock-description': 'apply of abc by me' });
+    expect(lock.createdLease).toBe(true);
     await lock.release();
     expect(lease(c)!.spec.holderIdentity).toBeUndefined();
     const next = await StackLock.acquire(c, parent, { description: 'next' });
     expect(lease(c)!.spec.holderIdentity).toBeDefined();
+    // The released lease stays: the next run finds it, so the stack has held its lock before.
+    expect(next.createdLease).toBe(false);
     await next.release();
   });
 

@@ -366,4 +366,38 @@ describeWithCluster('ownership against a real kube-apiserver', (kubeconfig) => {
       `Namespace ${ns}`,
     ]);
   }, 90_000);
+  test("a stack's first apply to a cluster (no parent, no lease) searches nothing; when both were deleted by hand, prune and destroy still find the marked objects", async () => {
+    const ns = uniqueNamespace('first');
+    const name = `first-${ns.slice(-6)}`;
+    const kube = clientFor(kubeconfig);
+    const lists: string[] = [];
+    const request = kube.request.bind(kube);
+    kube.request = (spec) => {
+      if (spec.verb === 'list') lists.push(spec.path);
+      return request(spec);
+    };
+    await apply(kube, [modelsStack(name, ns, ['a', 'b', 'c'])], NO_PREFLIGHT, new RecordingIoHost());
+    // Only the stack's own kinds in its namespace (to read their live state), never every served kind.
+    expect(lists.every((p) => p.includes(`/namespaces/${ns}/`))).toBe(true);
+
+    const parentRef = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `modelstack-${name}`, namespace: 'default' } };
+    const lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: `modelstack-${name}`, namespace: 'default' } };
+    await admin.delete(parentRef);
+    await admin.delete(lease);
+    // Taken for a first apply: no search, no note; the record holds the current kinds.
+    const io = new RecordingIoHost();
+    await apply(admin, [modelsStack(name, ns, ['a'])], NO_PREFLIGHT, io);
+    expect(io.text('warn')).toEqual([]);
+    // Prune searches every kind all the same: b and c, marked as the stack's and created by it, go.
+    const pruned = await apply(admin, [modelsStack(name, ns, ['a', 'd'])], { ...NO_PREFLIGHT, prune: true }, new RecordingIoHost());
+    expect(
+      pruned.stacks[0]!.outcomes.filter((o) => o.action === 'pruned')
+        .map((o) => o.ref)
+        .sort(),
+    ).toEqual([`DynamoGraphDeployment ${ns}/b`, `DynamoGraphDeployment ${ns}/c`]);
+    await admin.delete(parentRef);
+    await admin.delete(lease);
+    const d = await destroy(admin, [modelsStack(name, ns, [])], { yes: true }, new RecordingIoHost());
+    expect(d[0]!.outcomes.map((o) => o.ref).sort()).toEqual([`DynamoGraphDeployment ${ns}/a`, `DynamoGraphDeployment ${ns}/d`, `Namespace ${ns}`]);
+  }, 90_000);
 });
