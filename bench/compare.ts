@@ -9,7 +9,7 @@
 //
 //   npm run bench:compare -- --sizes 20,200 --runs 3 [--report] [--deadline SECONDS]
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -19,7 +19,8 @@ import { KubeClient } from '../src/kube/kube-client.js';
 import { loadKubeConfig } from '../src/kube/kube-config.js';
 import { benchAppSource, CHANGE_ENV, NAMESPACE_ENV } from './compare/bench-app.js';
 import { hasGnuTime, killAllRunning, type MeasuredRun, runMeasured } from './compare/measured-process.js';
-import { atMost, kubectlRequests, median, modelstackStats, pairRatios, type Verdict } from './compare/stats.js';
+import { atMost, kubectlRequests, median, modelstackStats, pairRatios, serverFloorRatio, type Verdict } from './compare/stats.js';
+import { processCpuMs } from './compare/process-cpu.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(REPO, 'bin', 'modelstack.js');
@@ -93,6 +94,8 @@ interface Context {
   readonly kubectl: string;
   readonly kubeconfig: string;
   readonly work: string;
+  /** The test cluster's process (kube-apiserver with etcd): its CPU time is sampled around each run. */
+  readonly serverPid: number;
 }
 
 /** One side's command in a pair. */
@@ -105,8 +108,14 @@ interface Cmd {
   readonly ok?: readonly number[];
 }
 
-async function run(ctx: Context, cmd: Cmd, what: string): Promise<MeasuredRun> {
-  const r = await runMeasured({ ...cmd, timeoutMs: ctx.opts.commandTimeoutMs });
+/** A run, and the API server's CPU time during it (undefined when /proc cannot say). */
+type BenchRun = MeasuredRun & { readonly serverCpuMs?: number };
+
+async function run(ctx: Context, cmd: Cmd, what: string): Promise<BenchRun> {
+  const cpuBefore = processCpuMs(ctx.serverPid);
+  const measured = await runMeasured({ ...cmd, timeoutMs: ctx.opts.commandTimeoutMs });
+  const cpuAfter = processCpuMs(ctx.serverPid);
+  const r: BenchRun = { ...measured, ...(cpuBefore !== undefined && cpuAfter !== undefined ? { serverCpuMs: cpuAfter - cpuBefore } : {}) };
   const ok = cmd.ok ?? [0];
   if (r.timedOut) throw new Error(`${what}: no end within ${ctx.opts.commandTimeoutMs / 1000} s (stopped)`);
   if (r.exitCode === null || !ok.includes(r.exitCode)) {
@@ -121,8 +130,8 @@ interface WorkResult {
   /** What modelstack is compared with: "kubectl", or "the app alone" for synth. */
   readonly baseline: string;
   readonly target: number;
-  readonly modelstack: MeasuredRun[];
-  readonly kubectl: MeasuredRun[];
+  readonly modelstack: BenchRun[];
+  readonly kubectl: BenchRun[];
 }
 
 /** `runs` pairs; the side that goes first alternates, so neither always runs on a warmer machine. */
@@ -166,7 +175,29 @@ function printWork(w: WorkResult): void {
   // apply and diff reuse the app's last output when its inputs are unchanged (src/synth/synth-reuse.ts).
   const reused = w.modelstack.filter((r) => r.stderr.includes('reused the output of')).length;
   if (reused > 0) out(`    the app's last output reused (app not run) in ${reused} of ${w.modelstack.length} modelstack runs`);
+  if (w.baseline === 'kubectl') printServerFloor(w, median(kc));
   out(`    target ratio <= ${w.target}x: ${verdict(atMost(ratio, w.target))}`);
+}
+
+/**
+ * The API server's CPU time per run on both sides, and what it implies: the server shares this
+ * machine's cores, so no client can finish the work faster than the server's CPU time spread over
+ * all cores. When the less costly side's floor is above the target, the target cannot be met here.
+ */
+function printServerFloor(w: WorkResult, kubectlMs: number): void {
+  const cpu = (runs: readonly BenchRun[]): number | undefined => {
+    const all = runs.map((r) => r.serverCpuMs).filter((v): v is number => v !== undefined);
+    return all.length ? median(all) : undefined;
+  };
+  const ms = cpu(w.modelstack);
+  const kc = cpu(w.kubectl);
+  if (ms === undefined || kc === undefined) return void out('    API server CPU: not measured (no /proc)');
+  const cores = availableParallelism();
+  const floor = serverFloorRatio(Math.min(ms, kc), cores, kubectlMs);
+  out(
+    `    API server CPU per run (median): modelstack ${fmtMs(ms)}, kubectl ${fmtMs(kc)}; on ${cores} cores no client takes less than ${floor.toFixed(2)}x kubectl's time for the less costly side's requests`,
+  );
+  if (floor > w.target) out(`    NOTE: the target ${w.target}x is below that floor on this machine`);
 }
 
 function pastDeadline(ctx: Context): boolean {
@@ -355,7 +386,7 @@ async function main(): Promise<number> {
     const info = await startCluster({ dataDir, log: (l) => log(l) });
     const client = new KubeClient(loadKubeConfig({ kubeconfig: info.kubeconfig, context: 'admin' }));
     await installCrds(client, await runtimeCrds());
-    const ctx: Context = { opts, kubectl, kubeconfig: info.kubeconfig, work };
+    const ctx: Context = { opts, kubectl, kubeconfig: info.kubeconfig, work, serverPid: info.pid };
     out(`modelstack vs kubectl (${kubectl}), ${opts.runs} paired runs per work, medians; sizes ${opts.sizes.join(', ')} models`);
     await startupWorks(ctx);
     for (const models of opts.sizes) {

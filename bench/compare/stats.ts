@@ -40,3 +40,12 @@ export function atMost(value: number | undefined, target: number): Verdict {
   if (value === undefined || !Number.isFinite(value)) return 'n/a';
   return value <= target ? 'met' : 'MISSED';
 }
+
+/**
+ * The least wall time any client can take for work that costs the API server `serverCpuMs` of
+ * CPU, when the server has `cores` cores (it shares them with the client on one machine), as a
+ * ratio to the baseline's wall time: a target ratio below it cannot be met on this machine.
+ */
+export function serverFloorRatio(serverCpuMs: number, cores: number, baselineMs: number): number {
+  return serverCpuMs / cores / baselineMs;
+}

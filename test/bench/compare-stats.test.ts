@@ -1,5 +1,6 @@
 // The arithmetic and log reading behind `npm run bench:compare` (bench/compare/stats.ts).
-import { atMost, kubectlRequests, median, modelstackStats, pairRatios } from '../../bench/compare/stats.js';
+import { processCpuMs } from '../../bench/compare/process-cpu.js';
+import { atMost, kubectlRequests, median, modelstackStats, pairRatios, serverFloorRatio } from '../../bench/compare/stats.js';
 
 describe('bench:compare statistics', () => {
   test('median of odd and even counts, unsorted input untouched', () => {
@@ -39,5 +40,23 @@ describe('bench:compare statistics', () => {
     expect(atMost(0.51, 0.5)).toBe('MISSED');
     expect(atMost(undefined, 0.5)).toBe('n/a');
     expect(atMost(Number.NaN, 0.5)).toBe('n/a');
+  });
+});
+
+describe('the API server floor', () => {
+  test('server CPU spread over the cores, as a ratio to the baseline wall time', () => {
+    expect(serverFloorRatio(1800, 2, 1750)).toBeCloseTo(0.514, 3);
+    expect(serverFloorRatio(60, 2, 1750)).toBeCloseTo(0.017, 3);
+  });
+
+  test("a process's CPU time from /proc grows while it computes; a process that is gone has none", () => {
+    const before = processCpuMs(process.pid);
+    expect(before).toBeGreaterThanOrEqual(0);
+    let x = 0;
+    const until = process.cpuUsage().user + 200_000;
+    while (process.cpuUsage().user < until) x += Math.sqrt(x + 1);
+    expect(x).toBeGreaterThan(0);
+    expect(processCpuMs(process.pid)!).toBeGreaterThan(before!);
+    expect(processCpuMs(2 ** 22 + 1)).toBeUndefined();
   });
 });
