@@ -43,9 +43,10 @@ export function atMost(value: number | undefined, target: number): Verdict {
 
 /**
  * The least wall time any client can take for work that costs the API server `serverCpuMs` of
- * CPU, when the server has `cores` cores (it shares them with the client on one machine), as a
+ * CPU, when the server has `cores` cores (it shares them with the client on one machine), after
+ * `beforeMs` of work that must come first (the app's run, when its output cannot be reused), as a
  * ratio to the baseline's wall time: a target ratio below it cannot be met on this machine.
  */
-export function serverFloorRatio(serverCpuMs: number, cores: number, baselineMs: number): number {
-  return serverCpuMs / cores / baselineMs;
+export function serverFloorRatio(serverCpuMs: number, cores: number, baselineMs: number, beforeMs = 0): number {
+  return (beforeMs + serverCpuMs / cores) / baselineMs;
 }

@@ -47,6 +47,8 @@ describe('the API server floor', () => {
   test('server CPU spread over the cores, as a ratio to the baseline wall time', () => {
     expect(serverFloorRatio(1800, 2, 1750)).toBeCloseTo(0.514, 3);
     expect(serverFloorRatio(60, 2, 1750)).toBeCloseTo(0.017, 3);
+    // After the app's own run, which no request can precede.
+    expect(serverFloorRatio(1800, 2, 1750, 550)).toBeCloseTo(0.829, 3);
   });
 
   test("a process's CPU time from /proc grows while it computes; a process that is gone has none", () => {
