@@ -28,22 +28,15 @@ export const APPLIED_HASH = 'modelstack.io/applied-hash';
 
 const HASH_PREFIX = 'sha256:';
 
-/** JSON with object keys sorted, so equal configurations hash equally whatever their key order. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const keys = Object.keys(v).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
-}
-
 function hashOf(o: KubeObject): string {
   const annotations = { ...o.metadata.annotations };
   delete annotations[APPLIED_HASH];
   const bare = { ...o, metadata: { ...o.metadata, annotations } };
   if (Object.keys(annotations).length === 0) delete (bare.metadata as { annotations?: unknown }).annotations;
-  return HASH_PREFIX + createHash('sha256').update(canonical(bare)).digest('hex');
+  // Plain JSON, keys in the object's own order: the same configuration rendered with its keys in
+  // another order hashes differently, which only costs one apply that was not needed (a hash that
+  // matches always means the same configuration). Synth output has a stable key order.
+  return HASH_PREFIX + createHash('sha256').update(JSON.stringify(bare)).digest('hex');
 }
 
 /** Whether objects of this kind carry the hash (and may be skipped): all but Secrets. */
