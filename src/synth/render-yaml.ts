@@ -1,19 +1,19 @@
-import { parseAllDocuments, stringify } from 'yaml';
 import { ModelstackError } from '../errors.js';
 import { isKubeObject, type KubeObject } from '../model/kube-object.js';
+import { yaml } from '../util/yaml-on-demand.js';
 
 /**
  * The one YAML form modelstack writes: keys as given, no line folding, block literals for
  * multi-line strings. Same objects, same bytes.
  */
 export function toYaml(objects: readonly unknown[]): string {
-  return objects.map((o) => stringify(o, { lineWidth: 0, indentSeq: true, aliasDuplicateObjects: false })).join('---\n');
+  return objects.map((o) => yaml().stringify(o, { lineWidth: 0, indentSeq: true, aliasDuplicateObjects: false })).join('---\n');
 }
 
 /** Parses every document of a YAML (or JSON) text; empty documents are skipped. */
 export function parseManifests(text: string, source: string): KubeObject[] {
   const out: KubeObject[] = [];
-  for (const doc of parseAllDocuments(text)) {
+  for (const doc of yaml().parseAllDocuments(text)) {
     if (doc.errors.length > 0) {
       throw new ModelstackError('IO', `${source}: not valid YAML: ${doc.errors[0]!.message}`, {
         hint: 'fix the file or remove it from the directory',

@@ -14,6 +14,8 @@ interface Loaded {
   readonly stderr: string;
   /** Repository files as paths relative to the repository (src/...), packages as `pkg:<name>`. */
   readonly modules: ReadonlySet<string>;
+  /** Modules (named as in `modules`) and `spawn <file>` lines, in the order they were loaded and started. */
+  readonly order: readonly string[];
 }
 
 const root = pathToFileURL(repoRoot).href;
@@ -38,8 +40,11 @@ function run(argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Loaded {
     ['--import', TSX_LOADER, '--import', join(repoRoot, 'test', 'support', 'record-modules.mjs'), join(repoRoot, 'src', 'cli', 'main.ts'), ...argv],
     { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env, MODELSTACK_TEST_MODULES_LOG: log } },
   );
-  const modules = new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean).map(moduleName));
-  return { status: r.status, stderr: r.stderr, modules };
+  const order = readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (l.startsWith('spawn ') ? l : moduleName(l)));
+  return { status: r.status, stderr: r.stderr, modules: new Set(order.filter((l) => !l.startsWith('spawn '))), order };
 }
 
 /** The loaded modules under any of `prefixes` (a folder `src/x/`, a file, or `pkg:<name>`). */
@@ -108,6 +113,10 @@ test('synth loads the synth engine only: no cluster client, no container layer, 
   expect(r.modules).toContain('src/synth/synth.ts');
   expect(r.modules).toContain('src/synth/run-app.ts');
   expect(under(r.modules, [...CLUSTER, ...LOCAL_AND_TOOLS])).toEqual([]);
+  // The yaml package (to write the output) loads while the app runs, not before it starts.
+  const started = r.order.indexOf('spawn node');
+  expect(started).toBeGreaterThanOrEqual(0);
+  expect(r.order.indexOf('pkg:yaml')).toBeGreaterThan(started);
 });
 
 test('apply and a live diff load the cluster client, but neither local runs, import, metrics nor each other', () => {
