@@ -8,9 +8,8 @@ import type { IoHost } from '../io/io-host.js';
 import { MESSAGES } from '../io/messages.js';
 import { splitCommand, withoutNpx, withoutTsxCli } from './app-command.js';
 import type { StackManifest } from '../model/kube-object.js';
-import { parseManifests } from './render-yaml.js';
+import { parseManifests, warmUpToYaml } from './render-yaml.js';
 import { interrupted, registerCleanup } from '../util/cleanup.js';
-import { yaml } from '../util/yaml-on-demand.js';
 
 /** How long the app command may run before it is stopped. */
 export const DEFAULT_APP_TIMEOUT_MS = 120_000;
@@ -52,11 +51,11 @@ export async function runApp(opts: RunAppOptions): Promise<StackManifest[]> {
     opts.io.notify(MESSAGES.APP_RUN.make(`running app: ${opts.command}`, { command: opts.command }));
     if (cleanup.started) throw interrupted(`the app was not started (interrupted): ${opts.command}`);
     app = startApp(file!, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env, [SYNTH_REPORT_ENV]: reportPath, CDK8S_OUTDIR: outdir } });
-    // What comes after the app (reading YAML, writing it) loads the yaml package: load it while
-    // the app runs, on this otherwise idle process, instead of after.
+    // What comes after the app (writing YAML, reading it) needs the yaml package: load it, and
+    // compile its writer, while the app runs and this process is otherwise idle, not after.
     setImmediate(() => {
       try {
-        yaml();
+        warmUpToYaml();
       } catch {
         // Not loadable: the code that needs it says so when it loads it.
       }
