@@ -12,10 +12,7 @@ import { conceptTables } from './tables/index.js';
 import { findWorkerPods, mergeSnapshots, type WorkerPod, type WorkerPods } from './worker-pods.js';
 import type { WorkerPodsInfo } from '../runtimes/runtime-info.js';
 
-/** Time between the two scrapes rates and quantiles are computed from. */
-export const DEFAULT_METRICS_INTERVAL_MS = 5_000;
-/** How long one scrape through the API server may take. */
-export const DEFAULT_SCRAPE_TIMEOUT_MS = 10_000;
+export { DEFAULT_METRICS_INTERVAL_MS, DEFAULT_SCRAPE_TIMEOUT_MS } from './scrape-defaults.js';
 
 export interface CollectOptions {
   /** A namespace, or undefined for all namespaces. */

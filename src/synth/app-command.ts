@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parse } from 'yaml';
 import { ModelstackError } from '../errors.js';
 import { shellWords } from '../util/shell-words.js';
+import { yaml } from '../util/yaml-on-demand.js';
 
 /** Used when neither --app nor cdk8s.yaml names the app. */
 export const DEFAULT_APP = 'npx tsx stacks/main.ts';
@@ -15,7 +15,7 @@ export function resolveAppCommand(explicit: string | undefined, cwd: string): st
   if (existsSync(config)) {
     let app: unknown;
     try {
-      app = (parse(readFileSync(config, 'utf8')) as Record<string, unknown> | null)?.app;
+      app = (yaml().parse(readFileSync(config, 'utf8')) as Record<string, unknown> | null)?.app;
     } catch (e) {
       throw new ModelstackError('USAGE', `${config} is not valid YAML: ${(e as Error).message}`, {
         hint: 'fix cdk8s.yaml, or pass --app "<command>"',

@@ -1,7 +1,7 @@
-import { stringify } from 'yaml';
 import { ModelstackError } from '../errors.js';
 import { apiGroup, type KubeObject, type StackManifest } from '../model/kube-object.js';
 import { toYaml } from './render-yaml.js';
+import { yaml } from '../util/yaml-on-demand.js';
 
 export type Layout = 'file-per-chart' | 'file-per-resource';
 export const LAYOUTS: readonly Layout[] = ['file-per-chart', 'file-per-resource'];
@@ -69,5 +69,5 @@ function kustomization(paths: readonly string[]): OutputFile {
     kind: 'Kustomization',
     resources: [...paths],
   };
-  return { path: 'kustomization.yaml', content: stringify(doc, { lineWidth: 0, indentSeq: true }) };
+  return { path: 'kustomization.yaml', content: yaml().stringify(doc, { lineWidth: 0, indentSeq: true }) };
 }

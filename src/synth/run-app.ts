@@ -1,14 +1,14 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa, type Result } from 'execa';
 import { SYNTH_REPORT_ENV, type SynthReport } from '../model/synth-report.js';
 import { ModelstackError } from '../errors.js';
 import type { IoHost } from '../io/io-host.js';
 import { MESSAGES } from '../io/messages.js';
 import { splitCommand, withoutNpx, withoutTsxCli } from './app-command.js';
 import type { StackManifest } from '../model/kube-object.js';
-import { parseManifests } from './render-yaml.js';
+import { parseManifests, warmUpToYaml } from './render-yaml.js';
 import { interrupted, registerCleanup } from '../util/cleanup.js';
 
 /** How long the app command may run before it is stopped. */
@@ -50,7 +50,16 @@ export async function runApp(opts: RunAppOptions): Promise<StackManifest[]> {
     const outdir = join(work, 'out');
     opts.io.notify(MESSAGES.APP_RUN.make(`running app: ${opts.command}`, { command: opts.command }));
     if (cleanup.started) throw interrupted(`the app was not started (interrupted): ${opts.command}`);
-    app = startApp(file!, args, { cwd: opts.cwd, env: { ...opts.env, [SYNTH_REPORT_ENV]: reportPath, CDK8S_OUTDIR: outdir } });
+    app = startApp(file!, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env, [SYNTH_REPORT_ENV]: reportPath, CDK8S_OUTDIR: outdir } });
+    // What comes after the app (writing YAML, reading it) needs the yaml package: load it, and
+    // compile its writer, while the app runs and this process is otherwise idle, not after.
+    setImmediate(() => {
+      try {
+        warmUpToYaml();
+      } catch {
+        // Not loadable: the code that needs it says so when it loads it.
+      }
+    });
     const result = await app.finished(timeoutMs);
     if (app.stopped === 'timeout') {
       throw new ModelstackError('TIMEOUT', `the app did not finish within ${seconds(timeoutMs)}s: ${opts.command}`, {
@@ -98,7 +107,20 @@ export async function runApp(opts: RunAppOptions): Promise<StackManifest[]> {
   }
 }
 
-type AppResult = Result<{ all: true; reject: false }>;
+/** How the app ended, and the end of its output. */
+interface AppResult {
+  /** It could not be started, or exited with a code other than 0 or by a signal. */
+  readonly failed: boolean;
+  /** Why it could not be started (e.g. ENOENT: no such command). */
+  readonly code?: string;
+  readonly exitCode?: number;
+  readonly signal?: NodeJS.Signals;
+  /** Its stdout and stderr interleaved as they came: the last OUTPUT_TAIL_BYTES (errors show its last lines). */
+  readonly all: string;
+}
+
+/** How much of the app's output is kept: enough for the last lines an error shows, bounded whatever it writes. */
+const OUTPUT_TAIL_BYTES = 256 * 1024;
 
 /** A running app, in a process group of its own so that stopping it reaches everything it started. */
 interface AppProcess {
@@ -116,15 +138,32 @@ interface AppProcess {
 /** After stopping, how long to wait for the app's output pipes to close before giving up on them. */
 const STOP_GRACE_MS = 2_000;
 
-function startApp(file: string, args: readonly string[], opts: { cwd: string; env: Record<string, string> }): AppProcess {
+function startApp(file: string, args: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): AppProcess {
   // detached: its own process group (`npx tsx` starts node, which may start more); a terminal's
-  // Ctrl-C then reaches only modelstack, whose cleanup stops the group.
-  const child = execa(file, args, { cwd: opts.cwd, env: opts.env, reject: false, all: true, stdin: 'ignore', detached: true });
+  // Ctrl-C then reaches only modelstack, whose cleanup stops the group. node:child_process, not
+  // execa: loading execa took about 90 ms of every synth, diff and apply (issue 13).
+  const child = spawn(file, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const output = outputTail(OUTPUT_TAIL_BYTES);
+  child.stdout.on('data', output.add);
+  child.stderr.on('data', output.add);
   let stopped: 'timeout' | 'interrupted' | undefined;
   let ended = false;
-  const result = child.then((r) => {
-    ended = true;
-    return r;
+  // 'close' comes once the process has ended and its output pipes are closed (also after an
+  // 'error' when it could not be started).
+  const result = new Promise<AppResult>((resolve) => {
+    let startError: NodeJS.ErrnoException | undefined;
+    child.once('error', (e: NodeJS.ErrnoException) => (startError ??= e));
+    child.once('close', (exitCode: number | null, signal: NodeJS.Signals | null) => {
+      ended = true;
+      if (startError) resolve({ failed: true, ...(startError.code !== undefined ? { code: startError.code } : {}), all: output.text() });
+      else
+        resolve({
+          failed: exitCode !== 0,
+          ...(exitCode !== null ? { exitCode } : {}),
+          ...(signal !== null ? { signal } : {}),
+          all: output.text(),
+        });
+    });
   });
   const stop = (reason?: 'timeout' | 'interrupted'): void => {
     if (reason && !stopped && !ended) stopped = reason;
@@ -154,8 +193,32 @@ function startApp(file: string, args: readonly string[], opts: { cwd: string; en
       });
       const r = await Promise.race([result, late]);
       clearTimeout(grace);
-      if (!r) child.all?.destroy();
+      if (!r) {
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }
       return r;
+    },
+  };
+}
+
+/** The last `limit` bytes of what is added. */
+function outputTail(limit: number): { add: (chunk: Buffer) => void; text: () => string } {
+  let chunks: Buffer[] = [];
+  let bytes = 0;
+  return {
+    add: (chunk) => {
+      chunks.push(chunk);
+      bytes += chunk.length;
+      if (bytes > 2 * limit) {
+        const kept = Buffer.concat(chunks).subarray(-limit);
+        chunks = [kept];
+        bytes = kept.length;
+      }
+    },
+    text: () => {
+      const all = Buffer.concat(chunks);
+      return all.subarray(Math.max(0, all.length - limit)).toString('utf8');
     },
   };
 }

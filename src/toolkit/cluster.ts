@@ -1,4 +1,5 @@
 import type { KubeApi } from '../kube/kube-api.js';
+import { loadEngine } from './load-engine.js';
 
 /**
  * How a toolkit call reaches the cluster: a ready KubeApi (tests, library users with their own
@@ -35,7 +36,10 @@ export interface RequestStats {
  */
 export async function connect(opts: ClusterOptions, env: NodeJS.ProcessEnv): Promise<Connection> {
   if (opts.kube) return { kube: opts.kube, defaultNamespace: 'default' };
-  const [{ KubeClient }, { contextNamespace, loadKubeConfig }] = await Promise.all([import('../kube/kube-client.js'), import('../kube/kube-config.js')]);
+  const [{ KubeClient }, { contextNamespace, loadKubeConfig }] = await Promise.all([
+    loadEngine(() => import('../kube/kube-client.js')),
+    loadEngine(() => import('../kube/kube-config.js')),
+  ]);
   // loadKubeConfig reads process.env.KUBECONFIG (all its files, merged); pass ours explicitly when it names one file.
   const fromEnv = env.KUBECONFIG && !env.KUBECONFIG.includes(':') ? env.KUBECONFIG : undefined;
   const kubeConfig = loadKubeConfig({ kubeconfig: opts.kubeconfig ?? fromEnv, context: opts.context });

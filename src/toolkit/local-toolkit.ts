@@ -1,22 +1,21 @@
 import { resolve } from 'node:path';
-import { type ComposeFile, NOTES_EXTENSION } from '../local/compose/compose-types.js';
-import { renderCompose } from '../local/compose/render-compose.js';
+import type { ComposeFile } from '../local/compose/compose-types.js';
 import type { ContainerInfo, LogLine } from '../local/container-engine/container-engine.js';
-import { type Detection, detectContainerEngine, ENGINE_FLAG, engineByName } from '../local/container-engine/detect.js';
-import { gpuSyntaxFor } from '../local/compose/gpu-syntax.js';
-import { composeFromStacks, loadProject, type ProjectSource, resolveProjectName } from '../local/local-project.js';
-import { down, type DownResult } from '../local/run/down.js';
+import type { Detection } from '../local/container-engine/detect.js';
+import { ENGINE_FLAG } from '../local/container-engine/engine-choice.js';
+import type { ProjectSource } from '../local/local-project.js';
+import type { DownResult } from '../local/run/down.js';
 import type { ImageOverrides } from '../local/run/image-overrides.js';
 import type { ScaleOverrides } from '../local/run/replicas.js';
-import { projectLogs } from '../local/run/logs.js';
-import { ps } from '../local/run/ps.js';
-import { defaultStateDir } from '../local/run/run-plan.js';
-import { up, type UpResult } from '../local/run/up.js';
-import { localMetrics } from '../local/run/metrics.js';
-import { type CollectResult, DEFAULT_METRICS_INTERVAL_MS, DEFAULT_SCRAPE_TIMEOUT_MS } from '../metrics/model-metrics.js';
-import { writeFileAtomic } from '../util/write-atomic.js';
+import type { UpResult } from '../local/run/up.js';
+import type { CollectResult } from '../metrics/model-metrics.js';
+import { DEFAULT_METRICS_INTERVAL_MS, DEFAULT_SCRAPE_TIMEOUT_MS } from '../metrics/scrape-defaults.js';
 import type { IoHost } from '../io/io-host.js';
 import { MESSAGES } from '../io/messages.js';
+import { loadEngine } from './load-engine.js';
+
+// The container layer is loaded by the method that uses it, on its first call (load-engine.ts):
+// a toolkit made for a cluster command never loads it.
 
 /**
  * Where a local project comes from: a compose file (relative to the toolkit's cwd; excludes app,
@@ -129,6 +128,14 @@ export class LocalToolkit {
 
   /** The stack as a compose file (optionally written to `out`). */
   public async compose(opts: LocalComposeOptions = {}): Promise<LocalComposeResult> {
+    const [{ engineByName }, { gpuSyntaxFor }, { composeFromStacks }, { NOTES_EXTENSION }, { renderCompose }, { writeFileAtomic }] = await Promise.all([
+      loadEngine(() => import('../local/container-engine/detect.js')),
+      loadEngine(() => import('../local/compose/gpu-syntax.js')),
+      loadEngine(() => import('../local/local-project.js')),
+      loadEngine(() => import('../local/compose/compose-types.js')),
+      loadEngine(() => import('../local/compose/render-compose.js')),
+      loadEngine(() => import('../util/write-atomic.js')),
+    ]);
     const target = opts.engine === undefined ? 'docker' : engineByName(opts.engine);
     const compose = gpuSyntaxFor(target, await composeFromStacks(this.source(opts)));
     for (const note of compose[NOTES_EXTENSION] ?? []) this.toolkit.ioHost.notify(MESSAGES.LOCAL_WARNING.make(note, {}));
@@ -144,6 +151,11 @@ export class LocalToolkit {
    * interrupted up removes what it created (unless `keepOnFailure`).
    */
   public async up(opts: LocalUpOptions = {}): Promise<UpResult> {
+    const [{ loadProject }, { up }, { defaultStateDir }] = await Promise.all([
+      loadEngine(() => import('../local/local-project.js')),
+      loadEngine(() => import('../local/run/up.js')),
+      loadEngine(() => import('../local/run/run-plan.js')),
+    ]);
     const project = await loadProject(this.source(opts));
     const detection = await this.detect(opts);
     return up(project, detection.engine, {
@@ -166,21 +178,27 @@ export class LocalToolkit {
    * too): only objects labelled as the project's.
    */
   public async down(opts: LocalDownOptions = {}): Promise<DownResult> {
-    const name = await resolveProjectName(this.source(opts));
+    const [{ down }, { defaultStateDir }] = await Promise.all([
+      loadEngine(() => import('../local/run/down.js')),
+      loadEngine(() => import('../local/run/run-plan.js')),
+    ]);
+    const name = await this.projectName(opts);
     const detection = await this.detect(opts);
     return down(detection.engine, { project: name, stateDir: defaultStateDir(this.toolkit.env), ...(opts.volumes ? { volumes: true } : {}) });
   }
 
   /** The project's containers. */
   public async ps(opts: LocalPsOptions = {}): Promise<LocalPsResult> {
-    const project = await resolveProjectName(this.source(opts));
+    const { ps } = await loadEngine(() => import('../local/run/ps.js'));
+    const project = await this.projectName(opts);
     const detection = await this.detect(opts);
     return { project, containers: await ps(detection.engine, { project, services: opts.services ?? [] }) };
   }
 
   /** The project's logs, line by line to `onLine`. */
   public async logs(opts: LocalLogsOptions): Promise<void> {
-    const project = await resolveProjectName(this.source(opts));
+    const { projectLogs } = await loadEngine(() => import('../local/run/logs.js'));
+    const project = await this.projectName(opts);
     const detection = await this.detect(opts);
     await projectLogs(detection.engine, {
       project,
@@ -197,7 +215,8 @@ export class LocalToolkit {
    * are scraped at /metrics twice, `intervalMs` apart.
    */
   public async metrics(opts: LocalMetricsOptions = {}): Promise<LocalMetricsResult> {
-    const project = await resolveProjectName(this.source(opts));
+    const { localMetrics } = await loadEngine(() => import('../local/run/metrics.js'));
+    const project = await this.projectName(opts);
     const detection = await this.detect(opts);
     return localMetrics(detection.engine, {
       project,
@@ -224,7 +243,13 @@ export class LocalToolkit {
     };
   }
 
-  private detect(opts: ContainerEngineOptions): Promise<Detection> {
+  private async projectName(opts: LocalProjectOptions): Promise<string> {
+    const { resolveProjectName } = await loadEngine(() => import('../local/local-project.js'));
+    return resolveProjectName(this.source(opts));
+  }
+
+  private async detect(opts: ContainerEngineOptions): Promise<Detection> {
+    const { detectContainerEngine } = await loadEngine(() => import('../local/container-engine/detect.js'));
     return detectContainerEngine({
       ...(opts.engine !== undefined ? { flag: opts.engine } : {}),
       flagName: opts.engineFlagName ?? ENGINE_FLAG,

@@ -1,35 +1,32 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
-import { holderIdentity } from '../clusterapply/stack-lock.js';
-import { apply as applyStacks, type ApplyOptions as EngineApplyOptions, type ApplyResult } from '../apply/apply.js';
-import { destroy as destroyStacks, type DestroyOptions as EngineDestroyOptions } from '../apply/destroy.js';
-import { type ChangeSet, diffObjects, hasChanges } from '../diff/change-set.js';
-import { parseIgnorePath } from '../diff/ignore-paths.js';
-import { synthAtGitRef } from '../diff/sources/git-base.js';
-import { liveDiff } from '../diff/sources/live.js';
-import { readManifestDir } from '../diff/sources/manifest-dir.js';
-import { objectsOf } from '../diff/sources/synth-objects.js';
+import type { ApplyOptions as EngineApplyOptions, ApplyResult } from '../apply/apply.js';
+import type { DestroyOptions as EngineDestroyOptions } from '../apply/destroy.js';
+import type { ChangeSet } from '../diff/change-set.js';
 import { ModelstackError } from '../errors.js';
-import { argocdIgnoreDifferences, type ArgoIgnoreDifference, autoscaledFields } from '../gitops/autoscaled-fields.js';
+import type { ArgoIgnoreDifference } from '../gitops/autoscaled-fields.js';
 import { type IoHost, silentIoHost } from '../io/io-host.js';
 import { MESSAGES } from '../io/messages.js';
-import { ListForbiddenError } from '../list/list-forbidden-error.js';
-import { type ListResult, listModels } from '../list/list-models.js';
-import { type CollectResult, collectMetrics, DEFAULT_METRICS_INTERVAL_MS, DEFAULT_SCRAPE_TIMEOUT_MS } from '../metrics/model-metrics.js';
+import { loadEngine } from './load-engine.js';
+import type { ListResult } from '../list/list-models.js';
+import type { CollectResult } from '../metrics/model-metrics.js';
+import { DEFAULT_METRICS_INTERVAL_MS, DEFAULT_SCRAPE_TIMEOUT_MS } from '../metrics/scrape-defaults.js';
 import type { KubeObject, StackManifest } from '../model/kube-object.js';
-import { runtimeStatus, type RuntimeStatus } from '../status/runtime-status.js';
+import type { RuntimeStatus } from '../status/runtime-status.js';
 import type { Layout } from '../synth/layout.js';
-import { synth as synthToDir, synthStacks, type SynthResult } from '../synth/synth.js';
-import { defaultCacheDir } from '../synth/synth-reuse.js';
-import { crdsFromCluster, crdsFromDir, type ValidateResult, validateManifests } from '../validate/validate-manifests.js';
+import type { SynthResult } from '../synth/synth.js';
+import type { ValidateResult } from '../validate/validate-manifests.js';
 import { type ClusterOptions, type Connection, connect, type RequestStats } from './cluster.js';
 import { LocalToolkit } from './local-toolkit.js';
-import { importStack, type ImportStackResult } from '../import/import-stack.js';
-import { readLiveObjects, readObjectFiles } from '../import/read-objects.js';
+import type { ImportStackResult } from '../import/import-stack.js';
 import type { KubeApi } from '../kube/kube-api.js';
-import { gitopsHealthChecks, type ModelKindHealthChecks } from '../gitops/health-checks.js';
-import { initProject, type InitProjectResult } from '../init/init-project.js';
+import type { ModelKindHealthChecks } from '../gitops/health-checks.js';
+import type { InitProjectResult } from '../init/init-project.js';
 import type { CrdStore } from '../schema/crd-store.js';
+
+// Every method loads the engine modules it uses on its first call (load-engine.ts): synth never
+// loads the cluster client, apply never the container layer. Only types and light values are
+// imported here.
 
 export interface ToolkitProps {
   /** Where messages go. @default a host that drops them */
@@ -223,6 +220,10 @@ export class Toolkit {
   /** Runs the app and returns its stacks without writing anything. */
   public async stacks(source: StackSource = {}): Promise<readonly StackManifest[]> {
     if (source.stacks) return source.stacks;
+    const [{ synthStacks }, { defaultCacheDir }] = await Promise.all([
+      loadEngine(() => import('../synth/synth.js')),
+      loadEngine(() => import('../synth/synth-reuse.js')),
+    ]);
     return synthStacks(
       { app: source.app, cwd: this.cwd, appTimeoutMs: source.appTimeoutMs, reuse: source.resynth ? 'refresh' : 'reuse', cacheDir: defaultCacheDir(this.env) },
       this.ioHost,
@@ -231,12 +232,17 @@ export class Toolkit {
 
   /** Runs the app and writes deterministic YAML, removing files an earlier synth wrote and this one did not. */
   public async synth(opts: SynthOptions = {}): Promise<SynthResult> {
-    return synthToDir({ ...opts, cwd: this.cwd, cacheDir: defaultCacheDir(this.env) }, this.ioHost);
+    const [{ synth }, { defaultCacheDir }] = await Promise.all([
+      loadEngine(() => import('../synth/synth.js')),
+      loadEngine(() => import('../synth/synth-reuse.js')),
+    ]);
+    return synth({ ...opts, cwd: this.cwd, cacheDir: defaultCacheDir(this.env) }, this.ioHost);
   }
 
   /** Checks the custom resources in a directory against the CRD schemas (defaults applied first). */
   public async validate(opts: ValidateOptions = {}): Promise<ValidateResult> {
     const dir = resolve(this.cwd, opts.dir ?? 'dist');
+    const { crdsFromCluster, crdsFromDir, validateManifests } = await loadEngine(() => import('../validate/validate-manifests.js'));
     if (opts.live) return validateManifests(dir, await crdsFromCluster((await this.connect(opts)).kube));
     return validateManifests(dir, (groups) => crdsFromDir(opts.crdsDir, groups));
   }
@@ -249,22 +255,30 @@ export class Toolkit {
     if (opts.base !== undefined && opts.against !== undefined) {
       throw new ModelstackError('USAGE', 'diff: --base and --against cannot be used together', { hint: 'compare with one of them' });
     }
+    const [{ parseIgnorePath }, { diffObjects, hasChanges }] = await Promise.all([
+      loadEngine(() => import('../diff/ignore-paths.js')),
+      loadEngine(() => import('../diff/change-set.js')),
+    ]);
     const ignore = (opts.ignore ?? []).map(parseIgnorePath);
     if (opts.base === undefined && opts.against === undefined) {
       const kube = (await this.connect(opts)).kube;
+      const { liveDiff } = await loadEngine(() => import('../diff/sources/live.js'));
       const changes = await liveDiff(kube, await this.stacks(opts), { prune: opts.prune, applySetNamespace: opts.applySetNamespace, ignore });
       return { against: { kind: 'live', label: 'the live cluster' }, changes, hasChanges: hasChanges(changes) };
     }
     let before: Promise<readonly KubeObject[]>;
     let against: DiffResult['against'];
     if (opts.against !== undefined) {
-      before = readManifestDir(resolve(this.cwd, opts.against));
+      const dir = resolve(this.cwd, opts.against);
+      before = loadEngine(() => import('../diff/sources/manifest-dir.js')).then(({ readManifestDir }) => readManifestDir(dir));
       against = { kind: 'dir', label: opts.against };
     } else {
-      before = synthAtGitRef({ ref: opts.base!, cwd: this.cwd, app: opts.app, appTimeoutMs: opts.appTimeoutMs }, this.ioHost);
+      const base = { ref: opts.base!, cwd: this.cwd, app: opts.app, appTimeoutMs: opts.appTimeoutMs };
+      before = loadEngine(() => import('../diff/sources/git-base.js')).then(({ synthAtGitRef }) => synthAtGitRef(base, this.ioHost));
       against = { kind: 'git', label: `git ${opts.base}` };
     }
     const [b, a] = await both(before, this.stacks(opts));
+    const { objectsOf } = await loadEngine(() => import('../diff/sources/synth-objects.js'));
     const changes = diffObjects(b, objectsOf(a), { ignore });
     return { against, changes, hasChanges: hasChanges(changes) };
   }
@@ -272,6 +286,7 @@ export class Toolkit {
   /** Argo CD ignoreDifferences for the replica counts an autoscaler owns in the stacks (`gitops argocd-ignore`). */
   public async argocdIgnore(opts: StackSource = {}): Promise<{ readonly entries: readonly ArgoIgnoreDifference[] }> {
     const objects = (await this.stacks(opts)).flatMap((s) => s.objects);
+    const { argocdIgnoreDifferences, autoscaledFields } = await loadEngine(() => import('../gitops/autoscaled-fields.js'));
     return { entries: argocdIgnoreDifferences(autoscaledFields(objects)) };
   }
 
@@ -283,6 +298,7 @@ export class Toolkit {
   public async apply(opts: ApplyOptions = {}): Promise<ApplyResult> {
     const kube = (await this.connect(opts)).kube;
     const stacks = await this.stacks(opts);
+    const { apply: applyStacks } = await loadEngine(() => import('../apply/apply.js'));
     return applyStacks(kube, stacks, { ...opts, lockDescription: opts.lockDescription ?? (await runDescription('apply', this.cwd)) }, this.ioHost);
   }
 
@@ -294,6 +310,7 @@ export class Toolkit {
   public async destroy(opts: DestroyOptions = {}): Promise<DestroyResult> {
     const kube = (await this.connect(opts)).kube;
     const stacks = await this.stacks(opts);
+    const { destroy: destroyStacks } = await loadEngine(() => import('../apply/destroy.js'));
     const results = await destroyStacks(
       kube,
       stacks,
@@ -323,6 +340,7 @@ export class Toolkit {
   /** Per runtime: CRDs Established, operator available, version. */
   public async status(opts: StatusOptions = {}): Promise<StatusResult> {
     const kube = (await this.connect(opts)).kube;
+    const { runtimeStatus } = await loadEngine(() => import('../status/runtime-status.js'));
     return { runtimes: await runtimeStatus(kube, { namespace: opts.namespace }) };
   }
 
@@ -336,6 +354,10 @@ export class Toolkit {
     }
     const { kube, defaultNamespace } = await this.connect(opts);
     const namespace = opts.allNamespaces ? undefined : (opts.namespace ?? defaultNamespace);
+    const [{ listModels }, { ListForbiddenError }] = await Promise.all([
+      loadEngine(() => import('../list/list-models.js')),
+      loadEngine(() => import('../list/list-forbidden-error.js')),
+    ]);
     const listed = await listModels(kube, { namespace });
     for (const note of listed.notes) this.ioHost.notify(MESSAGES.LIST_NOTE.make(note, { note }));
     const result = { ...listed, ...(namespace !== undefined ? { namespace } : {}) };
@@ -357,6 +379,7 @@ export class Toolkit {
     const timeoutMs = bounded('scrape timeout', opts.timeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS, 1_000, 120_000);
     const { kube, defaultNamespace } = await this.connect(opts);
     const namespace = opts.allNamespaces ? undefined : (opts.namespace ?? defaultNamespace);
+    const { collectMetrics } = await loadEngine(() => import('../metrics/model-metrics.js'));
     const result = await collectMetrics(kube, {
       namespace,
       ...(opts.model !== undefined ? { model: opts.model } : {}),
@@ -372,7 +395,8 @@ export class Toolkit {
    * Argo CD health checks (Lua) and Flux health expressions (CEL) for every runtime's model kind,
    * generated from the readiness rules `list` uses. Needs no cluster.
    */
-  public gitopsHealth(): GitopsHealthResult {
+  public async gitopsHealth(): Promise<GitopsHealthResult> {
+    const { gitopsHealthChecks } = await loadEngine(() => import('../gitops/health-checks.js'));
     return { kinds: gitopsHealthChecks() };
   }
 
@@ -384,6 +408,7 @@ export class Toolkit {
    */
   public async init(opts: InitOptions = {}): Promise<InitProjectResult> {
     const dir = resolve(this.cwd, opts.dir ?? '.');
+    const { initProject } = await loadEngine(() => import('../init/init-project.js'));
     return initProject({ dir, force: opts.force, name: opts.name }, (path, replaced) =>
       this.ioHost.notify(MESSAGES.INIT_FILE.make(`${replaced ? 'replaced' : 'created'} ${path}`, { path, replaced })),
     );
@@ -422,6 +447,10 @@ async function importModels(toolkit: Toolkit, opts: ImportOptions, kube: () => P
       hint: 'import files, or the models of one namespace of the cluster',
     });
   }
+  const [{ readLiveObjects, readObjectFiles }, { importStack }] = await Promise.all([
+    loadEngine(() => import('../import/read-objects.js')),
+    loadEngine(() => import('../import/import-stack.js')),
+  ]);
   const objects = files.length > 0 ? await readObjectFiles(files.map((f) => resolve(toolkit.cwd, f))) : await readLiveObjects(await kube(), opts.namespace!);
   const crds = await importCrds(opts, files.length > 0 ? undefined : kube);
   const result = await importStack(
@@ -455,6 +484,7 @@ const IMPORT_GROUPS = new Set(['nvidia.com', 'ray.io']);
  * defaulted fields stay patches.
  */
 async function importCrds(opts: ImportOptions, kube: (() => Promise<KubeApi>) | undefined): Promise<CrdStore | undefined> {
+  const { crdsFromCluster, crdsFromDir } = await loadEngine(() => import('../validate/validate-manifests.js'));
   if (opts.crdsDir !== undefined) return (await crdsFromDir(opts.crdsDir, IMPORT_GROUPS)).store;
   if (kube) {
     try {
@@ -486,6 +516,7 @@ async function runDescription(command: string, cwd: string): Promise<string> {
   const commit = await new Promise<string | undefined>((done) => {
     execFile('git', ['rev-parse', '--short', 'HEAD'], { cwd, timeout: 5_000 }, (err, out) => done(err ? undefined : out.trim() || undefined));
   });
+  const { holderIdentity } = await loadEngine(() => import('../clusterapply/stack-lock.js'));
   return `${command}${commit ? ` of ${commit}` : ''} by ${holderIdentity()}`;
 }
 

@@ -25,7 +25,7 @@ Prints health checks for DynamoGraphDeployment and RayService, generated from th
       });
     }
     const output = choice('-o', values.output as string | undefined, ['yaml', 'json'] as const, 'yaml');
-    const result = ctx.toolkit.gitopsHealth();
+    const result = await ctx.toolkit.gitopsHealth();
     const snippet = values.argocd === true ? argocdSnippet(result) : fluxSnippet(result);
     if (output === 'json') return { stdout: `${JSON.stringify(snippet, null, 2)}\n`, exitCode: 0 };
     const intro =

@@ -3,19 +3,13 @@ import { type IoHost, silentIoHost } from '../../io/io-host.js';
 import { MESSAGES } from '../../io/messages.js';
 import type { CliEngineOptions } from './cli-engine.js';
 import { type ContainerEngine, isContainerEngineName, type ProbeResult, CONTAINER_ENGINE_NAMES, type ContainerEngineName } from './container-engine.js';
+import { ENGINE_CHOICES, type EngineChoice, ENGINE_ENV, ENGINE_ENV_ALIAS, ENGINE_FLAG } from './engine-choice.js';
 import { DockerEngine } from './docker-engine.js';
 import { NerdctlEngine } from './nerdctl-engine.js';
 import { PodmanEngine } from './podman-engine.js';
 import { INSTALL_HINTS } from './engine-errors.js';
 
-export const ENGINE_ENV = 'MODELSTACK_CONTAINER_ENGINE';
-/** The old name of ENGINE_ENV, still read (after it) with a notice. */
-export const ENGINE_ENV_ALIAS = 'MODELSTACK_CONTAINER_RUNTIME';
-export const ENGINE_FLAG = '--engine';
-/** The old name of ENGINE_FLAG, still accepted with a notice. */
-export const ENGINE_FLAG_ALIAS = '--runtime';
-export const ENGINE_CHOICES = ['auto', ...CONTAINER_ENGINE_NAMES] as const;
-export type EngineChoice = (typeof ENGINE_CHOICES)[number];
+export { ENGINE_CHOICES, type EngineChoice, ENGINE_ENV, ENGINE_ENV_ALIAS, ENGINE_FLAG, ENGINE_FLAG_ALIAS } from './engine-choice.js';
 /** Other names users give an engine: nerdctl is containerd's CLI. */
 export const ENGINE_NAME_ALIASES: Readonly<Record<string, ContainerEngineName>> = { containerd: 'nerdctl' };
 /** Every name --engine and MODELSTACK_CONTAINER_ENGINE take (a comma-separated list of them is a preference). */
