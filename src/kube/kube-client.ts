@@ -4,9 +4,9 @@ import { ModelstackError, errorMessage } from '../errors.js';
 import { apiError } from './api-error.js';
 import type { KubeConnection } from './kube-config.js';
 import type { ApplyOptions, KubeApi, KubeObjectLike, ListOptions, PropagationPolicy, ResourceInfo } from './kube-api.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './request-timeout.js';
 
-/** How long one API request may take from connecting to the end of its answer. */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export { DEFAULT_REQUEST_TIMEOUT_MS } from './request-timeout.js';
 
 /** The content type of a server-side apply patch (as client-node's PatchStrategy.ServerSideApply names it). */
 const SERVER_SIDE_APPLY = 'application/apply-patch+yaml';

@@ -24,7 +24,7 @@ export type { ModelPhase } from '../readiness/model-state.js';
 export { type Layout, LAYOUTS } from '../synth/layout.js';
 export type { SynthResult } from '../synth/synth.js';
 export { DEFAULT_APP_TIMEOUT_MS } from '../synth/run-app.js';
-export { DEFAULT_REQUEST_TIMEOUT_MS } from '../kube/kube-client.js';
+export { DEFAULT_REQUEST_TIMEOUT_MS } from '../kube/request-timeout.js';
 export { type CleanupOutcome, runCleanups } from '../util/cleanup.js';
 export type { WriteResult } from '../synth/write-output.js';
 export type { ObjectResult, ValidateResult } from '../validate/validate-manifests.js';

@@ -82,6 +82,7 @@ const LOCAL_AND_TOOLS = [
 /** What reaches a cluster or compares: synth uses none of it. */
 const CLUSTER = [
   'src/kube/kube-config.ts',
+  'src/kube/kube-client.ts',
   'pkg:@kubernetes/client-node',
   'src/clusterapply/',
   'src/apply/',
