@@ -3,7 +3,8 @@ import type { IoHost } from '../io/io-host.js';
 import type { KubeApi } from '../kube/kube-api.js';
 import { objectKey, objectRef, type KubeObject, type StackManifest } from '../model/kube-object.js';
 import { applyObserved } from '../clusterapply/apply-object.js';
-import { readLive } from '../clusterapply/live-objects.js';
+import { discoverAhead, readLive } from '../clusterapply/live-objects.js';
+import { unchangedByApply, withAppliedHash } from '../clusterapply/applied-config.js';
 import { APPLYSET_GROUP_KINDS, APPLYSET_PART_OF, groupKind, parentObject, parseGroupKinds } from '../clusterapply/applyset.js';
 import { deepEqual } from '../clusterapply/deep-equal.js';
 import { fieldManagerFor, LEGACY_FIELD_MANAGER } from '../clusterapply/field-manager.js';
@@ -11,7 +12,7 @@ import { normalizeLive } from '../clusterapply/normalize.js';
 import { findOwned, pruneCandidates, readParent } from '../clusterapply/owned-objects.js';
 import { parentStanding } from '../clusterapply/ownership.js';
 import { planRemoval } from '../clusterapply/removal-plan.js';
-import type { StackLock } from '../clusterapply/stack-lock.js';
+import { leaseRef, type StackLock } from '../clusterapply/stack-lock.js';
 import { conflictsOf, describeManager, type FieldConflict } from './conflicts.js';
 import { lockStacks, type LockingOptions, resolveStacks, type ResolvedStack, unlockAll } from './stack-run.js';
 import { massDeleteGuard } from './mass-delete.js';
@@ -85,6 +86,8 @@ export { stackNameOf } from '../clusterapply/applyset.js';
 export async function apply(kube: KubeApi, stacks: readonly StackManifest[], opts: ApplyOptions, io: IoHost): Promise<ApplyResult> {
   const resolved = resolveStacks(stacks, opts.applySetNamespace, 'apply');
   const all = stacks.flatMap((s) => s.objects);
+  // The lock, the parent and every kind of the stacks: discovered at once, not one step at a time.
+  discoverAhead(kube, [...resolved.flatMap((r) => [leaseRef(r.parent), parentObject(r.parent, r.stack, [])]), ...all]);
   let toInstall: readonly RuntimeToInstall[] = [];
   if (!opts.skipPreflight) {
     toInstall = (await preflight(kube, all)).toInstall;
@@ -240,10 +243,12 @@ async function beginStack(kube: KubeApi, r: ResolvedStack, lock: StackLock | und
     );
   }
 
-  // Widen the parent's record before writing members, so a crash leaves nothing unfindable.
+  // Widen the parent's record before writing members, so a crash leaves nothing unfindable (not
+  // sent when the parent already is what this apply would make it).
   if (!opts.dryRun) {
     const kinds = new Set([...currentKinds, ...recordedKinds, ...(search?.unrecorded ?? [])]);
-    await kube.apply(parentObject(parent, stack, kinds, stackId), { fieldManager, force: true });
+    const body = withAppliedHash(parentObject(parent, stack, kinds, stackId));
+    if (!unchangedByApply(body, parentLive, fieldManager)) await kube.apply(body, { fieldManager, force: true });
   }
 
   return { r, lock, search, currentKinds, outcomes: [] };
@@ -253,9 +258,15 @@ async function beginStack(kube: KubeApi, r: ResolvedStack, lock: StackLock | und
 async function applyObjects(kube: KubeApi, run: StackRun, objects: readonly KubeObject[], opts: ApplyOptions, io: IoHost): Promise<void> {
   const { r, lock, outcomes } = run;
   const { stack } = r;
-  for (const stage of applyStages(objects)) {
+  const stages = applyStages(objects);
+  // The live state of every stage's objects in one go (a LIST per kind and namespace, all at
+  // once): what an earlier stage writes (namespaces, config) does not change a later stage's
+  // objects. Not when CRDs come first: a version they add makes existing objects readable only
+  // after them, so each stage is read when it comes.
+  const upfront = stages.some((s) => s.stage === 'crds') ? undefined : await readLive(kube, objects);
+  for (const stage of stages) {
     lock?.assertHeld();
-    const live = await readLive(kube, stage.objects);
+    const live = upfront ?? (await readLive(kube, stage.objects));
     const settled = await mapBounded(stage.objects, opts.concurrency ?? 4, (o) => applyOne(kube, o, r, { before: live.get(objectKey(o)) }, opts, io));
     const conflicts: FieldConflict[] = [];
     const errors: unknown[] = [];
@@ -316,7 +327,7 @@ async function finishStack(kube: KubeApi, run: StackRun, opts: ApplyOptions, io:
     }
     const run = { kube, r, dryRun: opts.dryRun ?? false, io, ...(lock ? { lock } : {}) };
     outcomes.push(...(await deleteAll(run, plan)), ...(await releaseAll(run, plan)));
-    if (!opts.dryRun) await kube.apply(parentObject(parent, stack, currentKinds, stackId), { fieldManager, force: true });
+    if (!opts.dryRun) await kube.apply(withAppliedHash(parentObject(parent, stack, currentKinds, stackId)), { fieldManager, force: true });
   }
 }
 

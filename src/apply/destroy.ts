@@ -112,7 +112,8 @@ async function execute(kube: KubeApi, p: StackPlan, lock: StackLock | undefined,
   const outcomes = [...deleted, ...(await releaseAll(run, plan))];
   if (!opts.dryRun) {
     if (p.parentLive) await kube.delete(p.parentLive);
-    await kube.delete(leaseRef(r.parent)).catch(() => false);
+    if (lock) await lock.releaseDeleting();
+    else await kube.delete(leaseRef(r.parent)).catch(() => false);
   }
   return { stack, outcomes };
 }

@@ -1,4 +1,4 @@
-import type { KubeApi } from '../kube/kube-api.js';
+import type { KubeApi, KubeObjectLike } from '../kube/kube-api.js';
 import { type KubeObject, objectKey } from '../model/kube-object.js';
 
 /** Objects of one kind in one namespace from which on a LIST is cheaper than a GET each. */
@@ -37,4 +37,18 @@ export async function readLive(kube: KubeApi, objects: readonly KubeObject[]): P
     }),
   );
   return out;
+}
+
+/**
+ * Starts discovery of every apiVersion of `objects` at once (the client caches each answer), so
+ * the steps after it do not each wait for one round trip in turn. A failure is left for the step
+ * that needs the answer: it asks again and reports it.
+ */
+export function discoverAhead(kube: KubeApi, objects: readonly KubeObjectLike[]): void {
+  const seen = new Set<string>();
+  for (const o of objects) {
+    if (seen.has(o.apiVersion)) continue;
+    seen.add(o.apiVersion);
+    kube.resourceFor(o.apiVersion, o.kind).catch(() => undefined);
+  }
 }

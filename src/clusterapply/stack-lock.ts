@@ -67,6 +67,7 @@ export function holderIdentity(): string {
 /** A held lease; call `release()` on every exit path. */
 export class StackLock {
   private lost?: string;
+  private deleteOnRelease = false;
   private timer?: NodeJS.Timeout;
   private lease: LeaseObject;
   private renewing?: Promise<void>;
@@ -192,18 +193,41 @@ export class StackLock {
     await this.cleanup.run();
   }
 
+  /**
+   * Stops renewing and deletes the lease instead of freeing it (destroy: the stack is gone from
+   * the cluster, its next apply is a first one); only if this run still holds it. Never throws.
+   */
+  public async releaseDeleting(): Promise<void> {
+    this.deleteOnRelease = true;
+    await this.cleanup.run();
+  }
+
   private async free(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.renewing;
     if (this.lost) return;
+    if (this.deleteOnRelease) {
+      await this.kube.delete(this.lease).catch(() => false);
+      return;
+    }
+    const freed = (l: LeaseObject): LeaseObject => {
+      const { holderIdentity: _h, acquireTime: _a, renewTime: _r, ...spec } = l.spec ?? {};
+      return { ...l, metadata: { ...l.metadata, annotations: {} }, spec };
+    };
     try {
-      const live = await this.kube.get<LeaseObject>(this.lease);
-      if (live?.spec?.holderIdentity !== this.holder) return;
-      const { holderIdentity: _h, acquireTime: _a, renewTime: _r, ...spec } = live.spec ?? {};
-      await this.kube.replace({ ...live, metadata: { ...live.metadata, annotations: {} }, spec });
-    } catch {
-      // The lease expires on its own.
+      // The lease as this run last wrote it (its resourceVersion included): one request, unless
+      // someone changed it since (a conflict), in which case it is read and freed only if still ours.
+      await this.kube.replace(freed(this.lease));
+    } catch (e) {
+      if (!(e instanceof ModelstackError && e.code === 'CONFLICT')) return;
+      try {
+        const live = await this.kube.get<LeaseObject>(this.lease);
+        if (live?.spec?.holderIdentity !== this.holder) return;
+        await this.kube.replace(freed(live));
+      } catch {
+        // The lease expires on its own.
+      }
     }
   }
 }

@@ -57,6 +57,24 @@ describe('StackLock', () => {
     await old.release();
   });
 
+  test('release is one write of the lease as this run last wrote it; a lease taken over meanwhile (not noticed yet) stays with its new holder', async () => {
+    const c = new FakeKube().serveBuiltins();
+    const lock = await StackLock.acquire(c, parent, { description: 'one' });
+    const before = c.calls.length;
+    await lock.release();
+    expect(c.calls.slice(before).map((x) => x.verb)).toEqual(['replace']);
+    expect(lease(c)!.spec.holderIdentity).toBeUndefined();
+
+    const old = await StackLock.acquire(c, parent, { description: 'killed', now: () => Date.now() - 120_000 });
+    const taker = await StackLock.acquire(c, parent, { description: 'taker' });
+    const holder = lease(c)!.spec.holderIdentity;
+    await old.release();
+    expect(lease(c)!.spec.holderIdentity).toBe(holder);
+    expect(lease(c)!.metadata.annotations).toEqual({ 'modelstack.io/lock-description': 'taker' });
+    await taker.release();
+    expect(lease(c)!.spec.holderIdentity).toBeUndefined();
+  });
+
   test('waitMs: waits (one note) until the holder releases', async () => {
     const c = new FakeKube().serveBuiltins();
     const first = await StackLock.acquire(c, parent, { description: 'first' });
