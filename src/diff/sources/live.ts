@@ -1,5 +1,5 @@
 import { applyObserved } from '../../clusterapply/apply-object.js';
-import { readLive } from '../../clusterapply/live-objects.js';
+import { discoverAhead, readLive } from '../../clusterapply/live-objects.js';
 import { groupKind, stackApplySet } from '../../clusterapply/applyset.js';
 import { fieldManagerFor } from '../../clusterapply/field-manager.js';
 import { requireStackId } from '../../clusterapply/ownership.js';
@@ -87,6 +87,11 @@ export interface LiveDiffOptions {
 export async function liveDiff(kube: KubeApi, stacks: readonly StackManifest[], opts: LiveDiffOptions = {}): Promise<ChangeSet> {
   const before: KubeObject[] = [];
   const after: KubeObject[] = [];
+  // Every kind of the stacks discovered at once, not one round trip after another.
+  discoverAhead(
+    kube,
+    stacks.flatMap((s) => s.objects),
+  );
   for (const s of stacks) {
     const { stack, parent, desired } = stackApplySet(s, opts.applySetNamespace);
     const fieldManager = fieldManagerFor(stack);
