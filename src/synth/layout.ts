@@ -2,6 +2,7 @@ import { ModelstackError } from '../errors.js';
 import { apiGroup, type KubeObject, type StackManifest } from '../model/kube-object.js';
 import { toYaml } from './render-yaml.js';
 import { yaml } from '../util/yaml-on-demand.js';
+import type { YamlCache } from './yaml-cache.js';
 
 export type Layout = 'file-per-chart' | 'file-per-resource';
 export const LAYOUTS: readonly Layout[] = ['file-per-chart', 'file-per-resource'];
@@ -16,11 +17,13 @@ export interface LayoutOptions {
   readonly layout: Layout;
   /** Also write a kustomization.yaml listing every file in apply order. */
   readonly kustomization: boolean;
+  /** Texts of unchanged objects from the last synth (yaml-cache.ts). @default none: every object is rendered */
+  readonly cache?: YamlCache;
 }
 
 /** Lays the stacks out as files. Object order inside files and in the kustomization is apply order. */
 export function layoutFiles(stacks: readonly StackManifest[], opts: LayoutOptions): OutputFile[] {
-  const files = opts.layout === 'file-per-chart' ? perChart(stacks) : perResource(stacks);
+  const files = opts.layout === 'file-per-chart' ? perChart(stacks, opts.cache) : perResource(stacks, opts.cache);
   const seen = new Set<string>();
   for (const f of files) {
     if (seen.has(f.path)) {
@@ -34,11 +37,11 @@ export function layoutFiles(stacks: readonly StackManifest[], opts: LayoutOption
   return files;
 }
 
-function perChart(stacks: readonly StackManifest[]): OutputFile[] {
-  return stacks.map((s) => ({ path: `${fileSafe(s.id)}.k8s.yaml`, content: toYaml(s.objects) }));
+function perChart(stacks: readonly StackManifest[], cache: YamlCache | undefined): OutputFile[] {
+  return stacks.map((s) => ({ path: `${fileSafe(s.id)}.k8s.yaml`, content: toYaml(s.objects, cache) }));
 }
 
-function perResource(stacks: readonly StackManifest[]): OutputFile[] {
+function perResource(stacks: readonly StackManifest[], cache: YamlCache | undefined): OutputFile[] {
   const out: OutputFile[] = [];
   for (const s of stacks) {
     const used = new Set<string>();
@@ -46,7 +49,7 @@ function perResource(stacks: readonly StackManifest[]): OutputFile[] {
       let base = resourceFileName(o, false);
       if (used.has(base)) base = resourceFileName(o, true);
       used.add(base);
-      out.push({ path: `${fileSafe(s.id)}/${base}.yaml`, content: toYaml([o]) });
+      out.push({ path: `${fileSafe(s.id)}/${base}.yaml`, content: toYaml([o], cache) });
     }
   }
   return out;

@@ -1,6 +1,7 @@
 import { ModelstackError } from '../errors.js';
 import { isKubeObject, type KubeObject } from '../model/kube-object.js';
 import { yaml } from '../util/yaml-on-demand.js';
+import type { YamlCache } from './yaml-cache.js';
 
 /**
  * The one YAML form modelstack writes: keys as given, no line folding, block literals for
@@ -8,8 +9,12 @@ import { yaml } from '../util/yaml-on-demand.js';
  * values has no directive to write, and without it yaml 2.9.1 does not walk the whole document
  * looking for tags, src: dist/doc/directives.js Directives.toString, about a tenth of the time.)
  */
-export function toYaml(objects: readonly unknown[]): string {
-  return objects.map((o) => yaml().stringify(o, { lineWidth: 0, indentSeq: true, aliasDuplicateObjects: false, directives: false })).join('---\n');
+export function toYaml(objects: readonly unknown[], cache?: YamlCache): string {
+  return objects.map((o) => (cache ? cache.render(o, renderOne) : renderOne(o))).join('---\n');
+}
+
+function renderOne(o: unknown): string {
+  return yaml().stringify(o, { lineWidth: 0, indentSeq: true, aliasDuplicateObjects: false, directives: false });
 }
 
 /** Holds the kinds of values manifests do: nested maps and lists, plain and quoted strings, a block literal, numbers, booleans, null. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -170,8 +170,18 @@ export async function storeReusable(path: string, hash: string, stacks: readonly
 /** Entries not written for this long are removed (temporary and deleted projects leave some). */
 export const STALE_MS = 7 * 24 * 3600 * 1000;
 
+/** How often the directory is swept for stale entries: not on every store (it stats every entry). */
+export const SWEEP_EVERY_MS = 24 * 3600 * 1000;
+
+/** The file whose modification time is the last sweep. */
+export const SWEPT_MARKER = '.swept';
+
 async function removeStale(dir: string): Promise<void> {
   const now = Date.now();
+  const marker = join(dir, SWEPT_MARKER);
+  const last = await stat(marker).catch(() => undefined);
+  if (last && now - last.mtimeMs < SWEEP_EVERY_MS) return;
+  await writeFile(marker, '', { mode: 0o600 }).catch(() => undefined);
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     if (!name.endsWith('.json')) continue;
     const s = await stat(join(dir, name)).catch(() => undefined);

@@ -7,6 +7,7 @@ import { runApp } from './run-app.js';
 import { defaultCacheDir, fingerprint, holdsSecretData, readReusable, reusePath, storeReusable } from './synth-reuse.js';
 import { MESSAGES } from '../io/messages.js';
 import { type WriteResult, writeOutput } from './write-output.js';
+import { readYamlCache, storeYamlCache, yamlCachePath } from './yaml-cache.js';
 
 export interface SynthOptions {
   /** The app command. @default `app` of cdk8s.yaml, else "npx tsx stacks/main.ts" */
@@ -53,13 +54,19 @@ export interface SynthResult {
 /** Runs the app and writes its stacks, deterministically, into the output directory. */
 export async function synth(opts: SynthOptions, io: IoHost): Promise<SynthResult> {
   const cwd = resolve(opts.cwd ?? process.cwd());
+  // The last synth's YAML texts, read while the app runs (yaml-cache.ts).
+  const yamlPath = yamlCachePath(opts.cacheDir ?? defaultCacheDir(), cwd);
+  const previous = readYamlCache(yamlPath);
   const stacks = await synthStacks(
     { app: opts.app, cwd, appTimeoutMs: opts.appTimeoutMs, reuse: 'refresh', ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}) },
     io,
   );
-  const files = layoutFiles(stacks, { layout: opts.layout ?? 'file-per-chart', kustomization: opts.kustomization ?? false });
+  const cache = await previous;
+  const files = layoutFiles(stacks, { layout: opts.layout ?? 'file-per-chart', kustomization: opts.kustomization ?? false, cache });
   const outdir = resolve(cwd, opts.out ?? 'dist');
   const written = await writeOutput(outdir, files);
+  // Secret data stays out of the cache directory, as in synth-reuse.ts.
+  if (!holdsSecretData(stacks)) await storeYamlCache(yamlPath, cache).catch(() => undefined);
   return { outdir, stacks, files: written, objectCount: stacks.reduce((n, s) => n + s.objects.length, 0) };
 }
 

@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordingIoHost } from '../../src/io/io-host.js';
 import { MESSAGES } from '../../src/io/messages.js';
 import { synth, synthStacks, type AppSource } from '../../src/synth/synth.js';
+import { STALE_MS, SWEEP_EVERY_MS, SWEPT_MARKER } from '../../src/synth/synth-reuse.js';
 import { Toolkit } from '../../src/toolkit/toolkit.js';
 import { removeTempDirs } from '../support/paths.js';
 import { reuseProject as project } from '../support/reuse-project.js';
@@ -124,5 +125,25 @@ describe('synth reuse: apply and diff reuse the last output of the app when its 
     expect(p.runs()).toBe(2);
     await synthStacks(source(p), new RecordingIoHost());
     expect(p.runs()).toBe(2);
+  });
+  test('entries unused for 7 days are removed when an entry is stored, at most once a day (a marker file holds the last sweep)', async () => {
+    const p = project();
+    const dir = join(p.cacheDir, 'synth');
+    await synthStacks(source(p), new RecordingIoHost());
+    const old = (Date.now() - STALE_MS - 60_000) / 1000;
+    const stale = join(dir, `${'0'.repeat(32)}.json`);
+    writeFileSync(stale, '{}');
+    utimesSync(stale, old, old);
+    // Swept a moment ago (the first store): the stale entry stays for now.
+    await synthStacks(source(p, { reuse: 'refresh' }), new RecordingIoHost());
+    expect(existsSync(stale)).toBe(true);
+    // The last sweep a day ago: this store sweeps, and the marker says so.
+    const dayAgo = (Date.now() - SWEEP_EVERY_MS - 60_000) / 1000;
+    utimesSync(join(dir, SWEPT_MARKER), dayAgo, dayAgo);
+    await synthStacks(source(p, { reuse: 'refresh' }), new RecordingIoHost());
+    expect(existsSync(stale)).toBe(false);
+    expect(Date.now() - statSync(join(dir, SWEPT_MARKER)).mtimeMs).toBeLessThan(SWEEP_EVERY_MS);
+    // A recent entry is kept.
+    expect(readdirSync(dir).filter((f) => f.endsWith('.json') && !f.endsWith('-yaml.json'))).toHaveLength(1);
   });
 });
