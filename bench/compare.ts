@@ -98,6 +98,9 @@ interface Context {
   readonly serverPid: number;
 }
 
+/** What running and pairing processes need: the options, and the cluster's process once it runs. */
+type RunContext = Pick<Context, 'opts'> & { readonly serverPid?: number };
+
 /** One side's command in a pair. */
 interface Cmd {
   readonly file: string;
@@ -111,10 +114,10 @@ interface Cmd {
 /** A run, and the API server's CPU time during it (undefined when /proc cannot say). */
 type BenchRun = MeasuredRun & { readonly serverCpuMs?: number };
 
-async function run(ctx: Context, cmd: Cmd, what: string): Promise<BenchRun> {
-  const cpuBefore = processCpuMs(ctx.serverPid);
+async function run(ctx: RunContext, cmd: Cmd, what: string): Promise<BenchRun> {
+  const cpuBefore = ctx.serverPid === undefined ? undefined : processCpuMs(ctx.serverPid);
   const measured = await runMeasured({ ...cmd, timeoutMs: ctx.opts.commandTimeoutMs });
-  const cpuAfter = processCpuMs(ctx.serverPid);
+  const cpuAfter = ctx.serverPid === undefined ? undefined : processCpuMs(ctx.serverPid);
   const r: BenchRun = { ...measured, ...(cpuBefore !== undefined && cpuAfter !== undefined ? { serverCpuMs: cpuAfter - cpuBefore } : {}) };
   const ok = cmd.ok ?? [0];
   if (r.timedOut) throw new Error(`${what}: no end within ${ctx.opts.commandTimeoutMs / 1000} s (stopped)`);
@@ -144,7 +147,7 @@ interface FloorInput {
 }
 
 async function pairs(
-  ctx: Context,
+  ctx: RunContext,
   name: string,
   target: number,
   ms: (i: number) => Cmd,
@@ -218,11 +221,12 @@ function printServerFloor(w: WorkResult, input: FloorInput, kubectlMs: number): 
   if (floor > w.target) out(`    NOTE: the target ${w.target}x is below that floor on this machine`);
 }
 
-function pastDeadline(ctx: Context): boolean {
+function pastDeadline(ctx: Pick<Context, 'opts'>): boolean {
   return ctx.opts.deadline !== undefined && Date.now() > ctx.opts.deadline;
 }
 
-async function startupWorks(ctx: Context): Promise<void> {
+/** Run before the test cluster starts: its start-up (and controllers settling) would take CPU from these short runs. */
+async function startupWorks(ctx: RunContext & Pick<Context, 'kubectl' | 'work'>): Promise<void> {
   out('== start-up (vs kubectl version --client)');
   const node = process.execPath;
   const kc = (): Cmd => ({ file: ctx.kubectl, args: ['version', '--client'], cwd: ctx.work });
@@ -415,12 +419,12 @@ async function main(): Promise<number> {
   try {
     if (!hasGnuTime()) log('GNU time (/usr/bin/time) is missing: peak memory is not measured');
     const kubectl = await ensureKubectl((l) => log(l));
+    out(`modelstack vs kubectl (${kubectl}), ${opts.runs} paired runs per work, medians; sizes ${opts.sizes.join(', ')} models`);
+    await startupWorks({ opts, kubectl, work });
     const info = await startCluster({ dataDir, log: (l) => log(l) });
     const client = new KubeClient(loadKubeConfig({ kubeconfig: info.kubeconfig, context: 'admin' }));
     await installCrds(client, await runtimeCrds());
     const ctx: Context = { opts, kubectl, kubeconfig: info.kubeconfig, work, serverPid: info.pid };
-    out(`modelstack vs kubectl (${kubectl}), ${opts.runs} paired runs per work, medians; sizes ${opts.sizes.join(', ')} models`);
-    await startupWorks(ctx);
     for (const models of opts.sizes) {
       if (pastDeadline(ctx)) {
         out(`\n== ${models} models: skipped (deadline)`);
