@@ -45,7 +45,9 @@ export function yamlCachePath(cacheDir: string, cwd: string): string {
 /** Which renderer wrote the texts; undefined when it cannot be told (then nothing is reused or stored). */
 async function rendererId(): Promise<string | undefined> {
   try {
-    const version = (createRequire(import.meta.url)('yaml/package.json') as { version: string }).version;
+    // Read as a file, not required: the yaml package itself loads only once the app runs (run-app.ts).
+    const manifest = JSON.parse(await readFile(createRequire(import.meta.url).resolve('yaml/package.json'), 'utf8')) as { version?: unknown };
+    const version = String(manifest.version);
     // render-yaml.js when built, render-yaml.ts when run from the sources.
     const own = (ext: string): Promise<{ size: number; mtimeMs: number }> => stat(fileURLToPath(new URL(`./render-yaml${ext}`, import.meta.url)));
     const s = await own('.js').catch(() => own('.ts'));
