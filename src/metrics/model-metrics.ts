@@ -1,3 +1,4 @@
+import { limiter } from '../util/limiter.js';
 import { ModelstackError, errorMessage } from '../errors.js';
 import type { IoHost } from '../io/io-host.js';
 import { MESSAGES } from '../io/messages.js';
@@ -13,6 +14,9 @@ import { findWorkerPods, mergeSnapshots, type WorkerPod, type WorkerPods } from 
 import type { WorkerPodsInfo } from '../runtimes/runtime-info.js';
 
 export { DEFAULT_METRICS_INTERVAL_MS, DEFAULT_SCRAPE_TIMEOUT_MS } from './scrape-defaults.js';
+
+/** Scrapes through the API server's proxies in flight at once (a namespace of many models, each with its worker pods). */
+const SCRAPES_IN_FLIGHT = 8;
 
 export interface CollectOptions {
   /** A namespace, or undefined for all namespaces. */
@@ -141,9 +145,12 @@ export async function collectMetrics(kube: KubeApi, opts: CollectOptions): Promi
       });
     }
   }
-  const scrape = (t: Target): Promise<MetricsSnapshot> => scrapeOnce(kube, t, opts);
+  // Every scrape (Services and worker pods, all models) goes through one gate: at most
+  // SCRAPES_IN_FLIGHT proxy requests at once, each with its own deadline from when it starts.
+  const gate = limiter(SCRAPES_IN_FLIGHT);
+  const scrape = (t: Target): Promise<MetricsSnapshot> => gate(() => scrapeOnce(kube, t, opts));
   const scrapeWorkers = (t: Target, pods: readonly WorkerPod[]): Promise<Array<PromiseSettledResult<MetricsSnapshot>>> =>
-    Promise.allSettled(pods.map((p) => scrapePod(kube, t, workers.get(t)!.info, p, opts)));
+    Promise.allSettled(pods.map((p) => gate(() => scrapePod(kube, t, workers.get(t)!.info, p, opts))));
   const podsOf = (t: Target): readonly WorkerPod[] => workers.get(t)?.found.pods ?? [];
   const [first, firstWorkers] = await Promise.all([Promise.allSettled(targets.map(scrape)), Promise.all(targets.map((t) => scrapeWorkers(t, podsOf(t))))]);
   await sleep(opts.intervalMs, opts.signal);

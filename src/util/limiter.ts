@@ -1,0 +1,28 @@
+/**
+ * A gate that lets at most `limit` calls run at once; the others start in call order as running
+ * ones end (fulfilled or rejected). For fan-outs whose members are found as they go (mapBounded
+ * is for a list known up front).
+ */
+export function limiter(limit: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  const next = (): void => {
+    while (running < Math.max(1, limit) && waiting.length > 0) {
+      running++;
+      waiting.shift()!();
+    }
+  };
+  return <T>(fn: () => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      waiting.push(() => {
+        Promise.resolve()
+          .then(fn)
+          .then(resolve, reject)
+          .finally(() => {
+            running--;
+            next();
+          });
+      });
+      next();
+    });
+}
