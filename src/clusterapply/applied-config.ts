@@ -15,7 +15,7 @@ import type { KubeObject } from '../model/kube-object.js';
  *    by item): nobody changed or removed a value since;
  * 3. the stack's field manager still holds an Apply entry in managedFields that names every field
  *    of the configuration, down to the first list: no other manager took a field over.
- * Anything else (an object written by modelstack before 0.3 without the annotation, a value the
+ * Anything else (an object written by an earlier modelstack, without the annotation, a value the
  * server normalizes such as a quantity "1000m", a Secret's stringData, a map the schema makes
  * atomic) falls back to the real server-side apply, which is always right. What is not detected:
  * fields inside list items taken over by another manager with the same value (the object is
