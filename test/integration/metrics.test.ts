@@ -9,6 +9,7 @@ import type { KubeClient } from '../../src/kube/kube-client.js';
 import { RecordingIoHost, Toolkit } from '../../src/toolkit/index.js';
 import { DynamoModel, RayModel, Testing } from '../../index.js';
 import { clientFor, createNamespace, describeWithCluster, RESTRICTED_USER, uniqueNamespace } from './support/cluster.js';
+import { markDynamoReady } from './support/dynamo-sim.js';
 import { applyStatus } from './support/status-writer.js';
 import { createVethAddress, type VethAddress } from './support/veth-address.js';
 import { repoRoot } from '../support/paths.js';
@@ -72,24 +73,11 @@ function dgd(
   };
 }
 
+/** A graph the (played) Dynamo operator reports Ready (support/dynamo-sim.ts holds its status shape). */
 async function readyDgd(admin: KubeClient, namespace: string, name: string): Promise<void> {
   const o = dgd(namespace, name);
   await admin.apply(o, m);
-  await applyStatus(
-    admin,
-    {
-      ...o,
-      status: {
-        state: 'successful',
-        conditions: [{ type: 'Ready', status: 'True', reason: 'AllComponentsReady', message: 'All components are ready', lastTransitionTime: T }],
-        components: {
-          Frontend: { componentKind: 'Deployment', replicas: 1, updatedReplicas: 1, readyReplicas: 1 },
-          VllmWorker: { componentKind: 'Deployment', replicas: 1, updatedReplicas: 1, readyReplicas: 1 },
-        },
-      },
-    },
-    'dynamo-operator',
-  );
+  await markDynamoReady(admin, o);
 }
 
 /** The frontend Service the Dynamo operator makes (its labels and port name), and its EndpointSlice (and Endpoints) pointing at `host:port`. */
