@@ -16,6 +16,7 @@ import { MESSAGES } from '../../src/io/messages.js';
 import type { KubeClient } from '../../src/kube/kube-client.js';
 import type { KubeObject, StackManifest } from '../../src/model/kube-object.js';
 import { clientFor, describeWithCluster, uniqueNamespace } from './support/cluster.js';
+import { recordRequests } from './support/sent-requests.js';
 import { stackManifest } from './support/stack-manifest.js';
 
 const NO_PREFLIGHT = { skipPreflight: true } as const;
@@ -370,14 +371,10 @@ describeWithCluster('ownership against a real kube-apiserver', (kubeconfig) => {
     const ns = uniqueNamespace('first');
     const name = `first-${ns.slice(-6)}`;
     const kube = clientFor(kubeconfig);
-    const lists: string[] = [];
-    const request = kube.request.bind(kube);
-    kube.request = (spec) => {
-      if (spec.verb === 'list') lists.push(spec.path);
-      return request(spec);
-    };
+    const sent = recordRequests(kube);
     await apply(kube, [modelsStack(name, ns, ['a', 'b', 'c'])], NO_PREFLIGHT, new RecordingIoHost());
     // Only the stack's own kinds in its namespace (to read their live state), never every served kind.
+    const lists = sent.filter((spec) => spec.verb === 'list').map((spec) => spec.path);
     expect(lists.every((p) => p.includes(`/namespaces/${ns}/`))).toBe(true);
 
     const parentRef = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `modelstack-${name}`, namespace: 'default' } };

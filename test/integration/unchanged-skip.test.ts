@@ -9,6 +9,7 @@ import { RecordingIoHost } from '../../src/io/io-host.js';
 import type { KubeClient } from '../../src/kube/kube-client.js';
 import type { KubeObject, StackManifest } from '../../src/model/kube-object.js';
 import { clientFor, describeWithCluster, uniqueNamespace } from './support/cluster.js';
+import { recordRequests } from './support/sent-requests.js';
 import { stackManifest } from './support/stack-manifest.js';
 
 const SHAPES_ONLY = { skipPreflight: true } as const;
@@ -26,13 +27,8 @@ function stackOf(ns: string, replicas = 1, annotations?: Record<string, string>)
 
 /** Counts the PATCHes (server-side applies) a client sends. */
 function countingPatches(kube: KubeClient): { patches: () => number } {
-  let patches = 0;
-  const request = kube.request.bind(kube);
-  kube.request = (spec) => {
-    if (spec.method === 'PATCH') patches++;
-    return request(spec);
-  };
-  return { patches: () => patches };
+  const sent = recordRequests(kube);
+  return { patches: () => sent.filter((spec) => spec.method === 'PATCH').length };
 }
 
 const actions = async (kube: KubeClient, s: StackManifest, opts: Parameters<typeof apply>[2] = SHAPES_ONLY): Promise<Record<string, string>> => {
