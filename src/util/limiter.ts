@@ -1,7 +1,6 @@
 /**
- * A gate that lets at most `limit` calls run at once; the others start in call order as running
- * ones end (fulfilled or rejected). For fan-outs whose members are found as they go (mapBounded
- * is for a list known up front).
+ * A gate that lets at most `limit` calls run at once (at least one); the others start in call
+ * order as running ones end (fulfilled or rejected). mapBounded is this over a list.
  */
 export function limiter(limit: number): <T>(fn: () => Promise<T>) => Promise<T> {
   let running = 0;
