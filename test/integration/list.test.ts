@@ -1,7 +1,7 @@
 import { runCli } from '../../src/cli/main.js';
 import type { KubeClient } from '../../src/kube/kube-client.js';
 import { listModels } from '../../src/list/list-models.js';
-import { clientFor, createNamespace, describeWithCluster, RESTRICTED_USER, uniqueNamespace } from './support/cluster.js';
+import { clientFor, createNamespace, describeWithCluster, grantRestricted, uniqueNamespace } from './support/cluster.js';
 import { applyStatus } from './support/status-writer.js';
 
 const T = '2026-11-01T10:00:00Z';
@@ -258,26 +258,7 @@ describeWithCluster('list against a real kube-apiserver', (kubeconfig) => {
 
   test('a user who may list one kind only sees those models, and an error for the other kind', async () => {
     // May list RayServices in nsB only.
-    const m = { fieldManager: 'list-test' };
-    await admin.apply(
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'Role',
-        metadata: { name: 'rayservice-reader', namespace: nsB },
-        rules: [{ apiGroups: ['ray.io'], resources: ['rayservices'], verbs: ['list'] }],
-      },
-      m,
-    );
-    await admin.apply(
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name: 'rayservice-reader-restricted', namespace: nsB },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'rayservice-reader' },
-        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: RESTRICTED_USER }],
-      },
-      m,
-    );
+    await grantRestricted(admin, nsB, 'rayservice-reader', [{ apiGroups: ['ray.io'], resources: ['rayservices'], verbs: ['list'] }]);
     const restricted = clientFor(kubeconfig, 'restricted');
     // RBAC changes reach the authorizer asynchronously; poll briefly.
     let r = await listModels(restricted, { namespace: nsB });

@@ -8,7 +8,7 @@ import { runCli } from '../../src/cli/main.js';
 import type { KubeClient } from '../../src/kube/kube-client.js';
 import { RecordingIoHost, Toolkit } from '../../src/toolkit/index.js';
 import { DynamoModel, RayModel, Testing } from '../../index.js';
-import { clientFor, createNamespace, describeWithCluster, RESTRICTED_USER, uniqueNamespace } from './support/cluster.js';
+import { clientFor, createNamespace, describeWithCluster, grantRestricted, RESTRICTED_USER, uniqueNamespace } from './support/cluster.js';
 import { markDynamoReady } from './support/dynamo-sim.js';
 import { applyStatus } from './support/status-writer.js';
 import { createVethAddress, type VethAddress } from './support/veth-address.js';
@@ -462,30 +462,12 @@ describeWithCluster('metrics through the API server service proxy', (kubeconfig)
     await readyDgd(admin, rbacNs, 'qwen3');
     await frontendService(admin, rbacNs, 'qwen3', { host: v.host, port: srv.port });
     // Everything but services/proxy.
-    await admin.apply(
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'Role',
-        metadata: { name: 'metrics-reader', namespace: rbacNs },
-        rules: [
-          { apiGroups: ['nvidia.com'], resources: ['dynamographdeployments'], verbs: ['get', 'list'] },
-          { apiGroups: ['ray.io'], resources: ['rayservices'], verbs: ['list'] },
-          { apiGroups: [''], resources: ['services'], verbs: ['list'] },
-          { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list'] },
-        ],
-      },
-      m,
-    );
-    await admin.apply(
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name: 'metrics-reader', namespace: rbacNs },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'metrics-reader' },
-        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: RESTRICTED_USER }],
-      },
-      m,
-    );
+    await grantRestricted(admin, rbacNs, 'metrics-reader', [
+      { apiGroups: ['nvidia.com'], resources: ['dynamographdeployments'], verbs: ['get', 'list'] },
+      { apiGroups: ['ray.io'], resources: ['rayservices'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['services'], verbs: ['list'] },
+      { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list'] },
+    ]);
     const args = ['metrics', 'qwen3', '--kubeconfig', kubeconfig, '--context', 'restricted', '-n', rbacNs, '--interval', '1'];
     let run = await cli(args);
     // RBAC reaches the authorizer asynchronously: wait until the listing is allowed.
@@ -517,31 +499,13 @@ describeWithCluster('metrics through the API server service proxy', (kubeconfig)
       { name: 'system', host: v.host, number: w.port },
     );
     // Everything but pods/proxy.
-    await admin.apply(
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'Role',
-        metadata: { name: 'metrics-reader', namespace: rbacNs },
-        rules: [
-          { apiGroups: ['nvidia.com'], resources: ['dynamographdeployments'], verbs: ['get', 'list'] },
-          { apiGroups: ['ray.io'], resources: ['rayservices'], verbs: ['list'] },
-          { apiGroups: [''], resources: ['services', 'pods'], verbs: ['list'] },
-          { apiGroups: [''], resources: ['services/proxy'], verbs: ['get'] },
-          { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list'] },
-        ],
-      },
-      m,
-    );
-    await admin.apply(
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name: 'metrics-reader', namespace: rbacNs },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'metrics-reader' },
-        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: RESTRICTED_USER }],
-      },
-      m,
-    );
+    await grantRestricted(admin, rbacNs, 'metrics-reader', [
+      { apiGroups: ['nvidia.com'], resources: ['dynamographdeployments'], verbs: ['get', 'list'] },
+      { apiGroups: ['ray.io'], resources: ['rayservices'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['services', 'pods'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['services/proxy'], verbs: ['get'] },
+      { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list'] },
+    ]);
     const args = ['metrics', 'qwen3', '--kubeconfig', kubeconfig, '--context', 'restricted', '-n', rbacNs, '--interval', '1'];
     let run = await cli(args);
     // RBAC reaches the authorizer asynchronously: wait until the listing and the service proxy are allowed.

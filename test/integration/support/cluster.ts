@@ -55,6 +55,30 @@ export async function createNamespace(client: KubeClient, name: string): Promise
   await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { fieldManager: 'modelstack-test' });
 }
 
+/** An RBAC rule, as a Role lists it. */
+export interface PolicyRule {
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+  readonly verbs: readonly string[];
+}
+
+/** Grants RESTRICTED_USER `rules` in `namespace`: a Role named `role` and a RoleBinding of the same name. */
+export async function grantRestricted(admin: KubeClient, namespace: string, role: string, rules: readonly PolicyRule[]): Promise<void> {
+  const m = { fieldManager: 'modelstack-test' };
+  const rbac = 'rbac.authorization.k8s.io';
+  await admin.apply({ apiVersion: `${rbac}/v1`, kind: 'Role', metadata: { name: role, namespace }, rules }, m);
+  await admin.apply(
+    {
+      apiVersion: `${rbac}/v1`,
+      kind: 'RoleBinding',
+      metadata: { name: role, namespace },
+      roleRef: { apiGroup: rbac, kind: 'Role', name: role },
+      subjects: [{ apiGroup: rbac, kind: 'User', name: RESTRICTED_USER }],
+    },
+    m,
+  );
+}
+
 /**
  * A cluster of the calling suite's own, started in beforeAll and removed in afterAll, for
  * tests that need a cluster without the runtimes' CRDs (the shared one has them). Call
