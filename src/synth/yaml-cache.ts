@@ -20,7 +20,11 @@ const FORMAT = 'modelstack-yaml-cache/1';
 export class YamlCache {
   private readonly current = new Map<string, string>();
 
-  public constructor(private readonly previous: ReadonlyMap<string, string> = new Map()) {}
+  public constructor(
+    private readonly previous: ReadonlyMap<string, string> = new Map(),
+    /** The renderer the texts are stored under (rendererId); undefined: nothing is stored. */
+    public readonly renderer?: string,
+  ) {}
 
   /** `o`'s text: the cached one when `o` is unchanged, else `render(o)`. */
   public render(o: unknown, render: (o: unknown) => string): string {
@@ -65,20 +69,20 @@ interface Stored {
 
 /** The cache stored at `path` when the same renderer wrote it; else an empty one. Never rejects. */
 export async function readYamlCache(path: string): Promise<YamlCache> {
+  const renderer = await rendererId();
+  if (renderer === undefined) return new YamlCache();
   try {
-    const [renderer, text] = await Promise.all([rendererId(), readFile(path, 'utf8')]);
-    const stored = JSON.parse(text) as Stored;
-    if (renderer === undefined || stored.format !== FORMAT || stored.renderer !== renderer || typeof stored.entries !== 'object') return new YamlCache();
-    return new YamlCache(new Map(Object.entries(stored.entries).filter((e): e is [string, string] => typeof e[1] === 'string')));
+    const stored = JSON.parse(await readFile(path, 'utf8')) as Stored;
+    if (stored.format !== FORMAT || stored.renderer !== renderer || typeof stored.entries !== 'object') return new YamlCache(new Map(), renderer);
+    return new YamlCache(new Map(Object.entries(stored.entries).filter((e): e is [string, string] => typeof e[1] === 'string')), renderer);
   } catch {
-    return new YamlCache();
+    return new YamlCache(new Map(), renderer);
   }
 }
 
-/** Stores the texts `cache` used, readable by the owner only. */
+/** Stores the texts `cache` used, readable by the owner only (not when its renderer is unknown). */
 export async function storeYamlCache(path: string, cache: YamlCache): Promise<void> {
-  const renderer = await rendererId();
-  if (renderer === undefined) return;
-  const stored: Stored = { format: FORMAT, renderer, entries: cache.entries() };
+  if (cache.renderer === undefined) return;
+  const stored: Stored = { format: FORMAT, renderer: cache.renderer, entries: cache.entries() };
   await writeFileAtomic(path, JSON.stringify(stored), { mode: 0o600, dirMode: 0o700 });
 }
