@@ -315,106 +315,86 @@ else
   say "buildkit: built $BUILDKIT_VERSION in $((SECONDS - build_start))s at $BUILDKITD and $BUILDCTL"
 fi
 
-# ------------------------------------------------------------------ dockerd --
-docker_ok() { [[ -S "$DOCKER_SOCK" ]] && timeout 5 docker -H "$DOCKER_HOST_URI" version >/dev/null 2>&1; }
-docker_ok_or_gone() { docker_ok || ! pid_alive "$DOCKER_PIDFILE" dockerd; }
-if docker_ok; then
-  say "dockerd: reusing the daemon on $DOCKER_HOST_URI"
-else
-  if pid_alive "$DOCKER_PIDFILE" dockerd; then
-    # Started but not answering yet (e.g. a concurrent run, or shutting
-    # down): wait until it answers or exits.
-    wait_for 60 docker_ok_or_gone || true
+# ------------------------------------------------------------------ daemons --
+# ensure_daemon NAME PIDFILE ADDRESS LOG SECONDS: reuse the daemon NAME when it
+# answers on ADDRESS (NAME_ok); when one is starting (or shutting down), wait
+# until it answers or exits; a live one that never answers is an error.
+# Otherwise start_NAME starts it in the background (setting STARTED_PID) and
+# it must answer within SECONDS, its pidfile naming a running NAME.
+ok_or_gone() { "$1" || ! pid_alive "$2" "$3"; }
+up_or_dead() { "$1" || ! running "$2"; }
+ensure_daemon() {
+  local name=$1 pidfile=$2 address=$3 log=$4 seconds=$5
+  local ok="${name}_ok"
+  if "$ok"; then
+    say "$name: reusing the daemon on $address"
+    return
   fi
-  if docker_ok; then
-    say "dockerd: reusing pid $(<"$DOCKER_PIDFILE") on $DOCKER_HOST_URI"
-  elif pid_alive "$DOCKER_PIDFILE" dockerd; then
-    die "dockerd (pid $(<"$DOCKER_PIDFILE")) does not answer on $DOCKER_HOST_URI; see $DOCKER_LOG"
-  else
-    rm -f "$DOCKER_PIDFILE" "$DOCKER_SOCK"
-    mkdir -p "$DOCKER_DATA_ROOT" "$DOCKER_EXEC_ROOT"
-    printf '\n==== %s starting dockerd\n' "$(date -u +%FT%TZ)" >>"$DOCKER_LOG"
-    # dockerd runs its own containerd and trusts that one's pidfile: after a
-    # crash or a machine restore it may name a dead or reused pid, and
-    # dockerd then waits forever for a socket that never comes.
-    pid_alive "$DOCKER_EXEC_ROOT/containerd/containerd.pid" containerd ||
-      rm -f "$DOCKER_EXEC_ROOT/containerd/containerd.pid"
-    # A background job of a script is not a process-group leader, so setsid
-    # execs the daemon in place and $! is the daemon's own pid.
-    setsid dockerd \
-      --data-root "$DOCKER_DATA_ROOT" \
-      --exec-root "$DOCKER_EXEC_ROOT" \
-      --pidfile "$DOCKER_PIDFILE" \
-      --host "$DOCKER_HOST_URI" \
-      --storage-driver overlay2 \
-      </dev/null >>"$DOCKER_LOG" 2>&1 9>&- &
-    dpid=$!
-    dockerd_up_or_dead() { docker_ok || ! running "$dpid"; }
-    wait_for 90 dockerd_up_or_dead || die "dockerd did not answer on $DOCKER_HOST_URI within 90s; see $DOCKER_LOG"
-    docker_ok || die "dockerd exited during startup; see $DOCKER_LOG"
-    say "dockerd: started pid $(<"$DOCKER_PIDFILE") on $DOCKER_HOST_URI (log $DOCKER_LOG)"
+  if pid_alive "$pidfile" "$name"; then
+    wait_for 60 ok_or_gone "$ok" "$pidfile" "$name" || true
   fi
-fi
+  if "$ok"; then
+    say "$name: reusing pid $(<"$pidfile") on $address"
+    return
+  fi
+  pid_alive "$pidfile" "$name" && die "$name (pid $(<"$pidfile")) does not answer on $address; see $log"
+  printf '\n==== %s starting %s\n' "$(date -u +%FT%TZ)" "$name" >>"$log"
+  STARTED_PID=
+  "start_$name"
+  wait_for "$seconds" up_or_dead "$ok" "$STARTED_PID" || die "$name did not answer on $address within ${seconds}s; see $log"
+  "$ok" || die "$name exited during startup; see $log"
+  pid_alive "$pidfile" "$name" || die "$name answers but pid $(<"$pidfile") is not $name"
+  say "$name: started pid $(<"$pidfile") on $address (log $log)"
+}
 
-# --------------------------------------------------------------- containerd --
+# A background job of a script is not a process-group leader, so setsid execs
+# each daemon in place and $! is the daemon's own pid.
+
+dockerd_ok() { [[ -S "$DOCKER_SOCK" ]] && timeout 5 docker -H "$DOCKER_HOST_URI" version >/dev/null 2>&1; }
+start_dockerd() {
+  rm -f "$DOCKER_PIDFILE" "$DOCKER_SOCK"
+  mkdir -p "$DOCKER_DATA_ROOT" "$DOCKER_EXEC_ROOT"
+  # dockerd runs its own containerd and trusts that one's pidfile: after a
+  # crash or a machine restore it may name a dead or reused pid, and
+  # dockerd then waits forever for a socket that never comes.
+  pid_alive "$DOCKER_EXEC_ROOT/containerd/containerd.pid" containerd ||
+    rm -f "$DOCKER_EXEC_ROOT/containerd/containerd.pid"
+  # dockerd writes its own pidfile.
+  setsid dockerd \
+    --data-root "$DOCKER_DATA_ROOT" \
+    --exec-root "$DOCKER_EXEC_ROOT" \
+    --pidfile "$DOCKER_PIDFILE" \
+    --host "$DOCKER_HOST_URI" \
+    --storage-driver overlay2 \
+    </dev/null >>"$DOCKER_LOG" 2>&1 9>&- &
+  STARTED_PID=$!
+}
+ensure_daemon dockerd "$DOCKER_PIDFILE" "$DOCKER_HOST_URI" "$DOCKER_LOG" 90
+
 # ctr keeps retrying for seconds when the socket is missing: check it first.
 containerd_ok() { [[ -S "$CONTAINERD_SOCK" ]] && timeout 5 ctr --address "$CONTAINERD_SOCK" version >/dev/null 2>&1; }
-containerd_ok_or_gone() { containerd_ok || ! pid_alive "$CONTAINERD_PIDFILE" containerd; }
-if containerd_ok; then
-  say "containerd: reusing the daemon on $CONTAINERD_SOCK"
-else
-  if pid_alive "$CONTAINERD_PIDFILE" containerd; then
-    wait_for 60 containerd_ok_or_gone || true
-  fi
-  if containerd_ok; then
-    say "containerd: reusing pid $(<"$CONTAINERD_PIDFILE") on $CONTAINERD_SOCK"
-  elif pid_alive "$CONTAINERD_PIDFILE" containerd; then
-    die "containerd (pid $(<"$CONTAINERD_PIDFILE")) does not answer on $CONTAINERD_SOCK; see $CONTAINERD_LOG"
-  else
-    rm -f "$CONTAINERD_PIDFILE" "$CONTAINERD_SOCK" "$CONTAINERD_SOCK.ttrpc"
-    mkdir -p "$CONTAINERD_RUN" "$CONTAINERD_ROOT" "$NERDCTL_DATA_ROOT"
-    printf '\n==== %s starting containerd\n' "$(date -u +%FT%TZ)" >>"$CONTAINERD_LOG"
-    setsid containerd --config "$CONTAINERD_CONFIG" </dev/null >>"$CONTAINERD_LOG" 2>&1 9>&- &
-    cpid=$!
-    echo "$cpid" >"$CONTAINERD_PIDFILE"
-    containerd_up_or_dead() { containerd_ok || ! running "$cpid"; }
-    wait_for 60 containerd_up_or_dead || die "containerd did not answer on $CONTAINERD_SOCK within 60s; see $CONTAINERD_LOG"
-    containerd_ok || die "containerd exited during startup; see $CONTAINERD_LOG"
-    pid_alive "$CONTAINERD_PIDFILE" containerd || die "containerd answers but pid $(<"$CONTAINERD_PIDFILE") is not containerd"
-    say "containerd: started pid $(<"$CONTAINERD_PIDFILE") on $CONTAINERD_SOCK (log $CONTAINERD_LOG)"
-  fi
-fi
+start_containerd() {
+  rm -f "$CONTAINERD_PIDFILE" "$CONTAINERD_SOCK" "$CONTAINERD_SOCK.ttrpc"
+  mkdir -p "$CONTAINERD_RUN" "$CONTAINERD_ROOT" "$NERDCTL_DATA_ROOT"
+  setsid containerd --config "$CONTAINERD_CONFIG" </dev/null >>"$CONTAINERD_LOG" 2>&1 9>&- &
+  STARTED_PID=$!
+  echo "$STARTED_PID" >"$CONTAINERD_PIDFILE"
+}
+ensure_daemon containerd "$CONTAINERD_PIDFILE" "$CONTAINERD_SOCK" "$CONTAINERD_LOG" 60
 
-# ---------------------------------------------------------------- buildkitd --
 # After containerd: its containerd worker connects at startup. Ready when
 # `buildctl debug workers` lists the worker.
 buildkitd_ok() {
   [[ -S "$BUILDKIT_SOCK" ]] && timeout 10 "$BUILDCTL" --addr "$BUILDKIT_HOST_URI" debug workers 2>/dev/null | grep -q .
 }
-buildkitd_ok_or_gone() { buildkitd_ok || ! pid_alive "$BUILDKIT_PIDFILE" buildkitd; }
-if buildkitd_ok; then
-  say "buildkitd: reusing the daemon on $BUILDKIT_HOST_URI"
-else
-  if pid_alive "$BUILDKIT_PIDFILE" buildkitd; then
-    wait_for 60 buildkitd_ok_or_gone || true
-  fi
-  if buildkitd_ok; then
-    say "buildkitd: reusing pid $(<"$BUILDKIT_PIDFILE") on $BUILDKIT_HOST_URI"
-  elif pid_alive "$BUILDKIT_PIDFILE" buildkitd; then
-    die "buildkitd (pid $(<"$BUILDKIT_PIDFILE")) does not answer on $BUILDKIT_HOST_URI; see $BUILDKIT_LOG"
-  else
-    rm -f "$BUILDKIT_PIDFILE" "$BUILDKIT_SOCK"
-    mkdir -p "$BUILDKIT_RUN" "$BUILDKIT_ROOT"
-    printf '\n==== %s starting buildkitd\n' "$(date -u +%FT%TZ)" >>"$BUILDKIT_LOG"
-    setsid "$BUILDKITD" --config "$BUILDKITD_CONFIG" </dev/null >>"$BUILDKIT_LOG" 2>&1 9>&- &
-    bpid=$!
-    echo "$bpid" >"$BUILDKIT_PIDFILE"
-    buildkitd_up_or_dead() { buildkitd_ok || ! running "$bpid"; }
-    wait_for 60 buildkitd_up_or_dead || die "buildkitd did not answer on $BUILDKIT_HOST_URI within 60s; see $BUILDKIT_LOG"
-    buildkitd_ok || die "buildkitd exited during startup; see $BUILDKIT_LOG"
-    say "buildkitd: started pid $bpid on $BUILDKIT_HOST_URI (log $BUILDKIT_LOG)"
-  fi
-fi
+start_buildkitd() {
+  rm -f "$BUILDKIT_PIDFILE" "$BUILDKIT_SOCK"
+  mkdir -p "$BUILDKIT_RUN" "$BUILDKIT_ROOT"
+  setsid "$BUILDKITD" --config "$BUILDKITD_CONFIG" </dev/null >>"$BUILDKIT_LOG" 2>&1 9>&- &
+  STARTED_PID=$!
+  echo "$STARTED_PID" >"$BUILDKIT_PIDFILE"
+}
+ensure_daemon buildkitd "$BUILDKIT_PIDFILE" "$BUILDKIT_HOST_URI" "$BUILDKIT_LOG" 60
 
 # --------------------------------------------------------------- test image --
 # A tiny image made from Debian's static busybox: every applet linked in /bin,
