@@ -22,6 +22,8 @@ export interface RunAppOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** How long the app may run; then it is stopped with everything it started. @default 120000 (DEFAULT_APP_TIMEOUT_MS) */
   readonly timeoutMs?: number;
+  /** Stops the app (with everything it started) when aborted: the call then fails as interrupted. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function runApp(opts: RunAppOptions): Promise<StackManifest[]> {
     const reportPath = join(work, 'report.json');
     const outdir = join(work, 'out');
     opts.io.notify(MESSAGES.APP_RUN.make(`running app: ${opts.command}`, { command: opts.command }));
-    if (cleanup.started) throw interrupted(`the app was not started (interrupted): ${opts.command}`);
+    if (cleanup.started || opts.signal?.aborted) throw interrupted(`the app was not started (interrupted): ${opts.command}`);
     app = startApp(file!, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env, [SYNTH_REPORT_ENV]: reportPath, CDK8S_OUTDIR: outdir } });
     // What comes after the app (writing YAML, reading it) needs the yaml package: load it, and
     // compile its writer, while the app runs and this process is otherwise idle, not after.
@@ -60,7 +62,10 @@ export async function runApp(opts: RunAppOptions): Promise<StackManifest[]> {
         // Not loadable: the code that needs it says so when it loads it.
       }
     });
-    const result = await app.finished(timeoutMs);
+    const started = app;
+    const onAbort = (): void => started.stop('interrupted');
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const result = await app.finished(timeoutMs).finally(() => opts.signal?.removeEventListener('abort', onAbort));
     if (app.stopped === 'timeout') {
       throw new ModelstackError('TIMEOUT', `the app did not finish within ${seconds(timeoutMs)}s: ${opts.command}`, {
         details: tail(result?.all ?? ''),

@@ -42,6 +42,8 @@ export interface AppSource {
   readonly reuse?: 'reuse' | 'refresh' | 'off';
   /** Where reusable outputs are stored (under synth/). @default MODELSTACK_CACHE_DIR, else ~/.cache/modelstack */
   readonly cacheDir?: string;
+  /** Stops a running app when aborted (the call fails as interrupted). */
+  readonly signal?: AbortSignal;
 }
 
 export interface SynthResult {
@@ -74,7 +76,8 @@ export async function synth(opts: SynthOptions, io: IoHost): Promise<SynthResult
 export async function synthStacks(opts: AppSource, io: IoHost): Promise<StackManifest[]> {
   const cwd = resolve(opts.cwd ?? process.cwd());
   const command = resolveAppCommand(opts.app, cwd);
-  const run = (): Promise<StackManifest[]> => runApp({ command, cwd, io, ...(opts.appTimeoutMs !== undefined ? { timeoutMs: opts.appTimeoutMs } : {}) });
+  const run = (): Promise<StackManifest[]> =>
+    runApp({ command, cwd, io, ...(opts.appTimeoutMs !== undefined ? { timeoutMs: opts.appTimeoutMs } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
   const mode = opts.reuse ?? 'off';
   if (mode === 'off') return run();
   // The app inherits modelstack's environment (run-app.ts): that is what it may read.

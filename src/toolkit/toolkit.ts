@@ -217,15 +217,58 @@ export class Toolkit {
     return connection;
   }
 
+  /**
+   * The cluster connection, the stacks and `extra` (the engine, the lock's description), worked on
+   * at once: the kubeconfig is read and the engine loaded while the app runs (or its last output
+   * is fingerprinted), not after. A connection that fails (a kubeconfig error) stops the app and
+   * is the error thrown, as when the connection was made before the app ran. Every side is waited
+   * for before an error is thrown, so no app or git process is left running. `warm`'s warmUp gets
+   * the client as soon as both are ready (requests whose answers the client keeps, e.g. discovery).
+   */
+  private async clusterAndStacks<T>(
+    opts: ClusterOptions & StackSource,
+    extra: Promise<T>,
+    warm?: Promise<{ warmUp(kube: KubeApi): void }>,
+  ): Promise<[Connection, readonly StackManifest[], T]> {
+    const stop = new AbortController();
+    const stacks = this.stacksUntil(opts, stop.signal);
+    const connection = this.connect(opts);
+    connection.catch(() => stop.abort());
+    if (warm)
+      void Promise.all([connection, warm]).then(
+        ([c, w]) => w.warmUp(c.kube),
+        () => undefined,
+      );
+    const [c, s, e] = await Promise.allSettled([connection, stacks, extra]);
+    for (const r of [c, s, e]) if (r.status === 'rejected') throw r.reason;
+    return [
+      (c as PromiseFulfilledResult<Connection>).value,
+      (s as PromiseFulfilledResult<readonly StackManifest[]>).value,
+      (e as PromiseFulfilledResult<T>).value,
+    ];
+  }
+
   /** Runs the app and returns its stacks without writing anything. */
   public async stacks(source: StackSource = {}): Promise<readonly StackManifest[]> {
+    return this.stacksUntil(source);
+  }
+
+  /** stacks(), with the app stopped when `signal` is aborted. */
+  private async stacksUntil(source: StackSource, signal?: AbortSignal): Promise<readonly StackManifest[]> {
     if (source.stacks) return source.stacks;
     const [{ synthStacks }, { defaultCacheDir }] = await Promise.all([
       loadEngine(() => import('../synth/synth.js')),
       loadEngine(() => import('../synth/synth-reuse.js')),
     ]);
     return synthStacks(
-      { app: source.app, cwd: this.cwd, appTimeoutMs: source.appTimeoutMs, reuse: source.resynth ? 'refresh' : 'reuse', cacheDir: defaultCacheDir(this.env) },
+      {
+        app: source.app,
+        cwd: this.cwd,
+        appTimeoutMs: source.appTimeoutMs,
+        reuse: source.resynth ? 'refresh' : 'reuse',
+        cacheDir: defaultCacheDir(this.env),
+        ...(signal ? { signal } : {}),
+      },
       this.ioHost,
     );
   }
@@ -261,9 +304,9 @@ export class Toolkit {
     ]);
     const ignore = (opts.ignore ?? []).map(parseIgnorePath);
     if (opts.base === undefined && opts.against === undefined) {
-      const kube = (await this.connect(opts)).kube;
-      const { liveDiff } = await loadEngine(() => import('../diff/sources/live.js'));
-      const changes = await liveDiff(kube, await this.stacks(opts), { prune: opts.prune, applySetNamespace: opts.applySetNamespace, ignore });
+      const engine = loadEngine(() => import('../diff/sources/live.js'));
+      const [{ kube }, stacks, { liveDiff }] = await this.clusterAndStacks(opts, engine);
+      const changes = await liveDiff(kube, stacks, { prune: opts.prune, applySetNamespace: opts.applySetNamespace, ignore });
       return { against: { kind: 'live', label: 'the live cluster' }, changes, hasChanges: hasChanges(changes) };
     }
     let before: Promise<readonly KubeObject[]>;
@@ -296,10 +339,10 @@ export class Toolkit {
    * it adopted released, mass deletion refused) and wait.
    */
   public async apply(opts: ApplyOptions = {}): Promise<ApplyResult> {
-    const kube = (await this.connect(opts)).kube;
-    const stacks = await this.stacks(opts);
-    const { apply: applyStacks } = await loadEngine(() => import('../apply/apply.js'));
-    return applyStacks(kube, stacks, { ...opts, lockDescription: opts.lockDescription ?? (await runDescription('apply', this.cwd)) }, this.ioHost);
+    const description = opts.lockDescription !== undefined ? Promise.resolve(opts.lockDescription) : runDescription('apply', this.cwd);
+    const engine = loadEngine(() => import('../apply/apply.js'));
+    const [{ kube }, stacks, [lockDescription, { apply: applyStacks }]] = await this.clusterAndStacks(opts, Promise.all([description, engine]), engine);
+    return applyStacks(kube, stacks, { ...opts, lockDescription }, this.ioHost);
   }
 
   /**
@@ -308,15 +351,10 @@ export class Toolkit {
    * (DESTROY_CONFIRM) unless `yes`; a host that cannot answer refuses.
    */
   public async destroy(opts: DestroyOptions = {}): Promise<DestroyResult> {
-    const kube = (await this.connect(opts)).kube;
-    const stacks = await this.stacks(opts);
-    const { destroy: destroyStacks } = await loadEngine(() => import('../apply/destroy.js'));
-    const results = await destroyStacks(
-      kube,
-      stacks,
-      { ...opts, lockDescription: opts.lockDescription ?? (await runDescription('destroy', this.cwd)) },
-      this.ioHost,
-    );
+    const description = opts.lockDescription !== undefined ? Promise.resolve(opts.lockDescription) : runDescription('destroy', this.cwd);
+    const engine = loadEngine(() => import('../apply/destroy.js'));
+    const [{ kube }, stacks, [lockDescription, { destroy: destroyStacks }]] = await this.clusterAndStacks(opts, Promise.all([description, engine]), engine);
+    const results = await destroyStacks(kube, stacks, { ...opts, lockDescription }, this.ioHost);
     return {
       dryRun: opts.dryRun ?? false,
       stacks: results.map((r) => ({

@@ -88,6 +88,41 @@ describe('runApp deadline', () => {
     expect(pendingCleanups()).toBe(0);
   }, 30_000);
 
+  test('an aborted signal stops the running app and its children (the toolkit aborts it when the kubeconfig fails)', async () => {
+    const app = hangingApp();
+    const stop = new AbortController();
+    const outcome = runApp({
+      command: app.command,
+      cwd: app.cwd,
+      io: new RecordingIoHost(),
+      env: { MARKER: app.marker },
+      timeoutMs: 60_000,
+      signal: stop.signal,
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(await until(() => existsSync(app.marker), 20_000, 50)).toBe(true);
+    const m = readMarker(app.marker);
+    stop.abort();
+    const e = (await outcome) as ModelstackError;
+    expect(e).toBeInstanceOf(ModelstackError);
+    expect([e.code, e.message]).toEqual(['INTERRUPTED', `the app was stopped (interrupted): ${app.command}`]);
+    expect(await until(() => !running(m.pid) && !running(m.child), 2_000, 50)).toBe(true);
+    expect(existsSync(dirname(m.outdir))).toBe(false);
+    expect(pendingCleanups()).toBe(0);
+  }, 30_000);
+
+  test('an app whose signal is aborted already is not started', async () => {
+    const app = hangingApp();
+    const stop = new AbortController();
+    stop.abort();
+    const e = await rejection(runApp({ command: app.command, cwd: app.cwd, io: new RecordingIoHost(), env: { MARKER: app.marker }, signal: stop.signal }));
+    expect([e.code, e.message]).toEqual(['INTERRUPTED', `the app was not started (interrupted): ${app.command}`]);
+    expect(existsSync(app.marker)).toBe(false);
+    expect(pendingCleanups()).toBe(0);
+  });
+
   test.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])('a timeout of %p is refused before the app runs', async (timeoutMs) => {
     const app = hangingApp();
     const e = await rejection(runApp({ command: app.command, cwd: app.cwd, io: new RecordingIoHost(), env: { MARKER: app.marker }, timeoutMs }));
