@@ -52,9 +52,13 @@ async function rendererId(): Promise<string | undefined> {
     // Read as a file, not required: the yaml package itself loads only once the app runs (run-app.ts).
     const manifest = JSON.parse(await readFile(createRequire(import.meta.url).resolve('yaml/package.json'), 'utf8')) as { version?: unknown };
     const version = String(manifest.version);
-    // render-yaml.js when built, render-yaml.ts when run from the sources.
-    const own = (ext: string): Promise<{ size: number; mtimeMs: number }> => stat(fileURLToPath(new URL(`./render-yaml${ext}`, import.meta.url)));
-    const s = await own('.js').catch(() => own('.ts'));
+    // render-yaml.js when built, render-yaml.ts when run from the sources; in the CLI bundle
+    // (scripts/bundle-cli.mjs, yaml included) the chunk holding this module, which every build
+    // writes anew.
+    const own = (path: string): Promise<{ size: number; mtimeMs: number }> => stat(fileURLToPath(new URL(path, import.meta.url)));
+    const s = await own('./render-yaml.js')
+      .catch(() => own('./render-yaml.ts'))
+      .catch(() => own(import.meta.url));
     return `${version}:${s.size}:${s.mtimeMs}`;
   } catch {
     return undefined;

@@ -1,4 +1,4 @@
-// The installed `modelstack` bin: it runs the compiled CLI in lib/, which `npm ci` builds through
+// The installed `modelstack` bin: it runs the CLI bundle in lib/cli/, which `npm ci` builds through
 // the package's prepare script; without lib/ it says how to build instead of a module-not-found trace.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { removeTempDirs, repoRoot, tempDir } from '../support/paths.js';
 afterAll(removeTempDirs);
 
 const bin = join(repoRoot, 'bin', 'modelstack.js');
-const built = existsSync(join(repoRoot, 'lib', 'src', 'cli', 'main.js'));
+const built = existsSync(join(repoRoot, 'lib', 'cli', 'main.js'));
 
 test('package.json builds lib/ on prepare, so npm ci leaves a working CLI', async () => {
   const pkg = (await import('../../package.json', { with: { type: 'json' } })).default as { scripts: Record<string, string>; bin: Record<string, string> };
@@ -19,6 +19,26 @@ test('package.json builds lib/ on prepare, so npm ci leaves a working CLI', asyn
 (built || process.env.CI === 'true' ? test : test.skip)('modelstack --version from the built lib/ (built by npm ci under CI)', () => {
   const r = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8', timeout: 30_000 });
   expect([r.status, r.stdout, r.stderr]).toEqual([0, 'modelstack 0.1.0\n', '']);
+});
+(built || process.env.CI === 'true' ? test : test.skip)('--debug stack traces name the sources, through the bundle source maps', () => {
+  const dir = tempDir('modelstack-bin-');
+  const r = spawnSync(process.execPath, [bin, 'status', '--debug'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, KUBECONFIG: join(dir, 'missing-kubeconfig') },
+  });
+  expect(r.status).toBe(2);
+  expect(r.stderr).toContain(`error: kubeconfig ${join(dir, 'missing-kubeconfig')} does not exist\n`);
+  expect(r.stderr).toMatch(/^ {4}at loadKubeConfig \(.*\/src\/kube\/kube-config\.ts:\d+:\d+\)$/m);
+  // Without --debug no trace, and the maps are not read.
+  const plain = spawnSync(process.execPath, [bin, 'status'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, KUBECONFIG: join(dir, 'missing-kubeconfig') },
+  });
+  expect(plain.stderr).not.toContain('    at ');
 });
 if (!built && process.env.CI !== 'true') console.warn('SKIPPED: lib/ is not built here; run "npm run build" to test the installed bin');
 
