@@ -235,6 +235,26 @@ async function startupWorks(ctx: RunContext & Pick<Context, 'kubectl' | 'work'>)
     await run(ctx, { file: node, args: [CLI, flag], cwd: ctx.work }, `warm-up ${flag}`);
     await pairs(ctx, `modelstack ${flag}`, TARGETS.startupRatio, () => ({ file: node, args: [CLI, flag], cwd: ctx.work }), kc);
   }
+  await nodeStartup(ctx, node);
+}
+
+/**
+ * What any Node.js process costs here before its first line runs, which every modelstack command
+ * pays (and again the app it runs): `node -e 0`, and without NODE_EXTRA_CA_CERTS when it is set
+ * (Node.js 20 reads that file at start; kubectl does not).
+ */
+async function nodeStartup(ctx: RunContext & Pick<Context, 'work'>, node: string): Promise<void> {
+  const medianOf = async (env: Record<string, string>, what: string): Promise<number> => {
+    const times: number[] = [];
+    for (let i = 0; i < ctx.opts.runs; i++) times.push((await run(ctx, { file: node, args: ['-e', '0'], cwd: ctx.work, env }, what)).ms);
+    return median(times);
+  };
+  const plain = await medianOf({}, 'node -e 0');
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  const without = extra
+    ? ` (without NODE_EXTRA_CA_CERTS, set here to ${extra}: ${fmtMs(await medianOf({ NODE_EXTRA_CA_CERTS: '' }, 'node -e 0 without NODE_EXTRA_CA_CERTS'))})`
+    : '';
+  out(`  Node.js start-up alone (node -e 0, median): ${fmtMs(plain)}${without}; every modelstack command pays it, synth and apply again for the app`);
 }
 
 async function sizeWorks(ctx: Context, models: number): Promise<void> {
