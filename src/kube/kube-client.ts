@@ -1,4 +1,5 @@
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
+import { createSecureContext } from 'node:tls';
 import { request as httpRequest } from 'node:http';
 import { ModelstackError, errorMessage } from '../errors.js';
 import { apiError } from './api-error.js';
@@ -180,7 +181,10 @@ export class KubeClient implements KubeApi {
     const id = JSON.stringify([o.ca, o.cert, o.key, o.pfx, o.passphrase, o.rejectUnauthorized, o.servername, o.ciphers]);
     let pooled = this.agents.get(id);
     if (!pooled) {
-      pooled = new HttpsAgent({ ...o, keepAlive: true, maxSockets: MAX_SOCKETS });
+      // One TLS context for the pool (CA, certificate and key parsed once), not one per connection.
+      const secureContext =
+        o.secureContext ?? createSecureContext({ ca: o.ca, cert: o.cert, key: o.key, pfx: o.pfx, passphrase: o.passphrase, ciphers: o.ciphers });
+      pooled = new HttpsAgent({ ...o, secureContext, keepAlive: true, maxSockets: MAX_SOCKETS });
       this.agents.set(id, pooled);
     }
     this.pooledFor.set(agent, pooled);
