@@ -1,17 +1,25 @@
 #!/usr/bin/env node
-// The installed CLI: runs the CLI bundle in lib/cli/ (scripts/bundle-cli.mjs; built by `npm ci`/
-// `npm install` through the package's prepare script, or by `npm run build`).
-// --debug prints stack traces: map them back to src/ through the bundle's source maps (which cost
-// start-up time, so only then).
-if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
-let cli;
+// The installed CLI (built by `npm ci`/`npm install` through the package's prepare script, or by
+// `npm run build`): the CLI bundle lib/cli/main.cjs (scripts/bundle-cli.mjs) run through V8's code
+// cache (lib/src/cli/code-cache.js). --help and --version load the few modules they need from
+// lib/src instead: reading the whole bundle and its cache would cost them more than it saves.
+const argv = process.argv.slice(2);
+// --debug prints stack traces: map them back to src/ through the source maps (which cost
+// start-up time, so only then; the code cache is not used then either).
+const debug = argv.includes('--debug');
+if (debug) process.setSourceMapsEnabled(true);
+const light = argv.length === 0 || ['--help', '-h', 'help', '--version'].includes(argv[0]);
 try {
-  cli = await import('../lib/cli/main.js');
+  if (light) await (await import('../lib/src/cli/main.js')).main(argv);
+  else {
+    const { runBundle } = await import('../lib/src/cli/code-cache.js');
+    await runBundle(new URL('../lib/cli/main.cjs', import.meta.url).pathname, argv, process.env, !debug);
+  }
 } catch (e) {
-  if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('/lib/cli/main.js')) throw e;
+  const missing = e?.code === 'ERR_MODULE_NOT_FOUND' || (e?.code === 'ENOENT' && String(e.path).endsWith('/lib/cli/main.cjs'));
+  if (!missing || !/\/lib\/(src\/cli\/(main|code-cache)\.js|cli\/main\.cjs)/.test(String(e.message) + String(e.path))) throw e;
   process.stderr.write(
     'error: modelstack is not built (lib/ is missing)\nhint: run "npm run build" in the modelstack package, or reinstall it with "npm ci"\n',
   );
   process.exit(2);
 }
-await cli.main(process.argv.slice(2));

@@ -1,13 +1,16 @@
 // Bundles the CLI that bin/modelstack.js runs: lib/src/cli/main.js (tsc's output, so one compiler
-// makes all the JavaScript) and the modules it imports, into lib/cli/ (issue 13: the CLI's
-// start-up). Loading one module costs about the same whatever its size, and the unbundled CLI
-// loads 100 to 180 of them per command (yaml alone is 73). Lazy parts stay lazy: every dynamic
-// import (a command, an engine) is a chunk of its own, loaded when it is today. The library
-// (`modelstack`, `modelstack/toolkit`) stays unbundled in lib/.
+// makes all the JavaScript) and the modules it imports, into one CommonJS file, lib/cli/main.cjs
+// (issue 13: the CLI's start-up). Node.js 20 loads each ES module as a file of its own and
+// compiles every module on every run: the unbundled CLI loaded 100 to 180 modules per command
+// (yaml alone is 73). One CommonJS file can be compiled with V8's code cache
+// (src/cli/code-cache.ts), which Node.js 20 offers for no module. Lazy parts stay lazy: a module
+// only reached by a dynamic import runs on its first import (esbuild's lazy init), as unbundled.
+// The library (`modelstack`, `modelstack/toolkit`) stays unbundled in lib/.
 //
-//   node scripts/bundle-cli.mjs [--outdir DIR] [--metafile FILE]
-// (run by `npm run build`, after tsc; default lib/cli, no metafile)
+//   node scripts/bundle-cli.mjs [--outfile FILE]
+// (run by `npm run build`, after tsc; default lib/cli/main.cjs)
 import { readFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -23,23 +26,28 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const BUNDLED_PACKAGES = ['yaml', 'diff', 'parse-prometheus-text-format'];
 
 /**
- * Chunks are ES modules; the CommonJS packages bundled in them (yaml) require Node.js built-ins
- * (process, buffer), which needs a `require`: each chunk makes its own.
+ * The sources use import.meta.url (paths beside a module, the build's identity): in CommonJS it is
+ * the bundle file's URL.
  */
-const REQUIRE_BANNER = "import { createRequire as __modelstackCreateRequire } from 'node:module';\nconst require = __modelstackCreateRequire(import.meta.url);";
+const IMPORT_META_URL = '__modelstack_import_meta_url';
+const URL_BANNER = `const ${IMPORT_META_URL} = require('node:url').pathToFileURL(__filename).href;`;
 
 /** `createRequire(import.meta.url)('yaml')` in src/util/yaml-on-demand.ts, as tsc writes it. */
 const YAML_ON_DEMAND_LOAD = "createRequire(import.meta.url)('yaml')";
 
 /**
  * Keeps bare imports of packages out of the bundle (resolved from node_modules at run time, as
- * unbundled), except BUNDLED_PACKAGES.
+ * unbundled), except BUNDLED_PACKAGES and what they import. The packages left out are ES-module only: the sources
+ * import them with import() (src/util/execa-on-demand.ts, src/kube/kube-config.ts), which the
+ * bundle keeps.
  */
 const packagesOutside = {
   name: 'modelstack-packages-outside',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (args.path.startsWith('node:')) return { external: true };
+      if (args.path.startsWith('node:') || builtinModules.includes(args.path)) return { external: true };
+      // What a bundled package imports (shallow-equal, for parse-prometheus-text-format) goes with it.
+      if (/[\\/]node_modules[\\/]/.test(args.importer)) return undefined;
       const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
       return BUNDLED_PACKAGES.includes(name) ? undefined : { external: true };
     });
@@ -66,36 +74,36 @@ const yamlOnDemand = {
 };
 
 /**
- * Writes the bundle of `entry` (default lib/src/cli/main.js) to `outdir` (default lib/cli):
- * main.js, chunks/*.js and their source maps (used with --debug). Returns esbuild's metafile when
- * `metafile` is set (which inputs each chunk holds: test/cli/loaded-modules.test.ts reads it).
+ * Writes the bundle of `entry` (default lib/src/cli/main.js) to `outfile` (default
+ * lib/cli/main.cjs) and its source map (used with --debug).
  */
-export async function bundleCli({ entry = join(ROOT, 'lib', 'src', 'cli', 'main.js'), outdir = join(ROOT, 'lib', 'cli'), metafile = false } = {}) {
-  const result = await build({
-    entryPoints: { main: entry },
-    outdir,
+export async function bundleCli({ entry = join(ROOT, 'lib', 'src', 'cli', 'main.js'), outfile = join(ROOT, 'lib', 'cli', 'main.cjs') } = {}) {
+  await build({
+    entryPoints: [entry],
+    outfile,
     bundle: true,
-    splitting: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node20',
-    chunkNames: 'chunks/[name]-[hash]',
     sourcemap: 'linked',
-    banner: { js: REQUIRE_BANNER },
+    define: { 'import.meta.url': IMPORT_META_URL },
+    banner: { js: URL_BANNER },
     plugins: [packagesOutside, yamlOnDemand],
-    metafile,
     logLevel: 'warning',
   });
-  return result.metafile;
+  // A dynamic import the bundle could not keep lazy, or a package it would require although it is
+  // ES-module only, shows as a require() of it: refuse the build.
+  const text = await readFile(outfile, 'utf8');
+  const required = [...text.matchAll(/\brequire\("([^"./][^"]*)"\)/g)].map((m) => m[1]).filter((p) => !p.startsWith('node:') && !builtinModules.includes(p));
+  if (required.length > 0) throw new Error(`the CLI bundle requires packages it must import(): ${[...new Set(required)].join(', ')}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { rm, writeFile } = await import('node:fs/promises');
+  const { rm } = await import('node:fs/promises');
   const { parseArgs } = await import('node:util');
-  const { values } = parseArgs({ options: { outdir: { type: 'string' }, metafile: { type: 'string' } } });
-  const outdir = resolve(values.outdir ?? join(ROOT, 'lib', 'cli'));
-  // Chunk names carry content hashes: stale ones from an earlier build would pile up.
-  await rm(outdir, { recursive: true, force: true });
-  const meta = await bundleCli({ outdir, metafile: values.metafile !== undefined });
-  if (values.metafile !== undefined) await writeFile(values.metafile, JSON.stringify(meta));
+  const { values } = parseArgs({ options: { outfile: { type: 'string' } } });
+  const outfile = resolve(values.outfile ?? join(ROOT, 'lib', 'cli', 'main.cjs'));
+  // Nothing of an earlier build (chunks of the ES-module bundle this replaced) stays in lib/cli.
+  if (values.outfile === undefined) await rm(dirname(outfile), { recursive: true, force: true });
+  await bundleCli({ outfile });
 }

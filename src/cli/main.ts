@@ -15,6 +15,9 @@ export interface CliStreams {
   readonly prompt?: Prompt;
 }
 
+/** The command names (the CLI bundle's code cache keeps one file per command: code-cache.ts). */
+export const COMMAND_NAMES: readonly string[] = COMMANDS.map((c) => c.name);
+
 const processStreams: CliStreams = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),

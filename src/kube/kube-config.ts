@@ -4,6 +4,7 @@ import { isIPv6 } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { ModelstackError, errorMessage } from '../errors.js';
 import { type KubeconfigEntry, type MergedKubeconfig, pathField, readKubeconfigFiles, stringField } from './kubeconfig-files.js';
+import { importPackage } from '../util/import-package.js';
 
 // Why a kubeconfig reader of our own instead of @kubernetes/client-node's KubeConfig: importing
 // client-node's dist/config.js imports all of its generated API (gen/index.js). Measured on Node 20
@@ -283,7 +284,7 @@ async function clientNodeFor(
   cluster: KubeconfigEntry,
   user: KubeconfigEntry | undefined,
 ): Promise<{ applyToHTTPSOptions(opts: RequestOptions): Promise<void> }> {
-  const { KubeConfig: ClientNodeConfig } = await import('@kubernetes/client-node');
+  const { KubeConfig: ClientNodeConfig } = await importPackage<typeof import('@kubernetes/client-node')>('@kubernetes/client-node');
   const absolute = (e: KubeconfigEntry, keys: readonly string[]): Record<string, unknown> => {
     const fields: Record<string, unknown> = { ...e.fields };
     for (const k of keys) if (fields[k] != null) fields[k] = pathField(e, k);
@@ -323,7 +324,7 @@ function inCluster(opts: KubeConfigOptions): KubeConfig {
   return new KubeConfig(server, 'inClusterContext', namespace, {
     fallback: 'in-cluster service account',
     load: async () => {
-      const { KubeConfig: ClientNodeConfig } = await import('@kubernetes/client-node');
+      const { KubeConfig: ClientNodeConfig } = await importPackage<typeof import('@kubernetes/client-node')>('@kubernetes/client-node');
       const kc = new ClientNodeConfig();
       kc.loadFromCluster();
       return kc;

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StackManifest } from '../model/kube-object.js';
@@ -132,9 +131,7 @@ export function reusePath(cacheDir: string, cwd: string, command: string): strin
   return join(cacheDir, 'synth', `${createHash('sha256').update(`${cwd}\0${command}`).digest('hex').slice(0, 32)}.json`);
 }
 
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.MODELSTACK_CACHE_DIR || join(homedir(), '.cache', 'modelstack');
-}
+export { defaultCacheDir } from '../util/cache-dir.js';
 
 interface Entry {
   readonly format: string;

@@ -10,7 +10,7 @@ import { type FixtureRepo, fixtureRepo, removeFixture, V1, V2, worktrees } from 
 import { removeTempDirs, repoRoot, tempDir } from '../support/paths.js';
 
 const bin = join(repoRoot, 'bin', 'modelstack.js');
-const built = existsSync(join(repoRoot, 'lib', 'cli', 'main.js'));
+const built = existsSync(join(repoRoot, 'lib', 'cli', 'main.cjs'));
 const SLOW = 90_000;
 
 function modelstack(args: readonly string[], cwd: string) {

@@ -8,7 +8,7 @@ import { removeTempDirs, repoRoot, tempDir } from '../support/paths.js';
 afterAll(removeTempDirs);
 
 const bin = join(repoRoot, 'bin', 'modelstack.js');
-const built = existsSync(join(repoRoot, 'lib', 'cli', 'main.js'));
+const built = existsSync(join(repoRoot, 'lib', 'cli', 'main.cjs'));
 
 test('package.json builds lib/ on prepare, so npm ci leaves a working CLI', async () => {
   const pkg = (await import('../../package.json', { with: { type: 'json' } })).default as { scripts: Record<string, string>; bin: Record<string, string> };
@@ -46,9 +46,12 @@ test('without lib/ the bin says to build, exit code 2', () => {
   const dir = tempDir('modelstack-bin-');
   mkdirSync(join(dir, 'bin'));
   copyFileSync(bin, join(dir, 'bin', 'modelstack.js'));
-  const r = spawnSync(process.execPath, [join(dir, 'bin', 'modelstack.js'), '--version'], { encoding: 'utf8', timeout: 30_000 });
-  expect(r.status).toBe(2);
-  expect(r.stderr).toBe(
-    'error: modelstack is not built (lib/ is missing)\nhint: run "npm run build" in the modelstack package, or reinstall it with "npm ci"\n',
-  );
+  // --version runs from lib/src, synth from the bundle in lib/cli: both say so.
+  for (const argv of [['--version'], ['synth']]) {
+    const r = spawnSync(process.execPath, [join(dir, 'bin', 'modelstack.js'), ...argv], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      'error: modelstack is not built (lib/ is missing)\nhint: run "npm run build" in the modelstack package, or reinstall it with "npm ci"\n',
+    );
+  }
 });

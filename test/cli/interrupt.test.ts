@@ -12,7 +12,7 @@ import { running, until } from '../support/processes.js';
 /** The two ways the CLI starts: the sources through tsx, and the installed bin on the built lib/. */
 const SOURCES = ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts')];
 const BIN = [join(repoRoot, 'bin', 'modelstack.js')];
-const built = existsSync(join(repoRoot, 'lib', 'cli', 'main.js'));
+const built = existsSync(join(repoRoot, 'lib', 'cli', 'main.cjs'));
 if (!built && process.env.CI !== 'true') console.warn('SKIPPED: lib/ is not built here; run "npm run build" to test the installed bin');
 
 /** An app that starts a child process (as `npx tsx` starts node), says where it runs, and never exits. */

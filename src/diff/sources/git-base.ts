@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { lstat, mkdtemp, realpath, rm, symlink, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
-import { execa } from 'execa';
+import { execaModule } from '../../util/execa-on-demand.js';
 import { errorMessage, isModelstackError, ModelstackError } from '../../errors.js';
 import type { IoHost } from '../../io/io-host.js';
 import type { KubeObject } from '../../model/kube-object.js';
@@ -151,6 +151,7 @@ interface GitResult {
 
 async function git(dir: string, args: readonly string[]): Promise<GitResult> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !GIT_LOCATION_ENV.includes(k)));
+  const { execa } = await execaModule();
   const r = await execa('git', ['-C', dir, ...args], {
     reject: false,
     stdin: 'ignore',

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { execa } from 'execa';
+import { execaModule } from '../../util/execa-on-demand.js';
 import { ModelstackError } from '../../errors.js';
 import { type CliExec, type CliResult, errorLines, execCli, failureSummary } from './cli-exec.js';
 import { streamExec, type StreamResult } from './stream-exec.js';
@@ -391,6 +391,7 @@ export abstract class CliEngine implements ContainerEngine {
 
   public async logs(name: string, opts: LogsOptions): Promise<void> {
     const args = this.logsArgs(name, opts);
+    const { execa } = await execaModule();
     const child = execa(this.cli, args, {
       env: this.env,
       extendEnv: false,

@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { execaModule } from '../../util/execa-on-demand.js';
 
 /** The outcome of one CLI call; failures are data here, the engines decide what they mean. */
 export interface CliResult {
@@ -24,6 +24,7 @@ export interface CliExecOptions {
 export type CliExec = (file: string, args: readonly string[], opts: CliExecOptions) => Promise<CliResult>;
 
 export const execCli: CliExec = async (file, args, opts) => {
+  const { execa } = await execaModule();
   const r = await execa(file, [...args], {
     env: opts.env,
     extendEnv: false,

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { execa } from 'execa';
+import { execaModule } from '../../util/execa-on-demand.js';
 import type { CliResult } from './cli-exec.js';
 import type { LogLine } from './container-engine.js';
 
@@ -26,6 +26,7 @@ const KEEP_LINES = 40;
  * progress), and keeps only the last lines. Never throws; always ends by `timeoutMs`.
  */
 export async function streamExec(file: string, args: readonly string[], opts: StreamExecOptions): Promise<StreamResult> {
+  const { execa } = await execaModule();
   const child = execa(file, [...args], {
     env: opts.env,
     extendEnv: false,
