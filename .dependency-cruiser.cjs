@@ -38,6 +38,21 @@ module.exports = {
       to: { path: '^src/(?!cli/|toolkit/|model/|io/|errors\\.ts$)' },
     },
     {
+      name: 'bin-loader-stays-small',
+      severity: 'error',
+      comment:
+        'src/bin/ (what bin/modelstack.js loads before the CLI bundle) imports only Node.js built-ins, src/util/cache-dir.ts and src/util/import-package.ts.',
+      from: { path: '^src/bin/' },
+      to: { path: '^(?!src/util/(cache-dir|import-package)\\.ts$)', dependencyTypesNot: ['core'] },
+    },
+    {
+      name: 'nothing-imports-the-bin-loader',
+      severity: 'error',
+      comment: 'src/bin/ runs before the CLI: no module of the engine or the CLI imports it.',
+      from: { path: '^(src/(?!bin/)|constructs/)' },
+      to: { path: '^src/bin/' },
+    },
+    {
       name: 'constructs-allowed-imports',
       severity: 'error',
       comment:

@@ -3,7 +3,7 @@
 // (issue 13: the CLI's start-up). Node.js 20 loads each ES module as a file of its own and
 // compiles every module on every run: the unbundled CLI loaded 100 to 180 modules per command
 // (yaml alone is 73). One CommonJS file can be compiled with V8's code cache
-// (src/cli/code-cache.ts), which Node.js 20 offers for no module. Lazy parts stay lazy: a module
+// (src/bin/code-cache.ts), which Node.js 20 offers for no module. Lazy parts stay lazy: a module
 // only reached by a dynamic import runs on its first import (esbuild's lazy init), as unbundled.
 // The library (`modelstack`, `modelstack/toolkit`) stays unbundled in lib/.
 //

@@ -73,7 +73,6 @@ export interface ApplyResult {
 }
 
 export { stackNameOf } from '../clusterapply/applyset.js';
-export { warmUp } from './stack-run.js';
 
 /**
  * Applies stacks with server-side apply (field manager "modelstack/<stack>"), stage by stage:

@@ -12,8 +12,6 @@ import type { StackApplyResult } from './apply.js';
 import { deleteStages } from './order.js';
 import { contentsOf, deleteAll, releaseAll } from './removal.js';
 import { lockStacks, type LockingOptions, resolveStacks, type ResolvedStack, unlockAll } from './stack-run.js';
-
-export { warmUp } from './stack-run.js';
 import { type DestroyPlanData, MESSAGES, objectData } from '../io/messages.js';
 
 export interface DestroyOptions extends LockingOptions {

@@ -2,10 +2,9 @@ import type { IoHost } from '../io/io-host.js';
 import { MESSAGES } from '../io/messages.js';
 import type { KubeApi } from '../kube/kube-api.js';
 import type { StackManifest } from '../model/kube-object.js';
-import { applySetParent, parentObject, stackApplySet, type StackApplySet } from '../clusterapply/applyset.js';
-import { discoverAhead } from '../clusterapply/live-objects.js';
+import { stackApplySet, type StackApplySet } from '../clusterapply/applyset.js';
 import { requireStackId } from '../clusterapply/ownership.js';
-import { holderIdentity, leaseRef, StackLock } from '../clusterapply/stack-lock.js';
+import { holderIdentity, StackLock } from '../clusterapply/stack-lock.js';
 
 /** How apply and destroy take each stack's lock. */
 export interface LockingOptions {
@@ -15,16 +14,6 @@ export interface LockingOptions {
   readonly breakLock?: boolean;
   /** What this run is, shown to a run that finds the lock held. @default "<command> by <user>@<host> pid <pid>" */
   readonly lockDescription?: string;
-}
-
-/**
- * Starts what apply and destroy ask the cluster first whatever the stacks hold: discovery of the
- * lock's kind (Lease) and the ApplySet parent's (ConfigMap). The toolkit calls it while the app
- * runs, so those answers, and the connections they open, are ready when the stacks are.
- */
-export function warmUp(kube: KubeApi): void {
-  const anyParent = applySetParent('warm-up', 'default');
-  discoverAhead(kube, [leaseRef(anyParent), parentObject(anyParent, 'warm-up', [])]);
 }
 
 /** A stack as apply and destroy work on it: its ApplySet and its identity. */

@@ -15,7 +15,7 @@ export interface CliStreams {
   readonly prompt?: Prompt;
 }
 
-/** The command names (the CLI bundle's code cache keeps one file per command: code-cache.ts). */
+/** The command names (the CLI bundle's code cache keeps one file per command: src/bin/code-cache.ts). */
 export const COMMAND_NAMES: readonly string[] = COMMANDS.map((c) => c.name);
 
 const processStreams: CliStreams = {

@@ -222,23 +222,14 @@ export class Toolkit {
    * at once: the kubeconfig is read and the engine loaded while the app runs (or its last output
    * is fingerprinted), not after. A connection that fails (a kubeconfig error) stops the app and
    * is the error thrown, as when the connection was made before the app ran. Every side is waited
-   * for before an error is thrown, so no app or git process is left running. `warm`'s warmUp gets
-   * the client as soon as both are ready (requests whose answers the client keeps, e.g. discovery).
+   * for before an error is thrown, so no app or git process is left running. Nothing is sent to
+   * the cluster before the stacks are there: a stack that fails leaves no request behind.
    */
-  private async clusterAndStacks<T>(
-    opts: ClusterOptions & StackSource,
-    extra: Promise<T>,
-    warm?: Promise<{ warmUp(kube: KubeApi): void }>,
-  ): Promise<[Connection, readonly StackManifest[], T]> {
+  private async clusterAndStacks<T>(opts: ClusterOptions & StackSource, extra: Promise<T>): Promise<[Connection, readonly StackManifest[], T]> {
     const stop = new AbortController();
     const stacks = this.stacksUntil(opts, stop.signal);
     const connection = this.connect(opts);
     connection.catch(() => stop.abort());
-    if (warm)
-      void Promise.all([connection, warm]).then(
-        ([c, w]) => w.warmUp(c.kube),
-        () => undefined,
-      );
     const [c, s, e] = await Promise.allSettled([connection, stacks, extra]);
     for (const r of [c, s, e]) if (r.status === 'rejected') throw r.reason;
     return [
@@ -341,7 +332,7 @@ export class Toolkit {
   public async apply(opts: ApplyOptions = {}): Promise<ApplyResult> {
     const description = opts.lockDescription !== undefined ? Promise.resolve(opts.lockDescription) : runDescription('apply', this.cwd);
     const engine = loadEngine(() => import('../apply/apply.js'));
-    const [{ kube }, stacks, [lockDescription, { apply: applyStacks }]] = await this.clusterAndStacks(opts, Promise.all([description, engine]), engine);
+    const [{ kube }, stacks, [lockDescription, { apply: applyStacks }]] = await this.clusterAndStacks(opts, Promise.all([description, engine]));
     return applyStacks(kube, stacks, { ...opts, lockDescription }, this.ioHost);
   }
 
@@ -353,7 +344,7 @@ export class Toolkit {
   public async destroy(opts: DestroyOptions = {}): Promise<DestroyResult> {
     const description = opts.lockDescription !== undefined ? Promise.resolve(opts.lockDescription) : runDescription('destroy', this.cwd);
     const engine = loadEngine(() => import('../apply/destroy.js'));
-    const [{ kube }, stacks, [lockDescription, { destroy: destroyStacks }]] = await this.clusterAndStacks(opts, Promise.all([description, engine]), engine);
+    const [{ kube }, stacks, [lockDescription, { destroy: destroyStacks }]] = await this.clusterAndStacks(opts, Promise.all([description, engine]));
     const results = await destroyStacks(kube, stacks, { ...opts, lockDescription }, this.ioHost);
     return {
       dryRun: opts.dryRun ?? false,

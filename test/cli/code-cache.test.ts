@@ -1,4 +1,4 @@
-// The bin runs the CLI bundle through V8's code cache (src/cli/code-cache.ts). Each case runs the
+// The bin runs the CLI bundle through V8's code cache (src/bin/code-cache.ts). Each case runs the
 // loader in a real process (vm scripts behave differently under jest) on a small CommonJS bundle
 // of the same shape: main(argv) and COMMAND_NAMES, an import of an ES module (as the bundle
 // imports execa), a require() of a built-in. No run may write to stderr (no warning either).
@@ -30,7 +30,7 @@ function bundleDir(): { bundle: string; cacheDir: string } {
 /** One run of the loader: its stdout (the bundle's), and what it reports about the cache. */
 async function load(bundle: string, cacheDir: string, argv: string[]): Promise<{ stdout: string; run: { cache: string; stored?: string } }> {
   const r = await runScript(
-    `import { runBundle } from '@src/cli/code-cache.js';
+    `import { runBundle } from '@src/bin/code-cache.js';
      const run = await runBundle(process.env.BUNDLE!, JSON.parse(process.env.ARGV!), { ...process.env, MODELSTACK_CACHE_DIR: process.env.CACHE_DIR });
      process.stdout.write(JSON.stringify(run) + '\\n');`,
     { env: { BUNDLE: bundle, ARGV: JSON.stringify(argv), CACHE_DIR: cacheDir } },

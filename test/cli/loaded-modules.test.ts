@@ -197,7 +197,7 @@ if (!built && process.env.CI !== 'true') console.warn('SKIPPED: the bundle cases
   }, 180_000);
 
   /** The bin's own modules: the code-cache loader, and nothing else of lib/src. */
-  const LOADER = ['src/cli/code-cache.ts', 'src/util/cache-dir.ts', 'src/util/import-package.ts'];
+  const LOADER = ['src/bin/code-cache.ts', 'src/util/cache-dir.ts', 'src/util/import-package.ts'];
   const ownModules = (r: Loaded): string[] => [...r.modules].filter((m) => m.startsWith('src/')).sort();
   const packages = (r: Loaded): string[] => [...r.modules].filter((m) => m.startsWith('pkg:')).sort();
 
