@@ -12,8 +12,8 @@ const light = argv.length === 0 || ['--help', '-h', 'help', '--version'].include
 try {
   if (light) await (await import('../lib/src/cli/main.js')).main(argv);
   else {
-    const { runBundle } = await import('../lib/src/bin/code-cache.js');
-    await runBundle(new URL('../lib/cli/main.cjs', import.meta.url).pathname, argv, process.env, !debug);
+    const [{ runBundle }, { fileURLToPath }] = await Promise.all([import('../lib/src/bin/code-cache.js'), import('node:url')]);
+    await runBundle(fileURLToPath(new URL('../lib/cli/main.cjs', import.meta.url)), argv, process.env, !debug);
   }
 } catch (e) {
   const missing = e?.code === 'ERR_MODULE_NOT_FOUND' || (e?.code === 'ENOENT' && String(e.path).endsWith('/lib/cli/main.cjs'));

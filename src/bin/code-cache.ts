@@ -136,5 +136,11 @@ export async function runBundle(
   // Kept under the command's name only for a command the CLI knows (a typo gets no file of its own).
   const known = module.exports.COMMAND_NAMES.includes(key) ? key : 'other';
   const target = codeCachePath(defaultCacheDir(env), known);
-  return storeData(target, head, script.createCachedData()) ? { cache, stored: target } : { cache };
+  let data: Buffer;
+  try {
+    data = script.createCachedData();
+  } catch {
+    return { cache };
+  }
+  return storeData(target, head, data) ? { cache, stored: target } : { cache };
 }

@@ -1,7 +1,7 @@
 // The installed `modelstack` bin: it runs the CLI bundle in lib/cli/, which `npm ci` builds through
 // the package's prepare script; without lib/ it says how to build instead of a module-not-found trace.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeTempDirs, repoRoot, tempDir } from '../support/paths.js';
 
@@ -39,6 +39,15 @@ test('package.json builds lib/ on prepare, so npm ci leaves a working CLI', asyn
     env: { ...process.env, KUBECONFIG: join(dir, 'missing-kubeconfig') },
   });
   expect(plain.stderr).not.toContain('    at ');
+});
+(built || process.env.CI === 'true' ? test : test.skip)('runs from a directory whose path has a space (the bundle is found by its path, not a URL)', () => {
+  const dir = join(tempDir('modelstack-bin-'), 'with space');
+  mkdirSync(join(dir, 'bin'), { recursive: true });
+  copyFileSync(bin, join(dir, 'bin', 'modelstack.js'));
+  symlinkSync(join(repoRoot, 'lib'), join(dir, 'lib'));
+  const r = spawnSync(process.execPath, [join(dir, 'bin', 'modelstack.js'), 'validate', '--help'], { encoding: 'utf8', timeout: 30_000 });
+  expect([r.status, r.stderr]).toEqual([0, '']);
+  expect(r.stdout).toMatch(/^usage: modelstack validate/);
 });
 if (!built && process.env.CI !== 'true') console.warn('SKIPPED: lib/ is not built here; run "npm run build" to test the installed bin');
 
