@@ -97,6 +97,34 @@ const SUITE = 'first apply of a stack that installs its operators (real kube-api
     );
   });
 
+  test('a HelmRepository and HelmRelease no Flux controller has written are unchanged on the next apply: nothing is sent, the server keeps them as they are', async () => {
+    const s = stackManifest('boot-idle', (stack) => new RuntimeOperator(stack, 'dynamo', { runtime: 'dynamo', install: OperatorInstall.flux() }), {
+      namespace: 'boot-idle',
+    });
+    const ref = (kind: string, name: string) => ({
+      apiVersion: kind === 'HelmRelease' ? 'helm.toolkit.fluxcd.io/v2' : 'source.toolkit.fluxcd.io/v1',
+      kind,
+      metadata: { namespace: 'dynamo-system', name },
+    });
+    const first = await apply(admin, [s], {}, new RecordingIoHost());
+    expect(first.stacks[0]!.outcomes.filter((o) => /^Helm/.test(o.ref)).map((o) => `${o.ref} ${o.action}`)).toEqual([
+      'HelmRepository dynamo-system/ai-dynamo created',
+      'HelmRelease dynamo-system/dynamo-platform created',
+    ]);
+    const versions = async () =>
+      Promise.all(
+        [ref('HelmRepository', 'ai-dynamo'), ref('HelmRelease', 'dynamo-platform')].map(
+          async (r) => ((await admin.get(r)) as { metadata: { resourceVersion?: string } } | undefined)?.metadata.resourceVersion,
+        ),
+      );
+    const before = await versions();
+    // Sent again (as --force-conflicts does), the server would fill the CRDs' status defaults and
+    // apply would say "configured" for both: the applied-hash check leaves them out instead.
+    const second = await apply(admin, [s], {}, new RecordingIoHost());
+    expect(second.stacks[0]!.outcomes.filter((o) => o.action !== 'unchanged')).toEqual([]);
+    expect(await versions()).toEqual(before);
+  });
+
   test('a model whose runtime the stack does not install is refused before any write, naming it and how to install it', async () => {
     const s = stackManifest(
       'boot-refused',
