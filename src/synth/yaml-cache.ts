@@ -53,8 +53,7 @@ async function rendererId(): Promise<string | undefined> {
     const manifest = JSON.parse(await readFile(createRequire(import.meta.url).resolve('yaml/package.json'), 'utf8')) as { version?: unknown };
     const version = String(manifest.version);
     // render-yaml.js when built, render-yaml.ts when run from the sources; in the CLI bundle
-    // (scripts/bundle-cli.mjs, yaml included) the chunk holding this module, which every build
-    // writes anew.
+    // (scripts/bundle-cli.mjs, yaml included) the bundle file itself, which every build writes anew.
     const own = (path: string): Promise<{ size: number; mtimeMs: number }> => stat(fileURLToPath(new URL(path, import.meta.url)));
     const s = await own('./render-yaml.js')
       .catch(() => own('./render-yaml.ts'))
