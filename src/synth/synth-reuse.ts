@@ -131,8 +131,6 @@ export function reusePath(cacheDir: string, cwd: string, command: string): strin
   return join(cacheDir, 'synth', `${createHash('sha256').update(`${cwd}\0${command}`).digest('hex').slice(0, 32)}.json`);
 }
 
-export { defaultCacheDir } from '../util/cache-dir.js';
-
 interface Entry {
   readonly format: string;
   readonly fingerprint: string;

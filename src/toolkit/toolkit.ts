@@ -8,6 +8,7 @@ import type { ArgoIgnoreDifference } from '../gitops/autoscaled-fields.js';
 import { type IoHost, silentIoHost } from '../io/io-host.js';
 import { MESSAGES } from '../io/messages.js';
 import { loadEngine } from './load-engine.js';
+import { defaultCacheDir } from '../util/cache-dir.js';
 import type { ListResult } from '../list/list-models.js';
 import type { CollectResult } from '../metrics/model-metrics.js';
 import { DEFAULT_METRICS_INTERVAL_MS, DEFAULT_SCRAPE_TIMEOUT_MS } from '../metrics/scrape-defaults.js';
@@ -247,10 +248,7 @@ export class Toolkit {
   /** stacks(), with the app stopped when `signal` is aborted. */
   private async stacksUntil(source: StackSource, signal?: AbortSignal): Promise<readonly StackManifest[]> {
     if (source.stacks) return source.stacks;
-    const [{ synthStacks }, { defaultCacheDir }] = await Promise.all([
-      loadEngine(() => import('../synth/synth.js')),
-      loadEngine(() => import('../synth/synth-reuse.js')),
-    ]);
+    const { synthStacks } = await loadEngine(() => import('../synth/synth.js'));
     return synthStacks(
       {
         app: source.app,
@@ -266,10 +264,7 @@ export class Toolkit {
 
   /** Runs the app and writes deterministic YAML, removing files an earlier synth wrote and this one did not. */
   public async synth(opts: SynthOptions = {}): Promise<SynthResult> {
-    const [{ synth }, { defaultCacheDir }] = await Promise.all([
-      loadEngine(() => import('../synth/synth.js')),
-      loadEngine(() => import('../synth/synth-reuse.js')),
-    ]);
+    const { synth } = await loadEngine(() => import('../synth/synth.js'));
     return synth({ ...opts, cwd: this.cwd, cacheDir: defaultCacheDir(this.env) }, this.ioHost);
   }
 
