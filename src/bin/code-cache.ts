@@ -1,9 +1,10 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { defaultCacheDir } from '../util/cache-dir.js';
 import { IMPORT_HOOK } from '../util/import-package.js';
+import { writeFileAtomic } from '../util/write-atomic.js';
 
 /**
  * Runs the CLI bundle (lib/cli/main.cjs, one CommonJS file made by scripts/bundle-cli.mjs) with
@@ -70,24 +71,6 @@ function readData(path: string, head: string): Buffer | undefined {
   }
 }
 
-/** Writes header and data through a temporary sibling and a rename (owner-only); any failure is ignored. */
-function storeData(path: string, head: string, data: Buffer): boolean {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    writeFileSync(tmp, Buffer.concat([Buffer.from(head, 'utf8'), data]), { mode: 0o600 });
-    renameSync(tmp, path);
-    return true;
-  } catch {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // No directory to write in: nothing was written.
-    }
-    return false;
-  }
-}
-
 /**
  * Runs `main(argv)` of the bundle at `bundle` (an absolute path) through the code cache of
  * `env`'s cache directory.
@@ -107,7 +90,8 @@ export async function runBundle(
     return { cache: 'missing' };
   }
   const key = commandKey(argv);
-  const path = codeCachePath(defaultCacheDir(env), key);
+  const cacheDir = defaultCacheDir(env);
+  const path = codeCachePath(cacheDir, key);
   const head = header(bundle);
   const cachedData = readData(path, head);
   // The bundle as a CommonJS module: the wrapper Node.js itself puts around one. Its first line is
@@ -135,12 +119,12 @@ export async function runBundle(
   if (cache === 'used') return { cache };
   // Kept under the command's name only for a command the CLI knows (a typo gets no file of its own).
   const known = module.exports.COMMAND_NAMES.includes(key) ? key : 'other';
-  const target = codeCachePath(defaultCacheDir(env), known);
-  let data: Buffer;
+  const target = codeCachePath(cacheDir, known);
   try {
-    data = script.createCachedData();
+    const data = Buffer.concat([Buffer.from(head, 'utf8'), script.createCachedData()]);
+    await writeFileAtomic(target, data, { mode: 0o600, dirMode: 0o700 });
+    return { cache, stored: target };
   } catch {
     return { cache };
   }
-  return storeData(target, head, data) ? { cache, stored: target } : { cache };
 }

@@ -40,7 +40,10 @@ async function load(bundle: string, cacheDir: string, argv: string[]): Promise<{
   return { stdout: out!, run: JSON.parse(report!) as { cache: string; stored?: string } };
 }
 
-const header = (path: string): string => readFileSync(path).subarray(0, readFileSync(path).indexOf(0x0a)).toString('utf8');
+const header = (path: string): string => {
+  const text = readFileSync(path);
+  return text.subarray(0, text.indexOf(0x0a)).toString('utf8');
+};
 
 test('the first run of a command stores its data (owner-only, named by the build); the next uses it', async () => {
   const { bundle, cacheDir } = bundleDir();

@@ -100,6 +100,26 @@ writeFileSync(out + '/0000-app.k8s.yaml', 'apiVersion: v1\\nkind: ConfigMap\\nme
   );
 }
 
+/**
+ * The environment of a command against a cluster that is not there (a kubeconfig in `dir` naming
+ * a closed port): it fails at its first request, after loading what it needs. Its cache directory
+ * is in `dir` too.
+ */
+function unreachableCluster(dir: string): NodeJS.ProcessEnv {
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(
+    kubeconfig,
+    `apiVersion: v1
+kind: Config
+clusters: [{ name: c, cluster: { server: "https://127.0.0.1:9", insecure-skip-tls-verify: true } }]
+users: [{ name: u, user: { token: t } }]
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+current-context: x
+`,
+  );
+  return { KUBECONFIG: kubeconfig, MODELSTACK_CACHE_DIR: join(dir, 'cache') };
+}
+
 // Each feature by the modules its engine starts from (the toolkit's index re-exports a few light
 // values of some features, e.g. the container engine names and renderers, which any command may load).
 /** Local runs (and the process library they drive the container CLIs with), import, metrics, init, GitOps helpers. */
@@ -159,19 +179,7 @@ test('synth loads the synth engine only: no cluster client, no container layer, 
 test('apply and a live diff load the cluster client, but neither local runs, import, metrics nor each other', () => {
   const dir = tempDir('modelstack-loaded-');
   plainApp(dir);
-  // A cluster that is not there: the command fails at its first request, after loading what it needs.
-  const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(
-    kubeconfig,
-    `apiVersion: v1
-kind: Config
-clusters: [{ name: c, cluster: { server: "https://127.0.0.1:9", insecure-skip-tls-verify: true } }]
-users: [{ name: u, user: { token: t } }]
-contexts: [{ name: x, context: { cluster: c, user: u } }]
-current-context: x
-`,
-  );
-  const env = { KUBECONFIG: kubeconfig, MODELSTACK_CACHE_DIR: join(dir, 'cache') };
+  const env = unreachableCluster(dir);
   const apply = runSources(['apply', '--app', 'node app.mjs', '--skip-preflight'], dir, env);
   expect(apply.status).not.toBe(0);
   expect(apply.stderr).toMatch(/^error: /);
@@ -197,7 +205,7 @@ if (!built && process.env.CI !== 'true') console.warn('SKIPPED: the bundle cases
   }, 180_000);
 
   /** The bin's own modules: the code-cache loader, and nothing else of lib/src. */
-  const LOADER = ['src/bin/code-cache.ts', 'src/util/cache-dir.ts', 'src/util/import-package.ts'];
+  const LOADER = ['src/bin/code-cache.ts', 'src/util/cache-dir.ts', 'src/util/import-package.ts', 'src/util/write-atomic.ts'];
   const ownModules = (r: Loaded): string[] => [...r.modules].filter((m) => m.startsWith('src/')).sort();
   const packages = (r: Loaded): string[] => [...r.modules].filter((m) => m.startsWith('pkg:')).sort();
 
@@ -216,18 +224,7 @@ if (!built && process.env.CI !== 'true') console.warn('SKIPPED: the bundle cases
   test('synth, apply and a live diff run the bundle: no module of lib/src beyond the loader, no package from node_modules', () => {
     const dir = tempDir('modelstack-loaded-');
     plainApp(dir);
-    const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      `apiVersion: v1
-kind: Config
-clusters: [{ name: c, cluster: { server: "https://127.0.0.1:9", insecure-skip-tls-verify: true } }]
-users: [{ name: u, user: { token: t } }]
-contexts: [{ name: x, context: { cluster: c, user: u } }]
-current-context: x
-`,
-    );
-    const env = { KUBECONFIG: kubeconfig, MODELSTACK_CACHE_DIR: join(dir, 'cache') };
+    const env = unreachableCluster(dir);
     const synth = run(['synth', '--app', 'node app.mjs'], dir, env);
     expect([synth.status, synth.stderr]).toEqual([0, '']);
     expect(readFileSync(join(dir, 'dist', 'app.k8s.yaml'), 'utf8')).toContain('kind: ConfigMap');
