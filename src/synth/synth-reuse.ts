@@ -56,35 +56,61 @@ export interface FingerprintInput {
 export type Fingerprint = { readonly hash: string } | { readonly unknown: string };
 
 export async function fingerprint(input: FingerprintInput): Promise<Fingerprint> {
+  // The build, the project's files and the lock files are looked up at once, and files read a
+  // few at a time: one after another, a fingerprint of a small project took 3-8 ms, mostly in
+  // waiting for the ~30 lock-file stats. The lines hashed, and their order, are as before.
+  const [build, files, locks] = await Promise.all([ownBuild(), projectFiles(input.cwd), lockFiles(input.cwd)]);
+  if ('unknown' in files) return files;
   const h = createHash('sha256');
   const line = (...parts: string[]): void => void h.update(`${parts.join('\0')}\n`);
-  line(FORMAT, process.version, await ownBuild());
+  line(FORMAT, process.version, build);
   line('command', input.command, input.cwd);
   for (const [k, v] of Object.entries(input.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (v !== undefined && !IGNORED_ENV.has(k)) line('env', k, v);
   }
-  const files = await projectFiles(input.cwd);
-  if ('unknown' in files) return files;
+  const digests = await fileDigests(input.cwd, files.paths);
+  if ('unknown' in digests) return digests;
+  for (const [i, file] of files.paths.entries()) line('file', relative(input.cwd, file), digests.hex[i]!);
+  for (const lock of locks) line('lock', lock.path, String(lock.size), String(lock.mtimeMs));
+  return { hash: h.digest('hex') };
+}
+
+/** How many project files are read at once for the fingerprint. */
+const READ_CONCURRENCY = 16;
+
+/** Each file's SHA-256 (in the order given), or why not: a file that cannot be read, or too many bytes. */
+async function fileDigests(cwd: string, paths: readonly string[]): Promise<{ readonly hex: string[] } | { readonly unknown: string }> {
+  const hex: string[] = new Array<string>(paths.length);
+  const unreadable: number[] = [];
   let bytes = 0;
-  for (const file of files.paths) {
-    let content: Buffer;
-    try {
-      content = await readFile(file);
-    } catch {
-      return { unknown: `${relative(input.cwd, file)} could not be read` };
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < paths.length && bytes <= MAX_BYTES) {
+      const i = next++;
+      try {
+        const content = await readFile(paths[i]!);
+        bytes += content.length;
+        hex[i] = createHash('sha256').update(content).digest('hex');
+      } catch {
+        unreadable.push(i);
+      }
     }
-    bytes += content.length;
-    if (bytes > MAX_BYTES) return { unknown: `the directory holds more than ${MAX_BYTES / 1024 / 1024} MiB of files` };
-    line('file', relative(input.cwd, file), createHash('sha256').update(content).digest('hex'));
-  }
-  for (let dir = input.cwd; ; dir = dirname(dir)) {
-    for (const lock of LOCK_FILES) {
-      const s = await stat(join(dir, lock)).catch(() => undefined);
-      if (s) line('lock', join(dir, lock), String(s.size), String(s.mtimeMs));
-    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, paths.length) }, worker));
+  if (bytes > MAX_BYTES) return { unknown: `the directory holds more than ${MAX_BYTES / 1024 / 1024} MiB of files` };
+  if (unreadable.length > 0) return { unknown: `${relative(cwd, paths[Math.min(...unreadable)]!)} could not be read` };
+  return { hex };
+}
+
+/** The lock files of the project's directory and every directory above it, in that order. */
+async function lockFiles(cwd: string): Promise<Array<{ readonly path: string; readonly size: number; readonly mtimeMs: number }>> {
+  const paths: string[] = [];
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    for (const lock of LOCK_FILES) paths.push(join(dir, lock));
     if (dirname(dir) === dir) break;
   }
-  return { hash: h.digest('hex') };
+  const found = await Promise.all(paths.map(async (path) => ({ path, s: await stat(path).catch(() => undefined) })));
+  return found.flatMap(({ path, s }) => (s ? [{ path, size: s.size, mtimeMs: s.mtimeMs }] : []));
 }
 
 /** This modelstack build: a rebuilt or reinstalled modelstack runs the app again. */

@@ -1,11 +1,11 @@
-import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordingIoHost } from '../../src/io/io-host.js';
 import { MESSAGES } from '../../src/io/messages.js';
 import { synth, synthStacks, type AppSource } from '../../src/synth/synth.js';
-import { STALE_MS, SWEEP_EVERY_MS, SWEPT_MARKER } from '../../src/synth/synth-reuse.js';
+import { fingerprint, type FingerprintInput, MAX_BYTES, STALE_MS, SWEEP_EVERY_MS, SWEPT_MARKER } from '../../src/synth/synth-reuse.js';
 import { Toolkit } from '../../src/toolkit/toolkit.js';
-import { removeTempDirs } from '../support/paths.js';
+import { removeTempDirs, tempDir } from '../support/paths.js';
 import { reuseProject as project } from '../support/reuse-project.js';
 
 afterAll(removeTempDirs);
@@ -145,5 +145,51 @@ describe('synth reuse: apply and diff reuse the last output of the app when its 
     expect(Date.now() - statSync(join(dir, SWEPT_MARKER)).mtimeMs).toBeLessThan(SWEEP_EVERY_MS);
     // A recent entry is kept.
     expect(readdirSync(dir).filter((f) => f.endsWith('.json') && !f.endsWith('-yaml.json'))).toHaveLength(1);
+  });
+});
+
+describe("the fingerprint of an app's inputs", () => {
+  const input = (cwd: string, env: NodeJS.ProcessEnv = { A: '1' }): FingerprintInput => ({ command: 'node app.mjs', cwd, env });
+  const hashOf = async (i: FingerprintInput): Promise<string> => {
+    const f = await fingerprint(i);
+    if (!('hash' in f)) throw new Error(`no hash: ${f.unknown}`);
+    return f.hash;
+  };
+
+  test('is the same for the same inputs, and follows every file (read a few at once), env variable and lock file above the project', async () => {
+    const parent = tempDir('modelstack-fingerprint-');
+    const cwd = join(parent, 'project');
+    mkdirSync(join(cwd, 'deep', 'er'), { recursive: true });
+    for (let i = 0; i < 40; i++) writeFileSync(join(cwd, i % 2 ? 'deep/er' : '.', `f${i}.mjs`), `export const X = ${i};\n`);
+    const first = await hashOf(input(cwd));
+    expect(await hashOf(input(cwd))).toBe(first);
+    writeFileSync(join(cwd, 'deep/er/f39.mjs'), 'export const X = -1;\n');
+    const edited = await hashOf(input(cwd));
+    expect(edited).not.toBe(first);
+    expect(await hashOf(input(cwd, { A: '2' }))).not.toBe(edited);
+    writeFileSync(join(parent, 'package-lock.json'), '{}\n');
+    expect(await hashOf(input(cwd))).not.toBe(edited);
+  });
+
+  test('dependencies, git and synth outputs are not read', async () => {
+    const cwd = tempDir('modelstack-fingerprint-');
+    writeFileSync(join(cwd, 'app.mjs'), '\n');
+    const before = await hashOf(input(cwd));
+    for (const dir of ['node_modules/x', '.git', 'dist', 'cdk8s.out']) {
+      mkdirSync(join(cwd, dir), { recursive: true });
+      writeFileSync(join(cwd, dir, 'file'), 'changed\n');
+    }
+    expect(await hashOf(input(cwd))).toBe(before);
+  });
+
+  test('a project of more than MAX_BYTES, or with a link to a directory, has no fingerprint (the app runs), and says why', async () => {
+    const big = tempDir('modelstack-fingerprint-');
+    writeFileSync(join(big, 'app.mjs'), '\n');
+    truncateSync(join(big, 'app.mjs'), MAX_BYTES + 1);
+    expect(await fingerprint(input(big))).toEqual({ unknown: 'the directory holds more than 32 MiB of files' });
+    const linked = tempDir('modelstack-fingerprint-');
+    mkdirSync(join(linked, 'lib'));
+    symlinkSync(tempDir('modelstack-fingerprint-elsewhere-'), join(linked, 'lib', 'shared'));
+    expect(await fingerprint(input(linked))).toEqual({ unknown: 'lib/shared is a link to a directory' });
   });
 });
