@@ -1,6 +1,8 @@
 // Bundles the CLI that bin/modelstack.js runs: lib/src/cli/main.js (tsc's output, so one compiler
 // makes all the JavaScript) and the modules it imports, into one CommonJS file, lib/cli/main.cjs
-// (issue 13: the CLI's start-up). Node.js 20 loads each ES module as a file of its own and
+// (issue 13: the CLI's start-up); and beside it the loader that runs it through V8's code cache,
+// lib/cli/code-cache.cjs (src/bin/code-cache.ts and the three modules it imports), so that the bin,
+// CommonJS too, starts no ES-module loader. Node.js 20 loads each ES module as a file of its own and
 // compiles every module on every run: the unbundled CLI loaded 100 to 180 modules per command
 // (yaml alone is 73). One CommonJS file can be compiled with V8's code cache
 // (src/bin/code-cache.ts), which Node.js 20 offers for no module. Lazy parts stay lazy: a module
@@ -8,7 +10,8 @@
 // The library (`modelstack`, `modelstack/toolkit`) stays unbundled in lib/.
 //
 //   node scripts/bundle-cli.mjs [--outfile FILE]
-// (run by `npm run build`, after tsc; default lib/cli/main.cjs)
+// (run by `npm run build`, after tsc; default lib/cli/main.cjs; the loader is code-cache.cjs in
+// the same directory)
 import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -35,6 +38,9 @@ const URL_BANNER = `const ${IMPORT_META_URL} = require('node:url').pathToFileURL
 /** `createRequire(import.meta.url)('yaml')` in src/util/yaml-on-demand.ts, as tsc writes it. */
 const YAML_ON_DEMAND_LOAD = "createRequire(import.meta.url)('yaml')";
 
+/** The esbuild namespace of the modules that load a Node.js module on its first import(). */
+const LAZY_BUILTIN = 'modelstack-lazy-builtin';
+
 /**
  * Keeps bare imports of packages out of the bundle (resolved from node_modules at run time, as
  * unbundled), except BUNDLED_PACKAGES and what they import. The packages left out are ES-module only: the sources
@@ -44,8 +50,14 @@ const YAML_ON_DEMAND_LOAD = "createRequire(import.meta.url)('yaml')";
 const packagesOutside = {
   name: 'modelstack-packages-outside',
   setup(b) {
+    b.onLoad({ filter: /.*/, namespace: LAZY_BUILTIN }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
     b.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (args.path.startsWith('node:') || builtinModules.includes(args.path)) return { external: true };
+      if (args.path.startsWith('node:') || builtinModules.includes(args.path)) {
+        // A Node.js module imported on demand (import('node:child_process')) is loaded through a
+        // one-line module of the bundle that requires it: esbuild keeps an import() of anything
+        // external, and the bundle, a vm.Script, has no import() (src/util/import-package.ts).
+        return args.kind === 'dynamic-import' ? { path: args.path, namespace: LAZY_BUILTIN } : { external: true };
+      }
       // What a bundled package imports (shallow-equal, for parse-prometheus-text-format) goes with it.
       if (/[\\/]node_modules[\\/]/.test(args.importer)) return undefined;
       const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
@@ -96,6 +108,29 @@ export async function bundleCli({ entry = join(ROOT, 'lib', 'src', 'cli', 'main.
   const text = await readFile(outfile, 'utf8');
   const required = [...text.matchAll(/\brequire\("([^"./][^"]*)"\)/g)].map((m) => m[1]).filter((p) => !p.startsWith('node:') && !builtinModules.includes(p));
   if (required.length > 0) throw new Error(`the CLI bundle requires packages it must import(): ${[...new Set(required)].join(', ')}`);
+  // Nor may it import() anything itself: a vm.Script cannot (the loader's hook does it for packages).
+  const imported = [...text.matchAll(/(?<![\w.$])import\(\s*"([^"]+)"/g)].map((m) => m[1]);
+  if (imported.length > 0) throw new Error(`the CLI bundle would import() ${[...new Set(imported)].join(', ')}, which a vm.Script cannot`);
+}
+
+/**
+ * Writes the bin's loader (lib/src/bin/code-cache.js, as CommonJS) to `outfile` (default
+ * lib/cli/code-cache.cjs). It imports only Node.js built-ins and three small modules of its own
+ * (a dependency-cruiser rule keeps it so); its import() of packages stays an import().
+ */
+export async function bundleLoader({ outfile = join(ROOT, 'lib', 'cli', 'code-cache.cjs') } = {}) {
+  await build({
+    entryPoints: [join(ROOT, 'lib', 'src', 'bin', 'code-cache.js')],
+    outfile,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  const text = await readFile(outfile, 'utf8');
+  if (!text.includes('import(specifier)')) throw new Error(`${outfile}: the loader's import() of packages was rewritten; it must stay an import()`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
@@ -106,4 +141,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   // Nothing of an earlier build (chunks of the ES-module bundle this replaced) stays in lib/cli.
   if (values.outfile === undefined) await rm(dirname(outfile), { recursive: true, force: true });
   await bundleCli({ outfile });
+  // The loader goes beside the bundle (the bin finds both in lib/cli).
+  await bundleLoader({ outfile: join(dirname(outfile), 'code-cache.cjs') });
 }

@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import type { IoHost, IoMessage, IoRequest } from '../toolkit/index.js';
 
 /** Asks one question on a terminal and returns the answer; undefined when nobody can answer. */
@@ -37,6 +36,8 @@ export class TerminalIoHost implements IoHost {
 export function terminalPrompt(): Prompt | undefined {
   if (!process.stdin.isTTY || !process.stderr.isTTY) return undefined;
   return async (question) => {
+    // Loaded when a question is asked: most commands ask none.
+    const { createInterface } = await import('node:readline/promises');
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     try {
       return await rl.question(question);

@@ -10,9 +10,7 @@ import { splitCommand, withoutNpx, withoutTsxCli } from './app-command.js';
 import type { StackManifest } from '../model/kube-object.js';
 import { parseManifests, warmUpToYaml } from './render-yaml.js';
 import { interrupted, registerCleanup } from '../util/cleanup.js';
-
-/** How long the app command may run before it is stopped. */
-export const DEFAULT_APP_TIMEOUT_MS = 120_000;
+import { DEFAULT_APP_TIMEOUT_MS } from './app-timeout.js';
 
 export interface RunAppOptions {
   readonly command: string;

@@ -3,7 +3,6 @@ import type { IoHost } from '../io/io-host.js';
 import { resolveAppCommand } from './app-command.js';
 import { type Layout, layoutFiles } from './layout.js';
 import type { StackManifest } from '../model/kube-object.js';
-import { runApp } from './run-app.js';
 import { fingerprint, holdsSecretData, readReusable, reusePath, storeReusable } from './synth-reuse.js';
 import { defaultCacheDir } from '../util/cache-dir.js';
 import { MESSAGES } from '../io/messages.js';
@@ -77,8 +76,15 @@ export async function synth(opts: SynthOptions, io: IoHost): Promise<SynthResult
 export async function synthStacks(opts: AppSource, io: IoHost): Promise<StackManifest[]> {
   const cwd = resolve(opts.cwd ?? process.cwd());
   const command = resolveAppCommand(opts.app, cwd);
-  const run = (): Promise<StackManifest[]> =>
-    runApp({ command, cwd, io, ...(opts.appTimeoutMs !== undefined ? { timeoutMs: opts.appTimeoutMs } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+  // run-app.ts (and node:child_process with it) loads only when the app runs, not for a reused output.
+  const run = async (): Promise<StackManifest[]> =>
+    (await import('./run-app.js')).runApp({
+      command,
+      cwd,
+      io,
+      ...(opts.appTimeoutMs !== undefined ? { timeoutMs: opts.appTimeoutMs } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
   const mode = opts.reuse ?? 'off';
   if (mode === 'off') return run();
   // The app inherits modelstack's environment (run-app.ts): that is what it may read.

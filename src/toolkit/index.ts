@@ -23,7 +23,7 @@ export { ListForbiddenError } from '../list/list-forbidden-error.js';
 export type { ModelPhase } from '../readiness/model-state.js';
 export { type Layout, LAYOUTS } from '../synth/layout.js';
 export type { SynthResult } from '../synth/synth.js';
-export { DEFAULT_APP_TIMEOUT_MS } from '../synth/run-app.js';
+export { DEFAULT_APP_TIMEOUT_MS } from '../synth/app-timeout.js';
 export { DEFAULT_REQUEST_TIMEOUT_MS } from '../kube/request-timeout.js';
 export { type CleanupOutcome, runCleanups } from '../util/cleanup.js';
 export type { WriteResult } from '../synth/write-output.js';

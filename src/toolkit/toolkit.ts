@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { ApplyOptions as EngineApplyOptions, ApplyResult } from '../apply/apply.js';
 import type { DestroyOptions as EngineDestroyOptions } from '../apply/destroy.js';
@@ -537,6 +536,8 @@ function bounded(what: string, ms: number, min: number, max: number): number {
 
 /** "apply of 3f9c2a1 by ana@laptop pid 123": what a run that finds the stack locked is told. */
 async function runDescription(command: string, cwd: string): Promise<string> {
+  // Imported here: the other commands start no process of their own (issue 13: start-up).
+  const { execFile } = await import('node:child_process');
   const commit = await new Promise<string | undefined>((done) => {
     execFile('git', ['rev-parse', '--short', 'HEAD'], { cwd, timeout: 5_000 }, (err, out) => done(err ? undefined : out.trim() || undefined));
   });

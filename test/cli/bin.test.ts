@@ -8,6 +8,10 @@ import { removeTempDirs, repoRoot, tempDir } from '../support/paths.js';
 afterAll(removeTempDirs);
 
 const bin = join(repoRoot, 'bin', 'modelstack.js');
+/** The bin as installed: modelstack.js and the package.json that makes bin/ CommonJS. */
+const copyBin = (to: string): void => {
+  for (const file of ['modelstack.js', 'package.json']) copyFileSync(join(repoRoot, 'bin', file), join(to, file));
+};
 const built = existsSync(join(repoRoot, 'lib', 'cli', 'main.cjs'));
 
 test('package.json builds lib/ on prepare, so npm ci leaves a working CLI', async () => {
@@ -43,7 +47,7 @@ test('package.json builds lib/ on prepare, so npm ci leaves a working CLI', asyn
 (built || process.env.CI === 'true' ? test : test.skip)('runs from a directory whose path has a space (the bundle is found by its path, not a URL)', () => {
   const dir = join(tempDir('modelstack-bin-'), 'with space');
   mkdirSync(join(dir, 'bin'), { recursive: true });
-  copyFileSync(bin, join(dir, 'bin', 'modelstack.js'));
+  copyBin(join(dir, 'bin'));
   symlinkSync(join(repoRoot, 'lib'), join(dir, 'lib'));
   const r = spawnSync(process.execPath, [join(dir, 'bin', 'modelstack.js'), 'validate', '--help'], { encoding: 'utf8', timeout: 30_000 });
   expect([r.status, r.stderr]).toEqual([0, '']);
@@ -54,7 +58,7 @@ if (!built && process.env.CI !== 'true') console.warn('SKIPPED: lib/ is not buil
 test('without lib/ the bin says to build, exit code 2', () => {
   const dir = tempDir('modelstack-bin-');
   mkdirSync(join(dir, 'bin'));
-  copyFileSync(bin, join(dir, 'bin', 'modelstack.js'));
+  copyBin(join(dir, 'bin'));
   // --version runs from lib/src, synth from the bundle in lib/cli: both say so.
   for (const argv of [['--version'], ['synth']]) {
     const r = spawnSync(process.execPath, [join(dir, 'bin', 'modelstack.js'), ...argv], { encoding: 'utf8', timeout: 30_000 });
