@@ -536,7 +536,7 @@ function bounded(what: string, ms: number, min: number, max: number): number {
 
 /** "apply of 3f9c2a1 by ana@laptop pid 123": what a run that finds the stack locked is told. */
 async function runDescription(command: string, cwd: string): Promise<string> {
-  // Imported here: the other commands start no process of their own (issue 13: start-up).
+  // Imported on first use: commands that start no process do not load node:child_process (issue 13).
   const { execFile } = await import('node:child_process');
   const commit = await new Promise<string | undefined>((done) => {
     execFile('git', ['rev-parse', '--short', 'HEAD'], { cwd, timeout: 5_000 }, (err, out) => done(err ? undefined : out.trim() || undefined));
