@@ -3,6 +3,7 @@ import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StackManifest } from '../model/kube-object.js';
+import { mapBounded } from '../util/map-bounded.js';
 import { writeFileAtomic } from '../util/write-atomic.js';
 
 /**
@@ -80,26 +81,18 @@ const READ_CONCURRENCY = 16;
 
 /** Each file's SHA-256 (in the order given), or why not: a file that cannot be read, or too many bytes. */
 async function fileDigests(cwd: string, paths: readonly string[]): Promise<{ readonly hex: string[] } | { readonly unknown: string }> {
-  const hex: string[] = new Array<string>(paths.length);
-  const unreadable: number[] = [];
   let bytes = 0;
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < paths.length && bytes <= MAX_BYTES) {
-      const i = next++;
-      try {
-        const content = await readFile(paths[i]!);
-        bytes += content.length;
-        hex[i] = createHash('sha256').update(content).digest('hex');
-      } catch {
-        unreadable.push(i);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, paths.length) }, worker));
+  const settled = await mapBounded(paths, READ_CONCURRENCY, async (path) => {
+    // Past the limit nothing more is read: the fingerprint is given up below.
+    if (bytes > MAX_BYTES) return '';
+    const content = await readFile(path);
+    bytes += content.length;
+    return createHash('sha256').update(content).digest('hex');
+  });
   if (bytes > MAX_BYTES) return { unknown: `the directory holds more than ${MAX_BYTES / 1024 / 1024} MiB of files` };
-  if (unreadable.length > 0) return { unknown: `${relative(cwd, paths[Math.min(...unreadable)]!)} could not be read` };
-  return { hex };
+  const unreadable = settled.findIndex((r) => r.status === 'rejected');
+  if (unreadable >= 0) return { unknown: `${relative(cwd, paths[unreadable]!)} could not be read` };
+  return { hex: settled.map((r) => (r as PromiseFulfilledResult<string>).value) };
 }
 
 /** The lock files of the project's directory and every directory above it, in that order. */
